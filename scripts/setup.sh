@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Installs what Rapport's build and tests need, skipping whatever is already
+# present, then sets up the environment (PATH, TRUNK_SKIP_VERSION_CHECK).
+#
+#   source scripts/setup.sh   # from another script: exports stay in effect
+#   scripts/setup.sh          # on its own: just installs
+#
+# Idempotent; a second run does no installs and takes a few seconds.
+# See shared/TOOLCHAIN.md for why each pin is what it is.
+
+set -euo pipefail
+
+_rapport_setup() {
+    local root
+    root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+    local e2e="$root/tests/e2e"
+    local trunk_version="0.21.14"
+
+    _log() { printf '[setup] %s\n' "$*" >&2; }
+
+    export PATH="$HOME/.cargo/bin:$PATH"
+
+    # Another process on this machine may be running the same `cargo install`
+    # (a machine-setup job logs to /tmp/trunk.log or /tmp/wbg.log and ends the
+    # log with "trunk-done" / "wbg-done"); a second install would race it for
+    # ~/.cargo/bin, so wait for it instead.
+    _other_install_running() {
+        local crate="$1" log="$2" marker="$3"
+        pgrep -f "cargo install $crate( |\$)" >/dev/null 2>&1 && return 0
+        # The log was written to in the last two minutes and is not finished.
+        [ -f "$log" ] && ! grep -q "$marker" "$log" \
+            && [ -n "$(find "$log" -mmin -2 2>/dev/null)" ]
+    }
+    _wait_for_other_install() {
+        local waited=0
+        while _other_install_running "$@"; do
+            [ "$waited" -eq 0 ] && _log "waiting for another 'cargo install $1' to finish"
+            sleep 5
+            waited=$((waited + 5))
+        done
+        if [ "$waited" -gt 0 ]; then
+            _log "waited ${waited}s for $1"
+            sleep 15 # a setup job may chain its next install right after
+        fi
+    }
+
+    # 1. Chromium and its WebDriver (for wasm-bindgen-test and the e2e tests).
+    local apt_pkgs=()
+    [ -x /usr/bin/chromium ] || apt_pkgs+=(chromium)
+    [ -x /usr/bin/chromedriver ] || apt_pkgs+=(chromium-driver)
+    command -v node >/dev/null 2>&1 || apt_pkgs+=(nodejs)
+    command -v npm >/dev/null 2>&1 || apt_pkgs+=(npm)
+    if [ "${#apt_pkgs[@]}" -gt 0 ]; then
+        _log "apt-get install ${apt_pkgs[*]}"
+        local sudo=""
+        [ "$(id -u)" -eq 0 ] || sudo="sudo"
+        $sudo apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${apt_pkgs[@]}"
+    fi
+
+    # 2. The wasm target.
+    if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+        _log "rustup target add wasm32-unknown-unknown"
+        rustup target add wasm32-unknown-unknown
+    fi
+
+    # 3. Trunk (0.22 needs a newer rustc than this machine has).
+    if [ "$(trunk --version 2>/dev/null || true)" != "trunk $trunk_version" ]; then
+        _wait_for_other_install trunk /tmp/trunk.log trunk-done
+        if [ "$(trunk --version 2>/dev/null || true)" != "trunk $trunk_version" ]; then
+            _log "cargo install trunk $trunk_version (about 10-13 minutes)"
+            cargo install trunk --version "$trunk_version" --locked
+        fi
+    fi
+
+    # 4. wasm-bindgen CLI, exactly Cargo.lock's wasm-bindgen version (Trunk
+    #    otherwise tries to download one). No --locked: see TOOLCHAIN.md.
+    local wbg_version
+    wbg_version="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$root/Cargo.lock")"
+    if [ -z "$wbg_version" ]; then
+        _log "cannot read the wasm-bindgen version from Cargo.lock"
+        return 1
+    fi
+    if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $wbg_version" ]; then
+        _wait_for_other_install wasm-bindgen-cli /tmp/wbg.log wbg-done
+        if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $wbg_version" ]; then
+            _log "cargo install wasm-bindgen-cli $wbg_version (about 2 minutes)"
+            cargo install wasm-bindgen-cli --version "$wbg_version"
+        fi
+    fi
+
+    # 5. Node packages of the browser tests (playwright-core, npm's binaryen).
+    if [ ! -d "$e2e/node_modules" ] \
+        || [ ! -f "$e2e/node_modules/.package-lock.json" ] \
+        || [ "$e2e/package-lock.json" -nt "$e2e/node_modules/.package-lock.json" ]; then
+        _log "npm ci in tests/e2e"
+        (cd "$e2e" && npm ci --no-audit --no-fund --loglevel=error)
+    fi
+
+    # npm's wasm-opt first: Debian's binaryen 108 emits wasm that crashes Chromium.
+    case ":$PATH:" in
+        *":$e2e/node_modules/.bin:"*) ;;
+        *) export PATH="$e2e/node_modules/.bin:$PATH" ;;
+    esac
+    export TRUNK_SKIP_VERSION_CHECK=true
+
+    # 6. Crates, so Trunk's offline build (cargo --offline) finds them.
+    (cd "$root" && cargo fetch --quiet)
+}
+
+_rapport_setup_start=$SECONDS
+_rapport_setup
+printf '[setup] ready in %ss\n' "$((SECONDS - _rapport_setup_start))" >&2
+unset _rapport_setup_start

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Everything CI checks, in order; stops at the first failure (non-zero exit).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+timings=()
+current=""
+current_start=0
+run_step() {
+    current="$1"
+    shift
+    printf '\n==> %s\n' "$current"
+    current_start=$SECONDS
+    "$@" # errexit applies inside: never call this from an `if` or `||`
+    timings+=("$(printf '%5ss  %s' "$((SECONDS - current_start))" "$current")")
+    printf '<== %s: ok in %ss\n' "$current" "$((SECONDS - current_start))"
+    current=""
+}
+on_exit() {
+    local rc=$?
+    if [ -n "$current" ]; then
+        printf '<== %s: FAILED (exit %s) after %ss\n' "$current" "$rc" "$((SECONDS - current_start))"
+    fi
+    printf '\nTimings:\n'
+    local t
+    for t in "${timings[@]}"; do printf '%s\n' "$t"; done
+    printf '%5ss  total (%s)\n' "$SECONDS" "$([ "$rc" -eq 0 ] && echo passed || echo FAILED)"
+    exit "$rc"
+}
+trap on_exit EXIT
+
+setup_step() { source scripts/setup.sh; }
+wasm_tests() {
+    CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+        CHROMEDRIVER=/usr/bin/chromedriver \
+        cargo test --target wasm32-unknown-unknown --test web
+}
+wasm_size() {
+    local f found=0
+    for f in dist/*.wasm; do
+        [ -f "$f" ] || continue
+        found=1
+        printf 'wasm size: %s  raw %s bytes (%s KB), gzip -9 %s bytes (%s KB)\n' "$f" \
+            "$(stat -c %s "$f")" "$(($(stat -c %s "$f") / 1024))" \
+            "$(gzip -9 -c "$f" | wc -c)" "$(($(gzip -9 -c "$f" | wc -c) / 1024))"
+    done
+    [ "$found" -eq 1 ] || { echo "no dist/*.wasm" >&2; return 1; }
+}
+
+run_step "setup" setup_step
+run_step "cargo fmt --check" cargo fmt --all -- --check
+run_step "cargo clippy (native)" cargo clippy --all-targets -- -D warnings
+run_step "cargo test (native)" cargo test
+run_step "wasm-bindgen-test (Chromium)" wasm_tests
+run_step "trunk build --release" trunk build --release
+run_step "wasm size" wasm_size
+run_step "e2e (playwright-core, Chromium)" node tests/e2e/run.mjs

@@ -1,0 +1,15 @@
+//! The workspace document: one Automerge document per team workspace, holding
+//! every account, contact and touch, and the commands and queries on it.
+//!
+//! Depends on the domain only. Knows nothing of browsers: storage hands it
+//! bytes, and the state layer calls its commands.
+
+mod error;
+mod read_model;
+mod schema;
+mod workspace;
+
+pub use error::DocumentError;
+pub use read_model::{AccountRow, ReadModel};
+pub use schema::SCHEMA_VERSION;
+pub use workspace::Workspace;

@@ -1,0 +1,412 @@
+//! [`Workspace`]: the team's document and the commands that change it.
+//!
+//! Every command validates first, then writes, then commits one Automerge
+//! change; if anything fails after the first write, the pending operations
+//! are rolled back, so no half-written record can ever be saved.
+
+use automerge::transaction::CommitOptions;
+use automerge::{
+    ActorId, AutoCommit, Change, ChangeHash, LoadChangeError, ObjId, ObjType, ROOT, ReadDoc, Value,
+};
+use autosurgeon::{Hydrate, Reconcile, hydrate_prop, reconcile_prop};
+
+use crate::document::schema::{self, ACCOUNTS, CONTACTS, TOUCHES};
+use crate::document::{DocumentError, ReadModel};
+use crate::domain::{
+    Account, AccountDraft, AccountId, Contact, ContactDraft, ContactId, DomainError, Edit, Touch,
+    TouchDraft, TouchId,
+};
+
+/// One team workspace: an Automerge document with typed commands.
+#[derive(Debug)]
+pub struct Workspace {
+    doc: AutoCommit,
+    /// Where new record ids come from: the platform's randomness, or a seeded
+    /// generator so that demo and benchmark workspaces are reproducible.
+    ids: Option<fastrand::Rng>,
+}
+
+impl Workspace {
+    /// An empty workspace whose changes will be written by `actor`.
+    pub fn new(actor: ActorId) -> Self {
+        let mut doc = schema::genesis();
+        doc.set_actor(actor);
+        Self { doc, ids: None }
+    }
+
+    /// Makes every new record id from a generator seeded with `seed`.
+    pub fn with_seeded_ids(mut self, seed: u64) -> Self {
+        self.ids = Some(fastrand::Rng::with_seed(seed));
+        self
+    }
+
+    fn next_id_bytes(&mut self) -> Option<[u8; 16]> {
+        self.ids.as_mut().map(|rng| rng.u128(..).to_le_bytes())
+    }
+
+    /// A workspace from saved bytes (a snapshot, or snapshot and changes
+    /// concatenated), checking that it is a workspace this version can read.
+    pub fn load(bytes: &[u8], actor: ActorId) -> Result<Self, DocumentError> {
+        let mut doc = AutoCommit::load(bytes)?;
+        schema::check(&doc)?;
+        doc.set_actor(actor);
+        Ok(Self { doc, ids: None })
+    }
+
+    /// Applies stored or received bytes — one change, or a whole saved
+    /// document — on top of this one. Applying is idempotent: bytes already
+    /// applied change nothing. Bytes that fail to parse or whose checksum is
+    /// wrong are refused and change nothing.
+    ///
+    /// Not `load_incremental`: automerge's incremental load skips a damaged
+    /// chunk with only a log line, and storage must know, to set it aside.
+    pub fn apply(&mut self, bytes: &[u8]) -> Result<(), DocumentError> {
+        match Change::try_from(bytes) {
+            Ok(change) => {
+                self.doc.apply_changes([change])?;
+                Ok(())
+            }
+            Err(LoadChangeError::WrongChunkType) => {
+                let mut other = AutoCommit::load(bytes)?;
+                if self.doc.get_heads() == schema::genesis().get_heads() {
+                    // Nothing here but the genesis, which every saved
+                    // workspace contains: take the loaded document as is
+                    // rather than replay all of it.
+                    schema::check(&other)?;
+                    let actor = self.doc.get_actor().clone();
+                    self.doc = other.with_actor(actor);
+                } else {
+                    self.doc.merge(&mut other)?;
+                }
+                Ok(())
+            }
+            Err(e) => Err(DocumentError::CorruptChange(e)),
+        }
+    }
+
+    /// Merges every change of `other` into this workspace.
+    pub fn merge(&mut self, other: &mut Workspace) -> Result<(), DocumentError> {
+        self.doc.merge(&mut other.doc)?;
+        Ok(())
+    }
+
+    /// A copy that writes with another actor (another device or tab).
+    pub fn fork(&mut self, actor: ActorId) -> Workspace {
+        Workspace {
+            doc: self.doc.fork().with_actor(actor),
+            ids: None,
+        }
+    }
+
+    /// The whole document, compressed: a snapshot.
+    pub fn save(&mut self) -> Vec<u8> {
+        self.doc.save()
+    }
+
+    /// The bytes of the last change this workspace's actor committed: what
+    /// storage writes after each command.
+    pub fn last_local_change(&mut self) -> Option<Vec<u8>> {
+        self.doc.get_last_local_change().map(|c| c.raw_bytes().to_vec())
+    }
+
+    /// The current heads: equal heads mean equal documents.
+    pub fn heads(&mut self) -> Vec<ChangeHash> {
+        self.doc.get_heads()
+    }
+
+    /// The schema version the document claims.
+    pub fn schema_version(&self) -> Result<u64, DocumentError> {
+        schema::check(&self.doc)
+    }
+
+    /// Every record, hydrated for display.
+    pub fn read_model(&self) -> ReadModel {
+        ReadModel::from_doc(&self.doc)
+    }
+
+    /// The underlying document, for read-only use by tests and benchmarks.
+    pub fn doc(&self) -> &AutoCommit {
+        &self.doc
+    }
+
+    // --- accounts ---------------------------------------------------------
+
+    /// Creates an account; refuses a name a live account already has.
+    pub fn create_account(
+        &mut self,
+        draft: &AccountDraft,
+        edit: &Edit,
+    ) -> Result<AccountId, DocumentError> {
+        let draft = draft.validated()?;
+        if let Some(existing) = self.live_account_named(&draft.name, None)? {
+            return Err(DomainError::DuplicateAccount {
+                name: draft.name,
+                existing,
+            }
+            .into());
+        }
+        let id = self.next_id_bytes().map_or_else(AccountId::random, AccountId::from_random_bytes);
+        let account = Account {
+            name: draft.name,
+            city: draft.city,
+            industry: draft.industry,
+            note: draft.note,
+            created: edit.stamp(),
+            updated: edit.stamp(),
+            deleted: None,
+        };
+        self.write(ACCOUNTS, &id.to_string(), &account, "create account", edit)?;
+        Ok(id)
+    }
+
+    /// Changes an account's fields (only the fields that differ are written,
+    /// so a colleague's edit of another field survives the merge).
+    pub fn edit_account(
+        &mut self,
+        id: AccountId,
+        draft: &AccountDraft,
+        edit: &Edit,
+    ) -> Result<(), DocumentError> {
+        let draft = draft.validated()?;
+        let mut account = self.live_account(id)?;
+        if let Some(existing) = self.live_account_named(&draft.name, Some(id))? {
+            return Err(DomainError::DuplicateAccount {
+                name: draft.name,
+                existing,
+            }
+            .into());
+        }
+        account.name = draft.name;
+        account.city = draft.city;
+        account.industry = draft.industry;
+        account.note = draft.note;
+        account.updated = edit.stamp();
+        self.write(ACCOUNTS, &id.to_string(), &account, "edit account", edit)
+    }
+
+    /// Deletes an account, leaving a tombstone. Its contacts and touches stay
+    /// in the document but are hidden with it.
+    pub fn delete_account(&mut self, id: AccountId, edit: &Edit) -> Result<(), DocumentError> {
+        let mut account = self.live_account(id)?;
+        account.deleted = Some(edit.stamp());
+        account.updated = edit.stamp();
+        self.write(ACCOUNTS, &id.to_string(), &account, "delete account", edit)
+    }
+
+    // --- contacts ---------------------------------------------------------
+
+    /// Adds a person to a live account.
+    pub fn add_contact(
+        &mut self,
+        account: AccountId,
+        draft: &ContactDraft,
+        edit: &Edit,
+    ) -> Result<ContactId, DocumentError> {
+        let draft = draft.validated()?;
+        self.live_account(account)?;
+        let id = self.next_id_bytes().map_or_else(ContactId::random, ContactId::from_random_bytes);
+        let contact = Contact {
+            account,
+            name: draft.name,
+            role: draft.role,
+            phone: draft.phone,
+            email: draft.email,
+            note: draft.note,
+            created: edit.stamp(),
+            updated: edit.stamp(),
+            deleted: None,
+        };
+        self.write(CONTACTS, &id.to_string(), &contact, "add contact", edit)?;
+        Ok(id)
+    }
+
+    /// Changes a contact's fields.
+    pub fn edit_contact(
+        &mut self,
+        id: ContactId,
+        draft: &ContactDraft,
+        edit: &Edit,
+    ) -> Result<(), DocumentError> {
+        let draft = draft.validated()?;
+        let mut contact = self.live_contact(id)?;
+        contact.name = draft.name;
+        contact.role = draft.role;
+        contact.phone = draft.phone;
+        contact.email = draft.email;
+        contact.note = draft.note;
+        contact.updated = edit.stamp();
+        self.write(CONTACTS, &id.to_string(), &contact, "edit contact", edit)
+    }
+
+    /// Deletes a contact, leaving a tombstone. Touches that named the person
+    /// keep their note.
+    pub fn delete_contact(&mut self, id: ContactId, edit: &Edit) -> Result<(), DocumentError> {
+        let mut contact = self.live_contact(id)?;
+        contact.deleted = Some(edit.stamp());
+        contact.updated = edit.stamp();
+        self.write(CONTACTS, &id.to_string(), &contact, "delete contact", edit)
+    }
+
+    // --- touches ----------------------------------------------------------
+
+    /// Logs a visit, call, email or message with a live account.
+    pub fn log_touch(
+        &mut self,
+        account: AccountId,
+        draft: &TouchDraft,
+        edit: &Edit,
+    ) -> Result<TouchId, DocumentError> {
+        let (day, note) = draft.validated(edit.today)?;
+        self.live_account(account)?;
+        self.check_contact_at(draft.contact, account)?;
+        let id = self.next_id_bytes().map_or_else(TouchId::random, TouchId::from_random_bytes);
+        let touch = Touch {
+            account,
+            contact: draft.contact,
+            kind: draft.kind,
+            day,
+            note,
+            created: edit.stamp(),
+            updated: edit.stamp(),
+            deleted: None,
+        };
+        self.write(TOUCHES, &id.to_string(), &touch, "log touch", edit)?;
+        Ok(id)
+    }
+
+    /// Changes a logged touch.
+    pub fn edit_touch(
+        &mut self,
+        id: TouchId,
+        draft: &TouchDraft,
+        edit: &Edit,
+    ) -> Result<(), DocumentError> {
+        let (day, note) = draft.validated(edit.today)?;
+        let mut touch = self.live_touch(id)?;
+        self.check_contact_at(draft.contact, touch.account)?;
+        touch.kind = draft.kind;
+        touch.day = day;
+        touch.contact = draft.contact;
+        touch.note = note;
+        touch.updated = edit.stamp();
+        self.write(TOUCHES, &id.to_string(), &touch, "edit touch", edit)
+    }
+
+    /// Deletes a touch, leaving a tombstone.
+    pub fn delete_touch(&mut self, id: TouchId, edit: &Edit) -> Result<(), DocumentError> {
+        let mut touch = self.live_touch(id)?;
+        touch.deleted = Some(edit.stamp());
+        touch.updated = edit.stamp();
+        self.write(TOUCHES, &id.to_string(), &touch, "delete touch", edit)
+    }
+
+    // --- helpers ----------------------------------------------------------
+
+    fn collection(&self, key: &'static str) -> Result<ObjId, DocumentError> {
+        match self.doc.get(ROOT, key)? {
+            Some((Value::Object(ObjType::Map), id)) => Ok(id),
+            _ => Err(DocumentError::NotAWorkspace("a record collection is missing")),
+        }
+    }
+
+    fn record<T: Hydrate>(&self, key: &'static str, id: &str) -> Result<Option<T>, DocumentError> {
+        let obj = self.collection(key)?;
+        Ok(hydrate_prop::<_, Option<T>, _, _>(&self.doc, &obj, id)?)
+    }
+
+    fn live_account(&self, id: AccountId) -> Result<Account, DocumentError> {
+        match self.record::<Account>(ACCOUNTS, &id.to_string())? {
+            Some(a) if a.is_live() => Ok(a),
+            _ => Err(DomainError::UnknownAccount(id).into()),
+        }
+    }
+
+    fn live_contact(&self, id: ContactId) -> Result<Contact, DocumentError> {
+        match self.record::<Contact>(CONTACTS, &id.to_string())? {
+            Some(c) if c.is_live() => Ok(c),
+            _ => Err(DomainError::UnknownContact(id).into()),
+        }
+    }
+
+    fn live_touch(&self, id: TouchId) -> Result<Touch, DocumentError> {
+        match self.record::<Touch>(TOUCHES, &id.to_string())? {
+            Some(t) if t.is_live() => Ok(t),
+            _ => Err(DomainError::UnknownTouch(id).into()),
+        }
+    }
+
+    fn check_contact_at(
+        &self,
+        contact: Option<ContactId>,
+        account: AccountId,
+    ) -> Result<(), DocumentError> {
+        if let Some(contact) = contact {
+            if self.live_contact(contact)?.account != account {
+                return Err(DomainError::ContactOfOtherAccount { contact, account }.into());
+            }
+        }
+        Ok(())
+    }
+
+    /// The live account (other than `except`) whose name matches `name`
+    /// ignoring case and spacing. Reads only the name and tombstone fields.
+    fn live_account_named(
+        &self,
+        name: &str,
+        except: Option<AccountId>,
+    ) -> Result<Option<AccountId>, DocumentError> {
+        let wanted = crate::domain::name_key(name);
+        let accounts = self.collection(ACCOUNTS)?;
+        for key in self.doc.keys(&accounts) {
+            let Some((Value::Object(ObjType::Map), record)) = self.doc.get(&accounts, &key)? else {
+                continue;
+            };
+            let deleted = !matches!(
+                self.doc.get(&record, "deleted")?,
+                None | Some((Value::Scalar(_), _))
+            );
+            if deleted {
+                continue;
+            }
+            let Some((Value::Scalar(stored), _)) = self.doc.get(&record, "name")? else {
+                continue;
+            };
+            let Some(stored) = stored.as_str() else { continue };
+            if crate::domain::name_key(stored) == wanted {
+                let Ok(id) = key.parse::<AccountId>() else { continue };
+                if Some(id) != except {
+                    return Ok(Some(id));
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    /// Writes one record and commits, or rolls back every pending operation.
+    fn write<T: Reconcile>(
+        &mut self,
+        collection: &'static str,
+        id: &str,
+        record: &T,
+        message: &str,
+        edit: &Edit,
+    ) -> Result<(), DocumentError> {
+        let written = self
+            .collection(collection)
+            .and_then(|obj| Ok(reconcile_prop(&mut self.doc, &obj, id, record)?));
+        match written {
+            Ok(()) => {
+                self.doc.commit_with(
+                    CommitOptions::default()
+                        .with_message(message)
+                        .with_time(edit.at.timestamp()),
+                );
+                Ok(())
+            }
+            Err(e) => {
+                self.doc.rollback();
+                Err(e)
+            }
+        }
+    }
+}

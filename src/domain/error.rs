@@ -1,0 +1,43 @@
+//! Why a command was refused. Messages are lowercase and carry the facts; the
+//! UI turns them into the rep's words (and language).
+
+use crate::domain::{AccountId, ContactId, Day, TouchId};
+
+/// A command that broke a rule. Nothing was written.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DomainError {
+    /// A required field is empty or only whitespace.
+    #[error("{field} must not be empty")]
+    Empty { field: &'static str },
+    /// A field is longer than its limit.
+    #[error("{field} is {chars} characters long; the limit is {max}")]
+    TooLong {
+        field: &'static str,
+        chars: usize,
+        max: usize,
+    },
+    /// Another live account already has this name.
+    #[error("an account named {name:?} already exists")]
+    DuplicateAccount { name: String, existing: AccountId },
+    /// A touch date outside the range a touch can have happened in.
+    #[error("{day} is outside {earliest}..={latest}")]
+    DayOutOfRange { day: Day, earliest: Day, latest: Day },
+    /// The date field did not hold a date.
+    #[error("{0:?} is not a date")]
+    NotADay(String),
+    /// No live account with this id.
+    #[error("no account {0}")]
+    UnknownAccount(AccountId),
+    /// No live contact with this id.
+    #[error("no contact {0}")]
+    UnknownContact(ContactId),
+    /// The contact belongs to another account.
+    #[error("contact {contact} is not at account {account}")]
+    ContactOfOtherAccount {
+        contact: ContactId,
+        account: AccountId,
+    },
+    /// No live touch with this id.
+    #[error("no touch {0}")]
+    UnknownTouch(TouchId),
+}

@@ -1,0 +1,60 @@
+//! Who did something, on which device, and when. Every record carries a
+//! `created` and an `updated` stamp, and a deleted record a `deleted` one.
+
+use autosurgeon::{Hydrate, Reconcile};
+use chrono::{DateTime, Utc};
+
+/// The rep at the keyboard and the device they use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Author {
+    /// The rep's name as they typed it in the settings.
+    pub name: String,
+    /// A stable id of this device (browser profile), made on first start.
+    pub device: String,
+}
+
+/// A moment with its author.
+#[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate)]
+pub struct Stamp {
+    /// The rep's name.
+    pub by: String,
+    /// The device id.
+    pub device: String,
+    /// Milliseconds since the Unix epoch, UTC.
+    pub at: i64,
+}
+
+impl Stamp {
+    /// A stamp for `author` at `now`.
+    pub fn new(author: &Author, now: DateTime<Utc>) -> Self {
+        Self {
+            by: author.name.clone(),
+            device: author.device.clone(),
+            at: now.timestamp_millis(),
+        }
+    }
+
+    /// The moment as a UTC date-time (the epoch when the stored value is out of range).
+    pub fn time(&self) -> DateTime<Utc> {
+        DateTime::from_timestamp_millis(self.at).unwrap_or_default()
+    }
+}
+
+/// Who is editing and when: passed to every command, so commands stay pure
+/// (the browser's clock is read once, at the edge).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    /// The rep and device.
+    pub author: Author,
+    /// Now, UTC.
+    pub at: DateTime<Utc>,
+    /// The rep's local calendar day.
+    pub today: chrono::NaiveDate,
+}
+
+impl Edit {
+    /// The stamp this edit leaves on the records it touches.
+    pub fn stamp(&self) -> Stamp {
+        Stamp::new(&self.author, self.at)
+    }
+}

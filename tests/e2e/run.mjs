@@ -1,0 +1,623 @@
+// End-to-end tests of Rapport in Debian's Chromium, driven by playwright-core.
+//
+//   node tests/e2e/run.mjs [name-filter ...]
+//
+// Serves dist/ (built by `trunk build --release`) with ./serve.mjs on a random
+// 127.0.0.1 port, unless BASE_URL is set. Each test gets its own browser with a
+// fresh user-data-dir, so a fresh IndexedDB. Any console error or page error
+// fails the test. Screenshots go to tests/e2e/artifacts/.
+//
+// Environment: DIST (default <repo>/dist), BASE_URL, CHROMIUM (default
+// /usr/bin/chromium), E2E_TIMEOUT_MS (per wait, default 15000).
+//
+// The data-testid contract is the one in the app's UI; see the helpers below.
+
+import { chromium } from 'playwright-core';
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startServer } from './serve.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, '..', '..');
+const ARTIFACTS = path.join(here, 'artifacts');
+const DIST = process.env.DIST ?? path.join(repo, 'dist');
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const WAIT = Number(process.env.E2E_TIMEOUT_MS ?? 15000);
+const TEST_TIMEOUT = 120_000;
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+let BASE = process.env.BASE_URL;
+const notes = []; // observations that are not failures, printed at the end
+
+// ---------------------------------------------------------------- harness ---
+
+const tests = [];
+const test = (name, fn) => tests.push({ name, fn });
+
+class Browser {
+  constructor(testName) {
+    this.testName = testName;
+    this.errors = [];
+    this.dirs = [];
+    this.contexts = [];
+  }
+
+  /** A new persistent context (fresh profile, so fresh IndexedDB) and its first page. */
+  async open() {
+    const dir = await mkdtemp(path.join(tmpdir(), 'rapport-e2e-'));
+    this.dirs.push(dir);
+    const context = await chromium.launchPersistentContext(dir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1024, height: 768 },
+    });
+    this.contexts.push(context);
+    context.setDefaultTimeout(WAIT);
+    context.on('page', (p) => this.watch(p));
+    for (const p of context.pages()) this.watch(p);
+    const page = context.pages()[0] ?? (await context.newPage());
+    return { context, page };
+  }
+
+  watch(page) {
+    if (page.__watched) return;
+    page.__watched = true;
+    const where = () => {
+      try {
+        return new URL(page.url()).pathname + new URL(page.url()).search;
+      } catch {
+        return page.url();
+      }
+    };
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') {
+        const loc = msg.location();
+        this.errors.push(`console.error at ${where()}: ${msg.text()}${loc?.url ? ` (${loc.url}:${loc.lineNumber})` : ''}`);
+      }
+    });
+    page.on('pageerror', (err) => this.errors.push(`page error at ${where()}: ${err.stack ?? err.message}`));
+    page.on('dialog', async (d) => {
+      notes.push(`[${this.testName}] unexpected ${d.type()} dialog: "${d.message()}" (accepted)`);
+      await d.accept().catch(() => {});
+    });
+  }
+
+  async close() {
+    for (const c of this.contexts) await c.close().catch(() => {});
+    for (const d of this.dirs) await rm(d, { recursive: true, force: true }).catch(() => {});
+  }
+}
+
+async function shot(page, name, opts = {}) {
+  await mkdir(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true, ...opts });
+}
+
+function withTimeout(promise, ms, what) {
+  let t;
+  return Promise.race([
+    promise,
+    new Promise((_, reject) => {
+      t = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(t));
+}
+
+// ---------------------------------------------------------------- helpers ---
+
+const tid = (page, id) => page.getByTestId(id);
+const nonEmpty = /\S/;
+
+async function step(what, fn) {
+  try {
+    return await fn();
+  } catch (err) {
+    err.message = `${what}: ${err.message.split('\n')[0]}`;
+    throw err;
+  }
+}
+
+/** Loads `path` and waits for <main data-testid=app data-ready=true>. */
+async function gotoApp(page, urlPath = '/') {
+  await step(`open ${urlPath}`, () => page.goto(BASE + urlPath));
+  await waitReady(page);
+}
+
+async function waitReady(page) {
+  await step('wait for [data-testid=app][data-ready=true]', () =>
+    page.locator('[data-testid="app"][data-ready="true"]').waitFor({ state: 'attached' }),
+  );
+}
+
+async function reload(page) {
+  await step('reload', () => page.reload());
+  await waitReady(page);
+}
+
+/** Waits until save-state says `saved`, and still says so a moment later. */
+async function waitSaved(page) {
+  await step('wait for save-state data-state=saved', async () => {
+    const deadline = Date.now() + WAIT;
+    let lastSaved = false;
+    let last;
+    await page.waitForTimeout(150); // let a debounced save start
+    while (Date.now() < deadline) {
+      last = await page
+        .locator('[data-testid="save-state"]')
+        .first()
+        .getAttribute('data-state', { timeout: 2000 })
+        .catch(() => 'missing');
+      if (last === 'error') {
+        const text = await tid(page, 'save-state').first().innerText().catch(() => '');
+        throw new Error(`save-state is "error" (${text.trim()})`);
+      }
+      if (last === 'saved') {
+        if (lastSaved) return;
+        lastSaved = true;
+        await page.waitForTimeout(250);
+        continue;
+      }
+      lastSaved = false;
+      await page.waitForTimeout(100);
+    }
+    throw new Error(`save-state stayed "${last}"`);
+  });
+}
+
+async function waitCount(locator, n, what) {
+  await step(`wait for ${n} × ${what}`, async () => {
+    const deadline = Date.now() + WAIT;
+    let c = -1;
+    while (Date.now() < deadline) {
+      c = await locator.count();
+      if (c === n) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`found ${c}`);
+  });
+}
+
+async function waitText(locator, text, what) {
+  await step(`wait for ${what} containing "${text}"`, () =>
+    locator.filter({ hasText: text }).first().waitFor(),
+  );
+}
+
+async function expectEq(actual, expected, what) {
+  if (actual !== expected) {
+    throw new Error(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+  }
+}
+
+const rows = (page) => tid(page, 'account-row');
+const row = (page, name) => rows(page).filter({ hasText: name });
+const visibleFormErrors = (page) => tid(page, 'form-error').filter({ hasText: nonEmpty });
+
+/** On the account list (route /); from an account page follows back-to-accounts. */
+async function toList(page) {
+  const p = new URL(page.url()).pathname;
+  if (p !== '/') {
+    await step('click back-to-accounts', () => tid(page, 'back-to-accounts').click());
+    await page.waitForURL((u) => u.pathname === '/');
+  }
+}
+
+/** Fills and submits the account form (opening it with new-account if it is closed). */
+async function submitAccount(page, { name, city = '', industry = '' }) {
+  await toList(page);
+  const nameInput = tid(page, 'account-name');
+  if (!(await nameInput.isVisible())) {
+    await step('click new-account', () => tid(page, 'new-account').click());
+  }
+  await step('fill account-name', () => nameInput.fill(name));
+  if (city) await step('fill account-city', () => tid(page, 'account-city').fill(city));
+  if (industry) await step('fill account-industry', () => tid(page, 'account-industry').fill(industry));
+  await step('click save-account', () => tid(page, 'save-account').click());
+}
+
+/** Creates an account and ends on the list showing it. */
+async function createAccount(page, fields) {
+  await submitAccount(page, fields);
+  // Tolerate an app that opens the new account's page after saving.
+  await step(`wait for "${fields.name}" in account-list (or its page)`, () =>
+    row(page, fields.name)
+      .first()
+      .or(tid(page, 'account-title').filter({ hasText: fields.name }))
+      .first()
+      .waitFor(),
+  );
+  if (new URL(page.url()).pathname !== '/') {
+    notes.push(`saving a new account opens its page (${new URL(page.url()).pathname})`);
+    await toList(page);
+  }
+  await row(page, fields.name).first().waitFor();
+}
+
+/** From the list, opens an account and checks URL and title. */
+async function openAccount(page, name) {
+  await toList(page);
+  await step(`click account-row "${name}"`, () => row(page, name).first().click());
+  await step('wait for /accounts/<uuid>', () =>
+    page.waitForURL((u) => /^\/accounts\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(u.pathname)),
+  );
+  await waitText(tid(page, 'account-title'), name, 'account-title');
+  return new URL(page.url()).pathname;
+}
+
+/** Logs a touch on the open account page. */
+async function logTouch(page, { kind = 'visit', note }) {
+  await step(`click touch-kind-${kind}`, () => tid(page, `touch-kind-${kind}`).click());
+  await step('fill touch-note', () => tid(page, 'touch-note').fill(note));
+  await step('click log-touch', () => tid(page, 'log-touch').click());
+  await waitText(tid(page, 'timeline-item'), note.slice(0, 40), 'timeline-item');
+}
+
+async function browserToday(page) {
+  return page.evaluate(() => {
+    const d = new Date();
+    const p = (n) => String(n).padStart(2, '0');
+    return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+  });
+}
+
+async function noticeText(page) {
+  const n = tid(page, 'notice');
+  if ((await n.count()) === 0) return null;
+  const texts = await n.allInnerTexts();
+  const t = texts.join(' | ').trim();
+  return t || null;
+}
+
+// ------------------------------------------------------------------ tests ---
+
+test('a: account, contact, touch survive a reload', async (b) => {
+  const { page } = await b.open();
+  await gotoApp(page, '/');
+  await step('empty-workspace visible', () => tid(page, 'empty-workspace').waitFor());
+  await expectEq(await rows(page).count(), 0, 'account rows on a fresh workspace');
+  await shot(page, 'empty-workspace');
+
+  await createAccount(page, { name: 'Boulangerie Martin', city: 'Lyon', industry: 'Bakery' });
+  await createAccount(page, { name: 'Garage Dupont', city: 'Grenoble', industry: 'Automotive' });
+  await waitCount(rows(page), 2, 'account-row');
+  await step('empty-workspace gone once accounts exist', () =>
+    tid(page, 'empty-workspace').waitFor({ state: 'detached' }),
+  );
+  await shot(page, 'account-list');
+
+  const accountPath = await openAccount(page, 'Boulangerie Martin');
+
+  // A contact, to pick in the touch form.
+  await step('click add-contact', () => tid(page, 'add-contact').click());
+  await tid(page, 'contact-name').fill('Claire Martin');
+  await tid(page, 'contact-role').fill('Owner');
+  await tid(page, 'contact-phone').fill('+33 4 78 00 00 00');
+  await tid(page, 'contact-email').fill('claire@example.com');
+  await step('click save-contact', () => tid(page, 'save-contact').click());
+  await waitText(tid(page, 'contact-row'), 'Claire Martin', 'contact-row');
+
+  // The touch form: date defaults to today.
+  await step('touch-form visible', () => tid(page, 'touch-form').waitFor());
+  const today = await browserToday(page);
+  await expectEq(await tid(page, 'touch-date').inputValue(), today, 'touch-date default');
+  await step('click touch-kind-call', () => tid(page, 'touch-kind-call').click());
+  const contactSelect = tid(page, 'touch-contact');
+  const option = await step('find Claire in touch-contact', () =>
+    contactSelect.evaluate((sel) => {
+      const o = [...sel.options].find((o) => o.textContent.includes('Claire Martin'));
+      return o ? o.value : null;
+    }),
+  );
+  if (option === null) throw new Error('touch-contact has no option for the new contact "Claire Martin"');
+  await contactSelect.selectOption(option);
+  const note = 'Spring order: 40 kg of flour, call back Tuesday';
+  await tid(page, 'touch-note').fill(note);
+  await shot(page, 'touch-form');
+  await step('click log-touch', () => tid(page, 'log-touch').click());
+  await waitText(tid(page, 'timeline-item'), note, 'timeline-item');
+  await waitCount(tid(page, 'timeline-item'), 1, 'timeline-item');
+  const noteAfter = await tid(page, 'touch-note').inputValue();
+  if (noteAfter !== '') notes.push(`[a] touch-note is not cleared after log-touch ("${noteAfter.slice(0, 30)}")`);
+  await shot(page, 'account-page');
+
+  await waitSaved(page);
+  await reload(page);
+  await expectEq(new URL(page.url()).pathname, accountPath, 'path after reload');
+  await waitText(tid(page, 'account-title'), 'Boulangerie Martin', 'account-title after reload');
+  await waitText(tid(page, 'timeline-item'), note, 'timeline-item after reload');
+  await waitCount(tid(page, 'timeline-item'), 1, 'timeline-item after reload');
+  await waitText(tid(page, 'contact-row'), 'Claire Martin', 'contact-row after reload');
+
+  await page.setViewportSize({ width: 768, height: 1024 });
+  await shot(page, 'account-page-portrait');
+  await page.setViewportSize({ width: 1024, height: 768 });
+
+  await toList(page);
+  await waitCount(rows(page), 2, 'account-row after reload');
+  const n = await noticeText(page);
+  if (n) notes.push(`[a] notice shown: "${n}"`);
+});
+
+test('b: edits made offline are saved', async (b) => {
+  const { context, page } = await b.open();
+  await gotoApp(page, '/');
+  await context.setOffline(true);
+  await createAccount(page, { name: 'Ferme des Alpes', city: 'Annecy' });
+  await openAccount(page, 'Ferme des Alpes');
+  await logTouch(page, { kind: 'visit', note: 'Written while offline' });
+  await waitSaved(page);
+  await shot(page, 'offline-account-page');
+  await context.setOffline(false);
+  await reload(page);
+  await waitText(tid(page, 'account-title'), 'Ferme des Alpes', 'account-title after reload');
+  await waitText(tid(page, 'timeline-item'), 'Written while offline', 'timeline-item after reload');
+});
+
+test('c: two tabs editing the same workspace', async (b) => {
+  const { context, page: tab1 } = await b.open();
+  await gotoApp(tab1, '/');
+  const tab2 = await context.newPage();
+  await gotoApp(tab2, '/');
+
+  await createAccount(tab1, { name: 'Alpha Outils' });
+  await waitSaved(tab1);
+  // Tab 2 edits without a reload, whether or not it has seen Alpha yet.
+  await createAccount(tab2, { name: 'Beta Fournitures' });
+  await waitSaved(tab2);
+
+  for (const [name, tab] of [['tab 1', tab1], ['tab 2', tab2]]) {
+    await step(`${name} shows both accounts without a reload`, async () => {
+      await row(tab, 'Alpha Outils').first().waitFor();
+      await row(tab, 'Beta Fournitures').first().waitFor();
+    });
+  }
+  await tab1.bringToFront();
+  await shot(tab1, 'two-tabs-tab1');
+  await shot(tab2, 'two-tabs-tab2');
+
+  // An edit in tab 2 on an account tab 1 created, seen by tab 1.
+  await openAccount(tab2, 'Alpha Outils');
+  await logTouch(tab2, { kind: 'email', note: 'Sent the catalogue from tab 2' });
+  await waitSaved(tab2);
+  await openAccount(tab1, 'Alpha Outils');
+  await waitText(tid(tab1, 'timeline-item'), 'Sent the catalogue from tab 2', 'tab 1 timeline-item');
+
+  for (const [name, tab] of [['tab 1', tab1], ['tab 2', tab2]]) {
+    await reload(tab);
+    await waitText(tid(tab, 'timeline-item'), 'Sent the catalogue from tab 2', `${name} timeline-item after reload`);
+    await toList(tab);
+    await step(`${name} shows both accounts after reload`, async () => {
+      await row(tab, 'Alpha Outils').first().waitFor();
+      await row(tab, 'Beta Fournitures').first().waitFor();
+    });
+    await waitCount(rows(tab), 2, `${name} account-row after reload`);
+  }
+});
+
+test('d: bad input is refused with an inline error', async (b) => {
+  const { page } = await b.open();
+  await gotoApp(page, '/');
+
+  await submitAccount(page, { name: '' });
+  await step('form-error for an empty name', () => visibleFormErrors(page).first().waitFor());
+  await shot(page, 'error-empty-name');
+  await expectEq(await rows(page).count(), 0, 'account rows after an empty name');
+
+  await submitAccount(page, { name: '   ' });
+  await step('form-error for a blank name', () => visibleFormErrors(page).first().waitFor());
+  await expectEq(await rows(page).count(), 0, 'account rows after a blank name');
+
+  await createAccount(page, { name: 'Quincaillerie Roux' });
+  await waitCount(rows(page), 1, 'account-row');
+  await submitAccount(page, { name: 'Quincaillerie Roux' });
+  await step('form-error for a duplicate name', () => visibleFormErrors(page).first().waitFor());
+  await shot(page, 'error-duplicate-name');
+  await page.waitForTimeout(300);
+  await expectEq(await rows(page).count(), 1, 'account rows after a duplicate name');
+
+  // Same name, other case and spacing: an observation, not a contract.
+  await submitAccount(page, { name: '  quincaillerie roux ' });
+  await page.waitForTimeout(500);
+  if ((await rows(page).count()) !== 1) {
+    notes.push('[d] "  quincaillerie roux " is accepted next to "Quincaillerie Roux" (duplicate check is case/space-sensitive)');
+  }
+
+  await openAccount(page, 'Quincaillerie Roux');
+  const big = 1_000_000;
+  await step('set a 1,000,000-character touch-note', () =>
+    tid(page, 'touch-note').evaluate((el, n) => {
+      el.value = 'x'.repeat(n);
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+      el.dispatchEvent(new Event('change', { bubbles: true }));
+    }, big),
+  );
+  await step('click log-touch', () => tid(page, 'log-touch').click());
+  await step('form-error for a 1,000,000-character note', () => visibleFormErrors(page).first().waitFor());
+  await shot(page, 'error-huge-note');
+  await page.waitForTimeout(300);
+  await expectEq(await tid(page, 'timeline-item').count(), 0, 'timeline items after a huge note');
+
+  await waitSaved(page);
+  await reload(page);
+  await waitText(tid(page, 'account-title'), 'Quincaillerie Roux', 'account-title after reload');
+  await expectEq(await tid(page, 'timeline-item').count(), 0, 'timeline items after reload');
+});
+
+test('e: demo seeder and filter', async (b) => {
+  const { page } = await b.open();
+  await gotoApp(page, '/');
+  await step('click seed-demo', () => tid(page, 'seed-demo').click());
+  await step('account rows after seed-demo', () => rows(page).first().waitFor());
+  const seeded = await rows(page).count();
+  if (seeded < 2) throw new Error(`seed-demo created ${seeded} account(s)`);
+  await step('empty-workspace gone after seeding', () => tid(page, 'empty-workspace').waitFor({ state: 'detached' }));
+  await shot(page, 'demo-seeded');
+  notes.push(`[e] seed-demo created ${seeded} accounts`);
+
+  // ?demo=40 in a fresh profile.
+  const { page: p40 } = await b.open();
+  await gotoApp(p40, '/?demo=40');
+  await waitCount(rows(p40), 40, 'account-row after /?demo=40');
+  await waitSaved(p40);
+  await shot(p40, 'demo-40');
+
+  // Reloading with the flag again must not seed a second time.
+  await reload(p40);
+  await p40.waitForTimeout(500);
+  const again = await rows(p40).count();
+  if (again !== 40) notes.push(`[e] reloading /?demo=40 leaves ${again} accounts (seeds again?)`);
+
+  // The filter, on an account whose name no demo account can contain.
+  await createAccount(p40, { name: 'Zyxwv Filtertest' });
+  const all = await rows(p40).count();
+  const filter = tid(p40, 'account-filter');
+  await filter.fill('Zyxwv');
+  await waitCount(rows(p40), 1, 'account-row for filter "Zyxwv"');
+  await row(p40, 'Zyxwv Filtertest').first().waitFor();
+  await shot(p40, 'demo-filtered');
+  await filter.fill('zyxwv');
+  await p40.waitForTimeout(300);
+  if ((await rows(p40).count()) !== 1) notes.push('[e] the filter is case-sensitive');
+  await filter.fill('qqzz-no-such-account');
+  await waitCount(rows(p40), 0, 'account-row for a filter matching nothing');
+  await filter.fill('');
+  await waitCount(rows(p40), all, 'account-row with the filter cleared');
+  // A seeded account's name narrows the list too. The row may show more than
+  // the name (city, industry), so try the row's first line, then shorter
+  // word prefixes of it.
+  const firstLine = (await rows(p40).first().innerText()).split('\n')[0].trim();
+  const words = firstLine.split(/\s+/);
+  const candidates = [...new Set([firstLine, ...words.map((_, i) => words.slice(0, words.length - i).join(' '))])];
+  let narrowed = null;
+  for (const term of candidates) {
+    await filter.fill(term);
+    const deadline = Date.now() + 2000;
+    while (Date.now() < deadline && narrowed === null) {
+      const c = await rows(p40).count();
+      if (c >= 1 && c < all) narrowed = `"${term}" → ${c} rows`;
+      else await p40.waitForTimeout(100);
+    }
+    if (narrowed) break;
+  }
+  if (!narrowed) throw new Error(`no prefix of the seeded row "${firstLine}" narrows the list`);
+  await filter.fill('');
+  await waitCount(rows(p40), all, 'account-row with the filter cleared');
+});
+
+test('f: edit, delete touch, delete account', async (b) => {
+  const { page } = await b.open();
+  await gotoApp(page, '/');
+  await createAccount(page, { name: 'Pharmacie Blanc', city: 'Chambéry' });
+  await createAccount(page, { name: 'Keep Me SA' });
+  await openAccount(page, 'Pharmacie Blanc');
+  await logTouch(page, { kind: 'visit', note: 'First visit' });
+  await logTouch(page, { kind: 'message', note: 'Second, by message' });
+  await waitCount(tid(page, 'timeline-item'), 2, 'timeline-item');
+
+  await step('click delete-touch on "First visit"', () =>
+    tid(page, 'timeline-item').filter({ hasText: 'First visit' }).getByTestId('delete-touch').click(),
+  );
+  await waitCount(tid(page, 'timeline-item'), 1, 'timeline-item after delete-touch');
+  await waitText(tid(page, 'timeline-item'), 'Second, by message', 'remaining timeline-item');
+
+  await step('click edit-account', () => tid(page, 'edit-account').click());
+  const nameInput = tid(page, 'account-name');
+  await expectEq(await nameInput.inputValue(), 'Pharmacie Blanc', 'account-name prefilled in the edit form');
+  await nameInput.fill('Pharmacie Blanc & Fils');
+  await step('click save-account', () => tid(page, 'save-account').click());
+  await waitText(tid(page, 'account-title'), 'Pharmacie Blanc & Fils', 'account-title after edit');
+
+  // Renaming to another account's name is a duplicate too.
+  await step('click edit-account', () => tid(page, 'edit-account').click());
+  await tid(page, 'account-name').fill('Keep Me SA');
+  await step('click save-account', () => tid(page, 'save-account').click());
+  await step('form-error for renaming to an existing name', () => visibleFormErrors(page).first().waitFor());
+
+  await waitSaved(page);
+  await reload(page);
+  await waitText(tid(page, 'account-title'), 'Pharmacie Blanc & Fils', 'account-title after reload');
+  await waitCount(tid(page, 'timeline-item'), 1, 'timeline-item after reload');
+
+  await step('click delete-account', () => tid(page, 'delete-account').click());
+  await step('click confirm-delete', () => tid(page, 'confirm-delete').click());
+  await page.waitForURL((u) => u.pathname === '/').catch(() => {});
+  await toList(page);
+  await waitCount(rows(page), 1, 'account-row after delete');
+  await waitSaved(page);
+  await reload(page);
+  await waitCount(rows(page), 1, 'account-row after delete and reload');
+  await waitText(rows(page), 'Keep Me SA', 'account-row');
+});
+
+// ------------------------------------------------------------------- main ---
+
+async function main() {
+  const filters = process.argv.slice(2);
+  const selected = tests.filter((t) => filters.length === 0 || filters.some((f) => t.name.includes(f)));
+  if (selected.length === 0) {
+    console.error(`no test matches ${filters.join(', ')}`);
+    process.exit(2);
+  }
+  await rm(ARTIFACTS, { recursive: true, force: true });
+  await mkdir(ARTIFACTS, { recursive: true });
+
+  let server;
+  if (!BASE) {
+    server = await startServer(DIST);
+    BASE = server.url;
+  }
+  console.log(`e2e: ${selected.length} test(s) against ${BASE}`);
+
+  const failures = [];
+  for (const t of selected) {
+    const started = Date.now();
+    const b = new Browser(t.name);
+    let error;
+    try {
+      await withTimeout(t.fn(b), TEST_TIMEOUT, t.name);
+    } catch (err) {
+      error = err;
+    }
+    if (!error && b.errors.length) error = new Error('console/page errors');
+    if (error) {
+      const safe = t.name.replace(/[^a-z0-9]+/gi, '-');
+      for (const [i, c] of b.contexts.entries()) {
+        for (const [j, p] of c.pages().entries()) {
+          await shot(p, `FAIL-${safe}-${i}-${j}`).catch(() => {});
+          const html = await p.content().catch(() => '');
+          await writeFile(path.join(ARTIFACTS, `FAIL-${safe}-${i}-${j}.html`), html).catch(() => {});
+        }
+      }
+    }
+    await b.close();
+    const secs = ((Date.now() - started) / 1000).toFixed(1);
+    if (error) {
+      failures.push(t.name);
+      console.log(`FAIL ${t.name} (${secs}s)\n     ${error.message}`);
+      for (const e of b.errors) console.log(`     ${e.split('\n').slice(0, 4).join('\n       ')}`);
+    } else {
+      console.log(`ok   ${t.name} (${secs}s)`);
+    }
+  }
+  if (server) await server.close();
+
+  for (const n of notes) console.log(`note: ${n}`);
+  console.log(`e2e: ${selected.length - failures.length} passed, ${failures.length} failed; screenshots in ${path.relative(process.cwd(), ARTIFACTS) || ARTIFACTS}`);
+  process.exit(failures.length ? 1 : 0);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
