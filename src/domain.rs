@@ -18,7 +18,7 @@ pub use account::{Account, AccountDraft};
 pub use contact::{Contact, ContactDraft};
 pub use day::Day;
 pub use error::DomainError;
-pub use ids::{AccountId, ContactId, IdError, TouchId};
+pub use ids::{AccountId, ContactId, DeviceId, IdError, TouchId};
 pub use stamp::{Author, Edit, Stamp};
 pub(crate) use text::name_key;
 pub use text::{MAX_NAME_CHARS, MAX_NOTE_CHARS, MAX_SHORT_CHARS};

@@ -25,3 +25,5 @@
 pub mod document;
 pub mod domain;
 pub mod seed;
+pub mod state;
+pub mod storage;

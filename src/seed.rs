@@ -48,37 +48,132 @@ pub struct Seeded {
 }
 
 const RU_ROOTS: &[&str] = &[
-    "Северсталь", "Уралмаш", "Ромашка", "Волга", "Прогресс", "Техносила", "Агрокомплекс",
-    "Сибирь", "Меридиан", "Русский хлеб", "Стройресурс", "Полимер", "Балтика", "Альфа-Трейд",
-    "ЭнергоМаш", "Кристалл", "Горизонт", "Вектор", "Дельта", "Невский",
+    "Северсталь",
+    "Уралмаш",
+    "Ромашка",
+    "Волга",
+    "Прогресс",
+    "Техносила",
+    "Агрокомплекс",
+    "Сибирь",
+    "Меридиан",
+    "Русский хлеб",
+    "Стройресурс",
+    "Полимер",
+    "Балтика",
+    "Альфа-Трейд",
+    "ЭнергоМаш",
+    "Кристалл",
+    "Горизонт",
+    "Вектор",
+    "Дельта",
+    "Невский",
 ];
 const RU_FORMS: &[&str] = &["ООО «{}»", "АО «{}»", "ТД «{}»", "Завод «{}»", "ПАО «{}»"];
 const EN_ROOTS: &[&str] = &[
-    "Northwind", "Blue Harbor", "Ironbridge", "Greenfield", "Summit", "Redwood", "Atlas",
-    "Brightline", "Cobalt", "Harbourside", "Oakridge", "Pioneer", "Silverline", "Westgate",
-    "Kestrel", "Lakeshore", "Granite", "Meridian", "Beacon", "Fairway",
+    "Northwind",
+    "Blue Harbor",
+    "Ironbridge",
+    "Greenfield",
+    "Summit",
+    "Redwood",
+    "Atlas",
+    "Brightline",
+    "Cobalt",
+    "Harbourside",
+    "Oakridge",
+    "Pioneer",
+    "Silverline",
+    "Westgate",
+    "Kestrel",
+    "Lakeshore",
+    "Granite",
+    "Meridian",
+    "Beacon",
+    "Fairway",
 ];
-const EN_FORMS: &[&str] = &["{} Foods Ltd", "{} Engineering", "{} Logistics", "{} Retail plc", "{} Labs"];
+const EN_FORMS: &[&str] = &[
+    "{} Foods Ltd",
+    "{} Engineering",
+    "{} Logistics",
+    "{} Retail plc",
+    "{} Labs",
+];
 const RU_CITIES: &[&str] = &[
-    "Москва", "Санкт-Петербург", "Казань", "Екатеринбург", "Новосибирск", "Нижний Новгород",
-    "Самара", "Краснодар",
+    "Москва",
+    "Санкт-Петербург",
+    "Казань",
+    "Екатеринбург",
+    "Новосибирск",
+    "Нижний Новгород",
+    "Самара",
+    "Краснодар",
 ];
-const EN_CITIES: &[&str] = &["London", "Manchester", "Leeds", "Bristol", "Glasgow", "Hamburg"];
+const EN_CITIES: &[&str] = &[
+    "London",
+    "Manchester",
+    "Leeds",
+    "Bristol",
+    "Glasgow",
+    "Hamburg",
+];
 const RU_INDUSTRIES: &[&str] = &[
-    "Металлургия", "Пищевая промышленность", "Розничная торговля", "Машиностроение",
-    "Строительство", "Логистика",
+    "Металлургия",
+    "Пищевая промышленность",
+    "Розничная торговля",
+    "Машиностроение",
+    "Строительство",
+    "Логистика",
 ];
-const EN_INDUSTRIES: &[&str] = &["Food & drink", "Retail", "Engineering", "Logistics", "Healthcare"];
+const EN_INDUSTRIES: &[&str] = &[
+    "Food & drink",
+    "Retail",
+    "Engineering",
+    "Logistics",
+    "Healthcare",
+];
 const RU_FIRST: &[&str] = &[
-    "Анна", "Иван", "Мария", "Сергей", "Ольга", "Дмитрий", "Елена", "Алексей", "Наталья", "Павел",
+    "Анна",
+    "Иван",
+    "Мария",
+    "Сергей",
+    "Ольга",
+    "Дмитрий",
+    "Елена",
+    "Алексей",
+    "Наталья",
+    "Павел",
 ];
 const RU_LAST: &[&str] = &[
-    "Иванов", "Петров", "Смирнов", "Кузнецов", "Соколов", "Попов", "Лебедев", "Морозов",
+    "Иванов",
+    "Петров",
+    "Смирнов",
+    "Кузнецов",
+    "Соколов",
+    "Попов",
+    "Лебедев",
+    "Морозов",
 ];
-const EN_FIRST: &[&str] = &["Alice", "James", "Priya", "Tom", "Sarah", "Daniel", "Emma", "Oliver"];
-const EN_LAST: &[&str] = &["Smith", "Jones", "Patel", "Brown", "Taylor", "Wilson", "Clarke"];
-const RU_ROLES: &[&str] = &["закупщик", "главный инженер", "директор", "технолог", "оператор линии"];
-const EN_ROLES: &[&str] = &["buyer", "chief engineer", "managing director", "QA lead", "line operator"];
+const EN_FIRST: &[&str] = &[
+    "Alice", "James", "Priya", "Tom", "Sarah", "Daniel", "Emma", "Oliver",
+];
+const EN_LAST: &[&str] = &[
+    "Smith", "Jones", "Patel", "Brown", "Taylor", "Wilson", "Clarke",
+];
+const RU_ROLES: &[&str] = &[
+    "закупщик",
+    "главный инженер",
+    "директор",
+    "технолог",
+    "оператор линии",
+];
+const EN_ROLES: &[&str] = &[
+    "buyer",
+    "chief engineer",
+    "managing director",
+    "QA lead",
+    "line operator",
+];
 const RU_NOTES: &[&str] = &[
     "Обсудили график поставок на квартал; просят подтвердить сроки до пятницы.",
     "Главный инженер доволен новой линией, но операторам нужно обучение.",
@@ -106,8 +201,14 @@ pub fn fill(
 ) -> Result<Seeded, DocumentError> {
     let mut rng = Rng::with_seed(seed);
     let reps = [
-        Author { name: "Анна Соколова".into(), device: edit.author.device.clone() },
-        Author { name: "Tom Clarke".into(), device: edit.author.device.clone() },
+        Author {
+            name: "Анна Соколова".into(),
+            device: edit.author.device.clone(),
+        },
+        Author {
+            name: "Tom Clarke".into(),
+            device: edit.author.device.clone(),
+        },
         edit.author.clone(),
     ];
     let mut names = HashSet::new();
@@ -115,7 +216,10 @@ pub fn fill(
     for n in 0..size.accounts {
         let russian = rng.bool();
         let name = unique_name(&mut rng, russian, &mut names, n);
-        let by = Edit { author: reps[rng.usize(..reps.len())].clone(), ..edit.clone() };
+        let by = Edit {
+            author: reps[rng.usize(..reps.len())].clone(),
+            ..edit.clone()
+        };
         let (cities, industries) = if russian {
             (RU_CITIES, RU_INDUSTRIES)
         } else {
@@ -141,7 +245,13 @@ pub fn fill(
             let draft = ContactDraft {
                 name: format!("{} {}", pick(&mut rng, first), pick(&mut rng, last)),
                 role: pick(&mut rng, roles).into(),
-                phone: format!("+7 9{:02} {:03}-{:02}-{:02}", rng.u8(10..99), rng.u16(100..999), rng.u8(10..99), rng.u8(10..99)),
+                phone: format!(
+                    "+7 9{:02} {:03}-{:02}-{:02}",
+                    rng.u8(10..99),
+                    rng.u16(100..999),
+                    rng.u8(10..99),
+                    rng.u8(10..99)
+                ),
                 email: String::new(),
                 note: String::new(),
             };
@@ -172,7 +282,11 @@ fn pick<'a>(rng: &mut Rng, from: &[&'a str]) -> &'a str {
 
 /// A company name no other demo account has.
 fn unique_name(rng: &mut Rng, russian: bool, taken: &mut HashSet<String>, n: usize) -> String {
-    let (roots, forms) = if russian { (RU_ROOTS, RU_FORMS) } else { (EN_ROOTS, EN_FORMS) };
+    let (roots, forms) = if russian {
+        (RU_ROOTS, RU_FORMS)
+    } else {
+        (EN_ROOTS, EN_FORMS)
+    };
     let mut name = pick(rng, forms).replace("{}", pick(rng, roots));
     if taken.contains(&name.to_lowercase()) {
         name = if russian {

@@ -50,14 +50,20 @@ fn a_new_workspace_is_empty_and_carries_its_schema_version() {
 #[test]
 fn records_carry_who_made_and_changed_them() {
     let mut ws = Workspace::new(actor(1));
-    let id = ws.create_account(&account("ООО «Ромашка»"), &edit("Анна")).unwrap();
+    let id = ws
+        .create_account(&account("ООО «Ромашка»"), &edit("Анна"))
+        .unwrap();
     let mut later = edit("Tom");
     later.at += chrono::Duration::hours(2);
-    ws.edit_account(id, &account("ООО «Ромашка-2»"), &later).unwrap();
+    ws.edit_account(id, &account("ООО «Ромашка-2»"), &later)
+        .unwrap();
     let model = ws.read_model();
     let a = model.account(id).unwrap();
     assert_eq!(a.name, "ООО «Ромашка-2»");
-    assert_eq!((a.created.by.as_str(), a.created.device.as_str()), ("Анна", "Анна-tablet"));
+    assert_eq!(
+        (a.created.by.as_str(), a.created.device.as_str()),
+        ("Анна", "Анна-tablet")
+    );
     assert_eq!(a.updated.by, "Tom");
     assert_eq!(a.updated.time(), later.at);
 }
@@ -69,7 +75,14 @@ fn account_page_shows_contacts_and_a_newest_first_timeline() {
     let acme = ws.create_account(&account("Acme"), &e).unwrap();
     let other = ws.create_account(&account("Other"), &e).unwrap();
     let ivan = ws
-        .add_contact(acme, &ContactDraft { name: "Иван Петров".into(), ..Default::default() }, &e)
+        .add_contact(
+            acme,
+            &ContactDraft {
+                name: "Иван Петров".into(),
+                ..Default::default()
+            },
+            &e,
+        )
         .unwrap();
     let mut old = visit("first visit");
     old.day = "2026-01-10".into();
@@ -81,12 +94,19 @@ fn account_page_shows_contacts_and_a_newest_first_timeline() {
     ws.log_touch(other, &visit("elsewhere"), &e).unwrap();
 
     let model = ws.read_model();
-    let notes: Vec<_> = model.timeline(acme).iter().map(|(_, t)| t.note.clone()).collect();
+    let notes: Vec<_> = model
+        .timeline(acme)
+        .iter()
+        .map(|(_, t)| t.note.clone())
+        .collect();
     assert_eq!(notes, ["call with Ivan", "first visit"]);
     assert_eq!(model.contacts_of(acme).len(), 1);
     assert_eq!(model.contacts_of(other).len(), 0);
     let rows = model.filter_accounts("");
-    assert_eq!(rows.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(), ["Acme", "Other"]);
+    assert_eq!(
+        rows.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(),
+        ["Acme", "Other"]
+    );
     assert_eq!(rows[0].last_touch.unwrap().to_string(), "2026-11-26");
 }
 
@@ -95,13 +115,31 @@ fn the_filter_matches_name_city_and_contact_ignoring_case() {
     let mut ws = Workspace::new(actor(1));
     let e = edit("Анна");
     let a = ws.create_account(&account("Северсталь"), &e).unwrap();
-    ws.create_account(&AccountDraft { name: "Northwind".into(), city: "Leeds".into(), ..Default::default() }, &e)
-        .unwrap();
-    ws.add_contact(a, &ContactDraft { name: "Priya Patel".into(), ..Default::default() }, &e)
-        .unwrap();
+    ws.create_account(
+        &AccountDraft {
+            name: "Northwind".into(),
+            city: "Leeds".into(),
+            ..Default::default()
+        },
+        &e,
+    )
+    .unwrap();
+    ws.add_contact(
+        a,
+        &ContactDraft {
+            name: "Priya Patel".into(),
+            ..Default::default()
+        },
+        &e,
+    )
+    .unwrap();
     let model = ws.read_model();
     let names = |q: &str| -> Vec<String> {
-        model.filter_accounts(q).iter().map(|r| r.name.clone()).collect()
+        model
+            .filter_accounts(q)
+            .iter()
+            .map(|r| r.name.clone())
+            .collect()
     };
     assert_eq!(names("СЕВЕР"), ["Северсталь"]);
     assert_eq!(names("leeds"), ["Northwind"]);
@@ -115,12 +153,20 @@ fn duplicate_and_blank_names_are_refused_and_nothing_is_written() {
     let e = edit("Анна");
     let first = ws.create_account(&account("ООО «Ромашка»"), &e).unwrap();
     let heads = ws.heads();
-    let err = ws.create_account(&account("  ооо   «ромашка» "), &e).unwrap_err();
+    let err = ws
+        .create_account(&account("  ооо   «ромашка» "), &e)
+        .unwrap_err();
     assert_eq!(
         err.rule(),
-        Some(&DomainError::DuplicateAccount { name: "ооо «ромашка»".into(), existing: first })
+        Some(&DomainError::DuplicateAccount {
+            name: "ооо «ромашка»".into(),
+            existing: first
+        })
     );
-    assert_eq!(ws.create_account(&account(" \n\t"), &e).unwrap_err().rule(), Some(&DomainError::Empty { field: "name" }));
+    assert_eq!(
+        ws.create_account(&account(" \n\t"), &e).unwrap_err().rule(),
+        Some(&DomainError::Empty { field: "name" })
+    );
     assert_eq!(ws.heads(), heads, "a refused command must not write");
     // Once deleted, the name is free again.
     ws.delete_account(first, &e).unwrap();
@@ -133,14 +179,23 @@ fn a_pasted_megabyte_note_is_refused_without_writing() {
     let e = edit("Анна");
     let a = ws.create_account(&account("Acme"), &e).unwrap();
     let heads = ws.heads();
-    let err = ws.log_touch(a, &visit(&"я".repeat(1_000_000)), &e).unwrap_err();
+    let err = ws
+        .log_touch(a, &visit(&"я".repeat(1_000_000)), &e)
+        .unwrap_err();
     assert_eq!(
         err.rule(),
-        Some(&DomainError::TooLong { field: "note", chars: 1_000_000, max: MAX_NOTE_CHARS })
+        Some(&DomainError::TooLong {
+            field: "note",
+            chars: 1_000_000,
+            max: MAX_NOTE_CHARS
+        })
     );
     let mut far = visit("ok");
     far.day = "3026-01-01".into();
-    assert!(matches!(ws.log_touch(a, &far, &e).unwrap_err().rule(), Some(DomainError::DayOutOfRange { .. })));
+    assert!(matches!(
+        ws.log_touch(a, &far, &e).unwrap_err().rule(),
+        Some(DomainError::DayOutOfRange { .. })
+    ));
     assert_eq!(ws.heads(), heads);
 }
 
@@ -150,12 +205,24 @@ fn a_touch_cannot_name_a_contact_of_another_account() {
     let e = edit("Анна");
     let a = ws.create_account(&account("A"), &e).unwrap();
     let b = ws.create_account(&account("B"), &e).unwrap();
-    let at_b = ws.add_contact(b, &ContactDraft { name: "Bob".into(), ..Default::default() }, &e).unwrap();
+    let at_b = ws
+        .add_contact(
+            b,
+            &ContactDraft {
+                name: "Bob".into(),
+                ..Default::default()
+            },
+            &e,
+        )
+        .unwrap();
     let mut t = visit("x");
     t.contact = Some(at_b);
     assert_eq!(
         ws.log_touch(a, &t, &e).unwrap_err().rule(),
-        Some(&DomainError::ContactOfOtherAccount { contact: at_b, account: a })
+        Some(&DomainError::ContactOfOtherAccount {
+            contact: at_b,
+            account: a
+        })
     );
 }
 
@@ -167,7 +234,10 @@ fn deletes_leave_tombstones_and_hide_the_children() {
     let t = ws.log_touch(a, &visit("note"), &e).unwrap();
     ws.delete_touch(t, &e).unwrap();
     assert!(ws.read_model().timeline(a).is_empty());
-    assert!(matches!(ws.delete_touch(t, &e).unwrap_err().rule(), Some(DomainError::UnknownTouch(_))));
+    assert!(matches!(
+        ws.delete_touch(t, &e).unwrap_err().rule(),
+        Some(DomainError::UnknownTouch(_))
+    ));
     ws.log_touch(a, &visit("another"), &e).unwrap();
     ws.delete_account(a, &e).unwrap();
     let model = ws.read_model();
@@ -177,7 +247,20 @@ fn deletes_leave_tombstones_and_hide_the_children() {
     let bytes = ws.save();
     let reloaded = Workspace::load(&bytes, actor(2)).unwrap();
     assert!(reloaded.read_model().is_empty());
-    assert_eq!(reloaded.doc().keys(reloaded.doc().get(automerge::ROOT, "accounts").unwrap().unwrap().1).count(), 1);
+    assert_eq!(
+        reloaded
+            .doc()
+            .keys(
+                reloaded
+                    .doc()
+                    .get(automerge::ROOT, "accounts")
+                    .unwrap()
+                    .unwrap()
+                    .1
+            )
+            .count(),
+        1
+    );
 }
 
 #[test]
@@ -185,7 +268,8 @@ fn save_and_load_round_trip() {
     let mut ws = Workspace::new(actor(1));
     let e = edit("Анна");
     let a = ws.create_account(&account("Acme"), &e).unwrap();
-    ws.log_touch(a, &visit("Обсудили поставку\nвторая строка"), &e).unwrap();
+    ws.log_touch(a, &visit("Обсудили поставку\nвторая строка"), &e)
+        .unwrap();
     let bytes = ws.save();
     let loaded = Workspace::load(&bytes, actor(2)).unwrap();
     assert_eq!(loaded.read_model(), ws.read_model());
@@ -197,8 +281,10 @@ fn two_devices_that_start_apart_share_one_genesis() {
     // each other's when merged.
     let mut one = Workspace::new(actor(1));
     let mut two = Workspace::new(actor(2));
-    one.create_account(&account("From one"), &edit("Анна")).unwrap();
-    two.create_account(&account("From two"), &edit("Tom")).unwrap();
+    one.create_account(&account("From one"), &edit("Анна"))
+        .unwrap();
+    two.create_account(&account("From two"), &edit("Tom"))
+        .unwrap();
     one.merge(&mut two).unwrap();
     assert_eq!(one.read_model().account_count(), 2);
 }
@@ -215,29 +301,37 @@ fn concurrent_edits_on_forked_documents_both_survive_the_merge() {
     let mut by_anna = AccountDraft::of(anna.read_model().account(a).unwrap());
     by_anna.city = "Самара".into();
     anna.edit_account(a, &by_anna, &edit("Анна")).unwrap();
-    anna.log_touch(a, &visit("Anna's visit"), &edit("Анна")).unwrap();
+    anna.log_touch(a, &visit("Anna's visit"), &edit("Анна"))
+        .unwrap();
     let mut by_tom = AccountDraft::of(tom.read_model().account(a).unwrap());
     by_tom.industry = "Logistics".into();
     tom.edit_account(a, &by_tom, &edit("Tom")).unwrap();
-    tom.log_touch(a, &visit("Tom's call"), &edit("Tom")).unwrap();
+    tom.log_touch(a, &visit("Tom's call"), &edit("Tom"))
+        .unwrap();
 
     anna.merge(&mut tom).unwrap();
     tom.merge(&mut anna).unwrap();
     let (ma, mt) = (anna.read_model(), tom.read_model());
     assert_eq!(ma, mt, "both devices converge");
     let acme = ma.account(a).unwrap();
-    assert_eq!((acme.city.as_str(), acme.industry.as_str()), ("Самара", "Logistics"));
+    assert_eq!(
+        (acme.city.as_str(), acme.industry.as_str()),
+        ("Самара", "Logistics")
+    );
     assert_eq!(ma.timeline(a).len(), 2);
 }
 
 #[test]
 fn a_concurrent_delete_wins_over_an_edit_and_reaches_both() {
     let mut base = Workspace::new(actor(1));
-    let a = base.create_account(&account("Acme"), &edit("Анна")).unwrap();
+    let a = base
+        .create_account(&account("Acme"), &edit("Анна"))
+        .unwrap();
     let mut anna = base.fork(actor(2));
     let mut tom = base.fork(actor(3));
     anna.delete_account(a, &edit("Анна")).unwrap();
-    tom.edit_account(a, &account("Acme renamed"), &edit("Tom")).unwrap();
+    tom.edit_account(a, &account("Acme renamed"), &edit("Tom"))
+        .unwrap();
     anna.merge(&mut tom).unwrap();
     tom.merge(&mut anna).unwrap();
     assert!(anna.read_model().is_empty());
@@ -254,7 +348,10 @@ fn corrupt_bytes_are_refused_and_change_nothing() {
     let heads = ws.heads();
     let last = change.len() - 1;
     change[last] ^= 0xff;
-    assert!(matches!(ws.apply(&change), Err(DocumentError::Corrupt(_) | DocumentError::CorruptChange(_))));
+    assert!(matches!(
+        ws.apply(&change),
+        Err(DocumentError::Corrupt(_) | DocumentError::CorruptChange(_))
+    ));
     assert_eq!(ws.heads(), heads);
     assert!(Workspace::load(b"definitely not automerge", actor(3)).is_err());
 }
@@ -263,7 +360,8 @@ fn corrupt_bytes_are_refused_and_change_nothing() {
 fn a_document_from_a_newer_version_is_refused_with_a_clear_error() {
     use automerge::transaction::Transactable;
     let mut doc = automerge::AutoCommit::new();
-    doc.put(automerge::ROOT, "schema_version", SCHEMA_VERSION + 1).unwrap();
+    doc.put(automerge::ROOT, "schema_version", SCHEMA_VERSION + 1)
+        .unwrap();
     let err = Workspace::load(&doc.save(), actor(1)).unwrap_err();
     assert!(matches!(err, DocumentError::NewerSchema { found, .. } if found == SCHEMA_VERSION + 1));
     assert!(err.to_string().contains("schema version"));
@@ -278,7 +376,10 @@ fn demo_workspaces_are_deterministic() {
         (seeded, ws.heads(), ws.read_model())
     };
     let (seeded, heads, model) = make();
-    assert_eq!((seeded.accounts, seeded.contacts, seeded.touches), (10, 40, 200));
+    assert_eq!(
+        (seeded.accounts, seeded.contacts, seeded.touches),
+        (10, 40, 200)
+    );
     assert_eq!(model.account_count(), 10);
     let (_, heads2, model2) = make();
     assert_eq!(heads, heads2);
@@ -293,7 +394,15 @@ fn fixture_workspace() -> Workspace {
     let e = edit("Анна");
     let a = ws.create_account(&account("ООО «Ромашка»"), &e).unwrap();
     let c = ws
-        .add_contact(a, &ContactDraft { name: "Иван Петров".into(), role: "закупщик".into(), ..Default::default() }, &e)
+        .add_contact(
+            a,
+            &ContactDraft {
+                name: "Иван Петров".into(),
+                role: "закупщик".into(),
+                ..Default::default()
+            },
+            &e,
+        )
         .unwrap();
     let mut t = visit("Обсудили поставку; не звонить до 10.");
     t.contact = Some(c);
@@ -323,7 +432,10 @@ fn documents_saved_by_schema_1_keep_loading() {
     let timeline = model.timeline(rows[0].id);
     assert_eq!(timeline.len(), 1);
     assert_eq!(timeline[0].1.note, "Обсудили поставку; не звонить до 10.");
-    assert_eq!(model.contact(timeline[0].1.contact.unwrap()).unwrap().name, "Иван Петров");
+    assert_eq!(
+        model.contact(timeline[0].1.contact.unwrap()).unwrap().name,
+        "Иван Петров"
+    );
     // And this version reads it exactly as it would write it today.
     assert_eq!(model, fixture_workspace().read_model());
 }
@@ -333,7 +445,9 @@ fn a_damaged_snapshot_is_refused_and_applying_twice_changes_nothing() {
     let mut ws = Workspace::new(actor(1));
     let a = ws.create_account(&account("Acme"), &edit("Анна")).unwrap();
     let mut other = ws.fork(actor(2));
-    other.log_touch(a, &visit("from the other tab"), &edit("Tom")).unwrap();
+    other
+        .log_touch(a, &visit("from the other tab"), &edit("Tom"))
+        .unwrap();
     let change = other.last_local_change().unwrap();
     ws.apply(&change).unwrap();
     let heads = ws.heads();

@@ -54,8 +54,12 @@ impl ReadModel {
         model.touches = hydrate_all(doc, TOUCHES, &mut model.unreadable);
         // Hide records whose account is gone, so the indexes hold live data only.
         let accounts = &model.accounts;
-        model.contacts.retain(|_, c| c.is_live() && accounts.get(&c.account).is_some_and(Account::is_live));
-        model.touches.retain(|_, t| t.is_live() && accounts.get(&t.account).is_some_and(Account::is_live));
+        model
+            .contacts
+            .retain(|_, c| c.is_live() && accounts.get(&c.account).is_some_and(Account::is_live));
+        model
+            .touches
+            .retain(|_, t| t.is_live() && accounts.get(&t.account).is_some_and(Account::is_live));
         model.accounts.retain(|_, a| a.is_live());
         model.index();
         model
@@ -63,13 +67,19 @@ impl ReadModel {
 
     fn index(&mut self) {
         for (id, c) in &self.contacts {
-            self.contacts_by_account.entry(c.account).or_default().push(*id);
+            self.contacts_by_account
+                .entry(c.account)
+                .or_default()
+                .push(*id);
         }
         for list in self.contacts_by_account.values_mut() {
             list.sort_by_cached_key(|id| self.contacts[id].name.to_lowercase());
         }
         for (id, t) in &self.touches {
-            self.touches_by_account.entry(t.account).or_default().push(*id);
+            self.touches_by_account
+                .entry(t.account)
+                .or_default()
+                .push(*id);
         }
         for list in self.touches_by_account.values_mut() {
             // Newest first; same day: the later logged first.
@@ -82,7 +92,10 @@ impl ReadModel {
             .accounts
             .iter()
             .map(|(id, a)| {
-                let contacts = self.contacts_by_account.get(id).map_or(&[][..], Vec::as_slice);
+                let contacts = self
+                    .contacts_by_account
+                    .get(id)
+                    .map_or(&[][..], Vec::as_slice);
                 let mut search = format!("{}\n{}\n{}", a.name, a.city, a.industry);
                 for c in contacts {
                     search.push('\n');
@@ -103,7 +116,8 @@ impl ReadModel {
                 }
             })
             .collect();
-        self.rows.sort_by_cached_key(|r| (r.name.to_lowercase(), r.id));
+        self.rows
+            .sort_by_cached_key(|r| (r.name.to_lowercase(), r.id));
     }
 
     /// No live accounts.
@@ -159,7 +173,11 @@ impl ReadModel {
 }
 
 /// Hydrates every record of one collection, counting the ones that fail.
-fn hydrate_all<K, T>(doc: &automerge::AutoCommit, collection: &str, unreadable: &mut usize) -> BTreeMap<K, T>
+fn hydrate_all<K, T>(
+    doc: &automerge::AutoCommit,
+    collection: &str,
+    unreadable: &mut usize,
+) -> BTreeMap<K, T>
 where
     K: std::str::FromStr + Ord,
     T: Hydrate,
@@ -169,7 +187,10 @@ where
     };
     let mut records = BTreeMap::new();
     for key in doc.keys(&obj) {
-        match (key.parse::<K>(), hydrate_prop::<_, T, _, _>(doc, &obj, key.as_str())) {
+        match (
+            key.parse::<K>(),
+            hydrate_prop::<_, T, _, _>(doc, &obj, key.as_str()),
+        ) {
             (Ok(id), Ok(record)) => {
                 records.insert(id, record);
             }

@@ -56,7 +56,11 @@ pub(crate) fn genesis() -> AutoCommit {
     }
     doc.put(ROOT, VERSION_KEY, SCHEMA_VERSION)
         .expect("putting a scalar on a fresh root cannot fail");
-    doc.commit_with(CommitOptions::default().with_message("genesis").with_time(0));
+    doc.commit_with(
+        CommitOptions::default()
+            .with_message("genesis")
+            .with_time(0),
+    );
     doc
 }
 
@@ -67,7 +71,11 @@ pub(crate) fn check(doc: &AutoCommit) -> Result<u64, DocumentError> {
         Some((Value::Scalar(s), _)) => match s.as_ref() {
             ScalarValue::Uint(v) => *v,
             ScalarValue::Int(v) if *v >= 0 => *v as u64,
-            _ => return Err(DocumentError::NotAWorkspace("schema_version is not a number")),
+            _ => {
+                return Err(DocumentError::NotAWorkspace(
+                    "schema_version is not a number",
+                ));
+            }
         },
         _ => return Err(DocumentError::NotAWorkspace("no schema_version")),
     };
@@ -79,7 +87,9 @@ pub(crate) fn check(doc: &AutoCommit) -> Result<u64, DocumentError> {
     }
     for key in [ACCOUNTS, CONTACTS, TOUCHES] {
         if !matches!(doc.get(ROOT, key)?, Some((Value::Object(ObjType::Map), _))) {
-            return Err(DocumentError::NotAWorkspace("a record collection is missing"));
+            return Err(DocumentError::NotAWorkspace(
+                "a record collection is missing",
+            ));
         }
     }
     Ok(version)

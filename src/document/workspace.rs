@@ -60,11 +60,16 @@ impl Workspace {
     ///
     /// Not `load_incremental`: automerge's incremental load skips a damaged
     /// chunk with only a log line, and storage must know, to set it aside.
-    pub fn apply(&mut self, bytes: &[u8]) -> Result<(), DocumentError> {
+    ///
+    /// Returns the hash of the change applied, `None` for a whole document.
+    /// A change whose dependencies are missing is held back by automerge
+    /// until they arrive; [`Workspace::has_change`] tells when it is in.
+    pub fn apply(&mut self, bytes: &[u8]) -> Result<Option<ChangeHash>, DocumentError> {
         match Change::try_from(bytes) {
             Ok(change) => {
+                let hash = change.hash();
                 self.doc.apply_changes([change])?;
-                Ok(())
+                Ok(Some(hash))
             }
             Err(LoadChangeError::WrongChunkType) => {
                 let mut other = AutoCommit::load(bytes)?;
@@ -78,10 +83,15 @@ impl Workspace {
                 } else {
                     self.doc.merge(&mut other)?;
                 }
-                Ok(())
+                Ok(None)
             }
             Err(e) => Err(DocumentError::CorruptChange(e)),
         }
+    }
+
+    /// Whether the change is part of the document (not merely queued).
+    pub fn has_change(&mut self, hash: &ChangeHash) -> bool {
+        self.doc.get_change_by_hash(hash).is_some()
     }
 
     /// Merges every change of `other` into this workspace.
@@ -106,7 +116,9 @@ impl Workspace {
     /// The bytes of the last change this workspace's actor committed: what
     /// storage writes after each command.
     pub fn last_local_change(&mut self) -> Option<Vec<u8>> {
-        self.doc.get_last_local_change().map(|c| c.raw_bytes().to_vec())
+        self.doc
+            .get_last_local_change()
+            .map(|c| c.raw_bytes().to_vec())
     }
 
     /// The current heads: equal heads mean equal documents.
@@ -145,7 +157,9 @@ impl Workspace {
             }
             .into());
         }
-        let id = self.next_id_bytes().map_or_else(AccountId::random, AccountId::from_random_bytes);
+        let id = self
+            .next_id_bytes()
+            .map_or_else(AccountId::random, AccountId::from_random_bytes);
         let account = Account {
             name: draft.name,
             city: draft.city,
@@ -204,7 +218,9 @@ impl Workspace {
     ) -> Result<ContactId, DocumentError> {
         let draft = draft.validated()?;
         self.live_account(account)?;
-        let id = self.next_id_bytes().map_or_else(ContactId::random, ContactId::from_random_bytes);
+        let id = self
+            .next_id_bytes()
+            .map_or_else(ContactId::random, ContactId::from_random_bytes);
         let contact = Contact {
             account,
             name: draft.name,
@@ -259,7 +275,9 @@ impl Workspace {
         let (day, note) = draft.validated(edit.today)?;
         self.live_account(account)?;
         self.check_contact_at(draft.contact, account)?;
-        let id = self.next_id_bytes().map_or_else(TouchId::random, TouchId::from_random_bytes);
+        let id = self
+            .next_id_bytes()
+            .map_or_else(TouchId::random, TouchId::from_random_bytes);
         let touch = Touch {
             account,
             contact: draft.contact,
@@ -305,7 +323,9 @@ impl Workspace {
     fn collection(&self, key: &'static str) -> Result<ObjId, DocumentError> {
         match self.doc.get(ROOT, key)? {
             Some((Value::Object(ObjType::Map), id)) => Ok(id),
-            _ => Err(DocumentError::NotAWorkspace("a record collection is missing")),
+            _ => Err(DocumentError::NotAWorkspace(
+                "a record collection is missing",
+            )),
         }
     }
 
@@ -371,9 +391,13 @@ impl Workspace {
             let Some((Value::Scalar(stored), _)) = self.doc.get(&record, "name")? else {
                 continue;
             };
-            let Some(stored) = stored.as_str() else { continue };
+            let Some(stored) = stored.as_str() else {
+                continue;
+            };
             if crate::domain::name_key(stored) == wanted {
-                let Ok(id) = key.parse::<AccountId>() else { continue };
+                let Ok(id) = key.parse::<AccountId>() else {
+                    continue;
+                };
                 if Some(id) != except {
                     return Ok(Some(id));
                 }

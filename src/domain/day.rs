@@ -13,7 +13,9 @@ pub struct Day(pub NaiveDate);
 impl Day {
     /// Parses the `YYYY-MM-DD` form an `<input type=date>` produces.
     pub fn parse(s: &str) -> Option<Self> {
-        NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok().map(Day)
+        NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+            .ok()
+            .map(Day)
     }
 }
 

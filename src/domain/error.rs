@@ -21,7 +21,11 @@ pub enum DomainError {
     DuplicateAccount { name: String, existing: AccountId },
     /// A touch date outside the range a touch can have happened in.
     #[error("{day} is outside {earliest}..={latest}")]
-    DayOutOfRange { day: Day, earliest: Day, latest: Day },
+    DayOutOfRange {
+        day: Day,
+        earliest: Day,
+        latest: Day,
+    },
     /// The date field did not hold a date.
     #[error("{0:?} is not a date")]
     NotADay(String),

@@ -83,6 +83,11 @@ typed_id!(
     TouchId
 );
 
+typed_id!(
+    /// Identifies a device (a browser profile on a tablet or laptop).
+    DeviceId
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

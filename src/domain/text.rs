@@ -57,7 +57,10 @@ mod tests {
 
     #[test]
     fn names_are_trimmed_and_must_not_be_blank() {
-        assert_eq!(required_name("name", "  ООО  Ромашка \n"), Ok("ООО Ромашка".into()));
+        assert_eq!(
+            required_name("name", "  ООО  Ромашка \n"),
+            Ok("ООО Ромашка".into())
+        );
         assert_eq!(
             required_name("name", " \t\n "),
             Err(DomainError::Empty { field: "name" })

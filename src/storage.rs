@@ -1,0 +1,32 @@
+//! Where the workspace lives on the device.
+//!
+//! IndexedDB is the store of record (localStorage is capped near 5 MiB and
+//! Chromium writes it to disk only every few seconds). The workspace is kept
+//! as a log of chunks in one object store:
+//!
+//! - each local change is written at once as its own `change` chunk;
+//! - when the changes outgrow the snapshots, they are compacted: one
+//!   IndexedDB transaction adds a `snapshot` chunk (the whole document) and
+//!   deletes exactly the chunks that snapshot was built from. IndexedDB
+//!   transactions are atomic, so a crash at any moment leaves either the old
+//!   chunks or the new snapshot — a loadable state either way;
+//! - start-up applies every chunk; a chunk that does not parse is moved to
+//!   the `set_aside` store (kept, not deleted) and the rest loads.
+//!
+//! Nothing is ever overwritten: another tab's chunks are merged, and a
+//! compaction deletes only chunks already folded into its snapshot.
+//!
+//! [`ChunkLog`] is the browser-free bookkeeping (what is applied, when to
+//! compact), tested natively; `browser` is the IndexedDB adapter.
+//! [`settings`] keeps the small per-device settings in localStorage.
+
+#[cfg(target_arch = "wasm32")]
+mod browser;
+mod chunk_log;
+mod error;
+pub mod settings;
+
+#[cfg(target_arch = "wasm32")]
+pub use browser::{BrowserStore, request_persistence};
+pub use chunk_log::{ChunkKind, ChunkLog, Damaged, StoredChunk};
+pub use error::StorageError;

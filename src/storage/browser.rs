@@ -1,0 +1,228 @@
+//! [`BrowserStore`]: the chunk log in IndexedDB (wasm32 only).
+
+use idb::{Database, DatabaseEvent, Factory, ObjectStoreParams, TransactionMode};
+use js_sys::{Object, Reflect, Uint8Array};
+use wasm_bindgen::{JsCast, JsValue};
+
+use crate::storage::{ChunkKind, StorageError, StoredChunk};
+
+const VERSION: u32 = 1;
+const CHUNKS: &str = "chunks";
+const SET_ASIDE: &str = "set_aside";
+
+/// The workspace's chunk store in one IndexedDB database.
+#[derive(Debug)]
+pub struct BrowserStore {
+    db: Database,
+}
+
+impl BrowserStore {
+    /// Opens (creating on first use) the database `name`.
+    pub async fn open(name: &str) -> Result<Self, StorageError> {
+        let factory = Factory::new().map_err(|e| StorageError::Unavailable(e.to_string()))?;
+        let mut request = factory
+            .open(name, Some(VERSION))
+            .map_err(|e| StorageError::Unavailable(e.to_string()))?;
+        request.on_upgrade_needed(|event| {
+            let Ok(db) = event.database() else { return };
+            for store in [CHUNKS, SET_ASIDE] {
+                if !db.store_names().iter().any(|s| s == store) {
+                    let mut params = ObjectStoreParams::new();
+                    params.auto_increment(true);
+                    let _ = db.create_object_store(store, params);
+                }
+            }
+        });
+        let db = request
+            .await
+            .map_err(|e| StorageError::Unavailable(e.to_string()))?;
+        Ok(Self { db })
+    }
+
+    /// Every chunk, in key order.
+    pub async fn load_all(&self) -> Result<Vec<StoredChunk>, StorageError> {
+        let tx = self
+            .db
+            .transaction(&[CHUNKS], TransactionMode::ReadOnly)
+            .map_err(failed)?;
+        let store = tx.object_store(CHUNKS).map_err(failed)?;
+        let keys = store
+            .get_all_keys(None, None)
+            .map_err(failed)?
+            .await
+            .map_err(failed)?;
+        let values = store
+            .get_all(None, None)
+            .map_err(failed)?
+            .await
+            .map_err(failed)?;
+        Ok(keys
+            .iter()
+            .zip(values.iter())
+            .map(|(key, value)| decode(key, value))
+            .collect())
+    }
+
+    /// The keys of every chunk now stored.
+    pub async fn keys(&self) -> Result<Vec<u64>, StorageError> {
+        let tx = self
+            .db
+            .transaction(&[CHUNKS], TransactionMode::ReadOnly)
+            .map_err(failed)?;
+        let store = tx.object_store(CHUNKS).map_err(failed)?;
+        let keys = store
+            .get_all_keys(None, None)
+            .map_err(failed)?
+            .await
+            .map_err(failed)?;
+        Ok(keys.iter().filter_map(key_of).collect())
+    }
+
+    /// Stores one chunk; the returned key is larger than every key before it.
+    /// Resolves once the transaction has committed.
+    pub async fn append(&self, kind: ChunkKind, bytes: &[u8]) -> Result<u64, StorageError> {
+        let tx = self
+            .db
+            .transaction(&[CHUNKS], TransactionMode::ReadWrite)
+            .map_err(failed)?;
+        let store = tx.object_store(CHUNKS).map_err(failed)?;
+        let key = store
+            .add(&encode(kind, bytes), None)
+            .map_err(failed)?
+            .await
+            .map_err(failed)?;
+        finish(tx).await?;
+        key_of(&key).ok_or_else(|| StorageError::Failed("the store returned no key".into()))
+    }
+
+    /// Adds `snapshot` and deletes `replaced` in one atomic transaction.
+    pub async fn compact(&self, snapshot: &[u8], replaced: &[u64]) -> Result<u64, StorageError> {
+        let tx = self
+            .db
+            .transaction(&[CHUNKS], TransactionMode::ReadWrite)
+            .map_err(failed)?;
+        let store = tx.object_store(CHUNKS).map_err(failed)?;
+        let key = store
+            .add(&encode(ChunkKind::Snapshot, snapshot), None)
+            .map_err(failed)?
+            .await
+            .map_err(failed)?;
+        for k in replaced {
+            store
+                .delete(JsValue::from_f64(*k as f64))
+                .map_err(failed)?
+                .await
+                .map_err(failed)?;
+        }
+        finish(tx).await?;
+        key_of(&key).ok_or_else(|| StorageError::Failed("the store returned no key".into()))
+    }
+
+    /// Moves a chunk to the `set_aside` store with the reason, in one
+    /// transaction: it is kept for later recovery, and no longer loaded.
+    pub async fn set_aside(&self, key: u64, reason: &str) -> Result<(), StorageError> {
+        let tx = self
+            .db
+            .transaction(&[CHUNKS, SET_ASIDE], TransactionMode::ReadWrite)
+            .map_err(failed)?;
+        let chunks = tx.object_store(CHUNKS).map_err(failed)?;
+        let aside = tx.object_store(SET_ASIDE).map_err(failed)?;
+        let js_key = JsValue::from_f64(key as f64);
+        if let Some(value) = chunks
+            .get(js_key.clone())
+            .map_err(failed)?
+            .await
+            .map_err(failed)?
+        {
+            let _ = Reflect::set(&value, &"reason".into(), &reason.into());
+            let _ = Reflect::set(&value, &"original_key".into(), &js_key);
+            aside
+                .add(&value, None)
+                .map_err(failed)?
+                .await
+                .map_err(failed)?;
+            chunks
+                .delete(js_key)
+                .map_err(failed)?
+                .await
+                .map_err(failed)?;
+        }
+        finish(tx).await
+    }
+
+    /// How many chunks have been set aside.
+    pub async fn set_aside_count(&self) -> Result<u32, StorageError> {
+        let tx = self
+            .db
+            .transaction(&[SET_ASIDE], TransactionMode::ReadOnly)
+            .map_err(failed)?;
+        let store = tx.object_store(SET_ASIDE).map_err(failed)?;
+        store.count(None).map_err(failed)?.await.map_err(failed)
+    }
+}
+
+/// Asks the browser to keep this site's storage under storage pressure.
+/// Returns whether it agreed.
+pub async fn request_persistence() -> bool {
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    let Ok(promise) = window.navigator().storage().persist() else {
+        return false;
+    };
+    wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .map(|v| v.as_bool() == Some(true))
+        .unwrap_or(false)
+}
+
+async fn finish(tx: idb::Transaction) -> Result<(), StorageError> {
+    let result = tx.commit().map_err(failed)?.await.map_err(failed)?;
+    if result.is_committed() {
+        Ok(())
+    } else {
+        Err(StorageError::Failed("the transaction was aborted".into()))
+    }
+}
+
+fn encode(kind: ChunkKind, bytes: &[u8]) -> JsValue {
+    let record = Object::new();
+    let _ = Reflect::set(&record, &"kind".into(), &kind.as_str().into());
+    let _ = Reflect::set(&record, &"bytes".into(), &Uint8Array::from(bytes));
+    let _ = Reflect::set(&record, &"saved_at".into(), &js_sys::Date::now().into());
+    record.into()
+}
+
+/// A stored record as a chunk. A record of the wrong shape becomes a chunk
+/// whose bytes fail to apply, so it is set aside like any damaged chunk.
+fn decode(key: &JsValue, value: &JsValue) -> StoredChunk {
+    let kind = Reflect::get(value, &"kind".into())
+        .ok()
+        .and_then(|k| k.as_string())
+        .and_then(|k| ChunkKind::parse(&k))
+        .unwrap_or(ChunkKind::Change);
+    let bytes = Reflect::get(value, &"bytes".into())
+        .ok()
+        .and_then(|b| b.dyn_into::<Uint8Array>().ok())
+        .map(|b| b.to_vec())
+        .unwrap_or_default();
+    StoredChunk {
+        key: key_of(key).unwrap_or(0),
+        kind,
+        bytes,
+    }
+}
+
+fn key_of(key: &JsValue) -> Option<u64> {
+    key.as_f64().map(|k| k as u64)
+}
+
+/// Maps an IndexedDB failure, recognising a full disk.
+fn failed(e: idb::Error) -> StorageError {
+    let text = e.to_string();
+    if text.contains("QuotaExceeded") || text.contains("quota") {
+        StorageError::QuotaExceeded
+    } else {
+        StorageError::Failed(text)
+    }
+}
