@@ -27,3 +27,5 @@ pub mod domain;
 pub mod seed;
 pub mod state;
 pub mod storage;
+#[cfg(target_arch = "wasm32")]
+pub mod ui;

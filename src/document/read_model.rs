@@ -11,7 +11,7 @@ use crate::document::schema::{ACCOUNTS, CONTACTS, TOUCHES};
 use crate::domain::{Account, AccountId, Contact, ContactId, Day, Touch, TouchId};
 
 /// One line of the account list.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct AccountRow {
     /// The account.
     pub id: AccountId,

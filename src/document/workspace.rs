@@ -360,10 +360,10 @@ impl Workspace {
         contact: Option<ContactId>,
         account: AccountId,
     ) -> Result<(), DocumentError> {
-        if let Some(contact) = contact {
-            if self.live_contact(contact)?.account != account {
-                return Err(DomainError::ContactOfOtherAccount { contact, account }.into());
-            }
+        if let Some(contact) = contact
+            && self.live_contact(contact)?.account != account
+        {
+            return Err(DomainError::ContactOfOtherAccount { contact, account }.into());
         }
         Ok(())
     }

@@ -209,12 +209,11 @@ impl Saver {
         wasm_bindgen_futures::spawn_local(async {
             request_persistence().await;
         });
-        if let Some(accounts) = demo_flag() {
-            if state.model.get_untracked().is_empty() {
-                if let Err(e) = state.seed_demo(accounts) {
-                    state.notice(Notice::WriteFailed(e.to_string()));
-                }
-            }
+        if let Some(accounts) = demo_flag()
+            && state.model.get_untracked().is_empty()
+            && let Err(e) = state.seed_demo(accounts)
+        {
+            state.notice(Notice::WriteFailed(e.to_string()));
         }
         saver
     }

@@ -1,0 +1,114 @@
+//! Create or edit an account.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+
+use crate::domain::{AccountDraft, AccountId, DomainError};
+use crate::state::AppState;
+use crate::ui::messages::describe;
+
+/// The account form. `editing` is the account being edited, or `None` to
+/// create one (then the app opens the new account's page).
+#[component]
+pub fn AccountForm(
+    /// The account to edit, or `None` for a new one.
+    editing: Option<AccountId>,
+    /// Called when the form is saved or cancelled.
+    on_close: Callback<()>,
+) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let navigate = use_navigate();
+    let start = editing
+        .and_then(|id| {
+            state
+                .model
+                .with_untracked(|m| m.account(id).map(AccountDraft::of))
+        })
+        .unwrap_or_default();
+    let name = RwSignal::new(start.name);
+    let city = RwSignal::new(start.city);
+    let industry = RwSignal::new(start.industry);
+    let note = RwSignal::new(start.note);
+    let error = RwSignal::new(None::<String>);
+    let existing = RwSignal::new(None::<AccountId>);
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let draft = AccountDraft {
+            name: name.get_untracked(),
+            city: city.get_untracked(),
+            industry: industry.get_untracked(),
+            note: note.get_untracked(),
+        };
+        let result = match editing {
+            Some(id) => state
+                .run(|ws, e| ws.edit_account(id, &draft, e))
+                .map(|()| id),
+            None => state.run(|ws, e| ws.create_account(&draft, e)),
+        };
+        match result {
+            Ok(id) => {
+                on_close.run(());
+                if editing.is_none() {
+                    navigate(&format!("/accounts/{id}"), Default::default());
+                }
+            }
+            Err(e) => {
+                existing.set(match e.rule() {
+                    Some(DomainError::DuplicateAccount { existing, .. }) => Some(*existing),
+                    _ => None,
+                });
+                error.set(Some(describe(&e)));
+            }
+        }
+    };
+
+    view! {
+        <form class="card form" on:submit=submit>
+            <h2>{if editing.is_some() { "Edit account" } else { "New account" }}</h2>
+            <label>
+                "Company name"
+                <input
+                    data-testid="account-name"
+                    type="text"
+                    aria-required="true"
+                    autofocus
+                    bind:value=name
+                />
+            </label>
+            <div class="row">
+                <label>
+                    "City" <input data-testid="account-city" type="text" bind:value=city />
+                </label>
+                <label>
+                    "Industry"
+                    <input data-testid="account-industry" type="text" bind:value=industry />
+                </label>
+            </div>
+            <label>
+                "Standing notes"
+                <textarea
+                    data-testid="account-note"
+                    rows="2"
+                    bind:value=note
+                ></textarea>
+            </label>
+            <p class="form-error" data-testid="form-error" role="alert" hidden=move || error.get().is_none()>
+                {move || error.get()}
+                {move || {
+                    existing
+                        .get()
+                        .map(|id| view! { " " <a href=format!("/accounts/{id}")>"Open it"</a> })
+                }}
+            </p>
+            <div class="actions">
+                <button type="submit" class="primary" data-testid="save-account">
+                    {if editing.is_some() { "Save changes" } else { "Create account" }}
+                </button>
+                <button type="button" on:click=move |_| on_close.run(())>
+                    "Cancel"
+                </button>
+            </div>
+        </form>
+    }
+}

@@ -1,0 +1,124 @@
+//! The account list: instant filter, new-account form, demo seeder.
+
+use leptos::prelude::*;
+
+use crate::document::AccountRow;
+use crate::state::AppState;
+use crate::ui::account_form::AccountForm;
+use crate::ui::messages::{describe, group};
+
+/// Rows drawn at once; the filter narrows the rest.
+const SHOWN: usize = 200;
+
+/// Accounts shown to a rep: filter box on top, one row per account.
+#[component]
+pub fn AccountList() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let query = RwSignal::new(String::new());
+    let creating = RwSignal::new(false);
+    let matches = Memo::new(move |_| {
+        let model = state.model.get();
+        let rows = model.filter_accounts(&query.get());
+        let total = rows.len();
+        let shown: Vec<AccountRow> = rows.into_iter().take(SHOWN).cloned().collect();
+        (shown, total)
+    });
+    let empty = move || state.model.with(|m| m.is_empty());
+
+    view! {
+        <section class="accounts">
+            <div class="toolbar">
+                <input
+                    class="filter"
+                    type="search"
+                    data-testid="account-filter"
+                    placeholder="Filter by company, city, industry or person"
+                    aria-label="Filter accounts"
+                    bind:value=query
+                />
+                <button
+                    class="primary"
+                    data-testid="new-account"
+                    on:click=move |_| creating.set(true)
+                >
+                    "+ New account"
+                </button>
+            </div>
+            <Show when=move || creating.get()>
+                <AccountForm editing=None on_close=Callback::new(move |_| creating.set(false)) />
+            </Show>
+            <Show when=move || empty() && !creating.get()>
+                <EmptyWorkspace />
+            </Show>
+            <Show when=move || !empty()>
+                <p class="count">
+                    {move || {
+                        let (shown, total) = matches.get();
+                        if shown.len() < total {
+                            format!("{} of {} accounts — type to narrow", shown.len(), group(total))
+                        } else {
+                            format!("{} accounts", group(total))
+                        }
+                    }}
+                </p>
+            </Show>
+            <ul class="account-list" data-testid="account-list">
+                <For each=move || matches.get().0 key=|row| row.clone() let:row>
+                    <li>
+                        <a
+                            class="account-row"
+                            data-testid="account-row"
+                            href=format!("/accounts/{}", row.id)
+                        >
+                            <span class="name">{row.name.clone()}</span>
+                            <span class="meta">
+                                {[row.city.clone(), row.industry.clone()]
+                                    .into_iter()
+                                    .filter(|s| !s.is_empty())
+                                    .collect::<Vec<_>>()
+                                    .join(" · ")}
+                            </span>
+                            <span class="last-touch">
+                                {match row.last_touch {
+                                    Some(day) => format!("last touch {day}"),
+                                    None => "no touches yet".to_owned(),
+                                }}
+                            </span>
+                        </a>
+                    </li>
+                </For>
+            </ul>
+            <Show when=move || !empty() && matches.get().1 == 0>
+                <p class="empty">"No account matches “" {move || query.get()} "”."</p>
+            </Show>
+        </section>
+    }
+}
+
+/// What an empty workspace offers: start, or look around with demo data.
+#[component]
+fn EmptyWorkspace() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let error = RwSignal::new(None::<String>);
+    view! {
+        <div class="empty-workspace" data-testid="empty-workspace">
+            <h2>"No accounts yet"</h2>
+            <p>
+                "Add your first client with “New account”. Everything you enter is saved on this device and works without a network."
+            </p>
+            <button
+                data-testid="seed-demo"
+                on:click=move |_| {
+                    if let Err(e) = state.seed_demo(40) {
+                        error.set(Some(describe(&e)));
+                    }
+                }
+            >
+                "Load a demo workspace (40 accounts)"
+            </button>
+            <p class="form-error" data-testid="form-error" hidden=move || error.get().is_none()>
+                {move || error.get()}
+            </p>
+        </div>
+    }
+}

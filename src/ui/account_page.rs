@@ -1,0 +1,136 @@
+//! One account: its details, people, the touch form and the timeline.
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_params_map};
+
+use crate::domain::AccountId;
+use crate::state::AppState;
+use crate::ui::account_form::AccountForm;
+use crate::ui::contacts::Contacts;
+use crate::ui::timeline::Timeline;
+use crate::ui::touch_form::TouchForm;
+
+/// The account page at `/accounts/:id`.
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = Memo::new(move |_| {
+        params
+            .read()
+            .get("id")
+            .and_then(|s| s.parse::<AccountId>().ok())
+    });
+    let state = expect_context::<AppState>();
+    let exists = move || {
+        id.get()
+            .is_some_and(|id| state.model.with(|m| m.account(id).is_some()))
+    };
+    view! {
+        <a class="back" data-testid="back-to-accounts" href="/">"← Accounts"</a>
+        <Show
+            when=exists
+            fallback=|| {
+                view! {
+                    <p class="empty">
+                        "This account does not exist or was deleted (perhaps on another device)."
+                    </p>
+                }
+            }
+        >
+            {move || id.get().map(|id| view! { <AccountDetails id /> })}
+        </Show>
+    }
+}
+
+/// Everything about one live account.
+#[component]
+fn AccountDetails(
+    /// The account shown.
+    id: AccountId,
+) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let navigate = use_navigate();
+    let account = Memo::new(move |_| state.model.with(|m| m.account(id).cloned()));
+    let editing = RwSignal::new(false);
+    let confirming = RwSignal::new(false);
+    let delete = move |_| {
+        if state.run(|ws, e| ws.delete_account(id, e)).is_ok() {
+            navigate("/", Default::default());
+        }
+    };
+    view! {
+        <article class="account-page">
+            <header class="account-head">
+                <div>
+                    <h1 data-testid="account-title">
+                        {move || account.get().map(|a| a.name).unwrap_or_default()}
+                    </h1>
+                    <p class="meta">
+                        {move || {
+                            account
+                                .get()
+                                .map(|a| {
+                                    [a.city, a.industry]
+                                        .into_iter()
+                                        .filter(|s| !s.is_empty())
+                                        .collect::<Vec<_>>()
+                                        .join(" · ")
+                                })
+                        }}
+                    </p>
+                    <p class="standing-note">{move || account.get().map(|a| a.note)}</p>
+                </div>
+                <div class="head-actions">
+                    <button data-testid="edit-account" on:click=move |_| editing.set(true)>
+                        "Edit"
+                    </button>
+                    <Show
+                        when=move || confirming.get()
+                        fallback=move || {
+                            view! {
+                                <button data-testid="delete-account" on:click=move |_| confirming.set(true)>
+                                    "Delete"
+                                </button>
+                            }
+                        }
+                    >
+                        <span class="confirm">
+                            "Delete this account with its people and touches?"
+                            <button class="danger" data-testid="confirm-delete" on:click=delete.clone()>
+                                "Delete"
+                            </button>
+                            <button on:click=move |_| confirming.set(false)>"Keep"</button>
+                        </span>
+                    </Show>
+                </div>
+            </header>
+            <Show when=move || editing.get()>
+                <AccountForm editing=Some(id) on_close=Callback::new(move |_| editing.set(false)) />
+            </Show>
+            <div class="columns">
+                <div class="main-column">
+                    <TouchForm account=id />
+                    <Timeline account=id />
+                </div>
+                <aside class="side-column">
+                    <Contacts account=id />
+                    <p class="stamp">
+                        {move || {
+                            account
+                                .get()
+                                .map(|a| {
+                                    format!(
+                                        "Created by {} on {}; last changed by {} on {}.",
+                                        a.created.by,
+                                        a.created.time().format("%Y-%m-%d"),
+                                        a.updated.by,
+                                        a.updated.time().format("%Y-%m-%d %H:%M UTC"),
+                                    )
+                                })
+                        }}
+                    </p>
+                </aside>
+            </div>
+        </article>
+    }
+}

@@ -1,0 +1,192 @@
+//! The people at an account: list, add, edit, delete.
+
+use leptos::prelude::*;
+
+use crate::domain::{AccountId, ContactDraft, ContactId};
+use crate::state::AppState;
+use crate::ui::messages::describe;
+
+/// The contacts of one account, with a form to add or edit one.
+#[component]
+pub fn Contacts(
+    /// The account whose people are shown.
+    account: AccountId,
+) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    // `Some(None)`: adding; `Some(Some(id))`: editing that contact.
+    let form = RwSignal::new(None::<Option<ContactId>>);
+    let contacts = Memo::new(move |_| {
+        state.model.with(|m| {
+            m.contacts_of(account)
+                .into_iter()
+                .map(|(id, c)| (id, c.clone()))
+                .collect::<Vec<_>>()
+        })
+    });
+    view! {
+        <section class="card contacts">
+            <div class="section-head">
+                <h2>"People"</h2>
+                <button data-testid="add-contact" on:click=move |_| form.set(Some(None))>
+                    "+ Add person"
+                </button>
+            </div>
+            {move || {
+                form.get()
+                    .map(|editing| {
+                        view! {
+                            <ContactForm
+                                account
+                                editing
+                                on_close=Callback::new(move |_| form.set(None))
+                            />
+                        }
+                    })
+            }}
+            <ul class="contact-list" data-testid="contact-list">
+                <For each=move || contacts.get() key=|(id, c)| (*id, c.updated.at) let:item>
+                    <ContactRow id=item.0 contact=item.1 on_edit=Callback::new(move |id| form.set(Some(Some(id)))) />
+                </For>
+            </ul>
+            <Show when=move || contacts.with(Vec::is_empty)>
+                <p class="hint">"No one yet. Add the buyer, and the engineers and users too."</p>
+            </Show>
+        </section>
+    }
+}
+
+/// One person, with phone and email as tappable links.
+#[component]
+fn ContactRow(
+    /// The contact's id.
+    id: ContactId,
+    /// The contact.
+    contact: crate::domain::Contact,
+    /// Opens the edit form.
+    on_edit: Callback<ContactId>,
+) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let confirming = RwSignal::new(false);
+    let phone = contact.phone.clone();
+    let email = contact.email.clone();
+    view! {
+        <li class="contact-row" data-testid="contact-row">
+            <div class="who">
+                <strong>{contact.name.clone()}</strong>
+                <span class="meta">{contact.role.clone()}</span>
+            </div>
+            <div class="reach">
+                <Show when={
+                    let phone = phone.clone();
+                    move || !phone.is_empty()
+                }>
+                    <a href=format!("tel:{}", phone.replace(' ', ""))>{phone.clone()}</a>
+                </Show>
+                <Show when={
+                    let email = email.clone();
+                    move || !email.is_empty()
+                }>
+                    <a href=format!("mailto:{email}")>{email.clone()}</a>
+                </Show>
+            </div>
+            <p class="note" hidden=contact.note.is_empty()>{contact.note.clone()}</p>
+            <div class="row-actions">
+                <button class="link" data-testid="edit-contact" on:click=move |_| on_edit.run(id)>
+                    "Edit"
+                </button>
+                <Show
+                    when=move || confirming.get()
+                    fallback=move || {
+                        view! {
+                            <button class="link" data-testid="delete-contact" on:click=move |_| confirming.set(true)>
+                                "Delete"
+                            </button>
+                        }
+                    }
+                >
+                    <button
+                        class="danger"
+                        data-testid="confirm-delete-contact"
+                        on:click=move |_| {
+                            let _ = state.run(|ws, e| ws.delete_contact(id, e));
+                        }
+                    >
+                        "Delete this person"
+                    </button>
+                    <button class="link" on:click=move |_| confirming.set(false)>"Keep"</button>
+                </Show>
+            </div>
+        </li>
+    }
+}
+
+/// Add or edit a person.
+#[component]
+fn ContactForm(
+    /// The account the person works at.
+    account: AccountId,
+    /// The contact being edited, or `None` to add one.
+    editing: Option<ContactId>,
+    /// Called when saved or cancelled.
+    on_close: Callback<()>,
+) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let start = editing
+        .and_then(|id| {
+            state
+                .model
+                .with_untracked(|m| m.contact(id).map(ContactDraft::of))
+        })
+        .unwrap_or_default();
+    let name = RwSignal::new(start.name);
+    let role = RwSignal::new(start.role);
+    let phone = RwSignal::new(start.phone);
+    let email = RwSignal::new(start.email);
+    let note = RwSignal::new(start.note);
+    let error = RwSignal::new(None::<String>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let draft = ContactDraft {
+            name: name.get_untracked(),
+            role: role.get_untracked(),
+            phone: phone.get_untracked(),
+            email: email.get_untracked(),
+            note: note.get_untracked(),
+        };
+        let result = match editing {
+            Some(id) => state.run(|ws, e| ws.edit_contact(id, &draft, e)),
+            None => state
+                .run(|ws, e| ws.add_contact(account, &draft, e))
+                .map(|_| ()),
+        };
+        match result {
+            Ok(()) => on_close.run(()),
+            Err(e) => error.set(Some(describe(&e))),
+        }
+    };
+    view! {
+        <form class="form inline-form" on:submit=submit>
+            <div class="row">
+                <label>"Name" <input data-testid="contact-name" type="text" autofocus bind:value=name /></label>
+                <label>"Role" <input data-testid="contact-role" type="text" placeholder="buyer, engineer, user…" bind:value=role /></label>
+            </div>
+            <div class="row">
+                <label>"Phone" <input data-testid="contact-phone" type="tel" bind:value=phone /></label>
+                <label>"Email" <input data-testid="contact-email" type="email" bind:value=email /></label>
+            </div>
+            <label>
+                "Small things to remember"
+                <input data-testid="contact-note" type="text" placeholder="no calls before 10, daughter's graduation in June…" bind:value=note />
+            </label>
+            <p class="form-error" data-testid="form-error" role="alert" hidden=move || error.get().is_none()>
+                {move || error.get()}
+            </p>
+            <div class="actions">
+                <button type="submit" class="primary" data-testid="save-contact">
+                    {if editing.is_some() { "Save person" } else { "Add person" }}
+                </button>
+                <button type="button" on:click=move |_| on_close.run(())>"Cancel"</button>
+            </div>
+        </form>
+    }
+}

@@ -1,0 +1,69 @@
+//! The header (brand, rep's name, save indicator) and the notice banner.
+
+use leptos::prelude::*;
+
+use crate::state::AppState;
+
+/// Top bar: the app's name, the rep's name on this device, and where the
+/// latest changes are ("Saved on this device").
+#[component]
+pub fn Header() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let name = RwSignal::new(state.settings.get_untracked().rep_name);
+    view! {
+        <header class="topbar">
+            <a class="brand" href="/">
+                <img src="/public/icon.svg" alt="" width="28" height="28" />
+                "Rapport"
+            </a>
+            <label class="rep-name">
+                <span class="visually-hidden">"Your name"</span>
+                <input
+                    data-testid="rep-name"
+                    type="text"
+                    placeholder="Your name (shown on your notes)"
+                    maxlength="80"
+                    bind:value=name
+                    on:change=move |_| state.set_rep_name(name.get_untracked())
+                />
+            </label>
+            <span
+                class="save-state"
+                data-testid="save-state"
+                data-state=move || state.save.get().slug()
+                role="status"
+                aria-live="polite"
+            >
+                {move || state.save.get().label()}
+            </span>
+        </header>
+    }
+}
+
+/// Storage notices, each with what happened and what to do.
+#[component]
+pub fn Notices() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    view! {
+        <div class="notices" role="alert">
+            {move || {
+                state
+                    .notices
+                    .get()
+                    .into_iter()
+                    .map(|notice| {
+                        let retry = notice.can_retry();
+                        view! {
+                            <p class="notice" data-testid="notice">
+                                {notice.message()}
+                                <Show when=move || retry>
+                                    <button on:click=move |_| state.retry()>"Try again"</button>
+                                </Show>
+                            </p>
+                        }
+                    })
+                    .collect_view()
+            }}
+        </div>
+    }
+}

@@ -1,0 +1,88 @@
+//! The account's touches, newest first.
+
+use leptos::prelude::*;
+
+use crate::domain::{AccountId, Touch, TouchId};
+use crate::state::AppState;
+use crate::ui::touch_form::kind_label;
+
+/// The timeline of touches with one account.
+#[component]
+pub fn Timeline(
+    /// The account whose touches are shown.
+    account: AccountId,
+) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let items = Memo::new(move |_| {
+        state.model.with(|m| {
+            m.timeline(account)
+                .into_iter()
+                .map(|(id, t)| {
+                    let with = t.contact.and_then(|c| m.contact(c)).map(|c| c.name.clone());
+                    (id, t.clone(), with)
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    view! {
+        <section class="card timeline">
+            <h2>"Timeline"</h2>
+            <ol data-testid="timeline">
+                <For each=move || items.get() key=|(id, t, with)| (*id, t.updated.at, with.clone()) let:item>
+                    <TimelineItem id=item.0 touch=item.1 with=item.2 />
+                </For>
+            </ol>
+            <Show when=move || items.with(Vec::is_empty)>
+                <p class="hint">"No touches yet. Log the first visit or call above."</p>
+            </Show>
+        </section>
+    }
+}
+
+/// One touch on the timeline.
+#[component]
+fn TimelineItem(
+    /// The touch's id.
+    id: TouchId,
+    /// The touch.
+    touch: Touch,
+    /// The person's name, when one was chosen.
+    with: Option<String>,
+) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let confirming = RwSignal::new(false);
+    view! {
+        <li class=format!("timeline-item kind-{}", touch.kind.slug()) data-testid="timeline-item">
+            <div class="when">
+                <span class="kind-badge">{kind_label(touch.kind)}</span>
+                <time datetime=touch.day.to_string()>{touch.day.to_string()}</time>
+                {with.map(|name| view! { <span class="with">"with " {name}</span> })}
+                <span class="by">"by " {touch.created.by.clone()}</span>
+            </div>
+            <p class="note">{touch.note.clone()}</p>
+            <div class="row-actions">
+                <Show
+                    when=move || confirming.get()
+                    fallback=move || {
+                        view! {
+                            <button class="link" data-testid="delete-touch" on:click=move |_| confirming.set(true)>
+                                "Delete"
+                            </button>
+                        }
+                    }
+                >
+                    <button
+                        class="danger"
+                        data-testid="confirm-delete-touch"
+                        on:click=move |_| {
+                            let _ = state.run(|ws, e| ws.delete_touch(id, e));
+                        }
+                    >
+                        "Delete this touch"
+                    </button>
+                    <button class="link" on:click=move |_| confirming.set(false)>"Keep"</button>
+                </Show>
+            </div>
+        </li>
+    }
+}
