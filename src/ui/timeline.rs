@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use crate::domain::{AccountId, Touch, TouchId};
 use crate::state::AppState;
-use crate::ui::touch_form::kind_label;
+use crate::ui::touch_form::{TouchForm, kind_label};
 
 /// The timeline of touches with one account.
 #[component]
@@ -51,8 +51,17 @@ fn TimelineItem(
 ) -> impl IntoView {
     let state = expect_context::<AppState>();
     let confirming = RwSignal::new(false);
+    let editing = RwSignal::new(false);
+    let account = touch.account;
     view! {
         <li class=format!("timeline-item kind-{}", touch.kind.slug()) data-testid="timeline-item">
+            <Show when=move || editing.get()>
+                <TouchForm
+                    account
+                    editing=id
+                    on_close=Callback::new(move |_| editing.set(false))
+                />
+            </Show>
             <div class="when">
                 <span class="kind-badge">{kind_label(touch.kind)}</span>
                 <time datetime=touch.day.to_string()>{touch.day.to_string()}</time>
@@ -61,6 +70,9 @@ fn TimelineItem(
             </div>
             <p class="note">{touch.note.clone()}</p>
             <div class="row-actions">
+                <button class="link" data-testid="edit-touch" on:click=move |_| editing.set(true)>
+                    "Edit"
+                </button>
                 <Show
                     when=move || confirming.get()
                     fallback=move || {

@@ -3,7 +3,7 @@
 use chrono::Local;
 use leptos::prelude::*;
 
-use crate::domain::{AccountId, ContactId, MAX_NOTE_CHARS, TouchDraft, TouchKind};
+use crate::domain::{AccountId, ContactId, MAX_NOTE_CHARS, TouchDraft, TouchId, TouchKind};
 use crate::state::AppState;
 use crate::ui::messages::{describe, group};
 
@@ -17,18 +17,35 @@ pub fn kind_label(kind: TouchKind) -> &'static str {
     }
 }
 
-/// The touch form at the top of an account page.
+/// The touch form: at the top of an account page to log a new touch, or in
+/// the timeline to edit one.
 #[component]
 pub fn TouchForm(
     /// The account the touch is with.
     account: AccountId,
+    /// The touch being edited, or `None` to log a new one.
+    #[prop(optional)]
+    editing: Option<TouchId>,
+    /// Called after an edit is saved or cancelled.
+    #[prop(optional)]
+    on_close: Option<Callback<()>>,
 ) -> impl IntoView {
     let state = expect_context::<AppState>();
-    let today = || Local::now().date_naive().format("%Y-%m-%d").to_string();
-    let kind = RwSignal::new(TouchKind::Visit);
-    let day = RwSignal::new(today());
-    let contact = RwSignal::new(String::new());
-    let note = RwSignal::new(String::new());
+    let today = Local::now().date_naive().format("%Y-%m-%d").to_string();
+    let start = editing.and_then(|id| {
+        state.model.with_untracked(|m| {
+            m.timeline(account)
+                .into_iter()
+                .find(|(t, _)| *t == id)
+                .map(|(_, t)| (t.kind, t.day.to_string(), t.contact, t.note.clone()))
+        })
+    });
+    let (start_kind, start_day, start_contact, start_note) =
+        start.unwrap_or((TouchKind::Visit, today, None, String::new()));
+    let kind = RwSignal::new(start_kind);
+    let day = RwSignal::new(start_day);
+    let contact = RwSignal::new(start_contact.map(|c| c.to_string()).unwrap_or_default());
+    let note = RwSignal::new(start_note);
     let error = RwSignal::new(None::<String>);
     let people = Memo::new(move |_| {
         state.model.with(|m| {
@@ -48,17 +65,28 @@ pub fn TouchForm(
             contact: contact.with_untracked(|c| c.parse::<ContactId>().ok()),
             note: note.get_untracked(),
         };
-        match state.run(|ws, e| ws.log_touch(account, &draft, e)) {
-            Ok(_) => {
-                note.set(String::new());
+        let result = match editing {
+            Some(id) => state.run(|ws, e| ws.edit_touch(id, &draft, e)),
+            None => state.run(|ws, e| ws.log_touch(account, &draft, e)).map(|_| ()),
+        };
+        match result {
+            Ok(()) => {
                 error.set(None);
+                match on_close {
+                    Some(close) => close.run(()),
+                    None => note.set(String::new()),
+                }
             }
             Err(e) => error.set(Some(describe(&e))),
         }
     };
 
     view! {
-        <form class="card form touch-form" data-testid="touch-form" on:submit=submit>
+        <form
+            class=if editing.is_some() { "form touch-form editing" } else { "card form touch-form" }
+            data-testid=if editing.is_some() { "edit-touch-form" } else { "touch-form" }
+            on:submit=submit
+        >
             <div class="kinds" role="radiogroup" aria-label="Kind of touch">
                 {TouchKind::ALL
                     .into_iter()
@@ -109,9 +137,27 @@ pub fn TouchForm(
                 {move || error.get()}
             </p>
             <div class="actions">
-                <button type="submit" class="primary" data-testid="log-touch">
-                    {move || format!("Log {}", kind_label(kind.get()).to_lowercase())}
+                <button
+                    type="submit"
+                    class="primary"
+                    data-testid=if editing.is_some() { "save-touch" } else { "log-touch" }
+                >
+                    {move || {
+                        if editing.is_some() {
+                            "Save changes".to_owned()
+                        } else {
+                            format!("Log {}", kind_label(kind.get()).to_lowercase())
+                        }
+                    }}
                 </button>
+                {on_close
+                    .map(|close| {
+                        view! {
+                            <button type="button" on:click=move |_| close.run(())>
+                                "Cancel"
+                            </button>
+                        }
+                    })}
             </div>
         </form>
     }
