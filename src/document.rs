@@ -10,6 +10,6 @@ mod schema;
 mod workspace;
 
 pub use error::DocumentError;
-pub use read_model::{AccountRow, ReadModel};
+pub use read_model::{AccountRow, Changed, ReadModel, RecordKey};
 pub use schema::SCHEMA_VERSION;
 pub use workspace::Workspace;

@@ -425,7 +425,7 @@ fn documents_saved_by_schema_1_keep_loading() {
     let bytes = std::fs::read(FIXTURE_V1).expect("the schema-1 fixture is committed");
     let ws = Workspace::load(&bytes, actor(3)).unwrap();
     let model = ws.read_model();
-    assert_eq!(model.unreadable, 0);
+    assert_eq!(model.unreadable(), 0);
     let rows = model.filter_accounts("");
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].name, "ООО «Ромашка»");
@@ -462,4 +462,59 @@ fn a_damaged_snapshot_is_refused_and_applying_twice_changes_nothing() {
     let mut fresh = Workspace::new(actor(3));
     assert!(fresh.apply(&snapshot).is_err());
     assert!(fresh.read_model().is_empty());
+}
+
+#[test]
+fn the_read_model_kept_current_record_by_record_equals_a_fresh_build() {
+    use rapport::document::ReadModel;
+    let mut anna = Workspace::new(actor(1));
+    let a = anna
+        .create_account(&account("Acme"), &edit("Анна"))
+        .unwrap();
+    let mut model = ReadModel::from_doc(anna.doc());
+    let step = |ws: &mut Workspace, model: &mut ReadModel, f: &dyn Fn(&mut Workspace)| {
+        let before = ws.heads();
+        f(ws);
+        let changed = ws.changes_since(&before);
+        model.update(ws.doc(), &changed);
+        assert_eq!(*model, ReadModel::from_doc(ws.doc()));
+    };
+    step(&mut anna, &mut model, &|ws| {
+        ws.create_account(&account("Zeta"), &edit("Анна")).unwrap();
+    });
+    step(&mut anna, &mut model, &|ws| {
+        ws.add_contact(
+            a,
+            &ContactDraft {
+                name: "Иван".into(),
+                ..Default::default()
+            },
+            &edit("Анна"),
+        )
+        .unwrap();
+    });
+    step(&mut anna, &mut model, &|ws| {
+        ws.log_touch(a, &visit("one"), &edit("Анна")).unwrap();
+    });
+    step(&mut anna, &mut model, &|ws| {
+        ws.edit_account(a, &account("Aardvark"), &edit("Анна"))
+            .unwrap();
+    });
+    // A colleague's changes arrive by merge: a new touch, a renamed account,
+    // and a deleted account.
+    let mut tom = anna.fork(actor(2));
+    let zeta = tom.read_model().filter_accounts("zeta")[0].id;
+    tom.log_touch(a, &visit("from Tom"), &edit("Tom")).unwrap();
+    tom.delete_account(zeta, &edit("Tom")).unwrap();
+    let before = anna.heads();
+    anna.merge(&mut tom).unwrap();
+    let changed = anna.changes_since(&before);
+    model.update(anna.doc(), &changed);
+    assert_eq!(model, ReadModel::from_doc(anna.doc()));
+    assert_eq!(model.account_count(), 1);
+    assert_eq!(model.timeline(a).len(), 2);
+    step(&mut anna, &mut model, &|ws| {
+        ws.delete_account(a, &edit("Анна")).unwrap();
+    });
+    assert!(model.is_empty());
 }

@@ -1,14 +1,37 @@
 //! [`ReadModel`]: the records hydrated from the document, indexed for the
-//! screens. Rebuilt from the document; never edited by hand (data flows one
+//! screens. Built once from the document, then kept current record by
+//! record: a command or a merge names the records it touched
+//! ([`Workspace::changes_since`](crate::document::Workspace::changes_since))
+//! and only those are hydrated again. Never edited by hand (data flows one
 //! way: document → read model → view).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeSet, HashMap};
 
-use automerge::{ObjType, ROOT, ReadDoc, Value};
+use automerge::{AutoCommit, ObjId, ObjType, ROOT, ReadDoc, Value};
 use autosurgeon::{Hydrate, hydrate_prop};
 
 use crate::document::schema::{ACCOUNTS, CONTACTS, TOUCHES};
 use crate::domain::{Account, AccountId, Contact, ContactId, Day, Touch, TouchId};
+
+/// Names one record of the document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RecordKey {
+    /// An account.
+    Account(AccountId),
+    /// A contact.
+    Contact(ContactId),
+    /// A touch.
+    Touch(TouchId),
+}
+
+/// What a change to the document touched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Changed {
+    /// These records, and nothing else.
+    Records(BTreeSet<RecordKey>),
+    /// Something structural (a collection replaced): rebuild everything.
+    Everything,
+}
 
 /// One line of the account list.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -29,120 +52,198 @@ pub struct AccountRow {
     search: String,
 }
 
-/// Every live record of a workspace, ready to show.
+/// The live contacts and touches of one live account, sorted for display.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct AccountView {
+    contacts: Vec<ContactId>,
+    touches: Vec<TouchId>,
+}
+
+/// Every record of a workspace, ready to show.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ReadModel {
-    accounts: BTreeMap<AccountId, Account>,
-    contacts: BTreeMap<ContactId, Contact>,
-    touches: BTreeMap<TouchId, Touch>,
-    /// Account rows sorted by name.
+    // Every hydrated record, tombstones included.
+    accounts: HashMap<AccountId, Account>,
+    contacts: HashMap<ContactId, Contact>,
+    touches: HashMap<TouchId, Touch>,
+    /// Which contacts and touches name each account, live or not.
+    members: HashMap<AccountId, (BTreeSet<ContactId>, BTreeSet<TouchId>)>,
+    // Derived, live records only.
+    views: HashMap<AccountId, AccountView>,
+    /// Live account rows sorted by name.
     rows: Vec<AccountRow>,
-    contacts_by_account: HashMap<AccountId, Vec<ContactId>>,
-    touches_by_account: HashMap<AccountId, Vec<TouchId>>,
     /// Records this version could not read (written by a newer version, or
     /// damaged). They stay in the document untouched.
-    pub unreadable: usize,
+    unreadable: BTreeSet<RecordKey>,
 }
 
 impl ReadModel {
-    /// Hydrates every record of `doc`. A record that does not hydrate is
-    /// counted in `unreadable` and skipped; the rest still show.
-    pub fn from_doc(doc: &automerge::AutoCommit) -> Self {
+    /// Hydrates every record of `doc`.
+    pub fn from_doc(doc: &AutoCommit) -> Self {
         let mut model = ReadModel::default();
-        model.accounts = hydrate_all(doc, ACCOUNTS, &mut model.unreadable);
-        model.contacts = hydrate_all(doc, CONTACTS, &mut model.unreadable);
-        model.touches = hydrate_all(doc, TOUCHES, &mut model.unreadable);
-        // Hide records whose account is gone, so the indexes hold live data only.
-        let accounts = &model.accounts;
-        model
-            .contacts
-            .retain(|_, c| c.is_live() && accounts.get(&c.account).is_some_and(Account::is_live));
-        model
-            .touches
-            .retain(|_, t| t.is_live() && accounts.get(&t.account).is_some_and(Account::is_live));
-        model.accounts.retain(|_, a| a.is_live());
-        model.index();
+        let mut keys = BTreeSet::new();
+        for (collection, kind) in [
+            (ACCOUNTS, RecordKind::Account),
+            (CONTACTS, RecordKind::Contact),
+            (TOUCHES, RecordKind::Touch),
+        ] {
+            if let Some(obj) = collection_obj(doc, collection) {
+                keys.extend(doc.keys(&obj).filter_map(|k| kind.key(&k)));
+            }
+        }
+        model.update(doc, &Changed::Records(keys));
         model
     }
 
-    fn index(&mut self) {
-        for (id, c) in &self.contacts {
-            self.contacts_by_account
-                .entry(c.account)
-                .or_default()
-                .push(*id);
-        }
-        for list in self.contacts_by_account.values_mut() {
-            list.sort_by_cached_key(|id| self.contacts[id].name.to_lowercase());
-        }
-        for (id, t) in &self.touches {
-            self.touches_by_account
-                .entry(t.account)
-                .or_default()
-                .push(*id);
-        }
-        for list in self.touches_by_account.values_mut() {
-            // Newest first; same day: the later logged first.
-            list.sort_by(|a, b| {
-                let (a, b) = (&self.touches[a], &self.touches[b]);
-                (b.day, b.created.at).cmp(&(a.day, a.created.at))
-            });
-        }
-        self.rows = self
-            .accounts
-            .iter()
-            .map(|(id, a)| {
-                let contacts = self
-                    .contacts_by_account
-                    .get(id)
-                    .map_or(&[][..], Vec::as_slice);
-                let mut search = format!("{}\n{}\n{}", a.name, a.city, a.industry);
-                for c in contacts {
-                    search.push('\n');
-                    search.push_str(&self.contacts[c].name);
+    /// Brings the model up to date after `changed` records changed in `doc`.
+    pub fn update(&mut self, doc: &AutoCommit, changed: &Changed) {
+        let keys = match changed {
+            Changed::Everything => {
+                *self = Self::from_doc(doc);
+                return;
+            }
+            Changed::Records(keys) => keys,
+        };
+        let mut dirty = BTreeSet::new();
+        for key in keys {
+            self.unreadable.remove(key);
+            match *key {
+                RecordKey::Account(id) => {
+                    let record = self.hydrate(doc, ACCOUNTS, *key, id);
+                    set(&mut self.accounts, id, record);
+                    dirty.insert(id);
                 }
-                AccountRow {
-                    id: *id,
-                    name: a.name.clone(),
-                    city: a.city.clone(),
-                    industry: a.industry.clone(),
-                    last_touch: self
-                        .touches_by_account
-                        .get(id)
-                        .and_then(|t| t.first())
-                        .map(|t| self.touches[t].day),
-                    contacts: contacts.len(),
-                    search: search.to_lowercase(),
+                RecordKey::Contact(id) => {
+                    if let Some(old) = self.contacts.get(&id) {
+                        dirty.insert(old.account);
+                        self.member(old.account).0.remove(&id);
+                    }
+                    let record: Option<Contact> = self.hydrate(doc, CONTACTS, *key, id);
+                    if let Some(new) = &record {
+                        dirty.insert(new.account);
+                        self.member(new.account).0.insert(id);
+                    }
+                    set(&mut self.contacts, id, record);
                 }
-            })
+                RecordKey::Touch(id) => {
+                    if let Some(old) = self.touches.get(&id) {
+                        dirty.insert(old.account);
+                        self.member(old.account).1.remove(&id);
+                    }
+                    let record: Option<Touch> = self.hydrate(doc, TOUCHES, *key, id);
+                    if let Some(new) = &record {
+                        dirty.insert(new.account);
+                        self.member(new.account).1.insert(id);
+                    }
+                    set(&mut self.touches, id, record);
+                }
+            }
+        }
+        for account in dirty {
+            self.reindex(account);
+        }
+    }
+
+    fn hydrate<T: Hydrate>(
+        &mut self,
+        doc: &AutoCommit,
+        collection: &str,
+        key: RecordKey,
+        id: impl ToString,
+    ) -> Option<T> {
+        let obj = collection_obj(doc, collection)?;
+        match hydrate_prop::<_, Option<T>, _, _>(doc, &obj, id.to_string().as_str()) {
+            Ok(record) => record,
+            Err(_) => {
+                self.unreadable.insert(key);
+                None
+            }
+        }
+    }
+
+    fn member(&mut self, account: AccountId) -> &mut (BTreeSet<ContactId>, BTreeSet<TouchId>) {
+        self.members.entry(account).or_default()
+    }
+
+    /// Recomputes one account's view and row from the records.
+    fn reindex(&mut self, id: AccountId) {
+        if let Ok(i) = self.row_position(id) {
+            self.rows.remove(i);
+        }
+        let Some(account) = self.accounts.get(&id).filter(|a| a.is_live()) else {
+            self.views.remove(&id);
+            return;
+        };
+        let (contact_ids, touch_ids) = self.members.get(&id).cloned().unwrap_or_default();
+        let mut contacts: Vec<ContactId> = contact_ids
+            .into_iter()
+            .filter(|c| self.contacts[c].is_live())
             .collect();
-        self.rows
-            .sort_by_cached_key(|r| (r.name.to_lowercase(), r.id));
+        contacts.sort_by_cached_key(|c| (self.contacts[c].name.to_lowercase(), *c));
+        let mut touches: Vec<TouchId> = touch_ids
+            .into_iter()
+            .filter(|t| self.touches[t].is_live())
+            .collect();
+        // Newest first; same day: the later logged first.
+        touches.sort_by(|a, b| {
+            let (ta, tb) = (&self.touches[a], &self.touches[b]);
+            (tb.day, tb.created.at, *b).cmp(&(ta.day, ta.created.at, *a))
+        });
+        let mut search = format!("{}\n{}\n{}", account.name, account.city, account.industry);
+        for c in &contacts {
+            search.push('\n');
+            search.push_str(&self.contacts[c].name);
+        }
+        let row = AccountRow {
+            id,
+            name: account.name.clone(),
+            city: account.city.clone(),
+            industry: account.industry.clone(),
+            last_touch: touches.first().map(|t| self.touches[t].day),
+            contacts: contacts.len(),
+            search: search.to_lowercase(),
+        };
+        let at = self
+            .rows
+            .partition_point(|r| row_order(r) < row_order(&row));
+        self.rows.insert(at, row);
+        self.views.insert(id, AccountView { contacts, touches });
+    }
+
+    fn row_position(&self, id: AccountId) -> Result<usize, ()> {
+        self.rows.iter().position(|r| r.id == id).ok_or(())
     }
 
     /// No live accounts.
     pub fn is_empty(&self) -> bool {
-        self.accounts.is_empty()
+        self.rows.is_empty()
     }
 
     /// Number of live accounts.
     pub fn account_count(&self) -> usize {
-        self.accounts.len()
+        self.rows.len()
     }
 
-    /// Number of live touches.
+    /// Number of live touches (of live accounts).
     pub fn touch_count(&self) -> usize {
-        self.touches.len()
+        self.views.values().map(|v| v.touches.len()).sum()
+    }
+
+    /// Records this version could not read.
+    pub fn unreadable(&self) -> usize {
+        self.unreadable.len()
     }
 
     /// A live account.
     pub fn account(&self, id: AccountId) -> Option<&Account> {
-        self.accounts.get(&id)
+        self.accounts.get(&id).filter(|a| a.is_live())
     }
 
-    /// A live contact.
+    /// A live contact of a live account.
     pub fn contact(&self, id: ContactId) -> Option<&Contact> {
-        self.contacts.get(&id)
+        self.contacts
+            .get(&id)
+            .filter(|c| c.is_live() && self.account(c.account).is_some())
     }
 
     /// Account rows whose name, city, industry or a contact's name contains
@@ -157,45 +258,78 @@ impl ReadModel {
 
     /// The live contacts of an account, by name.
     pub fn contacts_of(&self, account: AccountId) -> Vec<(ContactId, &Contact)> {
-        self.contacts_by_account
+        self.views
             .get(&account)
-            .map(|ids| ids.iter().map(|id| (*id, &self.contacts[id])).collect())
+            .map(|v| {
+                v.contacts
+                    .iter()
+                    .map(|id| (*id, &self.contacts[id]))
+                    .collect()
+            })
             .unwrap_or_default()
     }
 
     /// The live touches of an account, newest first.
     pub fn timeline(&self, account: AccountId) -> Vec<(TouchId, &Touch)> {
-        self.touches_by_account
+        self.views
             .get(&account)
-            .map(|ids| ids.iter().map(|id| (*id, &self.touches[id])).collect())
+            .map(|v| {
+                v.touches
+                    .iter()
+                    .map(|id| (*id, &self.touches[id]))
+                    .collect()
+            })
             .unwrap_or_default()
     }
 }
 
-/// Hydrates every record of one collection, counting the ones that fail.
-fn hydrate_all<K, T>(
-    doc: &automerge::AutoCommit,
-    collection: &str,
-    unreadable: &mut usize,
-) -> BTreeMap<K, T>
-where
-    K: std::str::FromStr + Ord,
-    T: Hydrate,
-{
-    let Ok(Some((Value::Object(ObjType::Map), obj))) = doc.get(ROOT, collection) else {
-        return BTreeMap::new();
-    };
-    let mut records = BTreeMap::new();
-    for key in doc.keys(&obj) {
-        match (
-            key.parse::<K>(),
-            hydrate_prop::<_, T, _, _>(doc, &obj, key.as_str()),
-        ) {
-            (Ok(id), Ok(record)) => {
-                records.insert(id, record);
-            }
-            _ => *unreadable += 1,
+fn row_order(row: &AccountRow) -> (String, AccountId) {
+    (row.name.to_lowercase(), row.id)
+}
+
+fn set<K: std::hash::Hash + Eq, V>(map: &mut HashMap<K, V>, key: K, value: Option<V>) {
+    match value {
+        Some(v) => {
+            map.insert(key, v);
+        }
+        None => {
+            map.remove(&key);
         }
     }
-    records
+}
+
+/// The kind of record a collection holds.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum RecordKind {
+    Account,
+    Contact,
+    Touch,
+}
+
+impl RecordKind {
+    /// The kind of the records in `collection`, if it is one.
+    pub(crate) fn of_collection(collection: &str) -> Option<Self> {
+        match collection {
+            ACCOUNTS => Some(Self::Account),
+            CONTACTS => Some(Self::Contact),
+            TOUCHES => Some(Self::Touch),
+            _ => None,
+        }
+    }
+
+    /// The key of the record stored under `id`, if `id` is a record id.
+    pub(crate) fn key(self, id: &str) -> Option<RecordKey> {
+        Some(match self {
+            Self::Account => RecordKey::Account(id.parse().ok()?),
+            Self::Contact => RecordKey::Contact(id.parse().ok()?),
+            Self::Touch => RecordKey::Touch(id.parse().ok()?),
+        })
+    }
+}
+
+fn collection_obj(doc: &AutoCommit, collection: &str) -> Option<ObjId> {
+    match doc.get(ROOT, collection) {
+        Ok(Some((Value::Object(ObjType::Map), obj))) => Some(obj),
+        _ => None,
+    }
 }

@@ -13,7 +13,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 use web_sys::BroadcastChannel;
 
-use crate::document::{DocumentError, ReadModel, Workspace};
+use crate::document::{Changed, DocumentError, ReadModel, Workspace};
 use crate::domain::{Author, Edit};
 use crate::seed::{self, DemoSize};
 use crate::state::{Notice, SaveState};
@@ -62,15 +62,16 @@ impl AppState {
     ) -> Result<T, DocumentError> {
         let edit = self.edit();
         let workspace = self.workspace.get_value();
-        let (result, change, model) = {
+        let (result, change, changed) = {
             let mut ws = workspace.borrow_mut();
+            let before = ws.heads();
             let result = command(&mut ws, &edit);
             let change = result.is_ok().then(|| ws.last_local_change()).flatten();
-            let model = change.as_ref().map(|_| ws.read_model());
-            (result, change, model)
+            let changed = change.as_ref().map(|_| ws.changes_since(&before));
+            (result, change, changed)
         };
-        if let (Some(change), Some(model)) = (change, model) {
-            self.model.set(Arc::new(model));
+        if let (Some(change), Some(changed)) = (change, changed) {
+            self.update_model(&workspace.borrow(), &changed);
             self.save.set(SaveState::Saving);
             self.send(Job::Change(change));
         }
@@ -91,6 +92,12 @@ impl AppState {
         self.save.set(SaveState::Saving);
         self.send(Job::Snapshot);
         Ok(())
+    }
+
+    /// Re-reads the changed records into the read model.
+    fn update_model(&self, workspace: &Workspace, changed: &Changed) {
+        self.model
+            .update(|model| Arc::make_mut(model).update(workspace.doc(), changed));
     }
 
     /// Tries to store unsaved changes again.
@@ -310,10 +317,17 @@ impl Saver {
             Err(e) => return self.report(e),
         };
         let present: Vec<u64> = chunks.iter().map(|c| c.key).collect();
-        let news = chunks.iter().any(|c| !self.log.contains(c.key));
-        let damaged = {
+        let first_load = !self.state.ready.get_untracked();
+        let (damaged, changed) = {
             let mut ws = self.workspace.borrow_mut();
-            self.log.absorb(&mut ws, chunks)
+            let before = ws.heads();
+            let damaged = self.log.absorb(&mut ws, chunks);
+            let changed = if first_load {
+                Changed::Everything
+            } else {
+                ws.changes_since(&before)
+            };
+            (damaged, changed)
         };
         self.log.forget_missing(&present);
         if !damaged.is_empty() {
@@ -326,14 +340,12 @@ impl Saver {
                 count: damaged.len(),
             });
         }
-        if news || !self.state.ready.get_untracked() {
-            let model = self.workspace.borrow().read_model();
-            if model.unreadable > 0 {
-                self.state.notice(Notice::Unreadable {
-                    count: model.unreadable,
-                });
+        if changed != Changed::Records(Default::default()) {
+            self.state.update_model(&self.workspace.borrow(), &changed);
+            let unreadable = self.state.model.with_untracked(|m| m.unreadable());
+            if unreadable > 0 {
+                self.state.notice(Notice::Unreadable { count: unreadable });
             }
-            self.state.model.set(Arc::new(model));
         }
     }
 

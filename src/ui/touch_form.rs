@@ -67,7 +67,9 @@ pub fn TouchForm(
         };
         let result = match editing {
             Some(id) => state.run(|ws, e| ws.edit_touch(id, &draft, e)),
-            None => state.run(|ws, e| ws.log_touch(account, &draft, e)).map(|_| ()),
+            None => state
+                .run(|ws, e| ws.log_touch(account, &draft, e))
+                .map(|_| ()),
         };
         match result {
             Ok(()) => {
