@@ -20,30 +20,6 @@ _rapport_setup() {
 
     export PATH="$HOME/.cargo/bin:$PATH"
 
-    # Another process on this machine may be running the same `cargo install`
-    # (a machine-setup job logs to /tmp/trunk.log or /tmp/wbg.log and ends the
-    # log with "trunk-done" / "wbg-done"); a second install would race it for
-    # ~/.cargo/bin, so wait for it instead.
-    _other_install_running() {
-        local crate="$1" log="$2" marker="$3"
-        pgrep -f "cargo install $crate( |\$)" >/dev/null 2>&1 && return 0
-        # The log was written to in the last two minutes and is not finished.
-        [ -f "$log" ] && ! grep -q "$marker" "$log" \
-            && [ -n "$(find "$log" -mmin -2 2>/dev/null)" ]
-    }
-    _wait_for_other_install() {
-        local waited=0
-        while _other_install_running "$@"; do
-            [ "$waited" -eq 0 ] && _log "waiting for another 'cargo install $1' to finish"
-            sleep 5
-            waited=$((waited + 5))
-        done
-        if [ "$waited" -gt 0 ]; then
-            _log "waited ${waited}s for $1"
-            sleep 15 # a setup job may chain its next install right after
-        fi
-    }
-
     # 1. Chromium and its WebDriver (for wasm-bindgen-test and the e2e tests).
     local apt_pkgs=()
     [ -x /usr/bin/chromium ] || apt_pkgs+=(chromium)
@@ -66,11 +42,8 @@ _rapport_setup() {
 
     # 3. Trunk (0.22 needs a newer rustc than this machine has).
     if [ "$(trunk --version 2>/dev/null || true)" != "trunk $trunk_version" ]; then
-        _wait_for_other_install trunk /tmp/trunk.log trunk-done
-        if [ "$(trunk --version 2>/dev/null || true)" != "trunk $trunk_version" ]; then
-            _log "cargo install trunk $trunk_version (about 10-13 minutes)"
-            cargo install trunk --version "$trunk_version" --locked
-        fi
+        _log "cargo install trunk $trunk_version (about 10-13 minutes)"
+        cargo install trunk --version "$trunk_version" --locked
     fi
 
     # 4. wasm-bindgen CLI, exactly Cargo.lock's wasm-bindgen version (Trunk
@@ -82,11 +55,8 @@ _rapport_setup() {
         return 1
     fi
     if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $wbg_version" ]; then
-        _wait_for_other_install wasm-bindgen-cli /tmp/wbg.log wbg-done
-        if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $wbg_version" ]; then
-            _log "cargo install wasm-bindgen-cli $wbg_version (about 2 minutes)"
-            cargo install wasm-bindgen-cli --version "$wbg_version"
-        fi
+        _log "cargo install wasm-bindgen-cli $wbg_version (about 2 minutes)"
+        cargo install wasm-bindgen-cli --version "$wbg_version"
     fi
 
     # 5. Node packages of the browser tests (playwright-core, npm's binaryen).

@@ -366,6 +366,12 @@ impl Saver {
     }
 }
 
+/// The largest demo the page seeds: seeding runs on the main thread, one
+/// Automerge change per record (about 0.6 ms per record natively, measured
+/// on a 200-account demo; wasm is slower), so 500 accounts (12,500 records)
+/// already takes many seconds. Larger workspaces are for the benchmarks.
+const MAX_DEMO_ACCOUNTS: usize = 500;
+
 /// `?demo=<accounts>` in the page URL asks for a demo workspace.
 fn demo_flag() -> Option<usize> {
     let search = web_sys::window()?.location().search().ok()?;
@@ -374,5 +380,5 @@ fn demo_flag() -> Option<usize> {
         .split('&')
         .find_map(|pair| pair.strip_prefix("demo="))
         .and_then(|n| n.parse::<usize>().ok())
-        .map(|n| n.clamp(1, 5_000))
+        .map(|n| n.clamp(1, MAX_DEMO_ACCOUNTS))
 }

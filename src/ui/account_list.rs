@@ -56,6 +56,8 @@ pub fn AccountList() -> impl IntoView {
                         let (shown, total) = matches.get();
                         if shown.len() < total {
                             format!("{} of {} accounts — type to narrow", shown.len(), group(total))
+                        } else if total == 1 {
+                            "1 account".to_owned()
                         } else {
                             format!("{} accounts", group(total))
                         }
@@ -100,22 +102,33 @@ pub fn AccountList() -> impl IntoView {
 fn EmptyWorkspace() -> impl IntoView {
     let state = expect_context::<AppState>();
     let error = RwSignal::new(None::<String>);
+    let size = RwSignal::new("40".to_owned());
     view! {
         <div class="empty-workspace" data-testid="empty-workspace">
             <h2>"No accounts yet"</h2>
             <p>
                 "Add your first client with “New account”. Everything you enter is saved on this device and works without a network."
             </p>
-            <button
-                data-testid="seed-demo"
-                on:click=move |_| {
-                    if let Err(e) = state.seed_demo(40) {
-                        error.set(Some(describe(&e)));
+            <div class="seed">
+                <label>
+                    <span class="visually-hidden">"Demo size"</span>
+                    <select data-testid="seed-size" bind:value=size>
+                        <option value="40">"40 accounts"</option>
+                        <option value="100">"100 accounts"</option>
+                    </select>
+                </label>
+                <button
+                    data-testid="seed-demo"
+                    on:click=move |_| {
+                        let accounts = size.get_untracked().parse().unwrap_or(40);
+                        if let Err(e) = state.seed_demo(accounts) {
+                            error.set(Some(describe(&e)));
+                        }
                     }
-                }
-            >
-                "Load a demo workspace (40 accounts)"
-            </button>
+                >
+                    "Load a demo workspace"
+                </button>
+            </div>
             <p class="form-error" data-testid="form-error" hidden=move || error.get().is_none()>
                 {move || error.get()}
             </p>

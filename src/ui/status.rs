@@ -21,7 +21,8 @@ pub fn Header() -> impl IntoView {
                 <input
                     data-testid="rep-name"
                     type="text"
-                    placeholder="Your name (shown on your notes)"
+                    placeholder="Your name"
+                    title="Shown on every note and record you write"
                     maxlength="80"
                     bind:value=name
                     on:change=move |_| state.set_rep_name(name.get_untracked())

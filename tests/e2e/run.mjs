@@ -605,6 +605,172 @@ test('f: edit, delete touch, delete account', async (b) => {
   await waitText(rows(page), 'Keep Me SA', 'account-row');
 });
 
+// ------------------------------------------------- stored-data troubles ---
+
+/** Runs `fn(db)` in the page against the app's IndexedDB database; returns its result. */
+async function withDb(page, what, fn, arg) {
+  return step(what, () =>
+    page.evaluate(
+      async ({ src, arg }) => {
+        const db = await new Promise((resolve, reject) => {
+          const r = indexedDB.open('rapport-workspace');
+          r.onsuccess = () => resolve(r.result);
+          r.onerror = () => reject(r.error);
+          r.onblocked = () => reject(new Error('open blocked'));
+        });
+        const req = (r) =>
+          new Promise((resolve, reject) => {
+            r.onsuccess = () => resolve(r.result);
+            r.onerror = () => reject(r.error);
+          });
+        try {
+          // eslint-disable-next-line no-new-func
+          return await new Function('db', 'req', 'arg', `return (${src})(db, req, arg);`)(db, req, arg);
+        } finally {
+          db.close();
+        }
+      },
+      { src: fn.toString(), arg },
+    ),
+  );
+}
+
+/** Every record of `store`: [{ key, value }], values with bytes as plain arrays. */
+async function storeRecords(page, store) {
+  return withDb(
+    page,
+    `read the ${store} store`,
+    async (db, req, store) => {
+      const tx = db.transaction([store], 'readonly');
+      const s = tx.objectStore(store);
+      const keys = await req(s.getAllKeys());
+      const values = await req(s.getAll());
+      return keys.map((key, i) => {
+        const v = { ...values[i] };
+        if (v.bytes instanceof Uint8Array) v.bytes = Array.from(v.bytes);
+        return { key, value: v };
+      });
+    },
+    store,
+  );
+}
+
+test('g: a damaged stored chunk is set aside and the rest loads', async (b) => {
+  const { page } = await b.open();
+  await gotoApp(page, '/');
+  await createAccount(page, { name: 'Librairie Morel', city: 'Dijon' });
+  await openAccount(page, 'Librairie Morel');
+  await logTouch(page, { kind: 'visit', note: 'Looked at the autumn catalogue' });
+  await waitSaved(page);
+
+  const BOGUS = [133, 111, 74, 131, 1, 2, 3, 4, 5]; // automerge's magic bytes, then garbage
+  const before = await storeRecords(page, 'chunks');
+  if (before.length === 0) throw new Error('no chunks stored after saving');
+  const bogusKey = await withDb(
+    page,
+    'add a damaged chunk',
+    async (db, req, bytes) => {
+      const tx = db.transaction(['chunks'], 'readwrite');
+      const key = await req(
+        tx.objectStore('chunks').add({ kind: 'change', bytes: new Uint8Array(bytes), saved_at: Date.now() }),
+      );
+      await new Promise((resolve, reject) => {
+        tx.oncomplete = resolve;
+        tx.onerror = () => reject(tx.error);
+        tx.onabort = () => reject(tx.error ?? new Error('aborted'));
+      });
+      return key;
+    },
+    BOGUS,
+  );
+
+  await reload(page);
+  await toList(page);
+  await step('account-row "Librairie Morel" after reload', () => row(page, 'Librairie Morel').first().waitFor());
+  const notice = tid(page, 'notice').filter({ hasText: 'set aside' });
+  await step('notice "… set aside …"', () => notice.first().waitFor());
+  notes.push(`[g] notice: "${(await notice.first().innerText()).trim()}"`);
+  await shot(page, 'set-aside-notice');
+  await b.check('the account page still has its touch', async () => {
+    await openAccount(page, 'Librairie Morel');
+    await waitText(tid(page, 'timeline-item'), 'Looked at the autumn catalogue', 'timeline-item');
+    await toList(page);
+  });
+
+  const aside = await storeRecords(page, 'set_aside');
+  const chunks = await storeRecords(page, 'chunks');
+  await b.check('set_aside holds the damaged chunk', async () => {
+    await expectEq(aside.length, 1, 'records in set_aside');
+    const v = aside[0].value;
+    await expectEq(JSON.stringify(v.bytes), JSON.stringify(BOGUS), 'set-aside bytes');
+    await expectEq(v.original_key, bogusKey, 'set-aside original_key');
+    if (typeof v.reason !== 'string' || !v.reason.trim()) throw new Error(`set-aside reason is ${JSON.stringify(v.reason)}`);
+    notes.push(`[g] set-aside reason: "${v.reason}"`);
+  });
+  await b.check('the damaged chunk is gone from chunks', async () => {
+    if (chunks.some((c) => c.key === bogusKey)) throw new Error(`chunk ${bogusKey} is still in chunks`);
+    if (chunks.some((c) => JSON.stringify(c.value.bytes) === JSON.stringify(BOGUS))) {
+      throw new Error('the damaged bytes are still in chunks');
+    }
+    if (chunks.length === 0) throw new Error('chunks is empty');
+  });
+
+  // Set-aside chunks are not read again: no notice on the next start.
+  await reload(page);
+  await toList(page);
+  await step('account-row "Librairie Morel" after a second reload', () => row(page, 'Librairie Morel').first().waitFor());
+  await page.waitForTimeout(500);
+  const again = await noticeText(page);
+  if (again) throw new Error(`a notice is shown after the second reload: "${again}"`);
+  await expectEq((await storeRecords(page, 'set_aside')).length, 1, 'records in set_aside after the second reload');
+});
+
+test('h: a full disk keeps the change in the tab and saves it on retry', async (b) => {
+  const { page } = await b.open();
+  await gotoApp(page, '/');
+  await waitSaved(page);
+  await step('make IDBObjectStore.add throw QuotaExceededError', () =>
+    page.evaluate(() => {
+      window.__origAdd = IDBObjectStore.prototype.add;
+      IDBObjectStore.prototype.add = function () {
+        throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      };
+    }),
+  );
+
+  await createAccount(page, { name: 'Cave Lambert', city: 'Beaune' });
+  const saveState = tid(page, 'save-state').first();
+  const quota = tid(page, 'notice').filter({ hasText: 'storage is full' });
+  await step('save-state data-state=error', () =>
+    page.locator('[data-testid="save-state"][data-state="error"]').first().waitFor(),
+  );
+  await step('notice "… storage is full …"', () => quota.first().waitFor());
+  notes.push(`[h] save-state: "${(await saveState.innerText()).trim()}"; notice: "${(await quota.first().innerText()).trim()}"`);
+  await shot(page, 'storage-full-notice');
+  // Still there in the tab, and still "error" a moment later.
+  await page.waitForTimeout(500);
+  await row(page, 'Cave Lambert').first().waitFor();
+  await expectEq(await saveState.getAttribute('data-state'), 'error', 'save-state data-state while the disk is full');
+
+  await step('restore IDBObjectStore.add', () =>
+    page.evaluate(() => {
+      IDBObjectStore.prototype.add = window.__origAdd;
+    }),
+  );
+  await step('click "Try again" in the notice', () =>
+    quota.first().getByRole('button', { name: 'Try again' }).click(),
+  );
+  await waitSaved(page);
+  await step('the storage-full notice goes', () => quota.first().waitFor({ state: 'detached' }));
+  const left = await noticeText(page);
+  if (left) throw new Error(`a notice is still shown after the retry: "${left}"`);
+
+  await reload(page);
+  await toList(page);
+  await step('account-row "Cave Lambert" after reload', () => row(page, 'Cave Lambert').first().waitFor());
+  await waitCount(rows(page), 1, 'account-row after reload');
+});
+
 // ------------------------------------------------------------------- main ---
 
 async function main() {
