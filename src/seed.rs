@@ -7,11 +7,14 @@
 
 use std::collections::HashSet;
 
-use chrono::{Duration, NaiveDate};
+use automerge::ActorId;
+use chrono::Duration;
 use fastrand::Rng;
 
 use crate::document::{DocumentError, Workspace};
-use crate::domain::{AccountDraft, Author, ContactDraft, Edit, TouchDraft, TouchKind};
+use crate::domain::{
+    AccountDraft, Author, ContactDraft, DeviceId, Edit, TouchDraft, TouchKind,
+};
 
 /// How many records a demo workspace gets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -191,8 +194,23 @@ const EN_NOTES: &[&str] = &[
     "Discussed a joint programme for the new plant opening next spring.",
 ];
 
+/// The reps of a demo team, each on their own device.
+const REPS: [&str; 5] = [
+    "Анна Соколова",
+    "Tom Clarke",
+    "Дмитрий Морозов",
+    "Priya Patel",
+    "Елена Лебедева",
+];
+
 /// Fills `workspace` with a demo team's data of `size`, generated from `seed`.
-/// Touches are spread over the two years before `edit.today`.
+///
+/// Five reps on five devices write the records, each change under its own
+/// device's actor, over the two years before `edit.today`; afterwards about
+/// one touch in ten is edited (a line added to its note), one account in
+/// twenty gets a new city, and one touch in fifty is deleted — so the
+/// document carries a history of edits, not one change per record. The
+/// workspace's own actor is restored at the end.
 pub fn fill(
     workspace: &mut Workspace,
     size: DemoSize,
@@ -200,31 +218,44 @@ pub fn fill(
     edit: &Edit,
 ) -> Result<Seeded, DocumentError> {
     let mut rng = Rng::with_seed(seed);
-    let reps = [
-        Author {
-            name: "Анна Соколова".into(),
-            device: edit.author.device.clone(),
-        },
-        Author {
-            name: "Tom Clarke".into(),
-            device: edit.author.device.clone(),
-        },
-        edit.author.clone(),
-    ];
+    let own_actor = workspace.actor();
+    let devices: Vec<(Author, ActorId)> = REPS
+        .iter()
+        .map(|name| {
+            let device = DeviceId::from_random_bytes(rng.u128(..).to_le_bytes());
+            let author = Author {
+                name: (*name).into(),
+                device: device.to_string(),
+            };
+            (author, ActorId::from(rng.u128(..).to_le_bytes()))
+        })
+        .collect();
+    let start = edit.at - Duration::days(730);
+    // Who writes, and when: a rep on their device, on a day `days` after start.
+    let by = |workspace: &mut Workspace, rng: &mut Rng, days: i64| -> Edit {
+        let (author, actor) = &devices[rng.usize(..devices.len())];
+        workspace.set_actor(actor.clone());
+        let at = start + Duration::days(days) + Duration::minutes(rng.i64(0..600));
+        Edit {
+            author: author.clone(),
+            at,
+            today: at.date_naive(),
+        }
+    };
     let mut names = HashSet::new();
     let mut seeded = Seeded::default();
+    let mut touches = Vec::new();
+    let mut accounts = Vec::new();
     for n in 0..size.accounts {
         let russian = rng.bool();
         let name = unique_name(&mut rng, russian, &mut names, n);
-        let by = Edit {
-            author: reps[rng.usize(..reps.len())].clone(),
-            ..edit.clone()
-        };
         let (cities, industries) = if russian {
             (RU_CITIES, RU_INDUSTRIES)
         } else {
             (EN_CITIES, EN_INDUSTRIES)
         };
+        let opened = rng.i64(0..365);
+        let e = by(workspace, &mut rng, opened);
         let account = workspace.create_account(
             &AccountDraft {
                 name,
@@ -232,8 +263,9 @@ pub fn fill(
                 industry: pick(&mut rng, industries).into(),
                 note: String::new(),
             },
-            &by,
+            &e,
         )?;
+        accounts.push((account, russian));
         seeded.accounts += 1;
         let mut contacts = Vec::new();
         for _ in 0..size.contacts_per_account {
@@ -255,24 +287,52 @@ pub fn fill(
                 email: String::new(),
                 note: String::new(),
             };
-            contacts.push(workspace.add_contact(account, &draft, &by)?);
+            let e = by(workspace, &mut rng, opened);
+            contacts.push(workspace.add_contact(account, &draft, &e)?);
             seeded.contacts += 1;
         }
         for _ in 0..size.touches_per_account {
-            let days_ago = rng.i64(0..730);
-            let day: NaiveDate = edit.today - Duration::days(days_ago);
+            let day = rng.i64(opened..730);
+            let e = by(workspace, &mut rng, day);
             let notes = if russian { RU_NOTES } else { EN_NOTES };
             let draft = TouchDraft {
                 kind: TouchKind::ALL[rng.usize(..TouchKind::ALL.len())],
-                day: day.format("%Y-%m-%d").to_string(),
+                day: e.today.format("%Y-%m-%d").to_string(),
                 contact: (!contacts.is_empty() && rng.bool())
                     .then(|| contacts[rng.usize(..contacts.len())]),
                 note: pick(&mut rng, notes).into(),
             };
-            workspace.log_touch(account, &draft, &by)?;
+            touches.push((workspace.log_touch(account, &draft, &e)?, draft));
             seeded.touches += 1;
         }
     }
+    // The history: later edits and deletes, by whoever is at hand.
+    for (id, draft) in &touches {
+        match rng.u8(0..100) {
+            0..10 => {
+                let e = by(workspace, &mut rng, 730);
+                let mut draft = draft.clone();
+                draft.note.push_str("\nUpdate: followed up as agreed.");
+                workspace.edit_touch(*id, &draft, &e)?;
+            }
+            10..12 => {
+                let e = by(workspace, &mut rng, 730);
+                workspace.delete_touch(*id, &e)?;
+                seeded.touches -= 1;
+            }
+            _ => {}
+        }
+    }
+    for (id, russian) in &accounts {
+        if rng.u8(0..20) == 0 {
+            let e = by(workspace, &mut rng, 730);
+            let Some(account) = workspace.read_account(*id)? else { continue };
+            let mut draft = AccountDraft::of(&account);
+            draft.city = pick(&mut rng, if *russian { RU_CITIES } else { EN_CITIES }).into();
+            workspace.edit_account(*id, &draft, &e)?;
+        }
+    }
+    workspace.set_actor(own_actor);
     Ok(seeded)
 }
 

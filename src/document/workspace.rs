@@ -38,6 +38,21 @@ impl Workspace {
         Self { doc, ids: None }
     }
 
+    /// The actor this workspace's changes are written by.
+    pub fn actor(&self) -> ActorId {
+        self.doc.get_actor().clone()
+    }
+
+    /// Writes the following changes as `actor` (another device or tab).
+    pub fn set_actor(&mut self, actor: ActorId) {
+        self.doc.set_actor(actor);
+    }
+
+    /// One account as stored, tombstone included; `None` if there is none.
+    pub fn read_account(&self, id: AccountId) -> Result<Option<Account>, DocumentError> {
+        self.record(ACCOUNTS, &id.to_string())
+    }
+
     /// Makes every new record id from a generator seeded with `seed`.
     pub fn with_seeded_ids(mut self, seed: u64) -> Self {
         self.ids = Some(fastrand::Rng::with_seed(seed));
