@@ -12,9 +12,7 @@ use chrono::Duration;
 use fastrand::Rng;
 
 use crate::document::{DocumentError, Workspace};
-use crate::domain::{
-    AccountDraft, Author, ContactDraft, DeviceId, Edit, TouchDraft, TouchKind,
-};
+use crate::domain::{AccountDraft, Author, ContactDraft, DeviceId, Edit, TouchDraft, TouchKind};
 
 /// How many records a demo workspace gets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -326,7 +324,9 @@ pub fn fill(
     for (id, russian) in &accounts {
         if rng.u8(0..20) == 0 {
             let e = by(workspace, &mut rng, 730);
-            let Some(account) = workspace.read_account(*id)? else { continue };
+            let Some(account) = workspace.read_account(*id)? else {
+                continue;
+            };
             let mut draft = AccountDraft::of(&account);
             draft.city = pick(&mut rng, if *russian { RU_CITIES } else { EN_CITIES }).into();
             workspace.edit_account(*id, &draft, &e)?;

@@ -373,20 +373,33 @@ fn demo_workspaces_are_deterministic() {
     let make = || {
         let mut ws = Workspace::new(actor(7)).with_seeded_ids(42);
         let seeded = fill(&mut ws, DemoSize::accounts(10), 42, &edit("Анна")).unwrap();
-        assert_eq!(ws.actor(), actor(7), "the workspace's own actor is restored");
+        assert_eq!(
+            ws.actor(),
+            actor(7),
+            "the workspace's own actor is restored"
+        );
         (seeded, ws.heads(), ws.read_model(), ws.save())
     };
     let (seeded, heads, model, bytes) = make();
     assert_eq!((seeded.accounts, seeded.contacts), (10, 40));
     assert_eq!(model.account_count(), 10);
     assert_eq!(model.touch_count(), seeded.touches);
-    assert!((180..200).contains(&seeded.touches), "a few touches deleted: {}", seeded.touches);
+    assert!(
+        (180..200).contains(&seeded.touches),
+        "a few touches deleted: {}",
+        seeded.touches
+    );
     // A history of edits by several devices, not one change per record.
     let mut doc = automerge::AutoCommit::load(&bytes).unwrap();
     let changes = doc.get_changes(&[]);
-    let actors: std::collections::HashSet<_> = changes.iter().map(|c| c.actor_id().clone()).collect();
+    let actors: std::collections::HashSet<_> =
+        changes.iter().map(|c| c.actor_id().clone()).collect();
     assert!(actors.len() >= 5, "written from {} devices", actors.len());
-    assert!(changes.len() > 250 + 15, "{} changes for 250 records", changes.len());
+    assert!(
+        changes.len() > 250 + 15,
+        "{} changes for 250 records",
+        changes.len()
+    );
     let (_, heads2, model2, _) = make();
     assert_eq!(heads, heads2);
     assert_eq!(model, model2);

@@ -213,6 +213,21 @@ impl Saver {
             channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
             on_message.forget();
         }
+        // Closing the tab while a change is only in memory would lose it:
+        // ask the browser to confirm ("Leave site? Changes may not be saved").
+        if let Some(window) = web_sys::window() {
+            let guard = Closure::<dyn Fn(web_sys::BeforeUnloadEvent)>::new(
+                move |event: web_sys::BeforeUnloadEvent| {
+                    if matches!(state.save.get_untracked(), SaveState::Saving | SaveState::Unsaved) {
+                        event.prevent_default();
+                        event.set_return_value("");
+                    }
+                },
+            );
+            let _ = window
+                .add_event_listener_with_callback("beforeunload", guard.as_ref().unchecked_ref());
+            guard.forget();
+        }
         wasm_bindgen_futures::spawn_local(async {
             request_persistence().await;
         });

@@ -1,0 +1,80 @@
+//! Team-sized workspaces for benchmarks: a deterministic generator for the
+//! three sizes a real team reaches, and the clock they are generated at.
+//!
+//! Sits beside the app in the workspace; the app never depends on it.
+
+use automerge::ActorId;
+use chrono::{NaiveDate, TimeZone, Utc};
+use rapport::document::Workspace;
+use rapport::domain::{Author, Edit};
+use rapport::seed::{self, DemoSize, Seeded};
+
+/// How big a team's workspace is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scale {
+    /// 100 accounts, 400 contacts, 2,000 touches.
+    S,
+    /// 1,000 accounts, 4,000 contacts, 20,000 touches.
+    M,
+    /// 5,000 accounts, 20,000 contacts, 100,000 touches: 20 reps, four years.
+    L,
+}
+
+impl Scale {
+    /// Every scale, smallest first.
+    pub const ALL: [Scale; 3] = [Scale::S, Scale::M, Scale::L];
+
+    /// Accounts at this scale (four contacts and twenty touches each).
+    pub fn accounts(self) -> usize {
+        match self {
+            Scale::S => 100,
+            Scale::M => 1_000,
+            Scale::L => 5_000,
+        }
+    }
+
+    /// "S", "M" or "L".
+    pub fn name(self) -> &'static str {
+        match self {
+            Scale::S => "S",
+            Scale::M => "M",
+            Scale::L => "L",
+        }
+    }
+
+    /// Parses "S", "M" or "L".
+    pub fn parse(s: &str) -> Option<Scale> {
+        Scale::ALL
+            .into_iter()
+            .find(|x| x.name().eq_ignore_ascii_case(s))
+    }
+}
+
+/// The seed every benchmark workspace is generated from.
+pub const SEED: u64 = 20_261_127;
+
+/// The fixed moment the workspaces are generated at, so the same seed gives
+/// byte-identical documents on any day.
+pub fn generated_at() -> Edit {
+    Edit {
+        author: Author {
+            name: "Generator".into(),
+            device: "bench".into(),
+        },
+        at: Utc.with_ymd_and_hms(2026, 11, 27, 10, 0, 0).unwrap(),
+        today: NaiveDate::from_ymd_opt(2026, 11, 27).unwrap(),
+    }
+}
+
+/// Generates the workspace of `scale`: same scale, same document.
+pub fn team(scale: Scale) -> (Workspace, Seeded) {
+    let mut workspace = Workspace::new(ActorId::from([0xbe; 16])).with_seeded_ids(SEED);
+    let seeded = seed::fill(
+        &mut workspace,
+        DemoSize::accounts(scale.accounts()),
+        SEED,
+        &generated_at(),
+    )
+    .expect("the generator obeys the domain rules");
+    (workspace, seeded)
+}
