@@ -5,6 +5,7 @@
 //! bytes, and the state layer calls its commands.
 
 mod error;
+mod prefetch;
 mod read_model;
 mod schema;
 mod workspace;

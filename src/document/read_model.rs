@@ -8,8 +8,9 @@
 use std::collections::{BTreeSet, HashMap};
 
 use automerge::{AutoCommit, ObjId, ObjType, ROOT, ReadDoc, Value};
-use autosurgeon::{Hydrate, hydrate_prop};
+use autosurgeon::Hydrate;
 
+use crate::document::prefetch::Prefetched;
 use crate::document::schema::{ACCOUNTS, CONTACTS, TOUCHES};
 use crate::domain::{Account, AccountId, Contact, ContactId, Day, Touch, TouchId};
 
@@ -152,8 +153,16 @@ impl ReadModel {
         id: impl ToString,
     ) -> Option<T> {
         let obj = collection_obj(doc, collection)?;
-        match hydrate_prop::<_, Option<T>, _, _>(doc, &obj, id.to_string().as_str()) {
-            Ok(record) => record,
+        let record = match doc.get(&obj, id.to_string()) {
+            Ok(Some((Value::Object(ObjType::Map), record))) => record,
+            Ok(None) => return None,
+            _ => {
+                self.unreadable.insert(key);
+                return None;
+            }
+        };
+        match T::hydrate_map(&Prefetched::new(doc), &record) {
+            Ok(record) => Some(record),
             Err(_) => {
                 self.unreadable.insert(key);
                 None

@@ -218,7 +218,10 @@ impl Saver {
         if let Some(window) = web_sys::window() {
             let guard = Closure::<dyn Fn(web_sys::BeforeUnloadEvent)>::new(
                 move |event: web_sys::BeforeUnloadEvent| {
-                    if matches!(state.save.get_untracked(), SaveState::Saving | SaveState::Unsaved) {
+                    if matches!(
+                        state.save.get_untracked(),
+                        SaveState::Saving | SaveState::Unsaved
+                    ) {
                         event.prevent_default();
                         event.set_return_value("");
                     }
