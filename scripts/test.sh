@@ -35,18 +35,6 @@ wasm_tests() {
         CHROMEDRIVER=/usr/bin/chromedriver \
         cargo test --target wasm32-unknown-unknown --test web
 }
-wasm_size() {
-    local f found=0
-    for f in dist/*.wasm; do
-        [ -f "$f" ] || continue
-        found=1
-        printf 'wasm size: %s  raw %s bytes (%s KB), gzip -9 %s bytes (%s KB)\n' "$f" \
-            "$(stat -c %s "$f")" "$(($(stat -c %s "$f") / 1024))" \
-            "$(gzip -9 -c "$f" | wc -c)" "$(($(gzip -9 -c "$f" | wc -c) / 1024))"
-    done
-    [ "$found" -eq 1 ] || { echo "no dist/*.wasm" >&2; return 1; }
-}
-
 run_step "setup" setup_step
 run_step "cargo fmt --check" cargo fmt --all -- --check
 run_step "cargo clippy (native)" cargo clippy --workspace --all-targets -- -D warnings
@@ -54,5 +42,5 @@ run_step "cargo clippy (wasm32)" cargo clippy --target wasm32-unknown-unknown --
 run_step "cargo test (native)" cargo test
 run_step "wasm-bindgen-test (Chromium)" wasm_tests
 run_step "trunk build --release" trunk build --release
-run_step "wasm size" wasm_size
+run_step "budget checks (P4 size)" scripts/budget.sh
 run_step "e2e (playwright-core, Chromium)" node tests/e2e/run.mjs
