@@ -22,6 +22,8 @@
 //! `storage`, `state` and `ui` reach the browser only through `wasm32` code.
 //! [`seed`] makes realistic demo workspaces on top of `document`.
 
+#[cfg(target_arch = "wasm32")]
+pub mod bench_hooks;
 pub mod document;
 pub mod domain;
 pub mod seed;

@@ -1,0 +1,121 @@
+// P1 cold open and P5 memory, in headless Chromium (issue 3).
+//
+//   node bench/browser/p1.mjs [S M L]       (after trunk build --release and
+//                                            cargo run -p rapport-bench --release -- S M L)
+//
+// For each size: a fresh browser profile; the generated workspace
+// (bench/tmp/<size>.automerge) is stored in IndexedDB as the app stores a
+// snapshot; then the page is opened again and timed from navigation until
+// the first screen is interactive (account rows, or the empty workspace
+// shown). In the same page, a bare `AutoCommit::load` of the same bytes is
+// timed through the app's bench hook, and the wasm memory is read.
+// Medians of REPEAT runs. Writes bench/results/browser.md.
+
+import { mkdtemp, readFile, writeFile, mkdir, rm } from 'node:fs/promises';
+import { tmpdir, cpus } from 'node:os';
+import path from 'node:path';
+import { execSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, '..', '..');
+const { chromium } = await import(path.join(repo, 'tests/e2e/node_modules/playwright-core/index.mjs'));
+const { startServer } = await import(path.join(repo, 'tests/e2e/serve.mjs'));
+
+const REPEAT = Number(process.env.REPEAT ?? 3);
+const sizes = process.argv.slice(2).length ? process.argv.slice(2) : ['S', 'M'];
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const ms = (x) => `${x.toFixed(0)} ms`;
+
+async function withProfile(fn) {
+  const dir = await mkdtemp(path.join(tmpdir(), 'rapport-bench-'));
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: '/usr/bin/chromium', headless: true, args: ARGS,
+    viewport: { width: 1024, height: 768 },
+  });
+  context.setDefaultTimeout(600_000);
+  try {
+    return await fn(context);
+  } finally {
+    await context.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Navigates and returns ms from navigation start to an interactive first screen. */
+async function coldOpen(page, url) {
+  await page.goto(url, { waitUntil: 'commit' });
+  await page.waitForSelector('[data-testid=account-row], [data-testid=empty-workspace]');
+  return page.evaluate(() => performance.now());
+}
+
+async function measure(server, size) {
+  const bytes = size === 'empty' ? null : await readFile(path.join(repo, 'bench/tmp', `${size}.automerge`));
+  return withProfile(async (context) => {
+    const page = context.pages()[0] ?? (await context.newPage());
+    await page.route('**/bench-data/workspace.automerge', (route) =>
+      route.fulfill({ status: 200, contentType: 'application/octet-stream', body: bytes ?? Buffer.alloc(0) }));
+    await page.goto(server.url);
+    await page.waitForSelector('[data-testid=app][data-ready=true]');
+    if (bytes) {
+      await page.evaluate(async () => {
+        const data = new Uint8Array(await (await fetch('/bench-data/workspace.automerge')).arrayBuffer());
+        await new Promise((resolve, reject) => {
+          const open = indexedDB.open('rapport-workspace');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const tx = open.result.transaction('chunks', 'readwrite');
+            tx.objectStore('chunks').add({ kind: 'snapshot', bytes: data, saved_at: Date.now() });
+            tx.oncomplete = () => { open.result.close(); resolve(); };
+            tx.onerror = () => reject(tx.error);
+          };
+        });
+      });
+    }
+    const opens = [];
+    for (let i = 0; i < REPEAT; i++) opens.push(await coldOpen(page, server.url));
+    const rows = await page.locator('[data-testid=account-row]').count();
+    const memory = await page.evaluate(() => window.wasmBindings.benchMemoryBytes());
+    const bare = [];
+    if (bytes) {
+      for (let i = 0; i < REPEAT; i++) {
+        bare.push(await page.evaluate(async () => {
+          const data = new Uint8Array(await (await fetch('/bench-data/workspace.automerge')).arrayBuffer());
+          return window.wasmBindings.benchBareLoad(data);
+        }));
+      }
+    }
+    return { size, bytes: bytes?.length ?? 0, open: median(opens), bare: bare.length ? median(bare) : null, memory, rows };
+  });
+}
+
+const server = await startServer(path.join(repo, 'dist'));
+const results = [];
+try {
+  for (const size of ['empty', ...sizes]) {
+    process.stderr.write(`P1: ${size}… `);
+    const r = await measure(server, size);
+    process.stderr.write(`${ms(r.open)}\n`);
+    results.push(r);
+  }
+} finally {
+  await server.close();
+}
+
+const empty = results[0].open;
+const commit = execSync('git rev-parse --short HEAD', { cwd: repo }).toString().trim();
+let out = `# Browser measurements (P1 cold open, P5 memory)\n\n`;
+out += `Machine: ${cpus()[0]?.model ?? 'unknown'}, ${cpus().length} cores; headless Chromium (Debian). `;
+out += `Date: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC. Commit: ${commit}. Medians of ${REPEAT}.\n\n`;
+out += `| workspace | saved bytes | cold open to interactive | ÷ empty (budget ≤ 2) | bare AutoCommit::load | open ÷ bare load (budget ≤ 0.3) | wasm memory | memory ÷ saved bytes (budget ≤ 20) |\n`;
+out += `|---|---|---|---|---|---|---|---|\n`;
+for (const r of results) {
+  out += `| ${r.size} | ${r.bytes} | ${ms(r.open)} | ${(r.open / empty).toFixed(2)} | ${r.bare == null ? '—' : ms(r.bare)} | `;
+  out += `${r.bare == null ? '—' : (r.open / r.bare).toFixed(2)} | ${(r.memory / 1048576).toFixed(1)} MiB | ${r.bytes ? (r.memory / r.bytes).toFixed(1) : '—'} |\n`;
+}
+await mkdir(path.join(repo, 'bench/results'), { recursive: true });
+await writeFile(path.join(repo, 'bench/results/browser.md'), out);
+console.log(out);
