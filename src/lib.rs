@@ -11,6 +11,7 @@
 //!   state     the running app: workspace + read model in signals, save status
 //!    │
 //!   storage   IndexedDB chunks & snapshots, device settings, tab-to-tab sync
+//!   sync      team sync status (sans-IO state machine); the relay link joins here
 //!    │
 //!   document  the Automerge workspace document: commands, queries, schema
 //!    │
@@ -29,5 +30,6 @@ pub mod domain;
 pub mod seed;
 pub mod state;
 pub mod storage;
+pub mod sync;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

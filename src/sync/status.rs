@@ -1,0 +1,279 @@
+//! [`SyncStatus`]: the always-visible, never-blocking sync indicator as a
+//! pure state machine. Its words reassure: the data is saved on the device
+//! whatever the network does.
+
+use chrono::{DateTime, Utc};
+
+/// What went wrong, and so what the rep should do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    /// The relay refused this device (revoked, or the team key changed).
+    NotAdmitted,
+    /// The relay answered with an error it could not recover from.
+    Relay(String),
+    /// The relay's data could not be decrypted with this device's key.
+    WrongKey,
+}
+
+/// Where sync stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SyncPhase {
+    /// This device is not part of a team: everything stays on it.
+    NotSetUp,
+    /// No network.
+    Offline,
+    /// Reaching the relay.
+    Connecting,
+    /// Sending or receiving changes.
+    Syncing,
+    /// Everything local is on the relay, and everything on the relay is here.
+    UpToDate { since: DateTime<Utc> },
+    /// Sync stopped for a reason the rep must act on.
+    Problem(Problem),
+}
+
+/// Something that happened to the network, the relay or the data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SyncEvent {
+    /// The device joined or created a team.
+    TeamJoined,
+    /// The browser went online.
+    Online,
+    /// The browser went offline (or the connection dropped).
+    Offline,
+    /// The connection to the relay is open and admitted.
+    Connected,
+    /// A change was made on this device (not yet on the relay).
+    LocalChange,
+    /// The relay acknowledged `n` local changes.
+    Uploaded(usize),
+    /// Changes are being exchanged.
+    Exchanging,
+    /// Nothing left to send or receive, at this moment.
+    Settled(DateTime<Utc>),
+    /// A problem the rep must act on.
+    Failed(Problem),
+}
+
+/// The indicator's state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncStatus {
+    /// Where sync stands.
+    pub phase: SyncPhase,
+    /// Local changes not yet on the relay.
+    pub pending: usize,
+    /// When this device was last fully in sync.
+    pub last_synced: Option<DateTime<Utc>>,
+    online: bool,
+}
+
+impl Default for SyncStatus {
+    fn default() -> Self {
+        Self {
+            phase: SyncPhase::NotSetUp,
+            pending: 0,
+            last_synced: None,
+            online: true,
+        }
+    }
+}
+
+impl SyncStatus {
+    /// The state after `event`.
+    pub fn on(mut self, event: SyncEvent) -> Self {
+        use SyncPhase as P;
+        let team = self.phase != P::NotSetUp;
+        match event {
+            SyncEvent::TeamJoined => {
+                self.phase = if self.online {
+                    P::Connecting
+                } else {
+                    P::Offline
+                };
+            }
+            SyncEvent::Online => {
+                self.online = true;
+                if self.phase == P::Offline {
+                    self.phase = P::Connecting;
+                }
+            }
+            SyncEvent::Offline => {
+                self.online = false;
+                if team && !matches!(self.phase, P::Problem(_)) {
+                    self.phase = P::Offline;
+                }
+            }
+            SyncEvent::Connected if team && self.online => self.phase = P::Syncing,
+            SyncEvent::LocalChange => {
+                self.pending += 1;
+                if let P::UpToDate { .. } = self.phase {
+                    self.phase = P::Syncing;
+                }
+            }
+            SyncEvent::Uploaded(n) => self.pending = self.pending.saturating_sub(n),
+            SyncEvent::Exchanging if team && self.online => self.phase = P::Syncing,
+            SyncEvent::Settled(at) if team && self.online => {
+                if self.pending == 0 {
+                    self.phase = P::UpToDate { since: at };
+                    self.last_synced = Some(at);
+                }
+            }
+            SyncEvent::Failed(problem) if team => self.phase = P::Problem(problem),
+            _ => {}
+        }
+        self
+    }
+
+    /// The short words on the indicator.
+    pub fn headline(&self) -> String {
+        match &self.phase {
+            SyncPhase::NotSetUp => "On this device only".into(),
+            SyncPhase::Offline => "Offline".into(),
+            SyncPhase::Connecting => "Connecting…".into(),
+            SyncPhase::Syncing => "Syncing…".into(),
+            SyncPhase::UpToDate { since } => format!("Up to date · {}", since.format("%H:%M")),
+            SyncPhase::Problem(_) => "Sync stopped".into(),
+        }
+    }
+
+    /// The sentence under it: what is safe, and what to do if anything.
+    pub fn detail(&self) -> String {
+        let waiting = match self.pending {
+            0 => String::new(),
+            1 => " 1 change is waiting to be sent.".into(),
+            n => format!(" {n} changes are waiting to be sent."),
+        };
+        match &self.phase {
+            SyncPhase::NotSetUp => {
+                "Everything is saved on this device. Create or join a team to share it with colleagues.".into()
+            }
+            SyncPhase::Offline => format!(
+                "Your work is saved on this device and will sync when you are online.{waiting}"
+            ),
+            SyncPhase::Connecting | SyncPhase::Syncing => {
+                format!("Your work is saved on this device.{waiting}")
+            }
+            SyncPhase::UpToDate { .. } => {
+                "Your colleagues have everything you wrote, and you have theirs.".into()
+            }
+            SyncPhase::Problem(problem) => {
+                let what = match problem {
+                    Problem::NotAdmitted => {
+                        "The relay no longer admits this device. Ask your team's admin for a new invite."
+                            .to_owned()
+                    }
+                    Problem::WrongKey => {
+                        "This device's team key cannot read the team's data. Join again with a fresh invite."
+                            .to_owned()
+                    }
+                    Problem::Relay(message) => {
+                        format!("The relay reported a problem ({message}). Sync will retry; nothing is lost.")
+                    }
+                };
+                format!("Your work is saved on this device.{waiting} {what}")
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn at(h: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 27, h, 0, 0).unwrap()
+    }
+
+    fn run(events: impl IntoIterator<Item = SyncEvent>) -> SyncStatus {
+        events
+            .into_iter()
+            .fold(SyncStatus::default(), SyncStatus::on)
+    }
+
+    #[test]
+    fn a_device_without_a_team_only_counts_its_changes() {
+        let s = run([
+            SyncEvent::LocalChange,
+            SyncEvent::Connected,
+            SyncEvent::Offline,
+        ]);
+        assert_eq!(s.phase, SyncPhase::NotSetUp);
+        assert!(s.detail().contains("saved on this device"));
+    }
+
+    #[test]
+    fn the_happy_path_ends_up_to_date_since_the_last_settle() {
+        let s = run([
+            SyncEvent::TeamJoined,
+            SyncEvent::Connected,
+            SyncEvent::LocalChange,
+            SyncEvent::Uploaded(1),
+            SyncEvent::Settled(at(10)),
+        ]);
+        assert_eq!(s.phase, SyncPhase::UpToDate { since: at(10) });
+        assert_eq!(s.pending, 0);
+        assert_eq!(s.headline(), "Up to date · 10:00");
+    }
+
+    #[test]
+    fn offline_work_is_counted_and_reassured_then_flushed_on_return() {
+        let s = run([
+            SyncEvent::TeamJoined,
+            SyncEvent::Connected,
+            SyncEvent::Settled(at(9)),
+            SyncEvent::Offline,
+            SyncEvent::LocalChange,
+            SyncEvent::LocalChange,
+        ]);
+        assert_eq!(s.phase, SyncPhase::Offline);
+        assert_eq!(s.pending, 2);
+        assert_eq!(
+            s.detail(),
+            "Your work is saved on this device and will sync when you are online. 2 changes are waiting to be sent."
+        );
+        assert_eq!(s.last_synced, Some(at(9)));
+        // Back online: connecting, then syncing; not up to date while changes wait.
+        let s = s.on(SyncEvent::Online);
+        assert_eq!(s.phase, SyncPhase::Connecting);
+        let s = s.on(SyncEvent::Connected).on(SyncEvent::Settled(at(11)));
+        assert_eq!(s.phase, SyncPhase::Syncing, "two changes still pending");
+        let s = s.on(SyncEvent::Uploaded(2)).on(SyncEvent::Settled(at(11)));
+        assert_eq!(s.phase, SyncPhase::UpToDate { since: at(11) });
+    }
+
+    #[test]
+    fn a_local_change_while_up_to_date_means_syncing_again() {
+        let s = run([
+            SyncEvent::TeamJoined,
+            SyncEvent::Connected,
+            SyncEvent::Settled(at(8)),
+        ])
+        .on(SyncEvent::LocalChange);
+        assert_eq!(s.phase, SyncPhase::Syncing);
+        assert!(s.detail().contains("1 change is waiting"));
+    }
+
+    #[test]
+    fn a_problem_says_what_to_do_and_survives_going_offline() {
+        let s = run([
+            SyncEvent::TeamJoined,
+            SyncEvent::Connected,
+            SyncEvent::Failed(Problem::NotAdmitted),
+            SyncEvent::Offline,
+        ]);
+        assert_eq!(s.phase, SyncPhase::Problem(Problem::NotAdmitted));
+        assert!(
+            s.detail()
+                .contains("Ask your team's admin for a new invite")
+        );
+        assert!(s.detail().starts_with("Your work is saved on this device."));
+    }
+
+    #[test]
+    fn joining_a_team_while_offline_waits_offline() {
+        let s = run([SyncEvent::Offline, SyncEvent::TeamJoined]);
+        assert_eq!(s.phase, SyncPhase::Offline);
+        assert_eq!(s.on(SyncEvent::Online).phase, SyncPhase::Connecting);
+    }
+}
