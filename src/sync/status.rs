@@ -112,11 +112,9 @@ impl SyncStatus {
             }
             SyncEvent::Uploaded(n) => self.pending = self.pending.saturating_sub(n),
             SyncEvent::Exchanging if team && self.online => self.phase = P::Syncing,
-            SyncEvent::Settled(at) if team && self.online => {
-                if self.pending == 0 {
-                    self.phase = P::UpToDate { since: at };
-                    self.last_synced = Some(at);
-                }
+            SyncEvent::Settled(at) if team && self.online && self.pending == 0 => {
+                self.phase = P::UpToDate { since: at };
+                self.last_synced = Some(at);
             }
             SyncEvent::Failed(problem) if team => self.phase = P::Problem(problem),
             _ => {}
