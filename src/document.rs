@@ -4,12 +4,14 @@
 //! Depends on the domain only. Knows nothing of browsers: storage hands it
 //! bytes, and the state layer calls its commands.
 
+mod conflict;
 mod error;
 mod prefetch;
 mod read_model;
 mod schema;
 mod workspace;
 
+pub use conflict::{ConflictValue, FieldConflict};
 pub use error::DocumentError;
 pub use read_model::{AccountRow, Changed, ReadModel, RecordKey};
 pub use schema::SCHEMA_VERSION;

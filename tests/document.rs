@@ -537,3 +537,50 @@ fn the_read_model_kept_current_record_by_record_equals_a_fresh_build() {
     });
     assert!(model.is_empty());
 }
+
+#[test]
+fn the_same_field_changed_on_two_devices_keeps_both_values_with_their_authors_until_resolved() {
+    use rapport::document::RecordKey;
+    let mut base = Workspace::new(actor(1));
+    let a = base
+        .create_account(&account("Acme"), &edit("Анна"))
+        .unwrap();
+    let mut anna = base.fork(actor(2));
+    let mut tom = base.fork(actor(3));
+    let mut later = edit("Tom");
+    later.at += chrono::Duration::hours(1);
+    let mut by_anna = account("Acme");
+    by_anna.city = "Самара".into();
+    let mut anna_later = edit("Анна");
+    anna_later.at += chrono::Duration::minutes(30);
+    anna.edit_account(a, &by_anna, &anna_later).unwrap();
+    let mut by_tom = account("Acme");
+    by_tom.city = "Leeds".into();
+    tom.edit_account(a, &by_tom, &later).unwrap();
+    anna.merge(&mut tom).unwrap();
+
+    let conflicts = anna.conflicts(RecordKey::Account(a)).unwrap();
+    assert_eq!(conflicts.len(), 1, "{conflicts:?}");
+    assert_eq!(conflicts[0].field, "city");
+    let mut seen: Vec<(String, String)> = conflicts[0]
+        .values
+        .iter()
+        .map(|v| (v.value.clone(), v.by.as_ref().unwrap().by.clone()))
+        .collect();
+    seen.sort();
+    assert_eq!(
+        seen,
+        [
+            ("Leeds".to_owned(), "Tom".to_owned()),
+            ("Самара".to_owned(), "Анна".to_owned())
+        ]
+    );
+    // The rep picks Анна's value, even if it was not the one shown: resolved
+    // on every device that merges the choice.
+    anna.resolve(RecordKey::Account(a), "city", "Самара", &edit("Анна"))
+        .unwrap();
+    assert!(anna.conflicts(RecordKey::Account(a)).unwrap().is_empty());
+    tom.merge(&mut anna).unwrap();
+    assert!(tom.conflicts(RecordKey::Account(a)).unwrap().is_empty());
+    assert_eq!(tom.read_model().account(a).unwrap().city, "Самара");
+}

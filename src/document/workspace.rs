@@ -5,8 +5,10 @@
 //! are rolled back, so no half-written record can ever be saved.
 
 use automerge::transaction::CommitOptions;
+use automerge::transaction::Transactable;
 use automerge::{
-    ActorId, AutoCommit, Change, ChangeHash, LoadChangeError, ObjId, ObjType, ROOT, ReadDoc, Value,
+    ActorId, AutoCommit, Change, ChangeHash, LoadChangeError, ObjId, ObjType, ROOT, ReadDoc,
+    ScalarValue, Value,
 };
 use std::collections::{BTreeSet, HashMap};
 
@@ -15,10 +17,11 @@ use autosurgeon::{Hydrate, Reconcile, hydrate_prop, reconcile_prop};
 
 use crate::document::read_model::{Changed, RecordKind};
 use crate::document::schema::{self, ACCOUNTS, CONTACTS, TOUCHES};
+use crate::document::{ConflictValue, FieldConflict, RecordKey};
 use crate::document::{DocumentError, ReadModel};
 use crate::domain::{
-    Account, AccountDraft, AccountId, Contact, ContactDraft, ContactId, DomainError, Edit, Touch,
-    TouchDraft, TouchId,
+    Account, AccountDraft, AccountId, Contact, ContactDraft, ContactId, DomainError, Edit, Stamp,
+    Touch, TouchDraft, TouchId,
 };
 
 /// One team workspace: an Automerge document with typed commands.
@@ -380,6 +383,113 @@ impl Workspace {
         touch.deleted = Some(edit.stamp());
         touch.updated = edit.stamp();
         self.write(TOUCHES, &id.to_string(), &touch, "delete touch", edit)
+    }
+
+    // --- conflicts --------------------------------------------------------
+
+    /// The fields of a record that two devices changed while apart: each
+    /// value Automerge kept, with who wrote it and when (from the `updated`
+    /// stamp written in the same change). Empty when there is no conflict.
+    pub fn conflicts(&self, key: RecordKey) -> Result<Vec<FieldConflict>, DocumentError> {
+        let Some(record) = self.record_obj(key)? else {
+            return Ok(Vec::new());
+        };
+        // Who wrote each concurrent `updated` stamp, by actor. Every edit
+        // writes a fresh stamp object (its key is its time, see `Stamp`), so
+        // concurrent edits leave concurrent stamps, each whole.
+        let mut stamps = HashMap::new();
+        for (value, id) in self.doc.get_all(&record, "updated")? {
+            if let (Value::Object(ObjType::Map), ObjId::Id(_, actor, _)) = (value, &id) {
+                stamps.insert(actor.clone(), Stamp::hydrate_map(&self.doc, &id)?);
+            }
+        }
+        let mut conflicts = Vec::new();
+        for field in self.doc.keys(&record) {
+            if field == "updated" || field == "created" {
+                continue;
+            }
+            let all = self.doc.get_all(&record, field.as_str())?;
+            if all.len() < 2 {
+                continue;
+            }
+            let values = all
+                .into_iter()
+                .map(|(value, id)| {
+                    let by = match &id {
+                        ObjId::Id(_, actor, _) => stamps.get(actor).cloned(),
+                        ObjId::Root => None,
+                    };
+                    let value = match value {
+                        Value::Scalar(s) => match s.as_ref() {
+                            ScalarValue::Str(text) => text.to_string(),
+                            other => other.to_string(),
+                        },
+                        Value::Object(_) => String::new(),
+                    };
+                    ConflictValue { value, by }
+                })
+                .collect();
+            conflicts.push(FieldConflict { field, values });
+        }
+        Ok(conflicts)
+    }
+
+    /// Settles a conflict on a text field by writing the chosen value, which
+    /// supersedes every concurrent one.
+    pub fn resolve(
+        &mut self,
+        key: RecordKey,
+        field: &str,
+        value: &str,
+        edit: &Edit,
+    ) -> Result<(), DocumentError> {
+        let Some(record) = self.record_obj(key)? else {
+            return Err(match key {
+                RecordKey::Account(id) => DomainError::UnknownAccount(id),
+                RecordKey::Contact(id) => DomainError::UnknownContact(id),
+                RecordKey::Touch(id) => DomainError::UnknownTouch(id),
+            }
+            .into());
+        };
+        let written = self
+            .doc
+            .put(&record, field, value)
+            .map_err(DocumentError::from)
+            .and_then(|()| {
+                Ok(reconcile_prop(
+                    &mut self.doc,
+                    &record,
+                    "updated",
+                    edit.stamp(),
+                )?)
+            });
+        match written {
+            Ok(()) => {
+                self.doc.commit_with(
+                    CommitOptions::default()
+                        .with_message("resolve conflict")
+                        .with_time(edit.at.timestamp()),
+                );
+                Ok(())
+            }
+            Err(e) => {
+                self.doc.rollback();
+                Err(e)
+            }
+        }
+    }
+
+    fn record_obj(&self, key: RecordKey) -> Result<Option<ObjId>, DocumentError> {
+        let (collection, id) = match key {
+            RecordKey::Account(id) => (ACCOUNTS, id.to_string()),
+            RecordKey::Contact(id) => (CONTACTS, id.to_string()),
+            RecordKey::Touch(id) => (TOUCHES, id.to_string()),
+        };
+        let obj = self.collection(collection)?;
+        Ok(match self.doc.get(&obj, id)? {
+            Some((Value::Object(ObjType::Map), record)) => Some(record),
+            _ => None,
+        })
     }
 
     // --- helpers ----------------------------------------------------------

@@ -20,7 +20,11 @@ pub struct Stamp {
     pub by: String,
     /// The device id.
     pub device: String,
-    /// Milliseconds since the Unix epoch, UTC.
+    /// Milliseconds since the Unix epoch, UTC. The stamp's key: a stamp of
+    /// another moment is written as a new object rather than field by field
+    /// over the old one, so two devices' concurrent edits keep two whole
+    /// stamps (who and when for each side of a conflict).
+    #[key]
     pub at: i64,
 }
 
