@@ -38,8 +38,8 @@ wasm_tests() {
 run_step "setup" setup_step
 run_step "cargo fmt --check" cargo fmt --all -- --check
 run_step "cargo clippy (native)" cargo clippy --workspace --all-targets -- -D warnings
-run_step "cargo clippy (wasm32)" cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
-run_step "cargo test (native)" cargo test
+run_step "cargo clippy (wasm32)" cargo clippy --target wasm32-unknown-unknown -p rapport -p rapport-protocol --all-targets -- -D warnings
+run_step "cargo test (native: app, protocol, relay)" cargo test --workspace
 run_step "wasm-bindgen-test (Chromium)" wasm_tests
 run_step "trunk build --release" trunk build --release
 run_step "budget checks (P4 size)" scripts/budget.sh

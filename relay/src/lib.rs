@@ -1,1 +1,48 @@
-//! stub
+//! Rapport's relay: where a team's devices meet to exchange sealed chunks.
+//!
+//! The relay stores and forwards **opaque** chunks. Devices seal every
+//! chunk with the team key ([`rapport_protocol::seal`]) before uploading;
+//! the relay never receives that key, so it can order, store, prune and
+//! serve chunks but never read them. What it does know: team and device ids,
+//! each device's seq, chunk sizes and kinds, and SHA-256 hashes of the
+//! team's access token and admin secret.
+//!
+//! # Pieces
+//!
+//! - [`serve()`] runs the relay on a listener until a shutdown future resolves:
+//!   `GET /health`, `GET /sync` (the WebSocket protocol of
+//!   [`rapport_protocol::ClientFrame`] / [`rapport_protocol::ServerFrame`]),
+//!   and optionally the built app's static files.
+//! - The session (private) is the protocol logic without I/O: Hello first,
+//!   token and admin checks, and which error code each fault gets.
+//! - [`Store`] is the storage contract and [`SqliteStore`] its durable
+//!   SQLite implementation; [`serve_with_store`] takes any other.
+//!
+//! # Running it
+//!
+//! ```text
+//! rapport-relay --listen 127.0.0.1:8080 --data-dir ./relay-data --static-dir dist
+//! ```
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), rapport_relay::RelayError> {
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+//! let config = rapport_relay::Config::new("./relay-data");
+//! rapport_relay::serve(listener, config, std::future::pending()).await
+//! # }
+//! ```
+
+mod config;
+mod connection;
+mod error;
+mod http;
+mod hub;
+mod page;
+mod serve;
+mod session;
+mod store;
+
+pub use config::{Config, DEFAULT_MAX_FRAME_BYTES};
+pub use error::RelayError;
+pub use serve::{DATABASE_FILE, serve, serve_with_store};
+pub use store::{Budget, Credentials, Scan, SqliteStore, Store, StoreError, Stored, TeamHead};

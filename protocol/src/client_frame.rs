@@ -1,0 +1,209 @@
+//! Frames a device sends to the relay.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    AccessToken, AdminHash, AdminSecret, ChunkKind, Cursor, DeviceId, ProtocolError, Sealed, Seq,
+    TeamId, TokenHash, wire,
+};
+
+/// The protocol version a device states in its first frame.
+pub const PROTOCOL_VERSION: u16 = 1;
+
+/// A frame from a device. Each is one binary WebSocket message.
+///
+/// A connection opens with `Hello` (or with `CreateTeam` followed by
+/// `Hello`); every other frame is refused until `Hello` succeeded.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ClientFrame {
+    /// Says which device of which team this is. The relay hashes `token`,
+    /// compares it with the team's stored hash, records the device if new,
+    /// and answers `Welcome`.
+    Hello {
+        /// [`PROTOCOL_VERSION`] of the sender.
+        version: u16,
+        /// The team to join.
+        team: TeamId,
+        /// This device.
+        device: DeviceId,
+        /// [`access_token`](crate::access_token) of the team key.
+        token: AccessToken,
+    },
+    /// Registers a new team; allowed only as the first frame, and only if the
+    /// relay has no team with this id. It has no answer of its own: send
+    /// `Hello` right after it, and its `Welcome` confirms both.
+    CreateTeam {
+        /// [`PROTOCOL_VERSION`] of the sender.
+        version: u16,
+        /// The new team's id, random.
+        team: TeamId,
+        /// [`token_hash`](crate::token_hash) of the team's access token.
+        token_hash: TokenHash,
+        /// [`admin_hash`](crate::admin_hash) of a random admin secret that
+        /// the creator keeps.
+        admin_hash: AdminHash,
+    },
+    /// Stores a sealed chunk; answered by `Ack` once it is durable.
+    /// Retrying with the same seq and bytes is safe and returns the same
+    /// cursor; the same seq with different bytes is a `Conflict`.
+    Upload {
+        /// This device's counter for the chunk, from 1.
+        seq: Seq,
+        /// Change or snapshot; it must match the kind it was sealed as.
+        kind: ChunkKind,
+        /// The chunk.
+        sealed: Sealed,
+    },
+    /// Asks for chunks after `after`; answered by `Chunks`.
+    Fetch {
+        /// The `next` of the previous `Chunks`, or [`Cursor::START`].
+        after: Cursor,
+        /// At most this many chunks (the relay may send fewer).
+        limit: u32,
+    },
+    /// Revokes a device of the team: it is disconnected and refused from
+    /// now on. Answered by `DeviceRevoked`.
+    Revoke {
+        /// The team's admin secret.
+        admin_secret: AdminSecret,
+        /// The device to refuse.
+        device: DeviceId,
+    },
+    /// Replaces the team's access token hash (after a new team key); every
+    /// other connection of the team is closed. Answered by `TokenRotated`.
+    Rotate {
+        /// The team's admin secret.
+        admin_secret: AdminSecret,
+        /// Hash of the new access token.
+        new_token_hash: TokenHash,
+    },
+}
+
+impl ClientFrame {
+    /// The bytes of one binary WebSocket message.
+    pub fn encode(&self) -> Vec<u8> {
+        wire::encode(self)
+    }
+
+    /// Decodes one binary WebSocket message.
+    pub fn decode(bytes: &[u8]) -> Result<Self, ProtocolError> {
+        wire::decode(bytes, "client frame")
+    }
+
+    /// The variant's name, for log lines and error messages that must not
+    /// print the frame's contents.
+    pub fn name(&self) -> &'static str {
+        match self {
+            ClientFrame::Hello { .. } => "Hello",
+            ClientFrame::CreateTeam { .. } => "CreateTeam",
+            ClientFrame::Upload { .. } => "Upload",
+            ClientFrame::Fetch { .. } => "Fetch",
+            ClientFrame::Revoke { .. } => "Revoke",
+            ClientFrame::Rotate { .. } => "Rotate",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{TeamKey, access_token, admin_hash, token_hash};
+
+    #[test]
+    fn every_frame_round_trips() {
+        let team = TeamId::from_bytes([1; 16]);
+        let device = DeviceId::from_bytes([2; 16]);
+        let token = access_token(&TeamKey::from_bytes([3; 32]), team);
+        let secret = AdminSecret::from_bytes([4; 32]);
+        let frames = [
+            ClientFrame::Hello {
+                version: PROTOCOL_VERSION,
+                team,
+                device,
+                token,
+            },
+            ClientFrame::CreateTeam {
+                version: PROTOCOL_VERSION,
+                team,
+                token_hash: token_hash(&token),
+                admin_hash: admin_hash(&secret),
+            },
+            ClientFrame::Upload {
+                seq: Seq(300),
+                kind: ChunkKind::Snapshot {
+                    covers: Cursor(299),
+                },
+                sealed: Sealed {
+                    nonce: [5; 24],
+                    ciphertext: vec![6; 1000],
+                },
+            },
+            ClientFrame::Fetch {
+                after: Cursor(10),
+                limit: 100,
+            },
+            ClientFrame::Revoke {
+                admin_secret: secret,
+                device,
+            },
+            ClientFrame::Rotate {
+                admin_secret: secret,
+                new_token_hash: token_hash(&token),
+            },
+        ];
+        for frame in frames {
+            assert_eq!(
+                ClientFrame::decode(&frame.encode()).unwrap(),
+                frame,
+                "{}",
+                frame.name()
+            );
+        }
+    }
+
+    #[test]
+    fn garbage_and_trailing_bytes_are_refused() {
+        assert!(ClientFrame::decode(&[0xff, 0xff, 0xff]).is_err());
+        assert!(ClientFrame::decode(&[]).is_err());
+        let mut bytes = ClientFrame::Fetch {
+            after: Cursor(1),
+            limit: 1,
+        }
+        .encode();
+        bytes.push(0);
+        let error = ClientFrame::decode(&bytes).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "a client frame had 1 stray bytes after its end"
+        );
+    }
+
+    #[test]
+    fn an_upload_costs_little_more_than_its_chunk() {
+        let sealed = Sealed {
+            nonce: [0; 24],
+            ciphertext: vec![0; 200],
+        };
+        let frame = ClientFrame::Upload {
+            seq: Seq(1),
+            kind: ChunkKind::Change,
+            sealed,
+        };
+        assert!(frame.encode().len() <= 200 + 24 + 6);
+    }
+
+    #[test]
+    fn debug_never_prints_the_token() {
+        let frame = ClientFrame::Hello {
+            version: PROTOCOL_VERSION,
+            team: TeamId::from_bytes([1; 16]),
+            device: DeviceId::from_bytes([2; 16]),
+            token: AccessToken::from_bytes([0xab; 32]),
+        };
+        assert!(
+            !format!("{frame:?}").contains("171"),
+            "0xab printed as a number"
+        );
+        assert!(format!("{frame:?}").contains("AccessToken(..)"));
+    }
+}

@@ -1,0 +1,133 @@
+//! Frames the relay sends to a device.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{ChunkKind, Cursor, DeviceId, ErrorCode, ProtocolError, Sealed, Seq, wire};
+
+/// A chunk as the relay stores and serves it: its place in the team's log,
+/// its address, and the still-sealed bytes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredChunk {
+    /// Its place in the team's log.
+    pub cursor: Cursor,
+    /// The device that uploaded it.
+    pub device: DeviceId,
+    /// That device's seq for it.
+    pub seq: Seq,
+    /// Change or snapshot.
+    pub kind: ChunkKind,
+    /// The chunk; open it with (team, `device`, `seq`, `kind`).
+    pub sealed: Sealed,
+}
+
+/// A frame from the relay. Each is one binary WebSocket message.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ServerFrame {
+    /// `Hello` succeeded.
+    Welcome {
+        /// The team's newest cursor.
+        head: Cursor,
+        /// What the newest snapshot covers, if the team has one: a device
+        /// whose position is below it receives that snapshot first.
+        snapshot: Option<Cursor>,
+    },
+    /// An upload is durable on the relay (its transaction committed).
+    Ack {
+        /// The seq that was uploaded.
+        seq: Seq,
+        /// Where it sits in the team's log (the original place, for a retry).
+        cursor: Cursor,
+    },
+    /// An answer to `Fetch`.
+    ///
+    /// When the device is behind the newest snapshot, that snapshot comes
+    /// first and the chunks after what it covers follow in cursor order;
+    /// otherwise the chunks after `after` in cursor order.
+    Chunks {
+        /// The chunks.
+        items: Vec<StoredChunk>,
+        /// Whether more chunks may follow: fetch again after `next`.
+        more: bool,
+        /// Where the next `Fetch` should start (its `after`). Not always the
+        /// last item's cursor: a snapshot served first sits out of order.
+        next: Cursor,
+    },
+    /// A chunk landed from another device of the team; fetch to get it.
+    Notify {
+        /// The team's newest cursor.
+        head: Cursor,
+    },
+    /// `Revoke` is done: that device is refused from now on.
+    DeviceRevoked {
+        /// The revoked device.
+        device: DeviceId,
+    },
+    /// `Rotate` is done: only the new token is accepted from now on.
+    TokenRotated,
+    /// A refusal. It is always the last frame: the relay closes the
+    /// connection after it.
+    Error {
+        /// Why, as a stable code.
+        code: ErrorCode,
+        /// Why, in words for logs and for the person fixing it.
+        message: String,
+    },
+}
+
+impl ServerFrame {
+    /// The bytes of one binary WebSocket message.
+    pub fn encode(&self) -> Vec<u8> {
+        wire::encode(self)
+    }
+
+    /// Decodes one binary WebSocket message.
+    pub fn decode(bytes: &[u8]) -> Result<Self, ProtocolError> {
+        wire::decode(bytes, "server frame")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_frame_round_trips() {
+        let chunk = StoredChunk {
+            cursor: Cursor(7),
+            device: DeviceId::from_bytes([2; 16]),
+            seq: Seq(3),
+            kind: ChunkKind::Change,
+            sealed: Sealed {
+                nonce: [1; 24],
+                ciphertext: vec![9; 40],
+            },
+        };
+        let frames = [
+            ServerFrame::Welcome {
+                head: Cursor(7),
+                snapshot: Some(Cursor(5)),
+            },
+            ServerFrame::Ack {
+                seq: Seq(3),
+                cursor: Cursor(7),
+            },
+            ServerFrame::Chunks {
+                items: vec![chunk],
+                more: false,
+                next: Cursor(7),
+            },
+            ServerFrame::Notify { head: Cursor(8) },
+            ServerFrame::DeviceRevoked {
+                device: DeviceId::from_bytes([2; 16]),
+            },
+            ServerFrame::TokenRotated,
+            ServerFrame::Error {
+                code: ErrorCode::Conflict,
+                message: "seq 3 differs".into(),
+            },
+        ];
+        for frame in frames {
+            assert_eq!(ServerFrame::decode(&frame.encode()).unwrap(), frame);
+        }
+    }
+}

@@ -1,0 +1,124 @@
+//! Where the relay keeps teams, devices and sealed chunks.
+//!
+//! The [`Store`] trait is the whole contract between the sync logic
+//! ([`crate::session`], [`crate::page`]) and a database: every SQL statement
+//! lives behind it, in [`SqliteStore`] today and in a PostgreSQL store later.
+//!
+//! The trait is synchronous on purpose. SQLite is a blocking library, so an
+//! async trait would only hide a `spawn_blocking` inside each method; keeping
+//! it sync keeps stores free of runtime concerns, lets the session logic be
+//! plain code that tests call directly, and leaves one place (the connection
+//! task) that moves store work off the async threads. A PostgreSQL store can
+//! use the blocking `postgres` client the same way.
+
+mod error;
+mod sqlite;
+
+pub use error::StoreError;
+pub use sqlite::SqliteStore;
+
+use rapport_protocol::{
+    AdminHash, ChunkKind, Cursor, DeviceId, Sealed, Seq, StoredChunk, TeamId, TokenHash,
+};
+
+/// Durable storage for the relay. Implementations must make each method
+/// atomic, and must have made an upload durable before `upload` returns
+/// (the relay acknowledges it right after).
+pub trait Store: Send + Sync + 'static {
+    /// Registers a new team with its head at [`Cursor::START`].
+    /// [`StoreError::TeamExists`] if the id is taken; nothing changes then.
+    fn create_team(
+        &self,
+        team: TeamId,
+        token_hash: TokenHash,
+        admin_hash: AdminHash,
+    ) -> Result<(), StoreError>;
+
+    /// The team's token and admin hashes, or `None` for an unknown team.
+    fn credentials(&self, team: TeamId) -> Result<Option<Credentials>, StoreError>;
+
+    /// Records `device` as a member of `team` if it is new, and returns the
+    /// team's head. [`StoreError::Revoked`] if the device was revoked.
+    fn join(&self, team: TeamId, device: DeviceId) -> Result<TeamHead, StoreError>;
+
+    /// Stores one sealed chunk at the team's next cursor, in one transaction:
+    ///
+    /// - the same (team, device, seq) with identical kind and bytes returns
+    ///   the original cursor and stores nothing ([`Stored::fresh`] false);
+    /// - the same (team, device, seq) with anything different is
+    ///   [`StoreError::Conflict`], and nothing is stored;
+    /// - a revoked device gets [`StoreError::Revoked`];
+    /// - a snapshot may not cover a cursor past the head
+    ///   ([`StoreError::CoversAhead`]); once stored, it prunes every chunk
+    ///   (changes and older snapshots) at or before its `covers`, and nothing
+    ///   newer. A chunk at or before `covers` was applied by the snapshot's
+    ///   uploader, so the snapshot contains it.
+    fn upload(
+        &self,
+        team: TeamId,
+        device: DeviceId,
+        seq: Seq,
+        kind: ChunkKind,
+        sealed: &Sealed,
+    ) -> Result<Stored, StoreError>;
+
+    /// The snapshot with the highest `covers`, if the team has one.
+    fn latest_snapshot(&self, team: TeamId) -> Result<Option<StoredChunk>, StoreError>;
+
+    /// Chunks with cursor above `after`, in cursor order, within `budget`.
+    fn chunks_after(&self, team: TeamId, after: Cursor, budget: Budget)
+    -> Result<Scan, StoreError>;
+
+    /// Marks `device` revoked (recording it if the relay never saw it, so it
+    /// cannot join later either).
+    fn revoke(&self, team: TeamId, device: DeviceId) -> Result<(), StoreError>;
+
+    /// Replaces the team's access token hash.
+    fn rotate(&self, team: TeamId, token_hash: TokenHash) -> Result<(), StoreError>;
+}
+
+/// What the relay checks `Hello` and admin frames against.
+#[derive(Clone, Copy, Debug)]
+pub struct Credentials {
+    /// SHA-256 of the team's current access token.
+    pub token_hash: TokenHash,
+    /// SHA-256 of the team's admin secret.
+    pub admin_hash: AdminHash,
+}
+
+/// Where a team's log stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TeamHead {
+    /// The newest cursor ([`Cursor::START`] for an empty team).
+    pub head: Cursor,
+    /// What the newest snapshot covers, if there is one.
+    pub snapshot: Option<Cursor>,
+}
+
+/// The outcome of an upload.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stored {
+    /// Where the chunk sits in the team's log.
+    pub cursor: Cursor,
+    /// False when this was a retry of a chunk already stored.
+    pub fresh: bool,
+}
+
+/// How much one scan may return.
+#[derive(Clone, Copy, Debug)]
+pub struct Budget {
+    /// At most this many chunks; 0 returns none but still reports `rest`.
+    pub items: usize,
+    /// Stop before a chunk that would push the sealed bytes past this, except
+    /// that the first chunk always fits, so a page is never empty for size.
+    pub bytes: usize,
+}
+
+/// What a scan found.
+#[derive(Clone, Debug)]
+pub struct Scan {
+    /// The chunks, in cursor order.
+    pub items: Vec<StoredChunk>,
+    /// The cursor of the first chunk left out, if any was.
+    pub rest: Option<Cursor>,
+}

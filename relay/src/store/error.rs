@@ -1,0 +1,83 @@
+//! The storage layer's one error type.
+
+use rapport_protocol::{Cursor, DeviceId, Seq, TeamId};
+
+/// Why a [`Store`](crate::Store) call failed. The first variants are the
+/// contract's refusals, which the session turns into error codes; the last
+/// ones are the database failing.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// `create_team` for an id that exists.
+    #[error("team {team} already exists on this relay")]
+    TeamExists {
+        /// The team.
+        team: TeamId,
+    },
+
+    /// A call for a team the store does not hold.
+    #[error("team {team} is not on this relay")]
+    UnknownTeam {
+        /// The team.
+        team: TeamId,
+    },
+
+    /// The device was revoked.
+    #[error("device {device} was revoked from team {team}")]
+    Revoked {
+        /// The team.
+        team: TeamId,
+        /// The device.
+        device: DeviceId,
+    },
+
+    /// The seq is taken by different bytes.
+    #[error(
+        "device {device} already uploaded seq {seq} (at cursor {cursor}) with different bytes; \
+         a device must never reuse a seq for new content"
+    )]
+    Conflict {
+        /// The device.
+        device: DeviceId,
+        /// The seq.
+        seq: Seq,
+        /// Where the original sits.
+        cursor: Cursor,
+    },
+
+    /// A snapshot claimed to cover cursors that do not exist yet.
+    #[error("a snapshot cannot cover cursor {covers}: the team's newest cursor is {head}")]
+    CoversAhead {
+        /// What the snapshot claimed.
+        covers: Cursor,
+        /// The team's head.
+        head: Cursor,
+    },
+
+    /// SQLite failed.
+    #[error("sqlite failed while {doing}: {source}")]
+    Sqlite {
+        /// What the store was doing, e.g. "storing a chunk".
+        doing: &'static str,
+        /// SQLite's error.
+        source: rusqlite::Error,
+    },
+
+    /// SQLite would not switch to write-ahead logging, without which an
+    /// acknowledged upload is not guaranteed to survive a crash.
+    #[error("sqlite database {path} stayed in journal mode '{mode}' instead of 'wal'")]
+    NoWal {
+        /// The database file.
+        path: String,
+        /// The mode SQLite reported.
+        mode: String,
+    },
+
+    /// A stored row does not decode (written by something else, or damaged).
+    #[error("a stored row of team {team} is damaged: {what}")]
+    Damaged {
+        /// The team.
+        team: TeamId,
+        /// What was wrong.
+        what: String,
+    },
+}

@@ -1,0 +1,676 @@
+//! [`SqliteStore`]: the relay's storage in one SQLite file.
+//!
+//! Durability is the point: the database runs in WAL mode with
+//! `synchronous = FULL`, so a committed transaction has been fsynced to the
+//! write-ahead log before `commit` returns. The relay acknowledges an upload
+//! only after that, so an acknowledged chunk survives `kill -9` and power
+//! loss.
+//!
+//! One connection behind a mutex serves every team: SQLite allows one writer
+//! at a time anyway, each call is short, and the cost that dominates an
+//! upload is the fsync, which more connections would not share.
+
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use rapport_protocol::{
+    AdminHash, ChunkKind, Cursor, DeviceId, Sealed, Seq, StoredChunk, TeamId, TokenHash,
+};
+use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
+
+use crate::store::{Budget, Credentials, Scan, Store, StoreError, Stored, TeamHead};
+
+/// Tables as the design names them, plus `teams.head` (the last cursor
+/// handed out, so cursors never repeat even after pruning). `STRICT` makes
+/// SQLite refuse a value of the wrong type instead of storing it.
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS teams (
+    team       BLOB PRIMARY KEY NOT NULL,
+    token_hash BLOB NOT NULL,
+    admin_hash BLOB NOT NULL,
+    head       INTEGER NOT NULL DEFAULT 0
+) STRICT;
+CREATE TABLE IF NOT EXISTS devices (
+    team    BLOB NOT NULL REFERENCES teams (team),
+    device  BLOB NOT NULL,
+    revoked INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (team, device)
+) STRICT;
+CREATE TABLE IF NOT EXISTS chunks (
+    team         BLOB NOT NULL REFERENCES teams (team),
+    cursor       INTEGER NOT NULL,
+    device       BLOB NOT NULL,
+    seq          INTEGER NOT NULL,
+    kind         INTEGER NOT NULL,
+    covers       INTEGER,
+    sealed_nonce BLOB NOT NULL,
+    sealed_bytes BLOB NOT NULL,
+    PRIMARY KEY (team, cursor),
+    UNIQUE (team, device, seq)
+) STRICT;
+CREATE INDEX IF NOT EXISTS snapshots ON chunks (team, covers) WHERE kind = 1;
+";
+
+/// `chunks.kind` of a change.
+const KIND_CHANGE: i64 = 0;
+/// `chunks.kind` of a snapshot (whose `covers` is then set).
+const KIND_SNAPSHOT: i64 = 1;
+
+/// Columns that make up a [`StoredChunk`], in [`chunk_from_row`]'s order.
+const CHUNK_COLUMNS: &str = "cursor, device, seq, kind, covers, sealed_nonce, sealed_bytes";
+
+/// The relay's SQLite storage. See the module docs for its guarantees.
+pub struct SqliteStore {
+    connection: Mutex<Connection>,
+}
+
+impl SqliteStore {
+    /// Opens (or creates) the database file at `path` and its tables.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        let connection = Connection::open(path).map_err(sqlite("opening the database"))?;
+        let mode: String = connection
+            .pragma_update_and_check(None, "journal_mode", "wal", |row| row.get(0))
+            .map_err(sqlite("switching to write-ahead logging"))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(StoreError::NoWal {
+                path: path.display().to_string(),
+                mode,
+            });
+        }
+        connection
+            .pragma_update(None, "synchronous", "FULL")
+            .map_err(sqlite("setting synchronous = FULL"))?;
+        connection
+            .pragma_update(None, "foreign_keys", true)
+            .map_err(sqlite("enabling foreign keys"))?;
+        // Another process (a backup, an operator's sqlite3 shell) may hold a
+        // lock briefly; wait for it rather than fail the upload.
+        connection
+            .busy_timeout(Duration::from_secs(5))
+            .map_err(sqlite("setting the busy timeout"))?;
+        connection
+            .execute_batch(SCHEMA)
+            .map_err(sqlite("creating the tables"))?;
+        Ok(Self {
+            connection: Mutex::new(connection),
+        })
+    }
+
+    fn connection(&self) -> MutexGuard<'_, Connection> {
+        // A panic while the lock was held dropped its transaction, which
+        // rolled back, so the connection is still consistent.
+        self.connection
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl Store for SqliteStore {
+    fn create_team(
+        &self,
+        team: TeamId,
+        token_hash: TokenHash,
+        admin_hash: AdminHash,
+    ) -> Result<(), StoreError> {
+        let inserted = self
+            .connection()
+            .execute(
+                "INSERT INTO teams (team, token_hash, admin_hash) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (team) DO NOTHING",
+                params![
+                    team.as_bytes(),
+                    token_hash.as_bytes(),
+                    admin_hash.as_bytes()
+                ],
+            )
+            .map_err(sqlite("creating a team"))?;
+        if inserted == 0 {
+            return Err(StoreError::TeamExists { team });
+        }
+        Ok(())
+    }
+
+    fn credentials(&self, team: TeamId) -> Result<Option<Credentials>, StoreError> {
+        self.connection()
+            .query_row(
+                "SELECT token_hash, admin_hash FROM teams WHERE team = ?1",
+                [team.as_bytes()],
+                |row| {
+                    Ok(Credentials {
+                        token_hash: TokenHash::from_bytes(row.get(0)?),
+                        admin_hash: AdminHash::from_bytes(row.get(1)?),
+                    })
+                },
+            )
+            .optional()
+            .map_err(sqlite("reading a team's credentials"))
+    }
+
+    fn join(&self, team: TeamId, device: DeviceId) -> Result<TeamHead, StoreError> {
+        let mut connection = self.connection();
+        let tx = connection
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(sqlite("starting a join"))?;
+        let head = team_head(&tx, team)?.ok_or(StoreError::UnknownTeam { team })?;
+        tx.execute(
+            "INSERT INTO devices (team, device) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+            params![team.as_bytes(), device.as_bytes()],
+        )
+        .map_err(sqlite("recording a device"))?;
+        if is_revoked(&tx, team, device)? {
+            return Err(StoreError::Revoked { team, device });
+        }
+        let snapshot: Option<u64> = tx
+            .query_row(
+                "SELECT MAX(covers) FROM chunks WHERE team = ?1 AND kind = 1",
+                [team.as_bytes()],
+                |row| row.get(0),
+            )
+            .map_err(sqlite("finding the newest snapshot"))?;
+        tx.commit().map_err(sqlite("committing a join"))?;
+        Ok(TeamHead {
+            head,
+            snapshot: snapshot.map(Cursor),
+        })
+    }
+
+    fn upload(
+        &self,
+        team: TeamId,
+        device: DeviceId,
+        seq: Seq,
+        kind: ChunkKind,
+        sealed: &Sealed,
+    ) -> Result<Stored, StoreError> {
+        let (kind_code, covers) = match kind {
+            ChunkKind::Change => (KIND_CHANGE, None),
+            ChunkKind::Snapshot { covers } => (KIND_SNAPSHOT, Some(covers.0)),
+        };
+        let mut connection = self.connection();
+        // IMMEDIATE takes the write lock up front, so reading the head and
+        // writing head + 1 cannot interleave with another writer.
+        let tx = connection
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(sqlite("starting an upload"))?;
+        if is_revoked(&tx, team, device)? {
+            return Err(StoreError::Revoked { team, device });
+        }
+
+        let earlier = tx
+            .query_row(
+                "SELECT cursor, kind, covers, sealed_nonce, sealed_bytes FROM chunks
+                 WHERE team = ?1 AND device = ?2 AND seq = ?3",
+                params![team.as_bytes(), device.as_bytes(), seq.0],
+                |row| {
+                    Ok((
+                        Cursor(row.get(0)?),
+                        row.get::<_, i64>(1)?,
+                        row.get::<_, Option<u64>>(2)?,
+                        row.get::<_, [u8; 24]>(3)?,
+                        row.get::<_, Vec<u8>>(4)?,
+                    ))
+                },
+            )
+            .optional()
+            .map_err(sqlite("looking for an earlier upload of this seq"))?;
+        if let Some((cursor, earlier_kind, earlier_covers, nonce, bytes)) = earlier {
+            // Dropping `tx` rolls back: a retry or a conflict writes nothing.
+            let same = earlier_kind == kind_code
+                && earlier_covers == covers
+                && nonce == sealed.nonce
+                && bytes == sealed.ciphertext;
+            return if same {
+                Ok(Stored {
+                    cursor,
+                    fresh: false,
+                })
+            } else {
+                Err(StoreError::Conflict {
+                    device,
+                    seq,
+                    cursor,
+                })
+            };
+        }
+
+        let head = team_head(&tx, team)?.ok_or(StoreError::UnknownTeam { team })?;
+        if let ChunkKind::Snapshot { covers } = kind
+            && covers > head
+        {
+            return Err(StoreError::CoversAhead { covers, head });
+        }
+        let cursor = Cursor(head.0 + 1);
+        tx.execute(
+            "INSERT INTO chunks (team, cursor, device, seq, kind, covers, sealed_nonce, sealed_bytes)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                team.as_bytes(),
+                cursor.0,
+                device.as_bytes(),
+                seq.0,
+                kind_code,
+                covers,
+                sealed.nonce,
+                sealed.ciphertext
+            ],
+        )
+        .map_err(sqlite("storing a chunk"))?;
+        tx.execute(
+            "UPDATE teams SET head = ?2 WHERE team = ?1",
+            params![team.as_bytes(), cursor.0],
+        )
+        .map_err(sqlite("advancing the team's head"))?;
+        if let Some(covers) = covers {
+            tx.execute(
+                "DELETE FROM chunks WHERE team = ?1 AND cursor <= ?2",
+                params![team.as_bytes(), covers],
+            )
+            .map_err(sqlite("pruning chunks a snapshot covers"))?;
+        }
+        tx.commit().map_err(sqlite("committing an upload"))?;
+        Ok(Stored {
+            cursor,
+            fresh: true,
+        })
+    }
+
+    fn latest_snapshot(&self, team: TeamId) -> Result<Option<StoredChunk>, StoreError> {
+        let connection = self.connection();
+        let mut statement = connection
+            .prepare_cached(&format!(
+                "SELECT {CHUNK_COLUMNS} FROM chunks WHERE team = ?1 AND kind = 1
+                 ORDER BY covers DESC, cursor DESC LIMIT 1"
+            ))
+            .map_err(sqlite("finding the newest snapshot"))?;
+        let mut rows = statement
+            .query([team.as_bytes()])
+            .map_err(sqlite("finding the newest snapshot"))?;
+        match rows.next().map_err(sqlite("reading the newest snapshot"))? {
+            Some(row) => chunk_from_row(team, row).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    fn chunks_after(
+        &self,
+        team: TeamId,
+        after: Cursor,
+        budget: Budget,
+    ) -> Result<Scan, StoreError> {
+        let connection = self.connection();
+        let mut statement = connection
+            .prepare_cached(&format!(
+                "SELECT {CHUNK_COLUMNS} FROM chunks WHERE team = ?1 AND cursor > ?2
+                 ORDER BY cursor"
+            ))
+            .map_err(sqlite("listing chunks"))?;
+        let mut rows = statement
+            .query(params![team.as_bytes(), after.0])
+            .map_err(sqlite("listing chunks"))?;
+        let mut items: Vec<StoredChunk> = Vec::new();
+        let mut bytes = 0usize;
+        while let Some(row) = rows.next().map_err(sqlite("reading a chunk"))? {
+            let chunk = chunk_from_row(team, row)?;
+            let over_bytes = !items.is_empty() && bytes + chunk.sealed.len() > budget.bytes;
+            if items.len() >= budget.items || over_bytes {
+                return Ok(Scan {
+                    items,
+                    rest: Some(chunk.cursor),
+                });
+            }
+            bytes += chunk.sealed.len();
+            items.push(chunk);
+        }
+        Ok(Scan { items, rest: None })
+    }
+
+    fn revoke(&self, team: TeamId, device: DeviceId) -> Result<(), StoreError> {
+        let mut connection = self.connection();
+        let tx = connection
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(sqlite("starting a revoke"))?;
+        team_head(&tx, team)?.ok_or(StoreError::UnknownTeam { team })?;
+        tx.execute(
+            "INSERT INTO devices (team, device, revoked) VALUES (?1, ?2, 1)
+             ON CONFLICT (team, device) DO UPDATE SET revoked = 1",
+            params![team.as_bytes(), device.as_bytes()],
+        )
+        .map_err(sqlite("revoking a device"))?;
+        tx.commit().map_err(sqlite("committing a revoke"))
+    }
+
+    fn rotate(&self, team: TeamId, token_hash: TokenHash) -> Result<(), StoreError> {
+        let updated = self
+            .connection()
+            .execute(
+                "UPDATE teams SET token_hash = ?2 WHERE team = ?1",
+                params![team.as_bytes(), token_hash.as_bytes()],
+            )
+            .map_err(sqlite("rotating a team's token"))?;
+        if updated == 0 {
+            return Err(StoreError::UnknownTeam { team });
+        }
+        Ok(())
+    }
+}
+
+/// Wraps a SQLite error with what the store was doing.
+fn sqlite(doing: &'static str) -> impl FnOnce(rusqlite::Error) -> StoreError {
+    move |source| StoreError::Sqlite { doing, source }
+}
+
+fn team_head(connection: &Connection, team: TeamId) -> Result<Option<Cursor>, StoreError> {
+    connection
+        .query_row(
+            "SELECT head FROM teams WHERE team = ?1",
+            [team.as_bytes()],
+            |row| row.get(0).map(Cursor),
+        )
+        .optional()
+        .map_err(sqlite("reading a team's head"))
+}
+
+fn is_revoked(connection: &Connection, team: TeamId, device: DeviceId) -> Result<bool, StoreError> {
+    let revoked: Option<bool> = connection
+        .query_row(
+            "SELECT revoked FROM devices WHERE team = ?1 AND device = ?2",
+            params![team.as_bytes(), device.as_bytes()],
+            |row| row.get(0),
+        )
+        .optional()
+        .map_err(sqlite("checking whether a device is revoked"))?;
+    Ok(revoked == Some(true))
+}
+
+/// Reads [`CHUNK_COLUMNS`] back into a chunk.
+fn chunk_from_row(team: TeamId, row: &Row<'_>) -> Result<StoredChunk, StoreError> {
+    let read = |row: &Row<'_>| -> rusqlite::Result<_> {
+        Ok((
+            Cursor(row.get(0)?),
+            DeviceId::from_bytes(row.get(1)?),
+            Seq(row.get(2)?),
+            row.get::<_, i64>(3)?,
+            row.get::<_, Option<u64>>(4)?,
+            Sealed {
+                nonce: row.get(5)?,
+                ciphertext: row.get(6)?,
+            },
+        ))
+    };
+    let (cursor, device, seq, kind, covers, sealed) =
+        read(row).map_err(sqlite("reading a chunk"))?;
+    let kind = match (kind, covers) {
+        (KIND_CHANGE, None) => ChunkKind::Change,
+        (KIND_SNAPSHOT, Some(covers)) => ChunkKind::Snapshot {
+            covers: Cursor(covers),
+        },
+        (kind, covers) => {
+            return Err(StoreError::Damaged {
+                team,
+                what: format!("chunk at cursor {cursor} has kind {kind} with covers {covers:?}"),
+            });
+        }
+    };
+    Ok(StoredChunk {
+        cursor,
+        device,
+        seq,
+        kind,
+        sealed,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use rapport_protocol::{AccessToken, AdminSecret, admin_hash, token_hash};
+
+    use super::*;
+
+    const TEAM: TeamId = TeamId::from_bytes([1; 16]);
+    const PHONE: DeviceId = DeviceId::from_bytes([2; 16]);
+    const LAPTOP: DeviceId = DeviceId::from_bytes([3; 16]);
+    const ALL: Budget = Budget {
+        items: usize::MAX,
+        bytes: usize::MAX,
+    };
+
+    fn store() -> (tempfile::TempDir, SqliteStore) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("relay.sqlite3")).unwrap();
+        store
+            .create_team(
+                TEAM,
+                token_hash(&AccessToken::from_bytes([5; 32])),
+                admin_hash(&AdminSecret::from_bytes([6; 32])),
+            )
+            .unwrap();
+        (dir, store)
+    }
+
+    fn sealed(byte: u8) -> Sealed {
+        Sealed {
+            nonce: [byte; 24],
+            ciphertext: vec![byte; 40],
+        }
+    }
+
+    fn cursors(store: &SqliteStore, after: u64) -> Vec<u64> {
+        let scan = store.chunks_after(TEAM, Cursor(after), ALL).unwrap();
+        scan.items.iter().map(|chunk| chunk.cursor.0).collect()
+    }
+
+    #[test]
+    fn a_team_is_created_once() {
+        let (_dir, store) = store();
+        let again = store.create_team(
+            TEAM,
+            TokenHash::from_bytes([0; 32]),
+            AdminHash::from_bytes([0; 32]),
+        );
+        assert!(matches!(again, Err(StoreError::TeamExists { .. })));
+        let kept = store.credentials(TEAM).unwrap().unwrap();
+        assert_eq!(
+            kept.token_hash,
+            token_hash(&AccessToken::from_bytes([5; 32]))
+        );
+    }
+
+    #[test]
+    fn uploads_take_the_next_cursor_and_retries_keep_theirs() {
+        let (_dir, store) = store();
+        store.join(TEAM, PHONE).unwrap();
+        let first = store
+            .upload(TEAM, PHONE, Seq(1), ChunkKind::Change, &sealed(1))
+            .unwrap();
+        let second = store
+            .upload(TEAM, PHONE, Seq(2), ChunkKind::Change, &sealed(2))
+            .unwrap();
+        assert_eq!(
+            first,
+            Stored {
+                cursor: Cursor(1),
+                fresh: true
+            }
+        );
+        assert_eq!(
+            second,
+            Stored {
+                cursor: Cursor(2),
+                fresh: true
+            }
+        );
+
+        let retry = store
+            .upload(TEAM, PHONE, Seq(1), ChunkKind::Change, &sealed(1))
+            .unwrap();
+        assert_eq!(
+            retry,
+            Stored {
+                cursor: Cursor(1),
+                fresh: false
+            }
+        );
+        assert_eq!(cursors(&store, 0), [1, 2]);
+        assert_eq!(store.join(TEAM, LAPTOP).unwrap().head, Cursor(2));
+    }
+
+    #[test]
+    fn the_same_seq_with_other_bytes_is_a_conflict_and_stores_nothing() {
+        let (_dir, store) = store();
+        store
+            .upload(TEAM, PHONE, Seq(1), ChunkKind::Change, &sealed(1))
+            .unwrap();
+        let other_bytes = store.upload(TEAM, PHONE, Seq(1), ChunkKind::Change, &sealed(9));
+        assert!(matches!(
+            other_bytes,
+            Err(StoreError::Conflict {
+                cursor: Cursor(1),
+                ..
+            })
+        ));
+        let other_kind = ChunkKind::Snapshot { covers: Cursor(1) };
+        let relabelled = store.upload(TEAM, PHONE, Seq(1), other_kind, &sealed(1));
+        assert!(matches!(relabelled, Err(StoreError::Conflict { .. })));
+        assert_eq!(cursors(&store, 0), [1]);
+        // Another device may use the same seq: seqs are per device.
+        store
+            .upload(TEAM, LAPTOP, Seq(1), ChunkKind::Change, &sealed(9))
+            .unwrap();
+    }
+
+    #[test]
+    fn a_snapshot_prunes_what_it_covers_and_nothing_newer() {
+        let (_dir, store) = store();
+        for seq in 1..=5 {
+            store
+                .upload(TEAM, PHONE, Seq(seq), ChunkKind::Change, &sealed(1))
+                .unwrap();
+        }
+        let covers_3 = ChunkKind::Snapshot { covers: Cursor(3) };
+        let snapshot = store
+            .upload(TEAM, LAPTOP, Seq(1), covers_3, &sealed(7))
+            .unwrap();
+        assert_eq!(snapshot.cursor, Cursor(6));
+        assert_eq!(cursors(&store, 0), [4, 5, 6]);
+
+        // A later snapshot removes the older one only if it covers it.
+        let covers_5 = ChunkKind::Snapshot { covers: Cursor(5) };
+        store
+            .upload(TEAM, PHONE, Seq(6), covers_5, &sealed(8))
+            .unwrap();
+        assert_eq!(cursors(&store, 0), [6, 7], "snapshot 6 is newer than 5");
+        let latest = store.latest_snapshot(TEAM).unwrap().unwrap();
+        assert_eq!(latest.cursor, Cursor(7));
+        assert_eq!(store.join(TEAM, PHONE).unwrap().snapshot, Some(Cursor(5)));
+
+        let covers_7 = ChunkKind::Snapshot { covers: Cursor(7) };
+        store
+            .upload(TEAM, LAPTOP, Seq(2), covers_7, &sealed(9))
+            .unwrap();
+        assert_eq!(cursors(&store, 0), [8]);
+        // The head never goes back, even though older rows are gone.
+        let next = store
+            .upload(TEAM, PHONE, Seq(7), ChunkKind::Change, &sealed(1))
+            .unwrap();
+        assert_eq!(next.cursor, Cursor(9));
+    }
+
+    #[test]
+    fn a_snapshot_cannot_cover_the_future() {
+        let (_dir, store) = store();
+        store
+            .upload(TEAM, PHONE, Seq(1), ChunkKind::Change, &sealed(1))
+            .unwrap();
+        let ahead = ChunkKind::Snapshot { covers: Cursor(2) };
+        let refused = store.upload(TEAM, PHONE, Seq(2), ahead, &sealed(2));
+        assert!(matches!(refused, Err(StoreError::CoversAhead { .. })));
+        assert_eq!(cursors(&store, 0), [1]);
+    }
+
+    #[test]
+    fn a_revoked_device_can_neither_join_nor_upload() {
+        let (_dir, store) = store();
+        store.join(TEAM, PHONE).unwrap();
+        store.revoke(TEAM, PHONE).unwrap();
+        store.revoke(TEAM, LAPTOP).unwrap();
+        assert!(matches!(
+            store.join(TEAM, PHONE),
+            Err(StoreError::Revoked { .. })
+        ));
+        assert!(matches!(
+            store.join(TEAM, LAPTOP),
+            Err(StoreError::Revoked { .. })
+        ));
+        let upload = store.upload(TEAM, PHONE, Seq(1), ChunkKind::Change, &sealed(1));
+        assert!(matches!(upload, Err(StoreError::Revoked { .. })));
+        assert!(cursors(&store, 0).is_empty());
+    }
+
+    #[test]
+    fn unknown_teams_are_reported() {
+        let (_dir, store) = store();
+        let stranger = TeamId::from_bytes([9; 16]);
+        assert!(store.credentials(stranger).unwrap().is_none());
+        assert!(matches!(
+            store.join(stranger, PHONE),
+            Err(StoreError::UnknownTeam { .. })
+        ));
+        let upload = store.upload(stranger, PHONE, Seq(1), ChunkKind::Change, &sealed(1));
+        assert!(matches!(upload, Err(StoreError::UnknownTeam { .. })));
+        let rotate = store.rotate(stranger, TokenHash::from_bytes([0; 32]));
+        assert!(matches!(rotate, Err(StoreError::UnknownTeam { .. })));
+    }
+
+    #[test]
+    fn scans_stop_at_the_budget_but_never_return_nothing_for_size() {
+        let (_dir, store) = store();
+        for seq in 1..=4 {
+            store
+                .upload(TEAM, PHONE, Seq(seq), ChunkKind::Change, &sealed(1))
+                .unwrap();
+        }
+        let two = store.chunks_after(
+            TEAM,
+            Cursor(0),
+            Budget {
+                items: 2,
+                bytes: usize::MAX,
+            },
+        );
+        let two = two.unwrap();
+        assert_eq!(two.items.len(), 2);
+        assert_eq!(two.rest, Some(Cursor(3)));
+
+        let tiny = store
+            .chunks_after(
+                TEAM,
+                Cursor(1),
+                Budget {
+                    items: 10,
+                    bytes: 1,
+                },
+            )
+            .unwrap();
+        assert_eq!(tiny.items.len(), 1, "one chunk always fits");
+        assert_eq!(tiny.rest, Some(Cursor(3)));
+
+        let none = store
+            .chunks_after(TEAM, Cursor(0), Budget { items: 0, bytes: 0 })
+            .unwrap();
+        assert!(none.items.is_empty());
+        assert_eq!(none.rest, Some(Cursor(1)));
+    }
+
+    #[test]
+    fn data_survives_reopening() {
+        let (dir, store) = store();
+        store
+            .upload(TEAM, PHONE, Seq(1), ChunkKind::Change, &sealed(1))
+            .unwrap();
+        drop(store);
+        let reopened = SqliteStore::open(&dir.path().join("relay.sqlite3")).unwrap();
+        let scan = reopened.chunks_after(TEAM, Cursor(0), ALL).unwrap();
+        assert_eq!(scan.items[0].sealed, sealed(1));
+    }
+}

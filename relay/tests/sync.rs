@@ -1,0 +1,194 @@
+//! The relay on a random port: devices upload, download and hear of each
+//! other's chunks.
+
+mod support;
+
+use rapport_protocol::{ChunkKind, ClientFrame, Cursor, Seq, ServerFrame};
+use support::{Client, Relay, Team, device, http_get};
+
+#[tokio::test]
+async fn uploads_come_back_to_another_device_and_retries_are_idempotent() {
+    let relay = Relay::start().await;
+    let team = Team::new(1);
+    let (phone, laptop) = (device(1), device(2));
+
+    let mut up = Client::create(&relay.url(), &team, phone).await;
+    for (seq, text) in [
+        (1, "acme: met the buyer"),
+        (2, "acme: sent the quote"),
+        (3, "zenith: called"),
+    ] {
+        let ack = up.upload(&team, phone, seq, text).await;
+        assert_eq!(
+            ack,
+            ServerFrame::Ack {
+                seq: Seq(seq),
+                cursor: Cursor(seq)
+            }
+        );
+    }
+    // A retry after a lost Ack: same seq, same bytes, same cursor.
+    let retry = up.upload(&team, phone, 2, "acme: sent the quote").await;
+    assert_eq!(
+        retry,
+        ServerFrame::Ack {
+            seq: Seq(2),
+            cursor: Cursor(2)
+        }
+    );
+
+    let (mut down, welcome) = Client::join(&relay.url(), &team, laptop).await;
+    assert_eq!(
+        welcome,
+        ServerFrame::Welcome {
+            head: Cursor(3),
+            snapshot: None
+        }
+    );
+    let chunks = down.fetch_all(Cursor::START).await;
+    let texts: Vec<String> = chunks.iter().map(|chunk| team.open(chunk)).collect();
+    assert_eq!(
+        texts,
+        [
+            "acme: met the buyer",
+            "acme: sent the quote",
+            "zenith: called"
+        ]
+    );
+    assert!(chunks.iter().all(|chunk| chunk.device == phone));
+    assert!(down.fetch_all(Cursor(3)).await.is_empty());
+    relay.stop().await;
+}
+
+#[tokio::test]
+async fn the_same_seq_with_other_bytes_is_a_conflict() {
+    let relay = Relay::start().await;
+    let team = Team::new(1);
+    let mut client = Client::create(&relay.url(), &team, device(1)).await;
+    client.upload(&team, device(1), 1, "the original").await;
+
+    let sealed = team.seal(device(1), Seq(1), ChunkKind::Change, "something else");
+    client
+        .send(&ClientFrame::Upload {
+            seq: Seq(1),
+            kind: ChunkKind::Change,
+            sealed,
+        })
+        .await;
+    assert_eq!(
+        client.expect_error().await,
+        rapport_protocol::ErrorCode::Conflict
+    );
+
+    let (mut again, _) = Client::join(&relay.url(), &team, device(1)).await;
+    let chunks = again.fetch_all(Cursor::START).await;
+    assert_eq!(chunks.len(), 1);
+    assert_eq!(team.open(&chunks[0]), "the original");
+    relay.stop().await;
+}
+
+#[tokio::test]
+async fn a_landed_chunk_is_pushed_to_the_other_live_devices() {
+    let relay = Relay::start().await;
+    let team = Team::new(1);
+    let mut phone = Client::create(&relay.url(), &team, device(1)).await;
+    let (mut laptop, _) = Client::join(&relay.url(), &team, device(2)).await;
+    let (mut tablet, _) = Client::join(&relay.url(), &team, device(3)).await;
+
+    phone.upload(&team, device(1), 1, "new touch").await;
+    assert_eq!(laptop.recv().await, ServerFrame::Notify { head: Cursor(1) });
+    assert_eq!(tablet.recv().await, ServerFrame::Notify { head: Cursor(1) });
+
+    // The uploader hears no echo of its own chunk: its next frame is the Ack.
+    let ack = phone.upload(&team, device(1), 2, "another").await;
+    assert_eq!(
+        ack,
+        ServerFrame::Ack {
+            seq: Seq(2),
+            cursor: Cursor(2)
+        }
+    );
+    assert_eq!(laptop.recv().await, ServerFrame::Notify { head: Cursor(2) });
+
+    // A retry stores nothing new, so it pushes nothing; the laptop's next
+    // frame is its own fetch's answer.
+    phone.upload(&team, device(1), 2, "another").await;
+    let chunks = laptop.fetch_all(Cursor(1)).await;
+    assert_eq!(chunks.len(), 1);
+    relay.stop().await;
+}
+
+#[tokio::test]
+async fn a_device_behind_a_snapshot_gets_it_first() {
+    let relay = Relay::start().await;
+    let team = Team::new(1);
+    let mut phone = Client::create(&relay.url(), &team, device(1)).await;
+    for seq in 1..=3 {
+        phone
+            .upload(&team, device(1), seq, &format!("change {seq}"))
+            .await;
+    }
+    let kind = ChunkKind::Snapshot { covers: Cursor(3) };
+    let sealed = team.seal(device(1), Seq(4), kind, "whole document at 3");
+    phone
+        .send(&ClientFrame::Upload {
+            seq: Seq(4),
+            kind,
+            sealed,
+        })
+        .await;
+    assert_eq!(
+        phone.recv().await,
+        ServerFrame::Ack {
+            seq: Seq(4),
+            cursor: Cursor(4)
+        }
+    );
+    phone.upload(&team, device(1), 5, "change 5").await;
+
+    let (mut laptop, welcome) = Client::join(&relay.url(), &team, device(2)).await;
+    assert_eq!(
+        welcome,
+        ServerFrame::Welcome {
+            head: Cursor(5),
+            snapshot: Some(Cursor(3))
+        }
+    );
+    let chunks = laptop.fetch_all(Cursor::START).await;
+    let texts: Vec<String> = chunks.iter().map(|chunk| team.open(chunk)).collect();
+    assert_eq!(texts, ["whole document at 3", "change 5"]);
+    relay.stop().await;
+}
+
+#[tokio::test]
+async fn health_and_the_app_are_served_over_http() {
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::write(dist.path().join("index.html"), "<title>Rapport</title>").unwrap();
+    std::fs::write(dist.path().join("app.js"), "console.log('rapport')").unwrap();
+    let static_dir = dist.path().to_owned();
+    let relay = Relay::start_with(|mut config| {
+        config.static_dir = Some(static_dir);
+        config
+    })
+    .await;
+
+    assert_eq!(
+        http_get(relay.address, "/health").await,
+        (200, r#"{"status":"ok"}"#.into())
+    );
+    assert_eq!(
+        http_get(relay.address, "/app.js").await,
+        (200, "console.log('rapport')".into())
+    );
+    assert_eq!(
+        http_get(relay.address, "/").await,
+        (200, "<title>Rapport</title>".into())
+    );
+    // An app route loads the app; a missing asset stays missing.
+    assert_eq!(
+        http_get(relay.address, "/accounts/42").await,
+        (200, "<title>Rapport</title>".into())
+    );
+    assert_eq!(http_get(relay.address, "/missing.js").await.0, 404);
+    relay.stop().await;
+}
