@@ -12,7 +12,9 @@ use chrono::Duration;
 use fastrand::Rng;
 
 use crate::document::{DocumentError, Workspace};
-use crate::domain::{AccountDraft, Author, ContactDraft, DeviceId, Edit, TouchDraft, TouchKind};
+use crate::domain::{
+    AccountDraft, Author, ContactDraft, Day, DeviceId, Edit, TouchDraft, TouchKind,
+};
 
 /// How many records a demo workspace gets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -295,7 +297,7 @@ pub fn fill(
             let notes = if russian { RU_NOTES } else { EN_NOTES };
             let draft = TouchDraft {
                 kind: TouchKind::ALL[rng.usize(..TouchKind::ALL.len())],
-                day: e.today.format("%Y-%m-%d").to_string(),
+                day: Day(e.today).to_string(),
                 contact: (!contacts.is_empty() && rng.bool())
                     .then(|| contacts[rng.usize(..contacts.len())]),
                 note: pick(&mut rng, notes).into(),

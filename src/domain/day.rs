@@ -4,7 +4,7 @@ use std::fmt;
 
 use autosurgeon::reconcile::NoKey;
 use autosurgeon::{Hydrate, HydrateError, Reconcile, Reconciler};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 /// A calendar day without a time zone: the rep's own day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -12,16 +12,30 @@ pub struct Day(pub NaiveDate);
 
 impl Day {
     /// Parses the `YYYY-MM-DD` form an `<input type=date>` produces.
+    ///
+    /// By hand rather than with chrono's strftime parser, which would add
+    /// kilobytes to the shipped wasm (the size budget is tight) and accepts
+    /// looser forms such as `2026-2-3`.
     pub fn parse(s: &str) -> Option<Self> {
-        NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-            .ok()
-            .map(Day)
+        let mut parts = s.trim().splitn(3, '-');
+        let mut number = |digits: usize| {
+            let part = parts.next()?;
+            let well_formed = part.len() == digits && part.bytes().all(|b| b.is_ascii_digit());
+            if well_formed {
+                part.parse::<u32>().ok()
+            } else {
+                None
+            }
+        };
+        let (year, month, day) = (number(4)?, number(2)?, number(2)?);
+        NaiveDate::from_ymd_opt(year as i32, month, day).map(Day)
     }
 }
 
 impl fmt::Display for Day {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0.format("%Y-%m-%d"))
+        let d = self.0;
+        write!(f, "{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
     }
 }
 
@@ -36,5 +50,32 @@ impl Reconcile for Day {
 impl Hydrate for Day {
     fn hydrate_string(s: &str) -> Result<Self, HydrateError> {
         Day::parse(s).ok_or_else(|| HydrateError::unexpected("a YYYY-MM-DD date", s.to_owned()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_round_trip_through_their_text_form() {
+        let day = Day::parse(" 2026-02-03 ").unwrap();
+        assert_eq!(day.0, NaiveDate::from_ymd_opt(2026, 2, 3).unwrap());
+        assert_eq!(day.to_string(), "2026-02-03");
+    }
+
+    #[test]
+    fn anything_else_is_not_a_day() {
+        for bad in [
+            "2026-2-3",
+            "2026-02-30",
+            "26-02-03",
+            "2026-02-03x",
+            "",
+            "2026/02/03",
+            "+026-02-03",
+        ] {
+            assert_eq!(Day::parse(bad), None, "{bad:?}");
+        }
     }
 }

@@ -2,7 +2,7 @@
 //! `created` and an `updated` stamp, and a deleted record a `deleted` one.
 
 use autosurgeon::{Hydrate, Reconcile};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Timelike, Utc};
 
 /// The rep at the keyboard and the device they use.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,6 +41,17 @@ impl Stamp {
     /// The moment as a UTC date-time (the epoch when the stored value is out of range).
     pub fn time(&self) -> DateTime<Utc> {
         DateTime::from_timestamp_millis(self.at).unwrap_or_default()
+    }
+
+    /// "2026-11-27 14:05 UTC", without chrono's strftime machinery.
+    pub fn utc_text(&self) -> String {
+        let t = self.time();
+        format!(
+            "{} {:02}:{:02} UTC",
+            crate::domain::Day(t.date_naive()),
+            t.hour(),
+            t.minute()
+        )
     }
 }
 

@@ -2,7 +2,7 @@
 //! pure state machine. Its words reassure: the data is saved on the device
 //! whatever the network does.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Timelike, Utc};
 
 /// What went wrong, and so what the rep should do.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -129,7 +129,9 @@ impl SyncStatus {
             SyncPhase::Offline => "Offline".into(),
             SyncPhase::Connecting => "Connecting…".into(),
             SyncPhase::Syncing => "Syncing…".into(),
-            SyncPhase::UpToDate { since } => format!("Up to date · {}", since.format("%H:%M")),
+            SyncPhase::UpToDate { since } => {
+                format!("Up to date · {:02}:{:02}", since.hour(), since.minute())
+            }
             SyncPhase::Problem(_) => "Sync stopped".into(),
         }
     }

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
-use crate::domain::AccountId;
+use crate::domain::{AccountId, Day};
 use crate::state::AppState;
 use crate::ui::account_form::AccountForm;
 use crate::ui::contacts::Contacts;
@@ -122,9 +122,9 @@ fn AccountDetails(
                                     format!(
                                         "Created by {} on {}; last changed by {} on {}.",
                                         a.created.by,
-                                        a.created.time().format("%Y-%m-%d"),
+                                        Day(a.created.time().date_naive()),
                                         a.updated.by,
-                                        a.updated.time().format("%Y-%m-%d %H:%M UTC"),
+                                        a.updated.utc_text(),
                                     )
                                 })
                         }}

@@ -3,7 +3,7 @@
 use chrono::Local;
 use leptos::prelude::*;
 
-use crate::domain::{AccountId, ContactId, MAX_NOTE_CHARS, TouchDraft, TouchId, TouchKind};
+use crate::domain::{AccountId, ContactId, Day, MAX_NOTE_CHARS, TouchDraft, TouchId, TouchKind};
 use crate::state::AppState;
 use crate::ui::messages::{describe, group};
 
@@ -31,7 +31,7 @@ pub fn TouchForm(
     on_close: Option<Callback<()>>,
 ) -> impl IntoView {
     let state = expect_context::<AppState>();
-    let today = Local::now().date_naive().format("%Y-%m-%d").to_string();
+    let today = Day(Local::now().date_naive()).to_string();
     let start = editing.and_then(|id| {
         state.model.with_untracked(|m| {
             m.timeline(account)
