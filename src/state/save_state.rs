@@ -56,21 +56,27 @@ impl Notice {
     pub fn message(&self) -> String {
         match self {
             Self::QuotaExceeded { unsaved } => format!(
-                "This device's storage is full. Your last {unsaved} change(s) are kept in this tab \
-                 but not yet saved: keep the tab open, free some space (or close other sites' data), \
-                 then press “Try again”."
+                "This device's storage is full. {} kept in this tab but not yet saved: keep the tab \
+                 open, free some space (or clear other sites' data), then press “Try again”.",
+                match unsaved {
+                    1 => "Your last change is".to_owned(),
+                    n => format!("Your last {n} changes are"),
+                }
             ),
             Self::StorageUnavailable(why) => format!(
                 "This browser does not let Rapport store data ({why}). You can work, but changes \
                  will be lost when the tab closes. Leave private browsing or allow site storage."
             ),
             Self::SetAside { count } => format!(
-                "{count} damaged piece(s) of stored data were set aside (kept, not deleted). \
-                 Everything else loaded."
+                "{} of stored data {} damaged and set aside (kept, not deleted). Everything else loaded.",
+                plural(*count, "piece", "pieces"),
+                if *count == 1 { "was" } else { "were" }
             ),
             Self::Unreadable { count } => format!(
-                "{count} record(s) were written by a newer version of Rapport and are hidden here. \
-                 Update the app to see them; they are kept unchanged."
+                "{} written by a newer version of Rapport {} hidden here. Update the app to see \
+                 them; they are kept unchanged.",
+                plural(*count, "record", "records"),
+                if *count == 1 { "is" } else { "are" }
             ),
             Self::WriteFailed(why) => format!(
                 "A change could not be saved ({why}). It is kept in this tab; press “Try again”."
@@ -81,5 +87,41 @@ impl Notice {
     /// Whether the notice offers “Try again”.
     pub fn can_retry(&self) -> bool {
         matches!(self, Self::QuotaExceeded { .. } | Self::WriteFailed(_))
+    }
+}
+
+/// "1 piece", "3 pieces".
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notices_say_what_happened_in_whole_sentences() {
+        assert!(
+            Notice::QuotaExceeded { unsaved: 1 }
+                .message()
+                .contains("Your last change is kept in this tab")
+        );
+        assert!(
+            Notice::QuotaExceeded { unsaved: 3 }
+                .message()
+                .contains("Your last 3 changes are kept")
+        );
+        assert!(
+            Notice::SetAside { count: 1 }
+                .message()
+                .starts_with("1 piece of stored data was damaged and set aside")
+        );
+        assert!(
+            Notice::SetAside { count: 2 }
+                .message()
+                .starts_with("2 pieces")
+        );
+        assert!(Notice::QuotaExceeded { unsaved: 1 }.can_retry());
+        assert!(!Notice::SetAside { count: 1 }.can_retry());
     }
 }

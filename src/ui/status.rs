@@ -13,7 +13,18 @@ pub fn Header() -> impl IntoView {
     view! {
         <header class="topbar">
             <a class="brand" href="/">
-                <img src="/public/icon.svg" alt="" width="28" height="28" />
+                // Inline, not an <img>: it must draw with no network at all.
+                <svg viewBox="0 0 64 64" width="28" height="28" aria-hidden="true">
+                    <rect width="64" height="64" rx="14" fill="#ffffff" fill-opacity="0.15" />
+                    <path
+                        d="M18 46V18h15a9 9 0 0 1 0 18H18m15 0 11 10"
+                        fill="none"
+                        stroke="#ffffff"
+                        stroke-width="6"
+                        stroke-linecap="round"
+                        stroke-linejoin="round"
+                    />
+                </svg>
                 "Rapport"
             </a>
             <label class="rep-name">
