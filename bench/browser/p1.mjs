@@ -1,4 +1,4 @@
-// P1 cold open and P5 memory, in headless Chromium (issue 3).
+// P1 cold open, P3 filter keystroke-to-paint and P5 memory, in headless Chromium (issue 3).
 //
 //   node bench/browser/p1.mjs [S M L]       (after trunk build --release and
 //                                            cargo run -p rapport-bench --release -- S M L)
@@ -78,6 +78,25 @@ async function measure(server, size) {
     const opens = [];
     for (let i = 0; i < REPEAT; i++) opens.push(await coldOpen(page, server.url));
     const rows = await page.locator('[data-testid=account-row]').count();
+    // P3: keystroke to paint in the account filter, typing then erasing a query.
+    const filter = await page.evaluate(async () => {
+      const input = document.querySelector('[data-testid=account-filter]');
+      const word = 'Завод Волга';
+      const queries = [];
+      for (let i = 1; i <= word.length; i++) queries.push(word.slice(0, i));
+      for (let i = word.length - 1; i >= 0; i--) queries.push(word.slice(0, i));
+      const times = [];
+      for (const q of queries) {
+        const start = performance.now();
+        input.value = q;
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+        // After the next frame is painted: a task queued from requestAnimationFrame.
+        await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+        times.push(performance.now() - start);
+      }
+      times.sort((a, b) => a - b);
+      return { median: times[Math.floor(times.length / 2)], max: times[times.length - 1] };
+    });
     const memory = await page.evaluate(() => window.wasmBindings.benchMemoryBytes());
     const bare = [];
     if (bytes) {
@@ -88,7 +107,7 @@ async function measure(server, size) {
         }));
       }
     }
-    return { size, bytes: bytes?.length ?? 0, open: median(opens), bare: bare.length ? median(bare) : null, memory, rows };
+    return { size, bytes: bytes?.length ?? 0, open: median(opens), bare: bare.length ? median(bare) : null, memory, rows, filter };
   });
 }
 
@@ -110,11 +129,11 @@ const commit = execSync('git rev-parse --short HEAD', { cwd: repo }).toString().
 let out = `# Browser measurements (P1 cold open, P5 memory)\n\n`;
 out += `Machine: ${cpus()[0]?.model ?? 'unknown'}, ${cpus().length} cores; headless Chromium (Debian). `;
 out += `Date: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC. Commit: ${commit}. Medians of ${REPEAT}.\n\n`;
-out += `| workspace | saved bytes | cold open to interactive | ÷ empty (budget ≤ 2) | bare AutoCommit::load | open ÷ bare load (budget ≤ 0.3) | wasm memory | memory ÷ saved bytes (budget ≤ 20) |\n`;
-out += `|---|---|---|---|---|---|---|---|\n`;
+out += `| workspace | saved bytes | cold open to interactive | ÷ empty (budget ≤ 2) | bare AutoCommit::load | open ÷ bare load (budget ≤ 0.3) | wasm memory | memory ÷ saved bytes (budget ≤ 20) | filter keystroke→paint median / max (P3 ≤ 16 ms) |\n`;
+out += `|---|---|---|---|---|---|---|---|---|\n`;
 for (const r of results) {
   out += `| ${r.size} | ${r.bytes} | ${ms(r.open)} | ${(r.open / empty).toFixed(2)} | ${r.bare == null ? '—' : ms(r.bare)} | `;
-  out += `${r.bare == null ? '—' : (r.open / r.bare).toFixed(2)} | ${(r.memory / 1048576).toFixed(1)} MiB | ${r.bytes ? (r.memory / r.bytes).toFixed(1) : '—'} |\n`;
+  out += `${r.bare == null ? '—' : (r.open / r.bare).toFixed(2)} | ${(r.memory / 1048576).toFixed(1)} MiB | ${r.bytes ? (r.memory / r.bytes).toFixed(1) : '—'} | ${r.filter.median.toFixed(1)} / ${r.filter.max.toFixed(1)} ms |\n`;
 }
 await mkdir(path.join(repo, 'bench/results'), { recursive: true });
 await writeFile(path.join(repo, 'bench/results/browser.md'), out);
