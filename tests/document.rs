@@ -584,3 +584,48 @@ fn the_same_field_changed_on_two_devices_keeps_both_values_with_their_authors_un
     assert!(tom.conflicts(RecordKey::Account(a)).unwrap().is_empty());
     assert_eq!(tom.read_model().account(a).unwrap().city, "Самара");
 }
+
+#[test]
+fn a_look_alike_document_is_refused_before_it_can_hide_records() {
+    use automerge::transaction::Transactable;
+    // The right keys and version, but its own maps: not from the genesis.
+    let mut doc = automerge::AutoCommit::new();
+    for key in ["accounts", "contacts", "touches"] {
+        doc.put_object(automerge::ROOT, key, automerge::ObjType::Map)
+            .unwrap();
+    }
+    doc.put(automerge::ROOT, "schema_version", SCHEMA_VERSION)
+        .unwrap();
+    let bytes = doc.save();
+    assert!(matches!(
+        Workspace::load(&bytes, actor(1)),
+        Err(DocumentError::NotAWorkspace(_))
+    ));
+    let mut ws = Workspace::new(actor(1));
+    ws.create_account(&account("Acme"), &edit("Анна")).unwrap();
+    assert!(matches!(
+        ws.apply(&bytes),
+        Err(DocumentError::NotAWorkspace(_))
+    ));
+    assert_eq!(ws.read_model().account_count(), 1);
+}
+
+#[test]
+fn importing_another_devices_export_merges_and_never_replaces() {
+    let mut here = Workspace::new(actor(1));
+    here.create_account(&account("Here"), &edit("Анна"))
+        .unwrap();
+    let mut there = Workspace::new(actor(2));
+    there
+        .create_account(&account("There"), &edit("Tom"))
+        .unwrap();
+    let exported = there.save();
+    here.apply(&exported).unwrap();
+    let names: Vec<String> = here
+        .read_model()
+        .filter_accounts("")
+        .iter()
+        .map(|r| r.name.clone())
+        .collect();
+    assert_eq!(names, ["Here", "There"]);
+}

@@ -94,3 +94,17 @@ pub(crate) fn check(doc: &AutoCommit) -> Result<u64, DocumentError> {
     }
     Ok(version)
 }
+
+/// Refuses a document that does not grow from the shared genesis change: its
+/// collections would be other objects than every device's, and merging it
+/// would hide one side's records.
+pub(crate) fn check_genesis(doc: &mut AutoCommit) -> Result<(), DocumentError> {
+    let genesis = genesis().get_heads();
+    if genesis.iter().all(|h| doc.get_change_by_hash(h).is_some()) {
+        Ok(())
+    } else {
+        Err(DocumentError::NotAWorkspace(
+            "it does not start from the Rapport genesis",
+        ))
+    }
+}

@@ -71,6 +71,7 @@ impl Workspace {
     pub fn load(bytes: &[u8], actor: ActorId) -> Result<Self, DocumentError> {
         let mut doc = AutoCommit::load(bytes)?;
         schema::check(&doc)?;
+        schema::check_genesis(&mut doc)?;
         doc.set_actor(actor);
         Ok(Self { doc, ids: None })
     }
@@ -95,11 +96,14 @@ impl Workspace {
             }
             Err(LoadChangeError::WrongChunkType) => {
                 let mut other = AutoCommit::load(bytes)?;
+                // Checked before merging: a document with other top-level
+                // maps would hide this workspace's records behind conflicts.
+                schema::check(&other)?;
+                schema::check_genesis(&mut other)?;
                 if self.doc.get_heads() == schema::genesis().get_heads() {
                     // Nothing here but the genesis, which every saved
                     // workspace contains: take the loaded document as is
                     // rather than replay all of it.
-                    schema::check(&other)?;
                     let actor = self.doc.get_actor().clone();
                     self.doc = other.with_actor(actor);
                 } else {
