@@ -6,6 +6,7 @@ mod account_form;
 mod account_list;
 mod account_page;
 mod app;
+mod backup;
 mod contacts;
 mod messages;
 mod status;

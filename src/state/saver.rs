@@ -100,6 +100,31 @@ impl AppState {
             .update(|model| Arc::make_mut(model).update(workspace.doc(), changed));
     }
 
+    /// The whole workspace as an Automerge file: what "Export" downloads.
+    pub fn export(&self) -> Vec<u8> {
+        self.workspace.get_value().borrow_mut().save()
+    }
+
+    /// Merges an exported workspace file into this one (never replacing
+    /// anything) and stores the result. Returns how many records changed.
+    pub fn import(&self, bytes: &[u8]) -> Result<usize, DocumentError> {
+        let workspace = self.workspace.get_value();
+        let changed = {
+            let mut ws = workspace.borrow_mut();
+            let before = ws.heads();
+            ws.apply(bytes)?;
+            ws.changes_since(&before)
+        };
+        let count = match &changed {
+            Changed::Records(keys) => keys.len(),
+            Changed::Everything => self.model.with_untracked(|m| m.account_count()),
+        };
+        self.update_model(&workspace.borrow(), &changed);
+        self.save.set(SaveState::Saving);
+        self.send(Job::Snapshot);
+        Ok(count)
+    }
+
     /// Tries to store unsaved changes again.
     pub fn retry(&self) {
         self.send(Job::Retry);

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use crate::document::AccountRow;
 use crate::state::AppState;
 use crate::ui::account_form::AccountForm;
+use crate::ui::backup::Backup;
 use crate::ui::messages::{describe, group};
 
 /// Rows drawn at once; the filter narrows the rest.
@@ -93,6 +94,7 @@ pub fn AccountList() -> impl IntoView {
             <Show when=move || !empty() && matches.get().1 == 0>
                 <p class="empty">"No account matches “" {move || query.get()} "”."</p>
             </Show>
+            <Backup />
         </section>
     }
 }

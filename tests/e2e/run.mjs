@@ -773,6 +773,49 @@ test('h: a full disk keeps the change in the tab and saves it on retry', async (
 
 // ------------------------------------------------------------------- main ---
 
+test('i: export on one device, import on another: merged, nothing replaced', async (b) => {
+  // Device A: an account with a touch, exported to a file.
+  const a = await b.open();
+  await gotoApp(a.page, '/');
+  await createAccount(a.page, { name: 'Maison Dubois', city: 'Tours' });
+  await openAccount(a.page, 'Maison Dubois');
+  await logTouch(a.page, { kind: 'call', note: 'Exported with the workspace' });
+  await waitSaved(a.page);
+  await toList(a.page);
+  const [download] = await Promise.all([
+    a.page.waitForEvent('download'),
+    step('click export-workspace', () => tid(a.page, 'export-workspace').click()),
+  ]);
+  const file = path.join(await mkdtemp(path.join(tmpdir(), 'rapport-export-')), download.suggestedFilename());
+  await download.saveAs(file);
+  await expectEq(/^rapport-workspace-\d{4}-\d{2}-\d{2}\.automerge$/.test(download.suggestedFilename()), true,
+    `export file name (${download.suggestedFilename()})`);
+
+  // Device B: its own account, then the import.
+  const bDev = await b.open();
+  await gotoApp(bDev.page, '/');
+  await createAccount(bDev.page, { name: 'Atelier Petit', city: 'Nantes' });
+  await waitSaved(bDev.page);
+  await step('set import-workspace file', () => tid(bDev.page, 'import-workspace').setInputFiles(file));
+  await waitText(tid(bDev.page, 'import-result'), 'Nothing was replaced', 'import-result');
+  await row(bDev.page, 'Maison Dubois').first().waitFor();
+  await row(bDev.page, 'Atelier Petit').first().waitFor();
+  await waitSaved(bDev.page);
+  await shot(bDev.page, 'after-import');
+  await reload(bDev.page);
+  await waitCount(rows(bDev.page), 2, 'account rows after import and reload');
+  await openAccount(bDev.page, 'Maison Dubois');
+  await waitText(tid(bDev.page, 'timeline-item'), 'Exported with the workspace', 'imported touch');
+
+  // A file that is not a workspace changes nothing and says so.
+  const junk = path.join(path.dirname(file), 'notes.automerge');
+  await writeFile(junk, 'definitely not a workspace');
+  await toList(bDev.page);
+  await step('set a junk import file', () => tid(bDev.page, 'import-workspace').setInputFiles(junk));
+  await waitText(tid(bDev.page, 'import-result'), 'Nothing was changed', 'import-result for junk');
+  await expectEq(await rows(bDev.page).count(), 2, 'account rows after a junk import');
+});
+
 async function main() {
   const filters = process.argv.slice(2);
   const selected = tests.filter((t) => filters.length === 0 || filters.some((f) => t.name.includes(f)));

@@ -1,0 +1,102 @@
+//! Export the workspace to a file and import one: work is never trapped on
+//! one device, even with no relay at hand. The file is the Automerge
+//! document itself (an open, documented format); importing merges it,
+//! never replacing anything.
+
+use leptos::prelude::*;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+use crate::domain::Day;
+use crate::state::AppState;
+use crate::ui::messages::describe;
+
+/// The export button and the import file picker.
+#[component]
+pub fn Backup() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let result = RwSignal::new(None::<String>);
+    let export = move |_| {
+        let name = format!(
+            "rapport-workspace-{}.automerge",
+            Day(chrono::Local::now().date_naive())
+        );
+        if download(&name, &state.export()).is_err() {
+            result.set(Some(
+                "This browser refused the download. Nothing was changed.".into(),
+            ));
+        }
+    };
+    let import = move |ev: leptos::ev::Event| {
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let Some(file) = input.files().and_then(|files| files.get(0)) else {
+            return;
+        };
+        input.set_value("");
+        wasm_bindgen_futures::spawn_local(async move {
+            let message = match JsFuture::from(file.array_buffer()).await {
+                Ok(buffer) => {
+                    let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+                    match state.import(&bytes) {
+                        Ok(0) => format!(
+                            "“{}” holds nothing new: everything in it is already here.",
+                            file.name()
+                        ),
+                        Ok(n) => format!(
+                            "Merged “{}”: {n} records added or updated. Nothing was replaced.",
+                            file.name()
+                        ),
+                        Err(e) => format!(
+                            "“{}” is not a Rapport workspace file ({}). Nothing was changed.",
+                            file.name(),
+                            describe(&e)
+                        ),
+                    }
+                }
+                Err(_) => format!("Could not read “{}”. Nothing was changed.", file.name()),
+            };
+            result.set(Some(message));
+        });
+    };
+    view! {
+        <section class="backup">
+            <button data-testid="export-workspace" on:click=export>
+                "Export workspace"
+            </button>
+            <label class="file-button">
+                "Import a workspace file"
+                <input
+                    data-testid="import-workspace"
+                    type="file"
+                    accept=".automerge,application/octet-stream"
+                    on:change=import
+                />
+            </label>
+            <p class="import-result" data-testid="import-result" role="status" hidden=move || result.get().is_none()>
+                {move || result.get()}
+            </p>
+        </section>
+    }
+}
+
+/// Offers `bytes` to the rep as a file download named `name`.
+fn download(name: &str, bytes: &[u8]) -> Result<(), JsValue> {
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/octet-stream");
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or(JsValue::NULL)?;
+    let link: web_sys::HtmlAnchorElement = document.create_element("a")?.unchecked_into();
+    link.set_href(&url);
+    link.set_download(name);
+    link.click();
+    web_sys::Url::revoke_object_url(&url)
+}
