@@ -7,6 +7,7 @@ mod account_list;
 mod account_page;
 mod app;
 mod backup;
+mod confirm_delete;
 mod contacts;
 mod messages;
 mod status;

@@ -39,13 +39,19 @@ impl BrowserStore {
         Ok(Self { db })
     }
 
+    /// A transaction on the chunk store alone, and the store.
+    fn chunks(
+        &self,
+        mode: TransactionMode,
+    ) -> Result<(idb::Transaction, idb::ObjectStore), StorageError> {
+        let tx = self.db.transaction(&[CHUNKS], mode).map_err(failed)?;
+        let store = tx.object_store(CHUNKS).map_err(failed)?;
+        Ok((tx, store))
+    }
+
     /// Every chunk, in key order.
     pub async fn load_all(&self) -> Result<Vec<StoredChunk>, StorageError> {
-        let tx = self
-            .db
-            .transaction(&[CHUNKS], TransactionMode::ReadOnly)
-            .map_err(failed)?;
-        let store = tx.object_store(CHUNKS).map_err(failed)?;
+        let (_tx, store) = self.chunks(TransactionMode::ReadOnly)?;
         let keys = store
             .get_all_keys(None, None)
             .map_err(failed)?
@@ -63,29 +69,10 @@ impl BrowserStore {
             .collect())
     }
 
-    /// The keys of every chunk now stored.
-    pub async fn keys(&self) -> Result<Vec<u64>, StorageError> {
-        let tx = self
-            .db
-            .transaction(&[CHUNKS], TransactionMode::ReadOnly)
-            .map_err(failed)?;
-        let store = tx.object_store(CHUNKS).map_err(failed)?;
-        let keys = store
-            .get_all_keys(None, None)
-            .map_err(failed)?
-            .await
-            .map_err(failed)?;
-        Ok(keys.iter().filter_map(key_of).collect())
-    }
-
     /// Stores one chunk; the returned key is larger than every key before it.
     /// Resolves once the transaction has committed.
     pub async fn append(&self, kind: ChunkKind, bytes: &[u8]) -> Result<u64, StorageError> {
-        let tx = self
-            .db
-            .transaction(&[CHUNKS], TransactionMode::ReadWrite)
-            .map_err(failed)?;
-        let store = tx.object_store(CHUNKS).map_err(failed)?;
+        let (tx, store) = self.chunks(TransactionMode::ReadWrite)?;
         let key = store
             .add(&encode(kind, bytes), None)
             .map_err(failed)?
@@ -97,11 +84,7 @@ impl BrowserStore {
 
     /// Adds `snapshot` and deletes `replaced` in one atomic transaction.
     pub async fn compact(&self, snapshot: &[u8], replaced: &[u64]) -> Result<u64, StorageError> {
-        let tx = self
-            .db
-            .transaction(&[CHUNKS], TransactionMode::ReadWrite)
-            .map_err(failed)?;
-        let store = tx.object_store(CHUNKS).map_err(failed)?;
+        let (tx, store) = self.chunks(TransactionMode::ReadWrite)?;
         let key = store
             .add(&encode(ChunkKind::Snapshot, snapshot), None)
             .map_err(failed)?

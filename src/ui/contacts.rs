@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use crate::domain::{AccountId, ContactDraft, ContactId};
 use crate::state::AppState;
+use crate::ui::confirm_delete::ConfirmDelete;
 use crate::ui::messages::describe;
 
 /// The contacts of one account, with a form to add or edit one.
@@ -66,7 +67,6 @@ fn ContactRow(
     on_edit: Callback<ContactId>,
 ) -> impl IntoView {
     let state = expect_context::<AppState>();
-    let confirming = RwSignal::new(false);
     let phone = contact.phone.clone();
     let email = contact.email.clone();
     view! {
@@ -94,27 +94,13 @@ fn ContactRow(
                 <button class="link" data-testid="edit-contact" on:click=move |_| on_edit.run(id)>
                     "Edit"
                 </button>
-                <Show
-                    when=move || confirming.get()
-                    fallback=move || {
-                        view! {
-                            <button class="link" data-testid="delete-contact" on:click=move |_| confirming.set(true)>
-                                "Delete"
-                            </button>
-                        }
-                    }
-                >
-                    <button
-                        class="danger"
-                        data-testid="confirm-delete-contact"
-                        on:click=move |_| {
-                            let _ = state.run(|ws, e| ws.delete_contact(id, e));
-                        }
-                    >
-                        "Delete this person"
-                    </button>
-                    <button class="link" on:click=move |_| confirming.set(false)>"Keep"</button>
-                </Show>
+                <ConfirmDelete
+                    what="person"
+                    testid="delete-contact"
+                    on_confirm=Callback::new(move |_| {
+                        let _ = state.run(|ws, e| ws.delete_contact(id, e));
+                    })
+                />
             </div>
         </li>
     }

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use crate::domain::{AccountId, Touch, TouchId};
 use crate::state::AppState;
+use crate::ui::confirm_delete::ConfirmDelete;
 use crate::ui::touch_form::{TouchForm, kind_label};
 
 /// The timeline of touches with one account.
@@ -50,7 +51,6 @@ fn TimelineItem(
     with: Option<String>,
 ) -> impl IntoView {
     let state = expect_context::<AppState>();
-    let confirming = RwSignal::new(false);
     let editing = RwSignal::new(false);
     let account = touch.account;
     view! {
@@ -73,27 +73,13 @@ fn TimelineItem(
                 <button class="link" data-testid="edit-touch" on:click=move |_| editing.set(true)>
                     "Edit"
                 </button>
-                <Show
-                    when=move || confirming.get()
-                    fallback=move || {
-                        view! {
-                            <button class="link" data-testid="delete-touch" on:click=move |_| confirming.set(true)>
-                                "Delete"
-                            </button>
-                        }
-                    }
-                >
-                    <button
-                        class="danger"
-                        data-testid="confirm-delete-touch"
-                        on:click=move |_| {
-                            let _ = state.run(|ws, e| ws.delete_touch(id, e));
-                        }
-                    >
-                        "Delete this touch"
-                    </button>
-                    <button class="link" on:click=move |_| confirming.set(false)>"Keep"</button>
-                </Show>
+                <ConfirmDelete
+                    what="touch"
+                    testid="delete-touch"
+                    on_confirm=Callback::new(move |_| {
+                        let _ = state.run(|ws, e| ws.delete_touch(id, e));
+                    })
+                />
             </div>
         </li>
     }
