@@ -6,7 +6,7 @@ use leptos_router::path;
 
 use crate::ui::account_list::AccountList;
 use crate::ui::account_page::AccountPage;
-use crate::ui::status::{Header, Notices};
+use crate::ui::status::{Header, NamePrompt, Notices};
 
 /// The whole app. Starts the state (which loads the workspace from the
 /// device) and shows the screens once it is loaded.
@@ -18,6 +18,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <Header />
             <Notices />
+            <NamePrompt />
             <main data-testid="app" data-ready=move || state.ready.get().to_string()>
                 <Show when=move || state.ready.get()>
                     <Routes fallback=|| {

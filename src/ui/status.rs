@@ -9,7 +9,6 @@ use crate::state::AppState;
 #[component]
 pub fn Header() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let name = RwSignal::new(state.settings.get_untracked().rep_name);
     view! {
         <header class="topbar">
             <a class="brand" href="/">
@@ -35,8 +34,8 @@ pub fn Header() -> impl IntoView {
                     placeholder="Your name"
                     title="Shown on every note and record you write"
                     maxlength="80"
-                    bind:value=name
-                    on:change=move |_| state.set_rep_name(name.get_untracked())
+                    prop:value=move || state.settings.with(|s| s.rep_name.clone())
+                    on:change=move |ev| state.set_rep_name(event_target_value(&ev))
                 />
             </label>
             <span
@@ -77,5 +76,31 @@ pub fn Notices() -> impl IntoView {
                     .collect_view()
             }}
         </div>
+    }
+}
+
+/// Asks for the rep's name until one is given: every record carries it, so
+/// colleagues see who wrote each note.
+#[component]
+pub fn NamePrompt() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let name = RwSignal::new(String::new());
+    let missing = move || state.settings.with(|s| s.rep_name.is_empty());
+    view! {
+        <Show when=missing>
+            <form
+                class="name-prompt"
+                on:submit=move |ev| {
+                    ev.prevent_default();
+                    state.set_rep_name(name.get_untracked());
+                }
+            >
+                <label>
+                    "Your name, shown to colleagues on everything you write: "
+                    <input data-testid="welcome-name" type="text" placeholder="e.g. Анна Соколова" bind:value=name />
+                </label>
+                <button type="submit" class="primary">"Save"</button>
+            </form>
+        </Show>
     }
 }

@@ -816,6 +816,23 @@ test('i: export on one device, import on another: merged, nothing replaced', asy
   await expectEq(await rows(bDev.page).count(), 2, 'account rows after a junk import');
 });
 
+test('j: the rep is asked for a name once, and it signs their notes', async (b) => {
+  const { page } = await b.open();
+  await gotoApp(page, '/');
+  await step('fill welcome-name', () => tid(page, 'welcome-name').fill('Анна Соколова'));
+  await step('submit the name', () => tid(page, 'welcome-name').press('Enter'));
+  await step('name prompt goes away', () => tid(page, 'welcome-name').waitFor({ state: 'detached' }));
+  await expectEq(await tid(page, 'rep-name').inputValue(), 'Анна Соколова', 'header rep-name');
+  await createAccount(page, { name: 'Sokolov & Co' });
+  await openAccount(page, 'Sokolov & Co');
+  await logTouch(page, { kind: 'visit', note: 'Signed note' });
+  await waitText(tid(page, 'timeline-item'), 'by Анна Соколова', 'timeline signature');
+  await waitSaved(page);
+  await reload(page);
+  await expectEq(await tid(page, 'welcome-name').count(), 0, 'name prompt after reload');
+  await shot(page, 'signed-note');
+});
+
 async function main() {
   const filters = process.argv.slice(2);
   const selected = tests.filter((t) => filters.length === 0 || filters.some((f) => t.name.includes(f)));
