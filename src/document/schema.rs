@@ -64,6 +64,13 @@ pub(crate) fn genesis() -> AutoCommit {
     doc
 }
 
+/// The heads of the genesis document, computed once: every saved document
+/// and every apply of a snapshot is checked against them.
+pub(crate) fn genesis_heads() -> &'static [automerge::ChangeHash] {
+    static HEADS: std::sync::OnceLock<Vec<automerge::ChangeHash>> = std::sync::OnceLock::new();
+    HEADS.get_or_init(|| genesis().get_heads())
+}
+
 /// The schema version the document claims, refusing documents this version
 /// cannot read.
 pub(crate) fn check(doc: &AutoCommit) -> Result<u64, DocumentError> {
@@ -99,8 +106,10 @@ pub(crate) fn check(doc: &AutoCommit) -> Result<u64, DocumentError> {
 /// collections would be other objects than every device's, and merging it
 /// would hide one side's records.
 pub(crate) fn check_genesis(doc: &mut AutoCommit) -> Result<(), DocumentError> {
-    let genesis = genesis().get_heads();
-    if genesis.iter().all(|h| doc.get_change_by_hash(h).is_some()) {
+    if genesis_heads()
+        .iter()
+        .all(|h| doc.get_change_by_hash(h).is_some())
+    {
         Ok(())
     } else {
         Err(DocumentError::NotAWorkspace(

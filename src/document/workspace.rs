@@ -100,7 +100,7 @@ impl Workspace {
                 // maps would hide this workspace's records behind conflicts.
                 schema::check(&other)?;
                 schema::check_genesis(&mut other)?;
-                if self.doc.get_heads() == schema::genesis().get_heads() {
+                if self.doc.get_heads() == schema::genesis_heads() {
                     // Nothing here but the genesis, which every saved
                     // workspace contains: take the loaded document as is
                     // rather than replay all of it.
