@@ -4,6 +4,7 @@
 //! Depends on the domain only. Knows nothing of browsers: storage hands it
 //! bytes, and the state layer calls its commands.
 
+mod command;
 mod conflict;
 mod error;
 mod prefetch;
@@ -11,8 +12,9 @@ mod read_model;
 mod schema;
 mod workspace;
 
+pub use command::Command;
 pub use conflict::{ConflictValue, FieldConflict};
 pub use error::DocumentError;
-pub use read_model::{AccountRow, Changed, ReadModel, RecordKey};
+pub use read_model::{AccountRow, Changed, Found, ModelCache, Patch, ReadModel, RecordKey};
 pub use schema::SCHEMA_VERSION;
 pub use workspace::Workspace;

@@ -2,20 +2,26 @@
 //! screens. Built once from the document, then kept current record by
 //! record: a command or a merge names the records it touched
 //! ([`Workspace::changes_since`](crate::document::Workspace::changes_since))
-//! and only those are hydrated again. Never edited by hand (data flows one
-//! way: document → read model → view).
+//! and only those are hydrated again, as a [`Patch`]. Never edited by hand
+//! (data flows one way: document → patch → read model → view).
+//!
+//! A patch is plain data: the workspace worker reads it from the document
+//! and posts it to the page, whose read model applies it without automerge.
+//! [`ModelCache`] is the whole model saved with the heads it reflects, so the
+//! first screen can be drawn before the document is loaded.
 
 use std::collections::{BTreeSet, HashMap};
 
-use automerge::{AutoCommit, ObjId, ObjType, ROOT, ReadDoc, Value};
+use automerge::{AutoCommit, ChangeHash, ObjId, ObjType, ROOT, ReadDoc, Value};
 use autosurgeon::Hydrate;
+use serde::{Deserialize, Serialize};
 
 use crate::document::prefetch::Prefetched;
 use crate::document::schema::{ACCOUNTS, CONTACTS, TOUCHES};
 use crate::domain::{Account, AccountId, Contact, ContactId, Day, Touch, TouchId};
 
 /// Names one record of the document.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum RecordKey {
     /// An account.
     Account(AccountId),
@@ -32,6 +38,140 @@ pub enum Changed {
     Records(BTreeSet<RecordKey>),
     /// Something structural (a collection replaced): rebuild everything.
     Everything,
+}
+
+/// One record as the document holds it now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Found {
+    /// An account (live or a tombstone).
+    Account(Account),
+    /// A contact.
+    Contact(Contact),
+    /// A touch.
+    Touch(Touch),
+    /// Not in the document.
+    Missing,
+    /// In the document, but not in a shape this version reads.
+    Unreadable,
+}
+
+/// Records read from the document after a change: what the read model must
+/// take over.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Patch {
+    /// Start from an empty model (the patch then holds every record).
+    pub reset: bool,
+    /// Each changed record as it is now.
+    pub records: Vec<(RecordKey, Found)>,
+}
+
+impl Patch {
+    /// Reads the `changed` records of `doc`.
+    pub fn read(doc: &AutoCommit, changed: &Changed) -> Self {
+        let (reset, keys) = match changed {
+            Changed::Everything => (true, all_keys(doc)),
+            Changed::Records(keys) => (false, keys.clone()),
+        };
+        let prefetched = Prefetched::new(doc);
+        let records = keys
+            .into_iter()
+            .map(|key| {
+                let found = match key {
+                    RecordKey::Account(id) => {
+                        hydrate(doc, &prefetched, ACCOUNTS, id).map(Found::Account)
+                    }
+                    RecordKey::Contact(id) => {
+                        hydrate(doc, &prefetched, CONTACTS, id).map(Found::Contact)
+                    }
+                    RecordKey::Touch(id) => {
+                        hydrate(doc, &prefetched, TOUCHES, id).map(Found::Touch)
+                    }
+                };
+                (key, found.unwrap_or_else(|missing| missing))
+            })
+            .collect();
+        Patch { reset, records }
+    }
+
+    /// Nothing to apply.
+    pub fn is_empty(&self) -> bool {
+        !self.reset && self.records.is_empty()
+    }
+}
+
+/// The key of every record in `doc`.
+fn all_keys(doc: &AutoCommit) -> BTreeSet<RecordKey> {
+    let mut keys = BTreeSet::new();
+    for (collection, kind) in [
+        (ACCOUNTS, RecordKind::Account),
+        (CONTACTS, RecordKind::Contact),
+        (TOUCHES, RecordKind::Touch),
+    ] {
+        if let Some(obj) = collection_obj(doc, collection) {
+            keys.extend(doc.keys(&obj).filter_map(|k| kind.key(&k)));
+        }
+    }
+    keys
+}
+
+/// The record stored under `id` in `collection`, or why there is none.
+fn hydrate<T: Hydrate>(
+    doc: &AutoCommit,
+    prefetched: &Prefetched<'_>,
+    collection: &str,
+    id: impl ToString,
+) -> Result<T, Found> {
+    let obj = collection_obj(doc, collection).ok_or(Found::Missing)?;
+    match doc.get(&obj, id.to_string()) {
+        Ok(Some((Value::Object(ObjType::Map), record))) => {
+            T::hydrate_map(prefetched, &record).map_err(|_| Found::Unreadable)
+        }
+        Ok(None) => Err(Found::Missing),
+        _ => Err(Found::Unreadable),
+    }
+}
+
+/// The read model saved with the document heads it reflects: what the page
+/// draws the first screen from while the worker loads the document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelCache {
+    /// Bumped when the cached form changes; another value is ignored.
+    pub format: u32,
+    /// The heads of the document the records were read from.
+    pub heads: Vec<[u8; 32]>,
+    /// Every record, as one resetting patch.
+    pub patch: Patch,
+}
+
+impl ModelCache {
+    /// The form this version writes and reads.
+    pub const FORMAT: u32 = 1;
+
+    /// The cache of `model`, read at `heads`.
+    pub fn of(model: &ReadModel, heads: &[ChangeHash]) -> Self {
+        Self {
+            format: Self::FORMAT,
+            heads: heads.iter().map(|h| h.0).collect(),
+            patch: model.to_patch(),
+        }
+    }
+
+    /// The bytes stored in IndexedDB.
+    pub fn encode(&self) -> Vec<u8> {
+        postcard::to_allocvec(self).unwrap_or_default()
+    }
+
+    /// The cache in `bytes`, if they are one this version reads.
+    pub fn decode(bytes: &[u8]) -> Option<Self> {
+        postcard::from_bytes::<Self>(bytes)
+            .ok()
+            .filter(|cache| cache.format == Self::FORMAT)
+    }
+
+    /// The heads as automerge hashes.
+    pub fn change_hashes(&self) -> Vec<ChangeHash> {
+        self.heads.iter().map(|h| ChangeHash(*h)).collect()
+    }
 }
 
 /// One line of the account list.
@@ -82,35 +222,32 @@ impl ReadModel {
     /// Hydrates every record of `doc`.
     pub fn from_doc(doc: &AutoCommit) -> Self {
         let mut model = ReadModel::default();
-        let mut keys = BTreeSet::new();
-        for (collection, kind) in [
-            (ACCOUNTS, RecordKind::Account),
-            (CONTACTS, RecordKind::Contact),
-            (TOUCHES, RecordKind::Touch),
-        ] {
-            if let Some(obj) = collection_obj(doc, collection) {
-                keys.extend(doc.keys(&obj).filter_map(|k| kind.key(&k)));
-            }
-        }
-        model.update(doc, &Changed::Records(keys));
+        model.apply(Patch::read(doc, &Changed::Everything));
         model
     }
 
     /// Brings the model up to date after `changed` records changed in `doc`.
     pub fn update(&mut self, doc: &AutoCommit, changed: &Changed) {
-        let keys = match changed {
-            Changed::Everything => {
-                *self = Self::from_doc(doc);
-                return;
-            }
-            Changed::Records(keys) => keys,
-        };
+        self.apply(Patch::read(doc, changed));
+    }
+
+    /// Takes over the records of `patch`.
+    pub fn apply(&mut self, patch: Patch) {
+        if patch.reset {
+            *self = Self::default();
+        }
         let mut dirty = BTreeSet::new();
-        for key in keys {
-            self.unreadable.remove(key);
-            match *key {
+        for (key, found) in patch.records {
+            self.unreadable.remove(&key);
+            if found == Found::Unreadable {
+                self.unreadable.insert(key);
+            }
+            match key {
                 RecordKey::Account(id) => {
-                    let record = self.hydrate(doc, ACCOUNTS, *key, id);
+                    let record = match found {
+                        Found::Account(a) => Some(a),
+                        _ => None,
+                    };
                     set(&mut self.accounts, id, record);
                     dirty.insert(id);
                 }
@@ -119,7 +256,10 @@ impl ReadModel {
                         dirty.insert(old.account);
                         self.member(old.account).0.remove(&id);
                     }
-                    let record: Option<Contact> = self.hydrate(doc, CONTACTS, *key, id);
+                    let record = match found {
+                        Found::Contact(c) => Some(c),
+                        _ => None,
+                    };
                     if let Some(new) = &record {
                         dirty.insert(new.account);
                         self.member(new.account).0.insert(id);
@@ -131,7 +271,10 @@ impl ReadModel {
                         dirty.insert(old.account);
                         self.member(old.account).1.remove(&id);
                     }
-                    let record: Option<Touch> = self.hydrate(doc, TOUCHES, *key, id);
+                    let record = match found {
+                        Found::Touch(t) => Some(t),
+                        _ => None,
+                    };
                     if let Some(new) = &record {
                         dirty.insert(new.account);
                         self.member(new.account).1.insert(id);
@@ -145,28 +288,30 @@ impl ReadModel {
         }
     }
 
-    fn hydrate<T: Hydrate>(
-        &mut self,
-        doc: &AutoCommit,
-        collection: &str,
-        key: RecordKey,
-        id: impl ToString,
-    ) -> Option<T> {
-        let obj = collection_obj(doc, collection)?;
-        let record = match doc.get(&obj, id.to_string()) {
-            Ok(Some((Value::Object(ObjType::Map), record))) => record,
-            Ok(None) => return None,
-            _ => {
-                self.unreadable.insert(key);
-                return None;
-            }
-        };
-        match T::hydrate_map(&Prefetched::new(doc), &record) {
-            Ok(record) => Some(record),
-            Err(_) => {
-                self.unreadable.insert(key);
-                None
-            }
+    /// Every record as one resetting patch: the model's saved form.
+    pub fn to_patch(&self) -> Patch {
+        let mut records: Vec<(RecordKey, Found)> = Vec::with_capacity(
+            self.accounts.len() + self.contacts.len() + self.touches.len() + self.unreadable.len(),
+        );
+        records.extend(
+            self.accounts
+                .iter()
+                .map(|(id, a)| (RecordKey::Account(*id), Found::Account(a.clone()))),
+        );
+        records.extend(
+            self.contacts
+                .iter()
+                .map(|(id, c)| (RecordKey::Contact(*id), Found::Contact(c.clone()))),
+        );
+        records.extend(
+            self.touches
+                .iter()
+                .map(|(id, t)| (RecordKey::Touch(*id), Found::Touch(t.clone()))),
+        );
+        records.extend(self.unreadable.iter().map(|k| (*k, Found::Unreadable)));
+        Patch {
+            reset: true,
+            records,
         }
     }
 
@@ -253,6 +398,13 @@ impl ReadModel {
         self.contacts
             .get(&id)
             .filter(|c| c.is_live() && self.account(c.account).is_some())
+    }
+
+    /// A live touch of a live account.
+    pub fn touch(&self, id: TouchId) -> Option<&Touch> {
+        self.touches
+            .get(&id)
+            .filter(|t| t.is_live() && self.account(t.account).is_some())
     }
 
     /// Account rows whose name, city, industry or a contact's name contains

@@ -220,7 +220,26 @@ impl Workspace {
         draft: &AccountDraft,
         edit: &Edit,
     ) -> Result<AccountId, DocumentError> {
+        draft.validated()?;
+        let id = self
+            .next_id_bytes()
+            .map_or_else(AccountId::random, AccountId::from_random_bytes);
+        self.create_account_as(id, draft, edit)?;
+        Ok(id)
+    }
+
+    /// Creates an account under an id the caller chose (the page picks ids
+    /// so it can open the new record at once); refuses an id in use.
+    pub fn create_account_as(
+        &mut self,
+        id: AccountId,
+        draft: &AccountDraft,
+        edit: &Edit,
+    ) -> Result<(), DocumentError> {
         let draft = draft.validated()?;
+        if self.exists(ACCOUNTS, &id.to_string())? {
+            return Err(DomainError::IdTaken(id.to_string()).into());
+        }
         if let Some(existing) = self.live_account_named(&draft.name, None)? {
             return Err(DomainError::DuplicateAccount {
                 name: draft.name,
@@ -228,9 +247,6 @@ impl Workspace {
             }
             .into());
         }
-        let id = self
-            .next_id_bytes()
-            .map_or_else(AccountId::random, AccountId::from_random_bytes);
         let account = Account {
             name: draft.name,
             city: draft.city,
@@ -240,8 +256,7 @@ impl Workspace {
             updated: edit.stamp(),
             deleted: None,
         };
-        self.write(ACCOUNTS, &id.to_string(), &account, "create account", edit)?;
-        Ok(id)
+        self.write(ACCOUNTS, &id.to_string(), &account, "create account", edit)
     }
 
     /// Changes an account's fields (only the fields that differ are written,
@@ -287,11 +302,28 @@ impl Workspace {
         draft: &ContactDraft,
         edit: &Edit,
     ) -> Result<ContactId, DocumentError> {
-        let draft = draft.validated()?;
+        draft.validated()?;
         self.live_account(account)?;
         let id = self
             .next_id_bytes()
             .map_or_else(ContactId::random, ContactId::from_random_bytes);
+        self.add_contact_as(id, account, draft, edit)?;
+        Ok(id)
+    }
+
+    /// Adds a person under an id the caller chose; refuses an id in use.
+    pub fn add_contact_as(
+        &mut self,
+        id: ContactId,
+        account: AccountId,
+        draft: &ContactDraft,
+        edit: &Edit,
+    ) -> Result<(), DocumentError> {
+        let draft = draft.validated()?;
+        self.live_account(account)?;
+        if self.exists(CONTACTS, &id.to_string())? {
+            return Err(DomainError::IdTaken(id.to_string()).into());
+        }
         let contact = Contact {
             account,
             name: draft.name,
@@ -303,8 +335,7 @@ impl Workspace {
             updated: edit.stamp(),
             deleted: None,
         };
-        self.write(CONTACTS, &id.to_string(), &contact, "add contact", edit)?;
-        Ok(id)
+        self.write(CONTACTS, &id.to_string(), &contact, "add contact", edit)
     }
 
     /// Changes a contact's fields.
@@ -343,12 +374,30 @@ impl Workspace {
         draft: &TouchDraft,
         edit: &Edit,
     ) -> Result<TouchId, DocumentError> {
-        let (day, note) = draft.validated(edit.today)?;
+        draft.validated(edit.today)?;
         self.live_account(account)?;
         self.check_contact_at(draft.contact, account)?;
         let id = self
             .next_id_bytes()
             .map_or_else(TouchId::random, TouchId::from_random_bytes);
+        self.log_touch_as(id, account, draft, edit)?;
+        Ok(id)
+    }
+
+    /// Logs a touch under an id the caller chose; refuses an id in use.
+    pub fn log_touch_as(
+        &mut self,
+        id: TouchId,
+        account: AccountId,
+        draft: &TouchDraft,
+        edit: &Edit,
+    ) -> Result<(), DocumentError> {
+        let (day, note) = draft.validated(edit.today)?;
+        self.live_account(account)?;
+        self.check_contact_at(draft.contact, account)?;
+        if self.exists(TOUCHES, &id.to_string())? {
+            return Err(DomainError::IdTaken(id.to_string()).into());
+        }
         let touch = Touch {
             account,
             contact: draft.contact,
@@ -359,8 +408,7 @@ impl Workspace {
             updated: edit.stamp(),
             deleted: None,
         };
-        self.write(TOUCHES, &id.to_string(), &touch, "log touch", edit)?;
-        Ok(id)
+        self.write(TOUCHES, &id.to_string(), &touch, "log touch", edit)
     }
 
     /// Changes a logged touch.
@@ -509,7 +557,16 @@ impl Workspace {
 
     fn record<T: Hydrate>(&self, key: &'static str, id: &str) -> Result<Option<T>, DocumentError> {
         let obj = self.collection(key)?;
+        if self.doc.get(&obj, id)?.is_none() {
+            return Ok(None);
+        }
         Ok(hydrate_prop::<_, Option<T>, _, _>(&self.doc, &obj, id)?)
+    }
+
+    /// Whether `collection` holds anything under `id`.
+    fn exists(&self, collection: &'static str, id: &str) -> Result<bool, DocumentError> {
+        let obj = self.collection(collection)?;
+        Ok(self.doc.get(&obj, id)?.is_some())
     }
 
     fn live_account(&self, id: AccountId) -> Result<Account, DocumentError> {

@@ -1,12 +1,13 @@
 //! An account: a client company the team sells to.
 
 use autosurgeon::{Hydrate, Reconcile};
+use serde::{Deserialize, Serialize};
 
 use crate::domain::text::{note, required_name, short};
 use crate::domain::{DomainError, Stamp};
 
 /// A client company, as stored in the workspace document.
-#[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Reconcile, Hydrate)]
 pub struct Account {
     /// The company's name, unique (ignoring case and spacing) among live accounts.
     pub name: String,
@@ -33,7 +34,7 @@ impl Account {
 }
 
 /// What a rep fills in to create or edit an account, before validation.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccountDraft {
     /// Company name (required).
     pub name: String,

@@ -2,12 +2,13 @@
 //! product — the chapter insists the rep talks to all of them).
 
 use autosurgeon::{Hydrate, Reconcile};
+use serde::{Deserialize, Serialize};
 
 use crate::domain::text::{note, required_name, short};
 use crate::domain::{AccountId, DomainError, Stamp};
 
 /// A person at a client company.
-#[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Reconcile, Hydrate)]
 pub struct Contact {
     /// The account the person works at.
     pub account: AccountId,
@@ -37,7 +38,7 @@ impl Contact {
 }
 
 /// What a rep fills in for a contact, before validation.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContactDraft {
     /// Full name (required).
     pub name: String,

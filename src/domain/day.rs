@@ -39,6 +39,23 @@ impl fmt::Display for Day {
     }
 }
 
+// Between the app's threads and in the read-model cache a day travels as its
+// number of days from 1 January of year 1, not as text.
+impl serde::Serialize for Day {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_i32(self.0.num_days_from_ce())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Day {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let days = <i32 as serde::Deserialize>::deserialize(d)?;
+        NaiveDate::from_num_days_from_ce_opt(days)
+            .map(Day)
+            .ok_or_else(|| serde::de::Error::custom("day out of range"))
+    }
+}
+
 impl Reconcile for Day {
     type Key<'a> = NoKey;
 

@@ -44,4 +44,7 @@ pub enum DomainError {
     /// No live touch with this id.
     #[error("no touch {0}")]
     UnknownTouch(TouchId),
+    /// A new record's id is already in use (a command sent twice).
+    #[error("a record {0} already exists")]
+    IdTaken(String),
 }

@@ -61,6 +61,20 @@ macro_rules! typed_id {
             }
         }
 
+        // Between the app's threads and in the read-model cache an id travels
+        // as its 128-bit number, not its 36-character text.
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_u128(self.0.as_u128())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                <u128 as serde::Deserialize>::deserialize(d).map(|n| Self(Uuid::from_u128(n)))
+            }
+        }
+
         impl Hydrate for $name {
             fn hydrate_string(s: &str) -> Result<Self, HydrateError> {
                 s.parse()

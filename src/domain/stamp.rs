@@ -3,9 +3,10 @@
 
 use autosurgeon::{Hydrate, Reconcile};
 use chrono::{DateTime, Timelike, Utc};
+use serde::{Deserialize, Serialize};
 
 /// The rep at the keyboard and the device they use.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Author {
     /// The rep's name as they typed it in the settings.
     pub name: String,
@@ -14,7 +15,7 @@ pub struct Author {
 }
 
 /// A moment with its author.
-#[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Reconcile, Hydrate)]
 pub struct Stamp {
     /// The rep's name.
     pub by: String,
@@ -57,7 +58,8 @@ impl Stamp {
 
 /// Who is editing and when: passed to every command, so commands stay pure
 /// (the browser's clock is read once, at the edge).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(into = "EditWire", try_from = "EditWire")]
 pub struct Edit {
     /// The rep and device.
     pub author: Author,
@@ -71,5 +73,37 @@ impl Edit {
     /// The stamp this edit leaves on the records it touches.
     pub fn stamp(&self) -> Stamp {
         Stamp::new(&self.author, self.at)
+    }
+}
+
+/// [`Edit`] as it travels between the app's threads: milliseconds and a
+/// [`Day`](crate::domain::Day), so chrono's text formatting stays out of the
+/// shipped wasm.
+#[derive(Serialize, Deserialize)]
+struct EditWire {
+    author: Author,
+    at_ms: i64,
+    today: crate::domain::Day,
+}
+
+impl From<Edit> for EditWire {
+    fn from(edit: Edit) -> Self {
+        Self {
+            author: edit.author,
+            at_ms: edit.at.timestamp_millis(),
+            today: crate::domain::Day(edit.today),
+        }
+    }
+}
+
+impl TryFrom<EditWire> for Edit {
+    type Error = &'static str;
+
+    fn try_from(wire: EditWire) -> Result<Self, Self::Error> {
+        Ok(Self {
+            author: wire.author,
+            at: DateTime::from_timestamp_millis(wire.at_ms).ok_or("time out of range")?,
+            today: wire.today.0,
+        })
     }
 }

@@ -4,12 +4,13 @@
 
 use autosurgeon::{Hydrate, Reconcile};
 use chrono::{Days, Months, NaiveDate};
+use serde::{Deserialize, Serialize};
 
 use crate::domain::text::note;
 use crate::domain::{AccountId, ContactId, Day, DomainError, Stamp};
 
 /// How the rep was in touch.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Reconcile, Hydrate)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Hash, Reconcile, Hydrate)]
 pub enum TouchKind {
     /// Met at the client's site (or the client at ours).
     Visit,
@@ -37,7 +38,7 @@ impl TouchKind {
 }
 
 /// One interaction, as stored.
-#[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Reconcile, Hydrate)]
 pub struct Touch {
     /// The account it was with.
     pub account: AccountId,
@@ -66,7 +67,7 @@ impl Touch {
 }
 
 /// What the rep enters in the touch form, before validation.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TouchDraft {
     /// Kind of touch.
     pub kind: TouchKind,

@@ -29,6 +29,7 @@ pub fn describe(error: &DocumentError) -> String {
         | DomainError::UnknownTouch(_) => {
             "This record no longer exists (it may have been deleted on another device).".into()
         }
+        DomainError::IdTaken(_) => "This record was saved already.".into(),
         DomainError::ContactOfOtherAccount { .. } => {
             "That person works at another account; pick someone from this one.".into()
         }
