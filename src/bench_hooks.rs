@@ -26,6 +26,16 @@ pub fn bench_bare_load(bytes: &[u8]) -> f64 {
     }
 }
 
+/// Bytes of linear memory the workspace worker's instance holds; -1 before
+/// the app started.
+#[wasm_bindgen(js_name = benchWorkerMemory)]
+pub async fn bench_worker_memory() -> f64 {
+    match crate::state::current() {
+        Some(state) => state.worker_memory().await.unwrap_or(-1.0),
+        None => -1.0,
+    }
+}
+
 /// Bytes of linear memory the wasm module holds now.
 #[wasm_bindgen(js_name = benchMemoryBytes)]
 pub fn bench_memory_bytes() -> f64 {

@@ -3,6 +3,11 @@
 fn main() {
     #[cfg(target_arch = "wasm32")]
     {
+        // The workspace worker instantiates this same module: it has no
+        // page to mount on, and starts through `workerMain` instead.
+        if web_sys::window().is_none() {
+            return;
+        }
         console_error_panic_hook::set_once();
         leptos::mount::mount_to_body(rapport::ui::App);
     }

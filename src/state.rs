@@ -1,15 +1,24 @@
-//! The running app: the workspace and its read model in signals, the save
-//! status, notices, and the one task that writes to storage.
+//! The running app, split over two threads of one wasm module:
 //!
-//! Commands run synchronously on the in-memory workspace (so the screen
-//! updates at once, no spinner) and hand the change's bytes to the saver, a
-//! single task that writes them to IndexedDB in order. Nothing here holds a
-//! borrow across an `.await`.
+//! - the page ([`AppState`]) draws the read model it holds in signals. It
+//!   checks each command against that model, so a form answers at once, and
+//!   hands the command to the worker. On start it draws the first screen
+//!   from the read-model cache in IndexedDB, without waiting for the
+//!   document.
+//! - the workspace worker (`worker`) owns the Automerge document and
+//!   IndexedDB: it loads the document (seconds for a large team, off the
+//!   page's thread), runs commands, stores each change, merges other tabs'
+//!   changes, saves the read-model cache, and posts read-model patches back.
+//!
+//! [`messages`] is what they say to each other.
 
+pub mod messages;
+#[cfg(target_arch = "wasm32")]
+mod page;
 mod save_state;
 #[cfg(target_arch = "wasm32")]
-mod saver;
+pub mod worker;
 
-pub use save_state::{Notice, SaveState};
 #[cfg(target_arch = "wasm32")]
-pub use saver::{AppState, start};
+pub use page::{AppState, current, start};
+pub use save_state::{Notice, SaveState};

@@ -78,16 +78,14 @@ impl Patch {
             .map(|key| {
                 let found = match key {
                     RecordKey::Account(id) => {
-                        hydrate(doc, &prefetched, ACCOUNTS, id).map(Found::Account)
+                        hydrate(doc, &prefetched, ACCOUNTS, id, Found::Account)
                     }
                     RecordKey::Contact(id) => {
-                        hydrate(doc, &prefetched, CONTACTS, id).map(Found::Contact)
+                        hydrate(doc, &prefetched, CONTACTS, id, Found::Contact)
                     }
-                    RecordKey::Touch(id) => {
-                        hydrate(doc, &prefetched, TOUCHES, id).map(Found::Touch)
-                    }
+                    RecordKey::Touch(id) => hydrate(doc, &prefetched, TOUCHES, id, Found::Touch),
                 };
-                (key, found.unwrap_or_else(|missing| missing))
+                (key, found)
             })
             .collect();
         Patch { reset, records }
@@ -120,14 +118,17 @@ fn hydrate<T: Hydrate>(
     prefetched: &Prefetched<'_>,
     collection: &str,
     id: impl ToString,
-) -> Result<T, Found> {
-    let obj = collection_obj(doc, collection).ok_or(Found::Missing)?;
+    found: fn(T) -> Found,
+) -> Found {
+    let Some(obj) = collection_obj(doc, collection) else {
+        return Found::Missing;
+    };
     match doc.get(&obj, id.to_string()) {
-        Ok(Some((Value::Object(ObjType::Map), record))) => {
-            T::hydrate_map(prefetched, &record).map_err(|_| Found::Unreadable)
-        }
-        Ok(None) => Err(Found::Missing),
-        _ => Err(Found::Unreadable),
+        Ok(Some((Value::Object(ObjType::Map), record))) => T::hydrate_map(prefetched, &record)
+            .map(found)
+            .unwrap_or(Found::Unreadable),
+        Ok(None) => Found::Missing,
+        _ => Found::Unreadable,
     }
 }
 

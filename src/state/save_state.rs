@@ -1,7 +1,9 @@
 //! What the save indicator and the notice banner show.
 
+use serde::{Deserialize, Serialize};
+
 /// Where the rep's latest changes are.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum SaveState {
     /// Loading the workspace from the device.
     Loading,
@@ -37,7 +39,7 @@ impl SaveState {
 
 /// A message about storage the rep should read: what happened, that nothing
 /// was lost (or what was), and what to do.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Notice {
     /// The device refused to store more.
     QuotaExceeded { unsaved: usize },
@@ -49,6 +51,12 @@ pub enum Notice {
     Unreadable { count: usize },
     /// A write failed for another reason.
     WriteFailed(String),
+    /// The workspace worker did not start: the page shows the saved read
+    /// model but cannot change anything.
+    WorkerFailed(String),
+    /// A command the page let through was refused by the document (another
+    /// tab or device changed it in between).
+    Refused(String),
 }
 
 impl Notice {
@@ -80,6 +88,13 @@ impl Notice {
             ),
             Self::WriteFailed(why) => format!(
                 "A change could not be saved ({why}). It is kept in this tab; press “Try again”."
+            ),
+            Self::WorkerFailed(why) => format!(
+                "Rapport could not open the workspace for editing ({why}). You are looking at the \
+                 last saved view; nothing is lost. Reload the page; if this stays, update the browser."
+            ),
+            Self::Refused(why) => format!(
+                "A change was not made: {why}. The record may have changed on another device or tab."
             ),
         }
     }

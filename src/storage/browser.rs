@@ -6,9 +6,13 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use crate::storage::{ChunkKind, StorageError, StoredChunk};
 
-const VERSION: u32 = 1;
+/// 2 added the read-model cache store.
+const VERSION: u32 = 2;
 const CHUNKS: &str = "chunks";
 const SET_ASIDE: &str = "set_aside";
+/// The read-model cache: one record under [`MODEL_KEY`].
+const MODEL: &str = "model";
+const MODEL_KEY: &str = "current";
 
 /// The workspace's chunk store in one IndexedDB database.
 #[derive(Debug)]
@@ -25,10 +29,10 @@ impl BrowserStore {
             .map_err(|e| StorageError::Unavailable(e.to_string()))?;
         request.on_upgrade_needed(|event| {
             let Ok(db) = event.database() else { return };
-            for store in [CHUNKS, SET_ASIDE] {
+            for store in [CHUNKS, SET_ASIDE, MODEL] {
                 if !db.store_names().iter().any(|s| s == store) {
                     let mut params = ObjectStoreParams::new();
-                    params.auto_increment(true);
+                    params.auto_increment(store != MODEL);
                     let _ = db.create_object_store(store, params);
                 }
             }
@@ -130,6 +134,42 @@ impl BrowserStore {
                 .await
                 .map_err(failed)?;
         }
+        finish(tx).await
+    }
+
+    /// The saved read-model cache, if there is one.
+    pub async fn load_model(&self) -> Result<Option<Vec<u8>>, StorageError> {
+        let tx = self
+            .db
+            .transaction(&[MODEL], TransactionMode::ReadOnly)
+            .map_err(failed)?;
+        let store = tx.object_store(MODEL).map_err(failed)?;
+        let value = store
+            .get(JsValue::from_str(MODEL_KEY))
+            .map_err(failed)?
+            .await
+            .map_err(failed)?;
+        Ok(value
+            .and_then(|v| v.dyn_into::<Uint8Array>().ok())
+            .map(|b| b.to_vec()))
+    }
+
+    /// Replaces the read-model cache. It is only ever a copy of what the
+    /// chunks hold, so losing it costs time, never data.
+    pub async fn save_model(&self, bytes: &[u8]) -> Result<(), StorageError> {
+        let tx = self
+            .db
+            .transaction(&[MODEL], TransactionMode::ReadWrite)
+            .map_err(failed)?;
+        let store = tx.object_store(MODEL).map_err(failed)?;
+        store
+            .put(
+                &Uint8Array::from(bytes),
+                Some(&JsValue::from_str(MODEL_KEY)),
+            )
+            .map_err(failed)?
+            .await
+            .map_err(failed)?;
         finish(tx).await
     }
 

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
+use crate::document::Command;
 use crate::domain::{AccountDraft, AccountId, DomainError};
 use crate::state::AppState;
 use crate::ui::messages::describe;
@@ -42,9 +43,14 @@ pub fn AccountForm(
         };
         let result = match editing {
             Some(id) => state
-                .run(|ws, e| ws.edit_account(id, &draft, e))
+                .command(Command::EditAccount { id, draft })
                 .map(|()| id),
-            None => state.run(|ws, e| ws.create_account(&draft, e)),
+            None => {
+                let id = AccountId::random();
+                state
+                    .command(Command::CreateAccount { id, draft })
+                    .map(|()| id)
+            }
         };
         match result {
             Ok(id) => {

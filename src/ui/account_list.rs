@@ -6,7 +6,7 @@ use crate::document::AccountRow;
 use crate::state::AppState;
 use crate::ui::account_form::AccountForm;
 use crate::ui::backup::Backup;
-use crate::ui::messages::{describe, group};
+use crate::ui::messages::group;
 
 /// Rows drawn at once; the filter narrows the rest.
 const SHOWN: usize = 200;
@@ -103,7 +103,6 @@ pub fn AccountList() -> impl IntoView {
 #[component]
 fn EmptyWorkspace() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let error = RwSignal::new(None::<String>);
     let size = RwSignal::new("40".to_owned());
     view! {
         <div class="empty-workspace" data-testid="empty-workspace">
@@ -123,17 +122,12 @@ fn EmptyWorkspace() -> impl IntoView {
                     data-testid="seed-demo"
                     on:click=move |_| {
                         let accounts = size.get_untracked().parse().unwrap_or(40);
-                        if let Err(e) = state.seed_demo(accounts) {
-                            error.set(Some(describe(&e)));
-                        }
+                        state.seed_demo(accounts);
                     }
                 >
                     "Load a demo workspace"
                 </button>
             </div>
-            <p class="form-error" data-testid="form-error" hidden=move || error.get().is_none()>
-                {move || error.get()}
-            </p>
         </div>
     }
 }

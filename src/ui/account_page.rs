@@ -3,8 +3,9 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
+use crate::document::Command;
 use crate::domain::{AccountId, Day};
-use crate::state::AppState;
+use crate::state::{AppState, SaveState};
 use crate::ui::account_form::AccountForm;
 use crate::ui::contacts::Contacts;
 use crate::ui::timeline::Timeline;
@@ -29,9 +30,12 @@ pub fn AccountPage() -> impl IntoView {
         <a class="back" data-testid="back-to-accounts" href="/">"← Accounts"</a>
         <Show
             when=exists
-            fallback=|| {
+            fallback=move || {
+                // A new account is on its way from the workspace worker
+                // (milliseconds): say nothing rather than "does not exist".
+                let writing = state.save.get() == SaveState::Saving;
                 view! {
-                    <p class="empty">
+                    <p class="empty" hidden=writing>
                         "This account does not exist or was deleted (perhaps on another device)."
                     </p>
                 }
@@ -54,7 +58,7 @@ fn AccountDetails(
     let editing = RwSignal::new(false);
     let confirming = RwSignal::new(false);
     let delete = move |_| {
-        if state.run(|ws, e| ws.delete_account(id, e)).is_ok() {
+        if state.command(Command::DeleteAccount { id }).is_ok() {
             navigate("/", Default::default());
         }
     };

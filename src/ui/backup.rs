@@ -9,7 +9,6 @@ use wasm_bindgen_futures::JsFuture;
 
 use crate::domain::Day;
 use crate::state::AppState;
-use crate::ui::messages::describe;
 
 /// The export button and the import file picker.
 #[component]
@@ -21,11 +20,17 @@ pub fn Backup() -> impl IntoView {
             "rapport-workspace-{}.automerge",
             Day(chrono::Local::now().date_naive())
         );
-        if download(&name, &state.export()).is_err() {
-            result.set(Some(
-                "This browser refused the download. Nothing was changed.".into(),
-            ));
-        }
+        wasm_bindgen_futures::spawn_local(async move {
+            let refused = match state.export().await {
+                Some(bytes) => download(&name, &bytes).is_err(),
+                None => true,
+            };
+            if refused {
+                result.set(Some(
+                    "The workspace could not be exported. Nothing was changed.".into(),
+                ));
+            }
+        });
     };
     let import = move |ev: leptos::ev::Event| {
         let Some(input) = ev
@@ -42,7 +47,7 @@ pub fn Backup() -> impl IntoView {
             let message = match JsFuture::from(file.array_buffer()).await {
                 Ok(buffer) => {
                     let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
-                    match state.import(&bytes) {
+                    match state.import(bytes).await {
                         Ok(0) => format!(
                             "“{}” holds nothing new: everything in it is already here.",
                             file.name()
@@ -54,7 +59,7 @@ pub fn Backup() -> impl IntoView {
                         Err(e) => format!(
                             "“{}” is not a Rapport workspace file ({}). Nothing was changed.",
                             file.name(),
-                            describe(&e)
+                            e
                         ),
                     }
                 }

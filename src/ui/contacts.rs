@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use crate::document::Command;
 use crate::domain::{AccountId, ContactDraft, ContactId};
 use crate::state::AppState;
 use crate::ui::confirm_delete::ConfirmDelete;
@@ -98,7 +99,7 @@ fn ContactRow(
                     what="person"
                     testid="delete-contact"
                     on_confirm=Callback::new(move |_| {
-                        let _ = state.run(|ws, e| ws.delete_contact(id, e));
+                        let _ = state.command(Command::DeleteContact { id });
                     })
                 />
             </div>
@@ -139,12 +140,14 @@ fn ContactForm(
             email: email.get_untracked(),
             note: note.get_untracked(),
         };
-        let result = match editing {
-            Some(id) => state.run(|ws, e| ws.edit_contact(id, &draft, e)),
-            None => state
-                .run(|ws, e| ws.add_contact(account, &draft, e))
-                .map(|_| ()),
-        };
+        let result = state.command(match editing {
+            Some(id) => Command::EditContact { id, draft },
+            None => Command::AddContact {
+                id: ContactId::random(),
+                account,
+                draft,
+            },
+        });
         match result {
             Ok(()) => on_close.run(()),
             Err(e) => error.set(Some(describe(&e))),

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use crate::document::Command;
 use crate::domain::{AccountId, Touch, TouchId};
 use crate::state::AppState;
 use crate::ui::confirm_delete::ConfirmDelete;
@@ -77,7 +78,7 @@ fn TimelineItem(
                     what="touch"
                     testid="delete-touch"
                     on_confirm=Callback::new(move |_| {
-                        let _ = state.run(|ws, e| ws.delete_touch(id, e));
+                        let _ = state.command(Command::DeleteTouch { id });
                     })
                 />
             </div>

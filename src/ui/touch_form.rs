@@ -3,6 +3,7 @@
 use chrono::Local;
 use leptos::prelude::*;
 
+use crate::document::Command;
 use crate::domain::{AccountId, ContactId, Day, MAX_NOTE_CHARS, TouchDraft, TouchId, TouchKind};
 use crate::state::AppState;
 use crate::ui::messages::{describe, group};
@@ -65,12 +66,14 @@ pub fn TouchForm(
             contact: contact.with_untracked(|c| c.parse::<ContactId>().ok()),
             note: note.get_untracked(),
         };
-        let result = match editing {
-            Some(id) => state.run(|ws, e| ws.edit_touch(id, &draft, e)),
-            None => state
-                .run(|ws, e| ws.log_touch(account, &draft, e))
-                .map(|_| ()),
-        };
+        let result = state.command(match editing {
+            Some(id) => Command::EditTouch { id, draft },
+            None => Command::LogTouch {
+                id: TouchId::random(),
+                account,
+                draft,
+            },
+        });
         match result {
             Ok(()) => {
                 error.set(None);

@@ -729,9 +729,15 @@ test('h: a full disk keeps the change in the tab and saves it on retry', async (
   const { page } = await b.open();
   await gotoApp(page, '/');
   await waitSaved(page);
-  await step('make IDBObjectStore.add throw QuotaExceededError', () =>
-    page.evaluate(() => {
-      window.__origAdd = IDBObjectStore.prototype.add;
+  // The workspace worker writes IndexedDB: break it there.
+  const worker = await step('the workspace worker is running', async () => {
+    for (let i = 0; i < 100 && page.workers().length === 0; i++) await page.waitForTimeout(50);
+    if (page.workers().length !== 1) throw new Error(`${page.workers().length} workers`);
+    return page.workers()[0];
+  });
+  await step('make IDBObjectStore.add throw QuotaExceededError in the worker', () =>
+    worker.evaluate(() => {
+      self.__origAdd = IDBObjectStore.prototype.add;
       IDBObjectStore.prototype.add = function () {
         throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
       };
@@ -753,8 +759,8 @@ test('h: a full disk keeps the change in the tab and saves it on retry', async (
   await expectEq(await saveState.getAttribute('data-state'), 'error', 'save-state data-state while the disk is full');
 
   await step('restore IDBObjectStore.add', () =>
-    page.evaluate(() => {
-      IDBObjectStore.prototype.add = window.__origAdd;
+    worker.evaluate(() => {
+      IDBObjectStore.prototype.add = self.__origAdd;
     }),
   );
   await step('click "Try again" in the notice', () =>
@@ -769,6 +775,39 @@ test('h: a full disk keeps the change in the tab and saves it on retry', async (
   await toList(page);
   await step('account-row "Cave Lambert" after reload', () => row(page, 'Cave Lambert').first().waitFor());
   await waitCount(rows(page), 1, 'account-row after reload');
+});
+
+test('k: the first screen comes from the saved read model; a stale one is brought up to date', async (b) => {
+  const { page } = await b.open();
+  await gotoApp(page, '/?demo=40');
+  await waitCount(rows(page), 40, 'account-row after /?demo=40');
+  await waitSaved(page);
+  // Seeding ends with a snapshot, which saves the read-model cache. One more
+  // change makes that cache stale.
+  await createAccount(page, { name: 'Zz Late Account' });
+  await waitSaved(page);
+
+  // Without the workspace worker (its script refused), the page still draws
+  // the list from the cache, and says the workspace cannot be changed.
+  await page.route('**/public/worker.js', (route) => route.abort());
+  await step('reload without the worker', () => page.reload());
+  await waitReady(page);
+  await waitCount(rows(page), 40, 'account-row drawn from the cache alone');
+  await expectEq(await row(page, 'Zz Late Account').count(), 0, 'rows of the change made after the cache');
+  await step('notice that the worker could not start', () =>
+    tid(page, 'notice').filter({ hasText: 'last saved view' }).first().waitFor(),
+  );
+  notes.push(`[k] without the worker: ${await rows(page).count()} rows from the cache; notice: "${await noticeText(page)}"`);
+  await shot(page, 'cache-without-worker');
+
+  // With the worker back, the stale cache is brought up to date.
+  await page.unroute('**/public/worker.js');
+  await reload(page);
+  await step('row "Zz Late Account" after the worker caught up', () => row(page, 'Zz Late Account').first().waitFor());
+  await waitCount(rows(page), 41, 'account-row with the worker');
+  await waitSaved(page);
+  const left = await noticeText(page);
+  if (left) throw new Error(`a notice is still shown: "${left}"`);
 });
 
 // ------------------------------------------------------------------- main ---

@@ -1,0 +1,115 @@
+//! What the page and the workspace worker say to each other. Plain data,
+//! postcard-encoded into one `Uint8Array` per message (its buffer is
+//! transferred, not copied).
+//!
+//! The page owns the screen and the read model it draws; the worker owns the
+//! Automerge document and IndexedDB. The page sends commands, the worker
+//! answers with patches of the read model and the save state.
+
+use serde::{Deserialize, Serialize};
+
+use crate::document::{Command, Patch};
+use crate::domain::Edit;
+use crate::state::{Notice, SaveState};
+
+/// From the page to the worker. The worker handles them one at a time, in
+/// the order sent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum ToWorker {
+    /// First message: open the workspace. `cached` are the heads of the
+    /// read-model cache the page drew its first screen from, if any; the
+    /// worker's first patch then brings that model up to date.
+    Start { cached: Option<Vec<[u8; 32]>> },
+    /// Run a command (the page checked it already).
+    Command { command: Command, edit: Edit },
+    /// Fill an empty workspace with a demo team's data.
+    Seed {
+        accounts: usize,
+        seed: u64,
+        edit: Edit,
+    },
+    /// Merge an exported workspace file; answered by `Imported`.
+    Import { request: u32, bytes: Vec<u8> },
+    /// The whole workspace as a file; answered by `Exported`.
+    Export { request: u32 },
+    /// Store the unsaved changes again.
+    Retry,
+    /// The page is being hidden: save the read-model cache now.
+    SaveCache,
+    /// How much memory the worker holds; answered by `Probed`.
+    Probe { request: u32 },
+}
+
+/// From the worker to the page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum FromWorker {
+    /// Records changed: apply to the page's read model.
+    Patch(Patch),
+    /// The workspace is open (the first patch came before this).
+    Ready,
+    /// Where the changes are, after handling the first `handled` messages.
+    Save { state: SaveState, handled: u64 },
+    /// Something to tell the rep.
+    Notice(Notice),
+    /// Storage works again: drop the notices that offered "Try again".
+    WritesRecovered,
+    /// A command was refused after all (the document changed underneath
+    /// the page's check): say so.
+    Refused { message: String },
+    /// The answer to `Import`: records changed, or why nothing was.
+    Imported {
+        request: u32,
+        result: Result<usize, String>,
+    },
+    /// The answer to `Export`.
+    Exported { request: u32, bytes: Vec<u8> },
+    /// The answer to `Probe`: bytes of wasm memory in the worker.
+    Probed { request: u32, memory: f64 },
+}
+
+/// The bytes of a message.
+pub fn encode<T: Serialize>(message: &T) -> Vec<u8> {
+    // Encoding plain data to a Vec cannot fail.
+    postcard::to_allocvec(message).unwrap_or_default()
+}
+
+/// The message in `bytes`, if they hold one.
+pub fn decode<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> Option<T> {
+    postcard::from_bytes(bytes).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::{Found, RecordKey};
+    use crate::domain::{AccountDraft, AccountId, Author};
+
+    #[test]
+    fn messages_round_trip() {
+        let edit = Edit {
+            author: Author {
+                name: "Анна".into(),
+                device: "d".into(),
+            },
+            at: chrono::DateTime::from_timestamp_millis(1_790_000_000_123).unwrap(),
+            today: chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap(),
+        };
+        let to = ToWorker::Command {
+            command: Command::CreateAccount {
+                id: AccountId::random(),
+                draft: AccountDraft {
+                    name: "ООО «Ромашка»".into(),
+                    ..AccountDraft::default()
+                },
+            },
+            edit,
+        };
+        assert_eq!(decode::<ToWorker>(&encode(&to)), Some(to));
+        let from = FromWorker::Patch(Patch {
+            reset: false,
+            records: vec![(RecordKey::Account(AccountId::random()), Found::Missing)],
+        });
+        assert_eq!(decode::<FromWorker>(&encode(&from)), Some(from));
+        assert_eq!(decode::<FromWorker>(b"\xff\xff garbage"), None);
+    }
+}

@@ -1,0 +1,377 @@
+//! [`AppState`]: the page's side of the app (wasm32 only). It holds the read
+//! model and the save state in signals, checks commands against the model,
+//! and talks to the workspace worker.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::rc::Rc;
+use std::sync::Arc;
+
+use chrono::{Local, Utc};
+use futures::channel::oneshot;
+use leptos::prelude::*;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+
+use crate::document::{Command, DocumentError, ModelCache, ReadModel};
+use crate::domain::{Author, Edit};
+use crate::state::messages::{FromWorker, ToWorker, decode, encode};
+use crate::state::worker::WORKSPACE_DB;
+use crate::state::{Notice, SaveState};
+use crate::storage::BrowserStore;
+use crate::storage::settings::DeviceSettings;
+
+/// The bootstrap script of the workspace worker (copied from `public/`).
+const WORKER_SCRIPT: &str = "/public/worker.js";
+
+/// Requests waiting for the worker's answer.
+type Waiting = Rc<RefCell<HashMap<u32, oneshot::Sender<FromWorker>>>>;
+
+/// The link to the worker.
+struct Link {
+    worker: Option<web_sys::Worker>,
+    /// Page messages sent so far (the worker reports how many it handled).
+    sent: Cell<u64>,
+    next_request: Cell<u32>,
+    waiting: Waiting,
+}
+
+/// Handles to everything the UI reads and the commands it calls. `Copy`, so
+/// components and closures take it freely.
+#[derive(Clone, Copy)]
+pub struct AppState {
+    link: StoredValue<Rc<Link>, LocalStorage>,
+    /// Every live record, as the worker last reported it.
+    pub model: RwSignal<Arc<ReadModel>>,
+    /// Where the latest changes are.
+    pub save: RwSignal<SaveState>,
+    /// Storage problems to show.
+    pub notices: RwSignal<Vec<Notice>>,
+    /// True once the first screen can be drawn (from the cache or the document).
+    pub ready: RwSignal<bool>,
+    /// This device's settings.
+    pub settings: RwSignal<DeviceSettings>,
+}
+
+impl AppState {
+    /// Checks `command` against the read model and, if it breaks no rule,
+    /// hands it to the worker: the screen updates as soon as the worker has
+    /// written it (milliseconds). On a broken rule nothing is sent.
+    pub fn command(&self, command: Command) -> Result<(), DocumentError> {
+        let edit = self.edit();
+        self.model
+            .with_untracked(|m| command.check(m, &edit))
+            .map_err(DocumentError::from)?;
+        self.save.set(SaveState::Saving);
+        self.send(ToWorker::Command { command, edit });
+        Ok(())
+    }
+
+    /// Fills an empty workspace with a demo team's data (in the worker).
+    pub fn seed_demo(&self, accounts: usize) {
+        self.save.set(SaveState::Saving);
+        self.send(ToWorker::Seed {
+            accounts,
+            seed: js_sys::Date::now() as u64,
+            edit: self.edit(),
+        });
+    }
+
+    /// The whole workspace as an Automerge file: what "Export" downloads.
+    pub async fn export(&self) -> Option<Vec<u8>> {
+        let request = self.request_id();
+        match self.ask(request, ToWorker::Export { request }).await? {
+            FromWorker::Exported { bytes, .. } => Some(bytes),
+            _ => None,
+        }
+    }
+
+    /// Merges an exported workspace file into this one (never replacing
+    /// anything). Returns how many records changed, or why nothing did.
+    pub async fn import(&self, bytes: Vec<u8>) -> Result<usize, String> {
+        let request = self.request_id();
+        self.save.set(SaveState::Saving);
+        match self.ask(request, ToWorker::Import { request, bytes }).await {
+            Some(FromWorker::Imported { result, .. }) => result,
+            _ => Err("the workspace worker is not running".into()),
+        }
+    }
+
+    /// Bytes of wasm memory the worker holds (for the benchmarks).
+    pub async fn worker_memory(&self) -> Option<f64> {
+        let request = self.request_id();
+        match self.ask(request, ToWorker::Probe { request }).await? {
+            FromWorker::Probed { memory, .. } => Some(memory),
+            _ => None,
+        }
+    }
+
+    /// Tries to store unsaved changes again.
+    pub fn retry(&self) {
+        self.send(ToWorker::Retry);
+    }
+
+    /// Changes the rep's name on this device.
+    pub fn set_rep_name(&self, name: String) {
+        self.settings.update(|s| {
+            s.rep_name = name.trim().to_owned();
+            s.save();
+        });
+    }
+
+    fn edit(&self) -> Edit {
+        let settings = self.settings.get_untracked();
+        let name = if settings.rep_name.is_empty() {
+            "Unnamed rep".to_owned()
+        } else {
+            settings.rep_name
+        };
+        Edit {
+            author: Author {
+                name,
+                device: settings.device_id,
+            },
+            at: Utc::now(),
+            today: Local::now().date_naive(),
+        }
+    }
+
+    fn request_id(&self) -> u32 {
+        let link = self.link.get_value();
+        let id = link.next_request.get();
+        link.next_request.set(id.wrapping_add(1));
+        id
+    }
+
+    /// Sends `message` and waits for the answer to `request`.
+    async fn ask(&self, request: u32, message: ToWorker) -> Option<FromWorker> {
+        let (tx, rx) = oneshot::channel();
+        self.link
+            .get_value()
+            .waiting
+            .borrow_mut()
+            .insert(request, tx);
+        self.send(message);
+        rx.await.ok()
+    }
+
+    fn send(&self, message: ToWorker) {
+        let link = self.link.get_value();
+        let Some(worker) = &link.worker else {
+            return self.notice(Notice::WorkerFailed(
+                "this browser has no module workers".into(),
+            ));
+        };
+        link.sent.set(link.sent.get() + 1);
+        let bytes = js_sys::Uint8Array::from(encode(&message).as_slice());
+        let transfer = js_sys::Array::of1(&bytes.buffer());
+        if worker
+            .post_message_with_transfer(&bytes, &transfer)
+            .is_err()
+        {
+            self.notice(Notice::WriteFailed("the workspace worker is gone".into()));
+        }
+    }
+
+    fn notice(&self, notice: Notice) {
+        self.notices.update(|list| {
+            list.retain(|n| std::mem::discriminant(n) != std::mem::discriminant(&notice));
+            list.push(notice);
+        });
+    }
+
+    /// Handles one message from the worker.
+    fn receive(&self, message: FromWorker) {
+        match message {
+            FromWorker::Patch(patch) => {
+                if !patch.is_empty() {
+                    self.model.update(|m| Arc::make_mut(m).apply(patch));
+                }
+            }
+            FromWorker::Ready => {
+                self.ready.set(true);
+                if let Some(accounts) = demo_flag()
+                    && self.model.with_untracked(|m| m.is_empty())
+                {
+                    self.seed_demo(accounts);
+                }
+            }
+            FromWorker::Save { state, handled } => {
+                let sent = self.link.get_value().sent.get();
+                self.save
+                    .set(if handled < sent && state == SaveState::Saved {
+                        SaveState::Saving
+                    } else {
+                        state
+                    });
+            }
+            FromWorker::Notice(notice) => self.notice(notice),
+            FromWorker::WritesRecovered => {
+                self.notices.update(|list| list.retain(|n| !n.can_retry()));
+            }
+            FromWorker::Refused { message } => self.notice(Notice::Refused(message)),
+            answer @ (FromWorker::Imported { .. }
+            | FromWorker::Exported { .. }
+            | FromWorker::Probed { .. }) => {
+                let request = match &answer {
+                    FromWorker::Imported { request, .. }
+                    | FromWorker::Exported { request, .. }
+                    | FromWorker::Probed { request, .. } => *request,
+                    _ => return,
+                };
+                let waiting = self.link.get_value().waiting.borrow_mut().remove(&request);
+                if let Some(tx) = waiting {
+                    let _ = tx.send(answer);
+                }
+            }
+        }
+    }
+}
+
+thread_local! {
+    /// The page's state, for the benchmark hooks.
+    static CURRENT: Cell<Option<AppState>> = const { Cell::new(None) };
+}
+
+/// The running page's state, if the app has started.
+pub fn current() -> Option<AppState> {
+    CURRENT.with(Cell::get)
+}
+
+/// Creates the app state, draws from the read-model cache if there is one,
+/// and starts the workspace worker.
+pub fn start() -> AppState {
+    let settings = DeviceSettings::load_or_create();
+    let worker = spawn_worker();
+    let state = AppState {
+        link: StoredValue::new_local(Rc::new(Link {
+            worker,
+            sent: Cell::new(0),
+            next_request: Cell::new(0),
+            waiting: Rc::default(),
+        })),
+        model: RwSignal::new(Arc::new(ReadModel::default())),
+        save: RwSignal::new(SaveState::Loading),
+        notices: RwSignal::new(Vec::new()),
+        ready: RwSignal::new(false),
+        settings: RwSignal::new(settings),
+    };
+    CURRENT.with(|c| c.set(Some(state)));
+    if let Some(worker) = &state.link.get_value().worker {
+        let on_message =
+            Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+                let data = event.data();
+                match data.dyn_ref::<js_sys::Uint8Array>() {
+                    Some(bytes) => {
+                        if let Some(message) = decode::<FromWorker>(&bytes.to_vec()) {
+                            state.receive(message);
+                        }
+                    }
+                    // The bootstrap script reports a failed start as text.
+                    None => state.notice(Notice::WorkerFailed(format!(
+                        "the workspace worker failed: {}",
+                        js_sys::JSON::stringify(&data)
+                            .ok()
+                            .and_then(|s| s.as_string())
+                            .unwrap_or_default()
+                    ))),
+                }
+            });
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        on_message.forget();
+        let on_error = Closure::<dyn Fn(web_sys::Event)>::new(move |_| {
+            state.notice(Notice::WorkerFailed(
+                "the workspace worker did not load".into(),
+            ));
+        });
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        on_error.forget();
+    }
+    wasm_bindgen_futures::spawn_local(async move {
+        let cached = read_cache().await;
+        let heads = cached.as_ref().map(|c| c.heads.clone());
+        if let Some(cache) = cached {
+            let mut model = ReadModel::default();
+            model.apply(cache.patch);
+            state.model.set(Arc::new(model));
+            state.ready.set(true);
+        }
+        state.send(ToWorker::Start { cached: heads });
+    });
+    guard_unsaved_changes(state);
+    state
+}
+
+/// The read-model cache in IndexedDB, if there is a readable one.
+async fn read_cache() -> Option<ModelCache> {
+    let store = BrowserStore::open(WORKSPACE_DB).await.ok()?;
+    let bytes = store.load_model().await.ok()??;
+    ModelCache::decode(&bytes)
+}
+
+/// Starts the worker and hands it this page's wasm module and JS glue, so
+/// it runs the same build without downloading or compiling it again.
+fn spawn_worker() -> Option<web_sys::Worker> {
+    let document = web_sys::window()?.document()?;
+    let glue = document
+        .query_selector("link[rel=modulepreload]")
+        .ok()??
+        .get_attribute("href")?;
+    let options = web_sys::WorkerOptions::new();
+    options.set_type(web_sys::WorkerType::Module);
+    let worker = web_sys::Worker::new_with_options(WORKER_SCRIPT, &options).ok()?;
+    let init = js_sys::Object::new();
+    js_sys::Reflect::set(&init, &"glue".into(), &JsValue::from_str(&glue)).ok()?;
+    js_sys::Reflect::set(&init, &"module".into(), &wasm_bindgen::module()).ok()?;
+    worker.post_message(&init).ok()?;
+    Some(worker)
+}
+
+/// Asks the browser to confirm closing the tab while a change is only in
+/// memory ("Leave site? Changes may not be saved"), and saves the read-model
+/// cache when the page is hidden.
+fn guard_unsaved_changes(state: AppState) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let guard = Closure::<dyn Fn(web_sys::BeforeUnloadEvent)>::new(
+        move |event: web_sys::BeforeUnloadEvent| {
+            if matches!(
+                state.save.get_untracked(),
+                SaveState::Saving | SaveState::Unsaved
+            ) {
+                event.prevent_default();
+                event.set_return_value("");
+            }
+        },
+    );
+    let _ = window.add_event_listener_with_callback("beforeunload", guard.as_ref().unchecked_ref());
+    guard.forget();
+    let hidden = Closure::<dyn Fn()>::new(move || {
+        let hidden = web_sys::window()
+            .and_then(|w| w.document())
+            .is_some_and(|d| d.hidden());
+        if hidden {
+            state.send(ToWorker::SaveCache);
+        }
+    });
+    let _ = window
+        .add_event_listener_with_callback("visibilitychange", hidden.as_ref().unchecked_ref());
+    hidden.forget();
+}
+
+/// The largest demo the page seeds (in the worker, one Automerge change per
+/// record: many seconds for 500 accounts). Larger workspaces are for the
+/// benchmarks.
+pub const MAX_DEMO_ACCOUNTS: usize = 500;
+
+/// `?demo=<accounts>` in the page URL asks for a demo workspace.
+pub fn demo_flag() -> Option<usize> {
+    let search = web_sys::window()?.location().search().ok()?;
+    search
+        .trim_start_matches('?')
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("demo="))
+        .and_then(|n| n.parse::<usize>().ok())
+        .map(|n| n.clamp(1, MAX_DEMO_ACCOUNTS))
+}
