@@ -26,6 +26,8 @@ _rapport_setup() {
     [ -x /usr/bin/chromedriver ] || apt_pkgs+=(chromium-driver)
     command -v node >/dev/null 2>&1 || apt_pkgs+=(nodejs)
     command -v npm >/dev/null 2>&1 || apt_pkgs+=(npm)
+    # zopfli: the release build ships the wasm and JS precompressed with it.
+    command -v zopfli >/dev/null 2>&1 || apt_pkgs+=(zopfli)
     if [ "${#apt_pkgs[@]}" -gt 0 ]; then
         _log "apt-get install ${apt_pkgs[*]}"
         local sudo=""

@@ -50,7 +50,12 @@ async fn static_file(State(shared): State<Arc<Shared>>, request: Request) -> Res
         return StatusCode::NOT_FOUND.into_response();
     };
     let app_route = Path::new(request.uri().path()).extension().is_none();
-    let Ok(response) = ServeDir::new(dir).oneshot(request).await;
+    // The release build ships `.gz` files beside the wasm and JS (made with
+    // zopfli): served to every browser that accepts gzip.
+    let Ok(response) = ServeDir::new(dir)
+        .precompressed_gzip()
+        .oneshot(request)
+        .await;
     if response.status() != StatusCode::NOT_FOUND || !app_route {
         return response.into_response();
     }

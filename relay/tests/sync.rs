@@ -4,7 +4,7 @@
 mod support;
 
 use rapport_protocol::{ChunkKind, ClientFrame, Cursor, Seq, ServerFrame};
-use support::{Client, Relay, Team, device, http_get};
+use support::{Client, Relay, Team, device, http_get, http_get_with};
 
 #[tokio::test]
 async fn uploads_come_back_to_another_device_and_retries_are_idempotent() {
@@ -190,5 +190,31 @@ async fn health_and_the_app_are_served_over_http() {
         (200, "<title>Rapport</title>".into())
     );
     assert_eq!(http_get(relay.address, "/missing.js").await.0, 404);
+    relay.stop().await;
+}
+
+#[tokio::test]
+async fn the_precompressed_app_is_served_to_browsers_that_accept_gzip() {
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::write(dist.path().join("index.html"), "<title>Rapport</title>").unwrap();
+    std::fs::write(dist.path().join("app.js"), "console.log('rapport')").unwrap();
+    // The bytes only need to differ from app.js: the relay does not look inside.
+    std::fs::write(dist.path().join("app.js.gz"), "the gzip of app.js").unwrap();
+    let static_dir = dist.path().to_owned();
+    let relay = Relay::start_with(|mut config| {
+        config.static_dir = Some(static_dir);
+        config
+    })
+    .await;
+
+    let (status, head, body) =
+        http_get_with(relay.address, "/app.js", "Accept-Encoding: gzip, br\r\n").await;
+    assert_eq!((status, body.as_str()), (200, "the gzip of app.js"));
+    assert!(head.contains("content-encoding: gzip"), "{head}");
+    assert!(head.contains("content-type: text/javascript"), "{head}");
+
+    let (status, head, body) = http_get_with(relay.address, "/app.js", "").await;
+    assert_eq!((status, body.as_str()), (200, "console.log('rapport')"));
+    assert!(!head.contains("content-encoding"), "{head}");
     relay.stop().await;
 }

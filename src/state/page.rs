@@ -49,6 +49,8 @@ pub struct AppState {
     pub notices: RwSignal<Vec<Notice>>,
     /// True once the first screen can be drawn (from the cache or the document).
     pub ready: RwSignal<bool>,
+    /// True once the worker has the document open (commands run at once).
+    pub loaded: RwSignal<bool>,
     /// This device's settings.
     pub settings: RwSignal<DeviceSettings>,
 }
@@ -190,6 +192,7 @@ impl AppState {
             }
             FromWorker::Ready => {
                 self.ready.set(true);
+                self.loaded.set(true);
                 if let Some(accounts) = demo_flag()
                     && self.model.with_untracked(|m| m.is_empty())
                 {
@@ -254,6 +257,7 @@ pub fn start() -> AppState {
         save: RwSignal::new(SaveState::Loading),
         notices: RwSignal::new(Vec::new()),
         ready: RwSignal::new(false),
+        loaded: RwSignal::new(false),
         settings: RwSignal::new(settings),
     };
     CURRENT.with(|c| c.set(Some(state)));

@@ -19,7 +19,11 @@ pub fn App() -> impl IntoView {
             <Header />
             <Notices />
             <NamePrompt />
-            <main data-testid="app" data-ready=move || state.ready.get().to_string()>
+            <main
+                data-testid="app"
+                data-ready=move || state.ready.get().to_string()
+                data-loaded=move || state.loaded.get().to_string()
+            >
                 <Show when=move || state.ready.get()>
                     <Routes fallback=|| {
                         view! {

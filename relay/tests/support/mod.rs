@@ -257,18 +257,27 @@ impl Client {
 
 /// Plain HTTP GET over a raw socket; returns (status, body).
 pub async fn http_get(address: SocketAddr, path: &str) -> (u16, String) {
+    let (status, _, body) = http_get_with(address, path, "").await;
+    (status, body)
+}
+
+/// GET with extra request header lines (each ending in `\r\n`); returns the
+/// status, the response head (lowercased) and the body.
+pub async fn http_get_with(
+    address: SocketAddr,
+    path: &str,
+    headers: &str,
+) -> (u16, String, String) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut stream = TcpStream::connect(address).await.unwrap();
-    let request = format!("GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n");
+    let request =
+        format!("GET {path} HTTP/1.1\r\nHost: {address}\r\n{headers}Connection: close\r\n\r\n");
     stream.write_all(request.as_bytes()).await.unwrap();
     let mut response = String::new();
     stream.read_to_string(&mut response).await.unwrap();
     let status = response[9..12].parse().unwrap();
-    let body = response
-        .split_once("\r\n\r\n")
-        .map(|(_, body)| body.to_owned())
-        .unwrap_or_default();
-    (status, body)
+    let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+    (status, head.to_lowercase(), body.to_owned())
 }
 
 /// Every file in `dir` (the SQLite database and its WAL), concatenated.
