@@ -8,7 +8,8 @@
 //! ```text
 //!   ui        Leptos components: thin, call state's commands, show its signals
 //!    │
-//!   state     the running app: workspace + read model in signals, save status
+//!   state     the running app: the page (read model in signals, commands
+//!             checked at once) and the workspace worker (document, storage)
 //!    │
 //!   storage   IndexedDB chunks & snapshots, device settings, tab-to-tab sync
 //!   sync      team sync status (sans-IO state machine); the relay link joins here

@@ -72,18 +72,13 @@ impl Patch {
             Changed::Everything => (true, all_keys(doc)),
             Changed::Records(keys) => (false, keys.clone()),
         };
-        let prefetched = Prefetched::new(doc);
         let records = keys
             .into_iter()
             .map(|key| {
                 let found = match key {
-                    RecordKey::Account(id) => {
-                        hydrate(doc, &prefetched, ACCOUNTS, id, Found::Account)
-                    }
-                    RecordKey::Contact(id) => {
-                        hydrate(doc, &prefetched, CONTACTS, id, Found::Contact)
-                    }
-                    RecordKey::Touch(id) => hydrate(doc, &prefetched, TOUCHES, id, Found::Touch),
+                    RecordKey::Account(id) => hydrate(doc, ACCOUNTS, id, Found::Account),
+                    RecordKey::Contact(id) => hydrate(doc, CONTACTS, id, Found::Contact),
+                    RecordKey::Touch(id) => hydrate(doc, TOUCHES, id, Found::Touch),
                 };
                 (key, found)
             })
@@ -115,7 +110,6 @@ fn all_keys(doc: &AutoCommit) -> BTreeSet<RecordKey> {
 /// The record stored under `id` in `collection`, or why there is none.
 fn hydrate<T: Hydrate>(
     doc: &AutoCommit,
-    prefetched: &Prefetched<'_>,
     collection: &str,
     id: impl ToString,
     found: fn(T) -> Found,
@@ -124,9 +118,12 @@ fn hydrate<T: Hydrate>(
         return Found::Missing;
     };
     match doc.get(&obj, id.to_string()) {
-        Ok(Some((Value::Object(ObjType::Map), record))) => T::hydrate_map(prefetched, &record)
-            .map(found)
-            .unwrap_or(Found::Unreadable),
+        // A fresh cache per record: it never holds more than one record.
+        Ok(Some((Value::Object(ObjType::Map), record))) => {
+            T::hydrate_map(&Prefetched::new(doc), &record)
+                .map(found)
+                .unwrap_or(Found::Unreadable)
+        }
         Ok(None) => Found::Missing,
         _ => Found::Unreadable,
     }

@@ -31,6 +31,11 @@ pub struct Workspace {
     /// Where new record ids come from: the platform's randomness, or a seeded
     /// generator so that demo and benchmark workspaces are reproducible.
     ids: Option<fastrand::Rng>,
+    /// Record objects and their stamps (by id text) → the record's collection
+    /// and id: built on the first edit of an old record, then kept (an
+    /// object never moves). Saves a walk of the op set per object in
+    /// [`Workspace::changes_since`].
+    records: Option<HashMap<String, Vec<String>>>,
 }
 
 impl Workspace {
@@ -38,7 +43,11 @@ impl Workspace {
     pub fn new(actor: ActorId) -> Self {
         let mut doc = schema::genesis();
         doc.set_actor(actor);
-        Self { doc, ids: None }
+        Self {
+            doc,
+            ids: None,
+            records: None,
+        }
     }
 
     /// The actor this workspace's changes are written by.
@@ -73,7 +82,11 @@ impl Workspace {
         schema::check(&doc)?;
         schema::check_genesis(&mut doc)?;
         doc.set_actor(actor);
-        Ok(Self { doc, ids: None })
+        Ok(Self {
+            doc,
+            ids: None,
+            records: None,
+        })
     }
 
     /// Applies stored or received bytes — one change, or a whole saved
@@ -100,12 +113,16 @@ impl Workspace {
                 // maps would hide this workspace's records behind conflicts.
                 schema::check(&other)?;
                 schema::check_genesis(&mut other)?;
-                if self.doc.get_heads() == schema::genesis_heads() {
+                let only_genesis = self.doc.get_heads() == schema::genesis_heads()
+                    && self.doc.get_missing_deps(&[]).is_empty();
+                if only_genesis {
                     // Nothing here but the genesis, which every saved
-                    // workspace contains: take the loaded document as is
-                    // rather than replay all of it.
+                    // workspace contains, and no changes waiting for their
+                    // dependencies: take the loaded document as is rather
+                    // than replay all of it.
                     let actor = self.doc.get_actor().clone();
                     self.doc = other.with_actor(actor);
+                    self.records = None;
                 } else {
                     self.doc.merge(&mut other)?;
                 }
@@ -131,6 +148,7 @@ impl Workspace {
         Workspace {
             doc: self.doc.fork().with_actor(actor),
             ids: None,
+            records: None,
         }
     }
 
@@ -159,34 +177,49 @@ impl Workspace {
     /// new, not the size of the workspace (automerge's `diff` walks the whole
     /// document: ~30 ms per call on a 2,500-record workspace).
     pub fn changes_since(&mut self, before: &[ChangeHash]) -> Changed {
+        let decoded: Vec<legacy::Change> = self
+            .doc
+            .get_changes(before)
+            .iter()
+            .map(|change| change.decode())
+            .collect();
+        // Where each object made in these changes was put (parent and key):
+        // a record's path is then known without asking the document, which
+        // costs a walk of the op set per object.
+        let mut made: HashMap<legacy::ObjectId, (legacy::ObjectId, String)> = HashMap::new();
+        for change in &decoded {
+            for (i, op) in change.operations.iter().enumerate() {
+                if let (legacy::OpType::Make(_), legacy::Key::Map(key)) = (&op.action, &op.key) {
+                    let counter = change.start_op.get() + i as u64;
+                    let id = legacy::ObjectId::Id(legacy::OpId(counter, change.actor_id.clone()));
+                    made.insert(id, (op.obj.clone(), key.to_string()));
+                }
+            }
+        }
         let mut keys = BTreeSet::new();
-        // Object id → its path from the root, looked up once per object.
-        let mut paths: HashMap<String, Option<Vec<Prop>>> = HashMap::new();
-        for change in self.doc.get_changes(before) {
-            for op in change.decode().operations {
+        let mut paths: HashMap<legacy::ObjectId, Option<Vec<String>>> = HashMap::new();
+        for change in &decoded {
+            for op in &change.operations {
                 let legacy::Key::Map(key) = &op.key else {
                     continue;
                 };
-                let obj = op.obj.to_string();
                 if op.obj == legacy::ObjectId::Root {
                     if RecordKind::of_collection(key).is_some() {
                         return Changed::Everything;
                     }
                     continue;
                 }
-                let path = paths.entry(obj).or_insert_with_key(|obj| {
-                    let id = self.doc.import_obj(obj).ok()?;
-                    let parents = self.doc.parents(&id).ok()?.path();
-                    Some(parents.into_iter().map(|(_, prop)| prop).collect())
-                });
-                let Some(path) = path else { continue };
+                let Some(path) = path_of(&self.doc, &mut self.records, &op.obj, &made, &mut paths)
+                else {
+                    continue;
+                };
                 let record = match path.as_slice() {
                     // A record put into its collection: the op's key is its id.
-                    [Prop::Map(collection)] => {
+                    [collection] => {
                         RecordKind::of_collection(collection).and_then(|kind| kind.key(key))
                     }
                     // A field of a record, or deeper.
-                    [Prop::Map(collection), Prop::Map(id), ..] => {
+                    [collection, id, ..] => {
                         RecordKind::of_collection(collection).and_then(|kind| kind.key(id))
                     }
                     _ => None,
@@ -668,4 +701,89 @@ impl Workspace {
             }
         }
     }
+}
+
+/// Where objects made in a batch of changes were put: parent and key.
+type Made = HashMap<legacy::ObjectId, (legacy::ObjectId, String)>;
+
+/// The first two map keys on the way from the root to `obj` (collection and
+/// record id): from the objects `made` in the changes at hand, else from the
+/// record index, else from the document. Cached in `paths`.
+fn path_of(
+    doc: &AutoCommit,
+    records: &mut Option<HashMap<String, Vec<String>>>,
+    obj: &legacy::ObjectId,
+    made: &Made,
+    paths: &mut HashMap<legacy::ObjectId, Option<Vec<String>>>,
+) -> Option<Vec<String>> {
+    if let Some(path) = paths.get(obj) {
+        return path.clone();
+    }
+    let path = match made.get(obj) {
+        Some((legacy::ObjectId::Root, key)) => Some(vec![key.clone()]),
+        Some((parent, key)) => path_of(doc, records, parent, made, paths).map(|mut path| {
+            path.push(key.clone());
+            path.truncate(2);
+            path
+        }),
+        None => {
+            let text = obj.to_string();
+            let index = records.get_or_insert_with(|| record_index(doc));
+            match index.get(&text) {
+                Some(path) => Some(path.clone()),
+                None => {
+                    let path = doc_path(doc, &text);
+                    if let Some(found @ [_, _]) = path.as_deref() {
+                        index.insert(text, found.to_vec());
+                    }
+                    path
+                }
+            }
+        }
+    };
+    paths.insert(obj.clone(), path.clone());
+    path
+}
+
+/// Every record object of `doc`, and every object in a record (its stamps)
+/// → the record's collection and id.
+fn record_index(doc: &AutoCommit) -> HashMap<String, Vec<String>> {
+    let mut index = HashMap::new();
+    for collection in [ACCOUNTS, CONTACTS, TOUCHES] {
+        let Ok(Some((Value::Object(ObjType::Map), obj))) = doc.get(ROOT, collection) else {
+            continue;
+        };
+        for item in doc.map_range(&obj, ..) {
+            if !matches!(item.value, automerge::ValueRef::Object(_)) {
+                continue;
+            }
+            let record = item.id();
+            let path = vec![collection.to_owned(), item.key.into_owned()];
+            // The record's own objects (its stamps) belong to it too.
+            for field in doc.map_range(&record, ..) {
+                if matches!(field.value, automerge::ValueRef::Object(_)) {
+                    index.insert(field.id().to_string(), path.clone());
+                }
+            }
+            index.insert(record.to_string(), path);
+        }
+    }
+    index
+}
+
+/// The first two map keys on the way to the object `text` names, asking the
+/// document (a walk of the op set).
+fn doc_path(doc: &AutoCommit, text: &str) -> Option<Vec<String>> {
+    let id = doc.import_obj(text).ok()?;
+    let parents = doc.parents(&id).ok()?;
+    let mut path: Vec<String> = parents
+        .path()
+        .into_iter()
+        .map(|(_, prop)| match prop {
+            Prop::Map(key) => key,
+            Prop::Seq(index) => index.to_string(),
+        })
+        .collect();
+    path.truncate(2);
+    Some(path)
 }
