@@ -242,13 +242,13 @@ impl Sim {
         self.now += Duration::minutes(1);
         let device = self.rng.usize(..self.devices.len());
         match self.rng.u32(..100) {
-            0..25 => self.edit(device),
-            25..30 => self.flush(device),
-            30..60 => self.deliver_up(),
-            60..88 => self.deliver_down(),
-            88..92 => self.disconnect(device),
-            92..96 => self.connect(device),
-            96 => self.apart_on_the_same_field(),
+            0..30 => self.edit(device),
+            30..34 => self.flush(device),
+            34..62 => self.deliver_up(),
+            62..88 => self.deliver_down(),
+            88..91 => self.disconnect(device),
+            91..95 => self.connect(device),
+            95 | 96 => self.apart_on_the_same_field(),
             97 => self.restart_app(device),
             98 => self.restart_relay(),
             _ => self.maybe_snapshot(device),
@@ -493,16 +493,16 @@ impl Sim {
                 }
             }
             2 => {
-                if let Some(id) = account {
-                    if let Some(current) = ws.read_model().account(id).cloned() {
-                        let mut draft = AccountDraft::of(&current);
-                        match self.rng.u32(..3) {
-                            0 => draft.city = CITIES[self.rng.usize(..CITIES.len())].into(),
-                            1 => draft.industry = word.into(),
-                            _ => draft.note = format!("{} {word}", draft.note),
-                        }
-                        let _ = ws.edit_account(id, &draft, &edit);
+                if let Some(id) = account
+                    && let Some(current) = ws.read_model().account(id).cloned()
+                {
+                    let mut draft = AccountDraft::of(&current);
+                    match self.rng.u32(..3) {
+                        0 => draft.city = CITIES[self.rng.usize(..CITIES.len())].into(),
+                        1 => draft.industry = word.into(),
+                        _ => draft.note = format!("{} {word}", draft.note),
                     }
+                    let _ = ws.edit_account(id, &draft, &edit);
                 }
             }
             3 => {
@@ -523,12 +523,12 @@ impl Sim {
                 }
             }
             5 => {
-                if let Some(id) = contact {
-                    if let Some(current) = ws.read_model().contact(id).cloned() {
-                        let mut draft = ContactDraft::of(&current);
-                        draft.phone = format!("+7 900 {:07}", self.rng.u32(..10_000_000));
-                        let _ = ws.edit_contact(id, &draft, &edit);
-                    }
+                if let Some(id) = contact
+                    && let Some(current) = ws.read_model().contact(id).cloned()
+                {
+                    let mut draft = ContactDraft::of(&current);
+                    draft.phone = format!("+7 900 {:07}", self.rng.u32(..10_000_000));
+                    let _ = ws.edit_contact(id, &draft, &edit);
                 }
             }
             6 => {
