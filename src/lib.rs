@@ -11,7 +11,7 @@
 //!   state     the running app: workspace + read model in signals, save status
 //!    │
 //!   storage   IndexedDB chunks & snapshots, device settings, tab-to-tab sync
-//!   sync      team sync status (sans-IO state machine); the relay link joins here
+//!   sync      team sync: status state machine and relay protocol engine (sans-IO)
 //!    │
 //!   document  the Automerge workspace document: commands, queries, schema
 //!    │
