@@ -12,7 +12,7 @@
 //!             checked at once) and the workspace worker (document, storage)
 //!    │
 //!   storage   IndexedDB chunks & snapshots, device settings, tab-to-tab sync
-//!   sync      team sync status (sans-IO state machine); the relay link joins here
+//!   sync      team sync: status state machine and relay protocol engine (sans-IO)
 //!    │
 //!   document  the Automerge workspace document: commands, queries, schema
 //!    │

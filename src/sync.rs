@@ -1,7 +1,21 @@
-//! Team sync, as far as the app's own logic goes: the sync status a rep sees.
-//! The transport (the relay connection) plugs in later; this layer stays
-//! sans-IO: events in, state out, so every transition is unit-tested.
+//! Team sync, as far as the app's own logic goes: the sync status a rep sees
+//! and the engine that speaks the relay protocol. Both are sans-IO: events
+//! in, state or actions out, so every transition is unit-tested; the
+//! WebSocket and IndexedDB adapters plug in at the edge.
+//!
+//! - [`SyncStatus`]: the indicator's state machine.
+//! - [`SyncEngine`]: one device's half of the relay protocol (seal, upload,
+//!   retry, fetch, open), with [`EngineState`] to persist between runs.
+//! - [`ChangeBatch`]: what a change chunk holds once opened.
 
+mod engine;
+mod engine_state;
+mod error;
+mod payload;
 mod status;
 
+pub use engine::{Action, DEFAULT_PAGE_LIMIT, DEFAULT_SNAPSHOT_EVERY, SyncEngine};
+pub use engine_state::{EngineState, PendingUpload};
+pub use error::SyncError;
+pub use payload::ChangeBatch;
 pub use status::{Problem, SyncEvent, SyncPhase, SyncStatus};

@@ -13,8 +13,9 @@
 //!   `GET /health`, `GET /sync` (the WebSocket protocol of
 //!   [`rapport_protocol::ClientFrame`] / [`rapport_protocol::ServerFrame`]),
 //!   and optionally the built app's static files.
-//! - The session (private) is the protocol logic without I/O: Hello first,
-//!   token and admin checks, and which error code each fault gets.
+//! - [`Session`] is the protocol logic without I/O: Hello first, token and
+//!   admin checks, and which error code each fault gets. `serve` wraps one
+//!   per connection; tests may drive it directly, with an in-memory network.
 //! - [`Store`] is the storage contract and [`SqliteStore`] its durable
 //!   SQLite implementation; [`serve_with_store`] takes any other.
 //!
@@ -45,4 +46,5 @@ mod store;
 pub use config::{Config, DEFAULT_MAX_FRAME_BYTES};
 pub use error::RelayError;
 pub use serve::{DATABASE_FILE, serve, serve_with_store};
+pub use session::{Effect, Session, Step};
 pub use store::{Budget, Credentials, Scan, SqliteStore, Store, StoreError, Stored, TeamHead};

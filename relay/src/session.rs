@@ -21,8 +21,12 @@ use tracing::{debug, error, info};
 use crate::page;
 use crate::store::{Store, StoreError};
 
-/// The protocol state of one connection.
-pub(crate) struct Session {
+/// The protocol state of one connection: feed it each binary message with
+/// [`Session::handle`] and carry out the returned [`Step`].
+///
+/// Public so that tests outside the relay (the app's deterministic network
+/// simulation) can run the real protocol logic in memory, without sockets.
+pub struct Session {
     store: Arc<dyn Store>,
     max_frame_bytes: usize,
     state: State,
@@ -39,26 +43,37 @@ enum State {
 
 /// What the connection must do after one frame.
 #[derive(Debug)]
-pub(crate) struct Step {
-    pub(crate) frames: Vec<ServerFrame>,
-    pub(crate) effect: Option<Effect>,
+pub struct Step {
+    /// Frames to send back on this connection, in order.
+    pub frames: Vec<ServerFrame>,
+    /// What the team's other connections must learn, if anything.
+    pub effect: Option<Effect>,
     /// Close the connection after sending `frames`.
-    pub(crate) close: bool,
+    pub close: bool,
 }
 
 /// What other connections of the team must learn.
 #[derive(Debug, PartialEq, Eq)]
-pub(crate) enum Effect {
+pub enum Effect {
     /// This connection is now `device` of `team`, whose log stands at `head`.
     Joined {
+        /// The team joined.
         team: TeamId,
+        /// The device this connection is.
         device: DeviceId,
+        /// The team's newest cursor at joining.
         head: Cursor,
     },
     /// A new chunk landed at `head`: notify the team's other devices.
-    Landed { head: Cursor },
+    Landed {
+        /// The cursor of the new chunk, now the team's newest.
+        head: Cursor,
+    },
     /// `device` was revoked: close its connections.
-    Revoked { device: DeviceId },
+    Revoked {
+        /// The revoked device.
+        device: DeviceId,
+    },
     /// The token was rotated: close the team's other connections.
     Rotated,
 }
@@ -90,7 +105,9 @@ impl Step {
 }
 
 impl Session {
-    pub(crate) fn new(store: Arc<dyn Store>, max_frame_bytes: usize) -> Session {
+    /// A fresh connection's session over `store`, refusing frames larger
+    /// than `max_frame_bytes` (see [`crate::DEFAULT_MAX_FRAME_BYTES`]).
+    pub fn new(store: Arc<dyn Store>, max_frame_bytes: usize) -> Session {
         Session {
             store,
             max_frame_bytes,
@@ -99,7 +116,7 @@ impl Session {
     }
 
     /// Handles one binary message.
-    pub(crate) fn handle(&mut self, bytes: &[u8]) -> Step {
+    pub fn handle(&mut self, bytes: &[u8]) -> Step {
         if bytes.len() > self.max_frame_bytes {
             return Step::refuse(
                 ErrorCode::TooLarge,

@@ -1,0 +1,805 @@
+//! [`SyncEngine`]: one device's half of the relay protocol, without I/O.
+//!
+//! The engine takes events (the connection opened or closed, a frame
+//! arrived, the rep changed something, a snapshot was saved) and returns
+//! [`Action`]s for the app to carry out **in order**: frames to send, chunk
+//! contents to apply to the workspace, state to persist, status events.
+//! It owns no socket, clock, timer or random source, so it compiles for
+//! wasm32 and every rule is tested by calling it directly (see
+//! `tests/network.rs` for a deterministic multi-device simulation).
+//!
+//! # A connection's life
+//!
+//! 1. [`SyncEngine::connected`] sends `Hello`.
+//! 2. On `Welcome`, it fetches after its cursor and re-sends every pending
+//!    upload with its original seq and bytes (the relay deduplicates).
+//! 3. `Chunks` are opened, decoded and handed out as one [`Action::Apply`];
+//!    while `more`, it fetches the next page. A `Notify` during a fetch is
+//!    remembered and fetched after it.
+//! 4. Each `Ack` drops that upload from the pending list.
+//!
+//! # Contract with the app
+//!
+//! - Carry out actions in the order given: a [`Action::Persist`] comes
+//!   before the [`Action::Send`] that depends on it, so an upload is stored
+//!   on the device before it can reach the relay (a retry after a crash then
+//!   reuses the same bytes instead of conflicting).
+//! - Apply every [`Action::Apply`] before calling [`SyncEngine::snapshot`]:
+//!   the snapshot claims to contain everything up to the cursor.
+//! - Pass to [`SyncEngine::local_changes`] only changes made on this device
+//!   (e.g. [`Workspace::last_local_change`](crate::document::Workspace::last_local_change)
+//!   after a command), never bytes that arrived through [`Action::Apply`]:
+//!   received changes are already on the relay. The engine skips its own
+//!   chunks when they come back from the relay, since the document has them.
+//! - Run one engine per device id (one tab leads): two engines with one
+//!   device id would hand out the same seqs.
+
+use rapport_protocol::{
+    AccessToken, ChunkKind, ClientFrame, Cursor, DeviceId, ErrorCode, PROTOCOL_VERSION, Plain, Seq,
+    ServerFrame, StoredChunk, TeamId, TeamKey, access_token, open, seal,
+};
+
+use crate::sync::{ChangeBatch, EngineState, PendingUpload, Problem, SyncError, SyncEvent};
+
+/// How many chunks one `Fetch` asks for.
+pub const DEFAULT_PAGE_LIMIT: u32 = 500;
+
+/// After about this many change chunks since the newest snapshot, a device
+/// offers one ([`SyncEngine::snapshot_due`]).
+pub const DEFAULT_SNAPSHOT_EVERY: u32 = 200;
+
+/// Something the app must do, in the order the engine returned it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// Send these bytes as one binary WebSocket message.
+    Send(Vec<u8>),
+    /// Apply each item with
+    /// [`Workspace::apply`](crate::document::Workspace::apply), in order:
+    /// each is one Automerge change or one whole saved document.
+    Apply(Vec<Vec<u8>>),
+    /// Store this state (IndexedDB) and pass it to [`SyncEngine::new`] on
+    /// the next start.
+    Persist(EngineState),
+    /// Feed this event to the [`SyncStatus`](crate::sync::SyncStatus).
+    Status(SyncEvent),
+    /// Nothing left to send or fetch at this moment: feed
+    /// [`SyncEvent::Settled`] with the current time to the status.
+    Settled,
+    /// Something was refused or skipped; log it, and show it if it persists.
+    Report(SyncError),
+}
+
+/// Where the connection stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Link {
+    /// No connection.
+    Offline,
+    /// `Hello` sent, `Welcome` not yet received.
+    Joining,
+    /// Admitted by the relay.
+    Joined,
+}
+
+/// The sans-IO sync engine of one device in one team. See the module docs.
+pub struct SyncEngine {
+    team: TeamId,
+    device: DeviceId,
+    key: TeamKey,
+    token: AccessToken,
+    state: EngineState,
+    link: Link,
+    /// A `Fetch` is in flight on this connection.
+    fetching: bool,
+    /// A `Notify` arrived while fetching: fetch again after this page.
+    refetch: bool,
+    /// The newest head the relay has told of on this connection.
+    known_head: Cursor,
+    snapshot_every: u32,
+    page_limit: u32,
+}
+
+impl std::fmt::Debug for SyncEngine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The key stays out of logs (TeamKey's Debug hides it as well).
+        f.debug_struct("SyncEngine")
+            .field("team", &self.team)
+            .field("device", &self.device)
+            .field("state", &self.state)
+            .field("link", &self.link)
+            .field("fetching", &self.fetching)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SyncEngine {
+    /// The engine of `device` in `team`, resuming from `saved`
+    /// ([`EngineState::fresh`] the first time). The relay access token is
+    /// derived from `key`, so the two cannot disagree.
+    pub fn new(team: TeamId, device: DeviceId, key: TeamKey, saved: EngineState) -> SyncEngine {
+        let token = access_token(&key, team);
+        SyncEngine {
+            team,
+            device,
+            key,
+            token,
+            state: saved,
+            link: Link::Offline,
+            fetching: false,
+            refetch: false,
+            known_head: Cursor::START,
+            snapshot_every: DEFAULT_SNAPSHOT_EVERY,
+            page_limit: DEFAULT_PAGE_LIMIT,
+        }
+    }
+
+    /// Offers a snapshot after about `every` change chunks (at least 1).
+    ///
+    /// Each device waits a little longer than `every`, by an amount derived
+    /// from its id, so a team's devices do not all upload one at once.
+    #[must_use]
+    pub fn with_snapshot_every(mut self, every: u32) -> SyncEngine {
+        self.snapshot_every = every.max(1);
+        self
+    }
+
+    /// Asks for at most `limit` chunks per `Fetch` (at least 1).
+    #[must_use]
+    pub fn with_page_limit(mut self, limit: u32) -> SyncEngine {
+        self.page_limit = limit.max(1);
+        self
+    }
+
+    /// This engine's device.
+    pub fn device(&self) -> DeviceId {
+        self.device
+    }
+
+    /// The state to persist (also returned by every [`Action::Persist`]).
+    pub fn state(&self) -> &EngineState {
+        &self.state
+    }
+
+    /// Whether the relay has admitted this connection.
+    pub fn is_joined(&self) -> bool {
+        self.link == Link::Joined
+    }
+
+    /// Whether nothing is waiting: no upload unacknowledged, no fetch in
+    /// flight, and no newer head announced than what was fetched.
+    pub fn is_idle(&self) -> bool {
+        self.state.pending.is_empty()
+            && !self.fetching
+            && !self.refetch
+            && self.known_head <= self.state.cursor
+    }
+
+    /// The connection to the relay is open: says who this device is.
+    pub fn connected(&mut self) -> Vec<Action> {
+        self.link = Link::Joining;
+        self.fetching = false;
+        self.refetch = false;
+        let hello = ClientFrame::Hello {
+            version: PROTOCOL_VERSION,
+            team: self.team,
+            device: self.device,
+            token: self.token,
+        };
+        vec![Action::Send(hello.encode())]
+    }
+
+    /// The connection closed (or failed). Pending uploads stay pending and
+    /// go again on the next connection.
+    pub fn disconnected(&mut self) -> Vec<Action> {
+        self.link = Link::Offline;
+        self.fetching = false;
+        self.refetch = false;
+        Vec::new()
+    }
+
+    /// Changes the rep made on this device: sealed as one change chunk with
+    /// the next seq, stored as pending, and sent now if connected. `nonce`
+    /// must be 24 fresh random bytes. An empty list does nothing.
+    pub fn local_changes(&mut self, changes: Vec<Vec<u8>>, nonce: [u8; 24]) -> Vec<Action> {
+        if changes.is_empty() {
+            return Vec::new();
+        }
+        let plain = Plain::new(ChangeBatch::V1(changes).encode());
+        let mut actions = self.enqueue(ChunkKind::Change, &plain, nonce);
+        actions.insert(0, Action::Status(SyncEvent::LocalChange));
+        actions
+    }
+
+    /// The cursor a snapshot should cover, if one is due: about
+    /// [`SyncEngine::with_snapshot_every`] change chunks have landed since
+    /// the newest snapshot, this device is joined and has fetched all it was
+    /// told of, and it has no snapshot of its own waiting for an `Ack`.
+    /// Save the document then and pass it to [`SyncEngine::snapshot`].
+    pub fn snapshot_due(&self) -> Option<Cursor> {
+        let threshold = self.snapshot_every + self.jitter();
+        let waiting = self
+            .state
+            .pending
+            .iter()
+            .any(|upload| matches!(upload.kind, ChunkKind::Snapshot { .. }));
+        (self.link == Link::Joined
+            && !self.fetching
+            && !self.refetch
+            && !waiting
+            && self.state.since_snapshot >= threshold)
+            .then_some(self.state.cursor)
+    }
+
+    /// Uploads `document` (from [`Workspace::save`](crate::document::Workspace::save),
+    /// after every [`Action::Apply`] so far) as a snapshot covering
+    /// `covers`; the relay then drops the chunks it covers. `covers` may not
+    /// be past what this device has applied. `nonce` must be fresh.
+    pub fn snapshot(&mut self, document: Vec<u8>, covers: Cursor, nonce: [u8; 24]) -> Vec<Action> {
+        if covers > self.state.cursor {
+            return vec![Action::Report(SyncError::SnapshotAhead {
+                covers,
+                cursor: self.state.cursor,
+            })];
+        }
+        self.state.since_snapshot = 0;
+        self.enqueue(ChunkKind::Snapshot { covers }, &Plain::new(document), nonce)
+    }
+
+    /// One binary message from the relay.
+    pub fn received(&mut self, bytes: &[u8]) -> Vec<Action> {
+        let frame = match ServerFrame::decode(bytes) {
+            Ok(frame) => frame,
+            Err(error) => {
+                return vec![Action::Report(SyncError::BadFrame {
+                    reason: error.to_string(),
+                })];
+            }
+        };
+        match frame {
+            ServerFrame::Welcome { head, .. } => self.welcome(head),
+            ServerFrame::Ack { seq, .. } => self.ack(seq),
+            ServerFrame::Chunks { items, more, next } => self.chunks(items, more, next),
+            ServerFrame::Notify { head } => self.notify(head),
+            ServerFrame::Error { code, message } => {
+                let problem = match code {
+                    ErrorCode::Unauthorized | ErrorCode::Revoked | ErrorCode::UnknownTeam => {
+                        Problem::NotAdmitted
+                    }
+                    _ => Problem::Relay(message.clone()),
+                };
+                vec![
+                    Action::Report(SyncError::Refused { code, message }),
+                    Action::Status(SyncEvent::Failed(problem)),
+                ]
+            }
+            // Answers to admin frames, which this engine never sends.
+            ServerFrame::DeviceRevoked { .. } | ServerFrame::TokenRotated => Vec::new(),
+        }
+    }
+
+    fn welcome(&mut self, head: Cursor) -> Vec<Action> {
+        self.link = Link::Joined;
+        self.known_head = head;
+        let mut actions = vec![Action::Status(SyncEvent::Connected)];
+        if head < self.state.cursor {
+            actions.push(Action::Report(SyncError::RelayBehind {
+                head,
+                cursor: self.state.cursor,
+            }));
+            self.state.cursor = Cursor::START;
+            // Offer a snapshot as soon as this catch-up is done, so the
+            // relay gets back what it lost of this device's data.
+            self.state.since_snapshot = u32::MAX;
+            actions.push(Action::Persist(self.state.clone()));
+        }
+        actions.push(Action::Status(SyncEvent::Exchanging));
+        actions.push(self.fetch());
+        actions.extend(self.state.pending.iter().map(|upload| {
+            Action::Send(
+                ClientFrame::Upload {
+                    seq: upload.seq,
+                    kind: upload.kind,
+                    sealed: upload.sealed.clone(),
+                }
+                .encode(),
+            )
+        }));
+        actions
+    }
+
+    fn ack(&mut self, seq: Seq) -> Vec<Action> {
+        let Some(at) = self.state.pending.iter().position(|u| u.seq == seq) else {
+            // A second Ack for a retried upload: already done.
+            return Vec::new();
+        };
+        let upload = self.state.pending.remove(at);
+        let mut actions = vec![Action::Persist(self.state.clone())];
+        if upload.kind == ChunkKind::Change {
+            actions.push(Action::Status(SyncEvent::Uploaded(1)));
+        }
+        actions.extend(self.settled());
+        actions
+    }
+
+    fn notify(&mut self, head: Cursor) -> Vec<Action> {
+        self.known_head = self.known_head.max(head);
+        if self.link != Link::Joined || head <= self.state.cursor {
+            return Vec::new();
+        }
+        if self.fetching {
+            self.refetch = true;
+            return Vec::new();
+        }
+        vec![Action::Status(SyncEvent::Exchanging), self.fetch()]
+    }
+
+    fn chunks(&mut self, items: Vec<StoredChunk>, more: bool, next: Cursor) -> Vec<Action> {
+        self.fetching = false;
+        let mut actions = Vec::new();
+        let mut apply = Vec::new();
+        let (mut opened, mut failed) = (0usize, 0usize);
+        for chunk in items {
+            if chunk.cursor <= self.state.cursor {
+                continue; // Already applied (a page answered twice).
+            }
+            match chunk.kind {
+                ChunkKind::Snapshot { .. } => self.state.since_snapshot = 0,
+                ChunkKind::Change => {
+                    self.state.since_snapshot = self.state.since_snapshot.saturating_add(1);
+                }
+            }
+            // This device's own chunks are in its document already. One with
+            // a seq it has not handed out yet comes from a state that was
+            // lost: apply it, it may hold changes the document lacks.
+            if chunk.device == self.device && chunk.seq < self.state.next_seq {
+                continue;
+            }
+            match self.open_chunk(&chunk) {
+                Ok(contents) => {
+                    opened += 1;
+                    apply.extend(contents);
+                }
+                Err(error) => {
+                    failed += 1;
+                    actions.push(Action::Report(error));
+                }
+            }
+        }
+        if failed > 0 && opened == 0 {
+            actions.push(Action::Status(SyncEvent::Failed(Problem::WrongKey)));
+        }
+        if !apply.is_empty() {
+            actions.push(Action::Apply(apply));
+        }
+        self.state.cursor = self.state.cursor.max(next);
+        self.known_head = self.known_head.max(self.state.cursor);
+        actions.push(Action::Persist(self.state.clone()));
+        if self.link == Link::Joined
+            && (more || (self.refetch && self.known_head > self.state.cursor))
+        {
+            actions.push(self.fetch());
+        } else {
+            self.refetch = false;
+            actions.extend(self.settled());
+        }
+        actions
+    }
+
+    /// Opens one chunk into the items to apply.
+    fn open_chunk(&self, chunk: &StoredChunk) -> Result<Vec<Vec<u8>>, SyncError> {
+        let plain = open(
+            &self.key,
+            self.team,
+            chunk.device,
+            chunk.seq,
+            chunk.kind,
+            &chunk.sealed,
+        )
+        .map_err(|_| SyncError::Open {
+            cursor: chunk.cursor,
+            device: chunk.device,
+            seq: chunk.seq,
+        })?;
+        match chunk.kind {
+            ChunkKind::Snapshot { .. } => Ok(vec![plain.as_bytes().to_vec()]),
+            ChunkKind::Change => ChangeBatch::decode(plain.as_bytes())
+                .map(ChangeBatch::into_changes)
+                .ok_or(SyncError::Payload {
+                    cursor: chunk.cursor,
+                    device: chunk.device,
+                    seq: chunk.seq,
+                }),
+        }
+    }
+
+    /// Seals `plain` with the next seq, keeps it pending, and sends it if
+    /// the relay has admitted this connection (otherwise `Welcome` will).
+    fn enqueue(&mut self, kind: ChunkKind, plain: &Plain, nonce: [u8; 24]) -> Vec<Action> {
+        let seq = self.state.next_seq;
+        let sealed = seal(&self.key, self.team, self.device, seq, kind, plain, nonce);
+        self.state.next_seq = seq.next();
+        self.state.pending.push(PendingUpload {
+            seq,
+            kind,
+            sealed: sealed.clone(),
+        });
+        let mut actions = vec![Action::Persist(self.state.clone())];
+        if self.link == Link::Joined {
+            actions.push(Action::Status(SyncEvent::Exchanging));
+            actions.push(Action::Send(
+                ClientFrame::Upload { seq, kind, sealed }.encode(),
+            ));
+        }
+        actions
+    }
+
+    fn fetch(&mut self) -> Action {
+        self.fetching = true;
+        self.refetch = false;
+        Action::Send(
+            ClientFrame::Fetch {
+                after: self.state.cursor,
+                limit: self.page_limit,
+            }
+            .encode(),
+        )
+    }
+
+    fn settled(&self) -> Option<Action> {
+        (self.link == Link::Joined && self.is_idle()).then_some(Action::Settled)
+    }
+
+    /// Extra chunks this device waits before offering a snapshot: up to
+    /// half the threshold, fixed per device id.
+    fn jitter(&self) -> u32 {
+        let spread = self.snapshot_every / 2 + 1;
+        u32::from(self.device.as_bytes()[0]) % spread
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rapport_protocol::Sealed;
+
+    use super::*;
+
+    const TEAM: TeamId = TeamId::from_bytes([1; 16]);
+    const PHONE: DeviceId = DeviceId::from_bytes([2; 16]);
+    const LAPTOP: DeviceId = DeviceId::from_bytes([3; 16]);
+
+    fn key() -> TeamKey {
+        TeamKey::from_bytes([9; 32])
+    }
+
+    fn engine() -> SyncEngine {
+        SyncEngine::new(TEAM, PHONE, key(), EngineState::fresh())
+    }
+
+    /// An engine past `Hello` and `Welcome` at `head`, with the fetch that
+    /// `Welcome` sent answered by an empty page.
+    fn joined(head: Cursor) -> SyncEngine {
+        let mut engine = engine();
+        engine.connected();
+        engine.received(
+            &ServerFrame::Welcome {
+                head,
+                snapshot: None,
+            }
+            .encode(),
+        );
+        engine.received(
+            &ServerFrame::Chunks {
+                items: vec![],
+                more: false,
+                next: head,
+            }
+            .encode(),
+        );
+        engine
+    }
+
+    fn sent(actions: &[Action]) -> Vec<ClientFrame> {
+        actions
+            .iter()
+            .filter_map(|action| match action {
+                Action::Send(bytes) => Some(ClientFrame::decode(bytes).unwrap()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn applied(actions: &[Action]) -> Vec<Vec<u8>> {
+        actions
+            .iter()
+            .filter_map(|action| match action {
+                Action::Apply(items) => Some(items.clone()),
+                _ => None,
+            })
+            .flatten()
+            .collect()
+    }
+
+    fn reports(actions: &[Action]) -> Vec<SyncError> {
+        actions
+            .iter()
+            .filter_map(|action| match action {
+                Action::Report(error) => Some(error.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// A change chunk of `device` at `cursor`, as the relay serves it.
+    fn chunk(device: DeviceId, seq: u64, cursor: u64, changes: &[&[u8]]) -> StoredChunk {
+        let batch = ChangeBatch::V1(changes.iter().map(|c| c.to_vec()).collect());
+        let sealed = seal(
+            &key(),
+            TEAM,
+            device,
+            Seq(seq),
+            ChunkKind::Change,
+            &Plain::new(batch.encode()),
+            [seq as u8; 24],
+        );
+        StoredChunk {
+            cursor: Cursor(cursor),
+            device,
+            seq: Seq(seq),
+            kind: ChunkKind::Change,
+            sealed,
+        }
+    }
+
+    fn page(items: Vec<StoredChunk>, more: bool, next: u64) -> Vec<u8> {
+        ServerFrame::Chunks {
+            items,
+            more,
+            next: Cursor(next),
+        }
+        .encode()
+    }
+
+    #[test]
+    fn hello_first_then_fetch_and_uploads_after_welcome() {
+        let mut engine = engine();
+        let offline = engine.local_changes(vec![b"edit".to_vec()], [1; 24]);
+        assert!(sent(&offline).is_empty(), "offline: nothing is sent");
+        assert!(matches!(offline[1], Action::Persist(ref s) if s.pending.len() == 1));
+
+        let hello = sent(&engine.connected());
+        assert!(matches!(
+            hello.as_slice(),
+            [ClientFrame::Hello { device: PHONE, .. }]
+        ));
+        let welcome = engine.received(
+            &ServerFrame::Welcome {
+                head: Cursor(4),
+                snapshot: None,
+            }
+            .encode(),
+        );
+        let frames = sent(&welcome);
+        assert!(matches!(
+            frames.as_slice(),
+            [
+                ClientFrame::Fetch {
+                    after: Cursor(0),
+                    ..
+                },
+                ClientFrame::Upload {
+                    seq: Seq(1),
+                    kind: ChunkKind::Change,
+                    ..
+                }
+            ]
+        ));
+        assert!(welcome.contains(&Action::Status(SyncEvent::Connected)));
+    }
+
+    #[test]
+    fn a_retry_resends_the_same_bytes_and_a_second_ack_is_harmless() {
+        let mut engine = joined(Cursor(0));
+        let first = sent(&engine.local_changes(vec![b"edit".to_vec()], [1; 24]));
+        engine.disconnected();
+        engine.connected();
+        let welcome = ServerFrame::Welcome {
+            head: Cursor(1),
+            snapshot: None,
+        };
+        let again = sent(&engine.received(&welcome.encode()));
+        assert_eq!(again[1], first[0], "same seq, same nonce, same bytes");
+
+        let ack = ServerFrame::Ack {
+            seq: Seq(1),
+            cursor: Cursor(1),
+        }
+        .encode();
+        let acked = engine.received(&ack);
+        assert!(acked.contains(&Action::Status(SyncEvent::Uploaded(1))));
+        assert!(engine.state().pending.is_empty());
+        assert!(
+            engine.received(&ack).is_empty(),
+            "the retry's Ack changes nothing"
+        );
+        assert_eq!(engine.state().next_seq, Seq(2));
+    }
+
+    #[test]
+    fn the_state_survives_a_restart_and_keeps_its_seqs() {
+        let mut engine = joined(Cursor(0));
+        engine.local_changes(vec![b"one".to_vec()], [1; 24]);
+        let saved: EngineState =
+            postcard::from_bytes(&postcard::to_allocvec(engine.state()).unwrap()).unwrap();
+        let mut restarted = SyncEngine::new(TEAM, PHONE, key(), saved);
+        let actions = restarted.local_changes(vec![b"two".to_vec()], [2; 24]);
+        let Some(Action::Persist(state)) = actions.get(1) else {
+            panic!("{actions:?}")
+        };
+        let seqs: Vec<_> = state.pending.iter().map(|upload| upload.seq).collect();
+        assert_eq!(seqs, [Seq(1), Seq(2)]);
+    }
+
+    #[test]
+    fn garbage_ciphertext_is_reported_and_skipped() {
+        let mut engine = joined(Cursor(0));
+        let mut bad = chunk(LAPTOP, 1, 1, &[b"lost"]);
+        bad.sealed = Sealed {
+            nonce: [0; 24],
+            ciphertext: vec![0xde, 0xad, 0xbe, 0xef],
+        };
+        let good = chunk(LAPTOP, 2, 2, &[b"change a", b"change b"]);
+        let actions = engine.received(&page(vec![bad, good], false, 2));
+        assert_eq!(
+            reports(&actions),
+            [SyncError::Open {
+                cursor: Cursor(1),
+                device: LAPTOP,
+                seq: Seq(1)
+            }]
+        );
+        assert_eq!(
+            applied(&actions),
+            [b"change a".to_vec(), b"change b".to_vec()]
+        );
+        assert_eq!(
+            engine.state().cursor,
+            Cursor(2),
+            "the bad chunk is not retried"
+        );
+        assert!(actions.contains(&Action::Settled));
+    }
+
+    #[test]
+    fn a_chunk_sealed_as_another_device_does_not_open() {
+        let mut engine = joined(Cursor(0));
+        let mut moved = chunk(LAPTOP, 1, 1, &[b"x"]);
+        moved.device = DeviceId::from_bytes([7; 16]);
+        let actions = engine.received(&page(vec![moved], false, 1));
+        assert!(matches!(
+            reports(&actions).as_slice(),
+            [SyncError::Open { .. }]
+        ));
+        assert!(actions.contains(&Action::Status(SyncEvent::Failed(Problem::WrongKey))));
+        assert!(applied(&actions).is_empty());
+    }
+
+    #[test]
+    fn pages_are_fetched_while_more() {
+        let mut engine = joined(Cursor(0));
+        let first = engine.received(&page(vec![chunk(LAPTOP, 1, 1, &[b"a"])], true, 1));
+        assert_eq!(
+            sent(&first),
+            [ClientFrame::Fetch {
+                after: Cursor(1),
+                limit: DEFAULT_PAGE_LIMIT
+            }]
+        );
+        assert!(!first.contains(&Action::Settled));
+        let last = engine.received(&page(vec![chunk(LAPTOP, 2, 2, &[b"b"])], false, 2));
+        assert!(sent(&last).is_empty());
+        assert!(last.contains(&Action::Settled));
+        assert_eq!(applied(&last), [b"b".to_vec()]);
+    }
+
+    #[test]
+    fn notify_fetches_now_or_after_the_fetch_in_flight() {
+        let mut engine = joined(Cursor(0));
+        let notified = engine.received(&ServerFrame::Notify { head: Cursor(1) }.encode());
+        assert!(matches!(
+            sent(&notified).as_slice(),
+            [ClientFrame::Fetch {
+                after: Cursor(0),
+                ..
+            }]
+        ));
+        // Another chunk lands while that fetch is in flight.
+        let during = engine.received(&ServerFrame::Notify { head: Cursor(2) }.encode());
+        assert!(sent(&during).is_empty(), "one fetch in flight at a time");
+        let answered = engine.received(&page(vec![chunk(LAPTOP, 1, 1, &[b"a"])], false, 1));
+        assert!(matches!(
+            sent(&answered).as_slice(),
+            [ClientFrame::Fetch {
+                after: Cursor(1),
+                ..
+            }]
+        ));
+        let stale = engine.received(&ServerFrame::Notify { head: Cursor(1) }.encode());
+        assert!(sent(&stale).is_empty(), "nothing new: no fetch");
+    }
+
+    #[test]
+    fn own_chunks_are_not_applied_again() {
+        let mut engine = joined(Cursor(0));
+        engine.local_changes(vec![b"mine".to_vec()], [1; 24]);
+        let ours = chunk(PHONE, 1, 1, &[b"mine"]);
+        let theirs = chunk(LAPTOP, 1, 2, &[b"theirs"]);
+        let actions = engine.received(&page(vec![ours, theirs], false, 2));
+        assert_eq!(applied(&actions), [b"theirs".to_vec()]);
+    }
+
+    #[test]
+    fn a_snapshot_is_due_after_enough_changes_and_covers_the_cursor() {
+        let mut engine = joined(Cursor(0)).with_snapshot_every(2);
+        assert_eq!(engine.snapshot_due(), None);
+        let items = (1..=4).map(|n| chunk(LAPTOP, n, n, &[b"c"])).collect();
+        engine.received(&page(items, false, 4));
+        assert_eq!(engine.snapshot_due(), Some(Cursor(4)));
+        let actions = engine.snapshot(b"document".to_vec(), Cursor(4), [5; 24]);
+        assert!(matches!(
+            sent(&actions).as_slice(),
+            [ClientFrame::Upload {
+                kind: ChunkKind::Snapshot { covers: Cursor(4) },
+                ..
+            }]
+        ));
+        assert_eq!(engine.snapshot_due(), None);
+        let ahead = engine.snapshot(b"document".to_vec(), Cursor(9), [6; 24]);
+        assert!(matches!(
+            reports(&ahead).as_slice(),
+            [SyncError::SnapshotAhead { .. }]
+        ));
+    }
+
+    #[test]
+    fn refusals_are_reported_not_panicked_on() {
+        let mut engine = engine();
+        engine.connected();
+        let refused = engine.received(
+            &ServerFrame::Error {
+                code: ErrorCode::Unauthorized,
+                message: "wrong token".into(),
+            }
+            .encode(),
+        );
+        assert!(refused.contains(&Action::Status(SyncEvent::Failed(Problem::NotAdmitted))));
+        assert!(matches!(
+            reports(&engine.received(&[0xff, 0xff])).as_slice(),
+            [SyncError::BadFrame { .. }]
+        ));
+    }
+
+    #[test]
+    fn a_relay_that_lost_data_is_read_again_from_the_start() {
+        let mut engine = joined(Cursor(0));
+        engine.received(&page(vec![chunk(LAPTOP, 1, 1, &[b"a"])], false, 1));
+        engine.disconnected();
+        engine.connected();
+        let actions = engine.received(
+            &ServerFrame::Welcome {
+                head: Cursor(0),
+                snapshot: None,
+            }
+            .encode(),
+        );
+        assert!(matches!(
+            reports(&actions).as_slice(),
+            [SyncError::RelayBehind { .. }]
+        ));
+        assert!(matches!(
+            sent(&actions).as_slice(),
+            [ClientFrame::Fetch {
+                after: Cursor(0),
+                ..
+            }]
+        ));
+    }
+}

@@ -1,0 +1,76 @@
+//! [`SyncError`]: what the sync engine reports instead of panicking.
+
+use rapport_protocol::{Cursor, DeviceId, ErrorCode, Seq};
+
+/// Something the [`SyncEngine`](crate::sync::SyncEngine) could not use or
+/// do. None of these lose local data: the document and the pending uploads
+/// stay as they are. The UI chooses the rep's words.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SyncError {
+    /// The relay sent bytes that are not a server frame.
+    #[error("the relay sent a frame this app cannot read: {reason}")]
+    BadFrame {
+        /// The decoder's reason.
+        reason: String,
+    },
+    /// A chunk did not open with the team key: sealed with another key, or
+    /// altered. It is skipped; the chunks after it are still applied.
+    #[error(
+        "chunk {seq} of device {device} (at {cursor} in the team's log) did not open with \
+         this device's team key; it was skipped"
+    )]
+    Open {
+        /// Where it sits in the team's log.
+        cursor: Cursor,
+        /// Its uploader.
+        device: DeviceId,
+        /// Its uploader's seq.
+        seq: Seq,
+    },
+    /// A change chunk opened but its payload is not one this version reads
+    /// (damaged, or written by a newer app). It is skipped.
+    #[error(
+        "chunk {seq} of device {device} (at {cursor}) opened but holds no change batch this \
+         version can read; it was skipped"
+    )]
+    Payload {
+        /// Where it sits in the team's log.
+        cursor: Cursor,
+        /// Its uploader.
+        device: DeviceId,
+        /// Its uploader's seq.
+        seq: Seq,
+    },
+    /// The relay refused a frame and is closing the connection.
+    #[error("the relay refused this device ({code:?}): {message}")]
+    Refused {
+        /// The relay's code, which says whether reconnecting can help.
+        code: ErrorCode,
+        /// The relay's words, for logs.
+        message: String,
+    },
+    /// A snapshot was offered covering more of the log than this device has
+    /// applied; it was not uploaded, since the relay would prune chunks the
+    /// snapshot does not contain.
+    #[error(
+        "a snapshot covering {covers} was not uploaded: this device has applied only up to {cursor}"
+    )]
+    SnapshotAhead {
+        /// What the snapshot claimed to cover.
+        covers: Cursor,
+        /// What this device has applied.
+        cursor: Cursor,
+    },
+    /// The relay's log is shorter than this device's position: it lost data
+    /// (restored from an older backup). The engine fetches from the start
+    /// again; a snapshot upload puts this device's data back.
+    #[error(
+        "the relay's log ends at {head} but this device had read up to {cursor}; reading it again from the start"
+    )]
+    RelayBehind {
+        /// The relay's head.
+        head: Cursor,
+        /// This device's position before.
+        cursor: Cursor,
+    },
+}

@@ -1,0 +1,715 @@
+//! A deterministic in-memory network: several devices, each with its own
+//! workspace and [`SyncEngine`], and one relay made of the real
+//! [`rapport_relay::Session`]s over a [`SqliteStore`] in a temporary
+//! directory. No sockets, no threads, no clock: a seeded generator decides
+//! every step, so a failing seed replays exactly.
+//!
+//! Each case runs a random sequence of steps: edits on random devices
+//! (creates, edits, deletes; two devices editing the same field while
+//! apart), devices going offline and online, frames delivered in any order
+//! across connections (each connection stays in order, like TCP), devices
+//! disconnected mid-upload (some in-flight frames reach the relay, the rest
+//! are lost, and the device retries them), app restarts from the persisted
+//! [`EngineState`] (sometimes between a `Persist` and the `Send` after it),
+//! relay restarts, and snapshot uploads. Then everyone goes online and the
+//! network runs until nothing is in flight, and every device must hold the
+//! same document: same heads, same read model, every change any device made.
+//!
+//! ```text
+//! cargo test -p rapport --test network                                # default cases
+//! RAPPORT_SIM_CASES=10000 cargo test --release -p rapport --test network
+//! RAPPORT_SIM_SEED=1234 cargo test -p rapport --test network          # replay one seed
+//! ```
+
+use std::collections::{BTreeSet, VecDeque};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+use automerge::{ActorId, Change, ChangeHash};
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use rapport::document::Workspace;
+use rapport::domain::{
+    AccountDraft, AccountId, Author, ContactDraft, ContactId, Edit, TouchDraft, TouchId, TouchKind,
+};
+use rapport::sync::{Action, EngineState, SyncEngine};
+use rapport_protocol::{
+    AdminSecret, ClientFrame, DeviceId, PROTOCOL_VERSION, Seq, ServerFrame, TeamId, TeamKey,
+    access_token, admin_hash, token_hash,
+};
+use rapport_relay::{DEFAULT_MAX_FRAME_BYTES, Effect, Session, SqliteStore};
+
+const TEAM: TeamId = TeamId::from_bytes([0x7e; 16]);
+const KEY: [u8; 32] = [0x42; 32];
+/// Cases per run unless `RAPPORT_SIM_CASES` says otherwise.
+const DEFAULT_CASES: u64 = 24;
+
+#[test]
+fn devices_converge_whatever_the_network_does() {
+    if let Some(seed) = env_u64("RAPPORT_SIM_SEED") {
+        eprintln!("seed {seed}: {:?}", run_case(seed));
+        return;
+    }
+    let cases = env_u64("RAPPORT_SIM_CASES").unwrap_or(DEFAULT_CASES);
+    let first = env_u64("RAPPORT_SIM_FIRST_SEED").unwrap_or(0);
+    let started = Instant::now();
+    let mut total = Stats::default();
+    for seed in first..first + cases {
+        total += run_case(seed);
+    }
+    eprintln!(
+        "network simulation: {cases} cases (seeds {first}..{}) in {:.1} s: {total:?}",
+        first + cases,
+        started.elapsed().as_secs_f64()
+    );
+}
+
+fn env_u64(name: &str) -> Option<u64> {
+    let text = std::env::var(name).ok()?;
+    Some(
+        text.parse()
+            .unwrap_or_else(|_| panic!("{name}={text:?} is not a number")),
+    )
+}
+
+/// Prints how to replay a case if it panics.
+struct ReplayHint(u64);
+
+impl Drop for ReplayHint {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            eprintln!(
+                "\nnetwork simulation failed for seed {seed}; replay it with\n  \
+                 RAPPORT_SIM_SEED={seed} cargo test -p rapport --test network\n",
+                seed = self.0
+            );
+        }
+    }
+}
+
+fn run_case(seed: u64) -> Stats {
+    let _hint = ReplayHint(seed);
+    let mut sim = Sim::new(seed);
+    let steps = sim.rng.usize(80..400);
+    for _ in 0..steps {
+        sim.step();
+    }
+    sim.settle();
+    sim.check();
+    sim.stats.changes = sim.made.len();
+    sim.stats
+}
+
+/// What the cases exercised, so a run shows it did more than nothing.
+#[derive(Debug, Default)]
+struct Stats {
+    changes: usize,
+    uploads: usize,
+    retries: usize,
+    snapshots: usize,
+    conflicts: usize,
+    cut_mid_upload: usize,
+    app_restarts: usize,
+    relay_restarts: usize,
+}
+
+impl std::ops::AddAssign for Stats {
+    fn add_assign(&mut self, other: Stats) {
+        self.changes += other.changes;
+        self.uploads += other.uploads;
+        self.retries += other.retries;
+        self.snapshots += other.snapshots;
+        self.conflicts += other.conflicts;
+        self.cut_mid_upload += other.cut_mid_upload;
+        self.app_restarts += other.app_restarts;
+        self.relay_restarts += other.relay_restarts;
+    }
+}
+
+/// One direction-pair of an open connection: frames each way in order.
+struct Conn {
+    session: Session,
+    /// Device → relay, not yet handled by the session.
+    up: VecDeque<Vec<u8>>,
+    /// Relay → device, not yet received.
+    down: VecDeque<Vec<u8>>,
+    /// The relay admitted it (its session returned `Effect::Joined`).
+    joined: bool,
+    /// The relay closes it once `down` is delivered.
+    closing: bool,
+}
+
+struct Device {
+    id: DeviceId,
+    ws: Workspace,
+    engine: SyncEngine,
+    /// The last `Action::Persist`: what an app restart resumes from.
+    saved: EngineState,
+    conn: Option<Conn>,
+    /// Local changes not yet handed to the engine (batched on purpose).
+    unflushed: Vec<Vec<u8>>,
+    author: Author,
+    /// Seqs this device has sent an `Upload` of, to count retries.
+    sent: BTreeSet<Seq>,
+}
+
+struct Sim {
+    rng: fastrand::Rng,
+    _dir: tempfile::TempDir,
+    path: PathBuf,
+    store: Option<Arc<SqliteStore>>,
+    devices: Vec<Device>,
+    snapshot_every: u32,
+    /// Every change any device made: all must be everywhere at the end.
+    made: BTreeSet<ChangeHash>,
+    accounts: Vec<AccountId>,
+    contacts: Vec<ContactId>,
+    touches: Vec<TouchId>,
+    now: DateTime<Utc>,
+    nonces: u64,
+    stats: Stats,
+}
+
+impl Sim {
+    fn new(seed: u64) -> Sim {
+        let mut rng = fastrand::Rng::with_seed(seed);
+        // Shared memory when there is some: the relay fsyncs every upload,
+        // and durability on power loss is not what this test is about.
+        let dir = if std::path::Path::new("/dev/shm").is_dir() {
+            tempfile::tempdir_in("/dev/shm")
+        } else {
+            tempfile::tempdir()
+        }
+        .unwrap();
+        let path = dir.path().join("relay.sqlite3");
+        let store = Arc::new(SqliteStore::open(&path).unwrap());
+        create_team(&store);
+
+        let snapshot_every = rng.u32(2..12);
+        let page_limit = rng.u32(1..8);
+        let count = rng.usize(5..=7);
+        let devices = (0..count)
+            .map(|n| {
+                let id = DeviceId::from_bytes(rng.u128(..).to_le_bytes());
+                let ws = Workspace::new(ActorId::from(id.as_bytes()))
+                    .with_seeded_ids(seed.wrapping_mul(31).wrapping_add(n as u64));
+                let engine =
+                    SyncEngine::new(TEAM, id, TeamKey::from_bytes(KEY), EngineState::fresh())
+                        .with_snapshot_every(snapshot_every)
+                        .with_page_limit(page_limit);
+                Device {
+                    id,
+                    ws,
+                    engine,
+                    saved: EngineState::fresh(),
+                    conn: None,
+                    unflushed: Vec::new(),
+                    author: Author {
+                        name: format!("Rep {n}"),
+                        device: format!("tablet {n}"),
+                    },
+                    sent: BTreeSet::new(),
+                }
+            })
+            .collect();
+        Sim {
+            rng,
+            _dir: dir,
+            path,
+            store: Some(store),
+            devices,
+            snapshot_every,
+            made: BTreeSet::new(),
+            accounts: Vec::new(),
+            contacts: Vec::new(),
+            touches: Vec::new(),
+            now: Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap(),
+            nonces: 0,
+            stats: Stats::default(),
+        }
+    }
+
+    fn nonce(&mut self) -> [u8; 24] {
+        // Unique per case, as random nonces are in the app.
+        self.nonces += 1;
+        let mut nonce = [0; 24];
+        nonce[..8].copy_from_slice(&self.nonces.to_le_bytes());
+        nonce[8..].copy_from_slice(&self.rng.u128(..).to_le_bytes());
+        nonce
+    }
+
+    fn step(&mut self) {
+        self.now += Duration::minutes(1);
+        let device = self.rng.usize(..self.devices.len());
+        match self.rng.u32(..100) {
+            0..30 => self.edit(device),
+            30..34 => self.flush(device),
+            34..62 => self.deliver_up(),
+            62..88 => self.deliver_down(),
+            88..91 => self.disconnect(device),
+            91..95 => self.connect(device),
+            95 | 96 => self.apart_on_the_same_field(),
+            97 => self.restart_app(device),
+            98 => self.restart_relay(),
+            _ => self.maybe_snapshot(device),
+        }
+    }
+
+    // --- devices -----------------------------------------------------------
+
+    /// Carries out a device's actions in order. With `crash`, the app may
+    /// die right after a `Persist`, before the rest (a `Send`, say).
+    fn run(&mut self, device: usize, actions: Vec<Action>, crash: bool) {
+        let crash_at =
+            (crash && self.rng.u32(..40) == 0).then(|| self.rng.usize(..actions.len().max(1)));
+        for (at, action) in actions.into_iter().enumerate() {
+            let dev = &mut self.devices[device];
+            match action {
+                Action::Send(bytes) => {
+                    if let Ok(ClientFrame::Upload { seq, .. }) = ClientFrame::decode(&bytes) {
+                        self.stats.uploads += 1;
+                        self.stats.retries += usize::from(!dev.sent.insert(seq));
+                    }
+                    let conn = dev
+                        .conn
+                        .as_mut()
+                        .expect("the engine sends only while connected");
+                    conn.up.push_back(bytes);
+                }
+                Action::Apply(items) => {
+                    for item in items {
+                        dev.ws.apply(&item).expect("every chunk applies");
+                    }
+                }
+                Action::Persist(state) => {
+                    dev.saved = state;
+                    if crash_at.is_some_and(|crash_at| at >= crash_at) {
+                        self.restart_app(device);
+                        return;
+                    }
+                }
+                Action::Status(_) | Action::Settled => {}
+                Action::Report(error) => panic!("device {device} reported: {error}"),
+            }
+        }
+    }
+
+    fn connect(&mut self, device: usize) {
+        if self.devices[device].conn.is_some() {
+            return;
+        }
+        let store = self.store.clone().expect("the relay is up");
+        self.devices[device].conn = Some(Conn {
+            session: Session::new(store, DEFAULT_MAX_FRAME_BYTES),
+            up: VecDeque::new(),
+            down: VecDeque::new(),
+            joined: false,
+            closing: false,
+        });
+        let actions = self.devices[device].engine.connected();
+        self.run(device, actions, false);
+    }
+
+    /// Drops the connection. Some of the frames in flight towards the relay
+    /// may still reach it (a device cut off mid-upload); the rest, and all
+    /// frames towards the device, are lost.
+    fn disconnect(&mut self, device: usize) {
+        let Some(mut conn) = self.devices[device].conn.take() else {
+            return;
+        };
+        let reach = self.rng.usize(..=conn.up.len());
+        if conn.up.iter().any(|bytes| is_upload(bytes)) {
+            self.stats.cut_mid_upload += 1;
+        }
+        for bytes in conn.up.drain(..).take(reach) {
+            let step = conn.session.handle(&bytes);
+            if let Some(Effect::Landed { head }) = step.effect {
+                self.notify_others(device, head);
+            }
+            if step.close {
+                break;
+            }
+        }
+        let actions = self.devices[device].engine.disconnected();
+        self.run(device, actions, false);
+    }
+
+    /// The app restarts: its engine resumes from the last persisted state.
+    fn restart_app(&mut self, device: usize) {
+        self.stats.app_restarts += 1;
+        self.disconnect(device);
+        let dev = &mut self.devices[device];
+        dev.engine = SyncEngine::new(TEAM, dev.id, TeamKey::from_bytes(KEY), dev.saved.clone())
+            .with_snapshot_every(self.snapshot_every)
+            .with_page_limit(self.rng.u32(1..8));
+    }
+
+    fn flush(&mut self, device: usize) {
+        let changes = std::mem::take(&mut self.devices[device].unflushed);
+        let nonce = self.nonce();
+        let actions = self.devices[device].engine.local_changes(changes, nonce);
+        self.run(device, actions, true);
+    }
+
+    fn maybe_snapshot(&mut self, device: usize) {
+        let dev = &mut self.devices[device];
+        let Some(covers) = dev.engine.snapshot_due() else {
+            return;
+        };
+        let document = dev.ws.save();
+        self.stats.snapshots += 1;
+        let nonce = self.nonce();
+        let actions = self.devices[device]
+            .engine
+            .snapshot(document, covers, nonce);
+        self.run(device, actions, true);
+    }
+
+    // --- the relay -----------------------------------------------------------
+
+    /// The relay handles the next frame of a random connection.
+    fn deliver_up(&mut self) {
+        let ready: Vec<usize> = (0..self.devices.len())
+            .filter(|&n| {
+                self.devices[n]
+                    .conn
+                    .as_ref()
+                    .is_some_and(|c| !c.up.is_empty() && !c.closing)
+            })
+            .collect();
+        let Some(&device) = pick(&mut self.rng, &ready) else {
+            return;
+        };
+        let conn = self.devices[device].conn.as_mut().unwrap();
+        let bytes = conn.up.pop_front().unwrap();
+        let step = conn.session.handle(&bytes);
+        conn.down
+            .extend(step.frames.iter().map(ServerFrame::encode));
+        if step.close {
+            conn.closing = true;
+            conn.up.clear();
+        }
+        match step.effect {
+            Some(Effect::Joined { .. }) => conn.joined = true,
+            Some(Effect::Landed { head }) => self.notify_others(device, head),
+            _ => {}
+        }
+    }
+
+    fn notify_others(&mut self, from: usize, head: rapport_protocol::Cursor) {
+        for (n, dev) in self.devices.iter_mut().enumerate() {
+            if let Some(conn) = dev.conn.as_mut().filter(|c| c.joined && n != from) {
+                conn.down.push_back(ServerFrame::Notify { head }.encode());
+            }
+        }
+    }
+
+    /// A random device receives the next frame of its connection.
+    fn deliver_down(&mut self) {
+        let ready: Vec<usize> = (0..self.devices.len())
+            .filter(|&n| {
+                self.devices[n]
+                    .conn
+                    .as_ref()
+                    .is_some_and(|c| !c.down.is_empty() || c.closing)
+            })
+            .collect();
+        let Some(&device) = pick(&mut self.rng, &ready) else {
+            return;
+        };
+        let conn = self.devices[device].conn.as_mut().unwrap();
+        let Some(bytes) = conn.down.pop_front() else {
+            // The relay closed the connection after its last frame.
+            self.devices[device].conn = None;
+            let actions = self.devices[device].engine.disconnected();
+            self.run(device, actions, false);
+            return;
+        };
+        let actions = self.devices[device].engine.received(&bytes);
+        self.run(device, actions, true);
+        if self.rng.bool() {
+            self.maybe_snapshot(device);
+        }
+    }
+
+    /// Every session goes (its device sees the connection drop), then the
+    /// store is opened again from the same file.
+    fn restart_relay(&mut self) {
+        self.stats.relay_restarts += 1;
+        for device in 0..self.devices.len() {
+            self.disconnect(device);
+        }
+        self.store = None;
+        self.store = Some(Arc::new(SqliteStore::open(&self.path).unwrap()));
+    }
+
+    // --- edits ---------------------------------------------------------------
+
+    fn edit_now(&self, device: usize) -> Edit {
+        Edit {
+            author: self.devices[device].author.clone(),
+            at: self.now,
+            today: self.now.date_naive(),
+        }
+    }
+
+    /// Records the change the last command made, if it made one.
+    fn made_change(&mut self, device: usize, heads_before: &[ChangeHash]) {
+        let dev = &mut self.devices[device];
+        if dev.ws.heads() == heads_before {
+            return;
+        }
+        let bytes = dev
+            .ws
+            .last_local_change()
+            .expect("a command commits a change");
+        self.made
+            .insert(Change::try_from(&bytes[..]).unwrap().hash());
+        dev.unflushed.push(bytes);
+        if self.rng.bool() {
+            self.flush(device);
+        }
+    }
+
+    fn edit(&mut self, device: usize) {
+        let edit = self.edit_now(device);
+        let before = self.devices[device].ws.heads();
+        let word = WORDS[self.rng.usize(..WORDS.len())];
+        let account = pick(&mut self.rng, &self.accounts).copied();
+        let contact = pick(&mut self.rng, &self.contacts).copied();
+        let touch = pick(&mut self.rng, &self.touches).copied();
+        let ws = &mut self.devices[device].ws;
+        // Refused commands (a record this device has not seen, or one
+        // already deleted, a name taken) change nothing, as in the app.
+        match self.rng.u32(..10) {
+            0 | 1 => {
+                let draft = AccountDraft {
+                    name: format!("{word} {}", self.rng.u32(..40)),
+                    city: CITIES[self.rng.usize(..CITIES.len())].into(),
+                    ..AccountDraft::default()
+                };
+                if let Ok(id) = ws.create_account(&draft, &edit) {
+                    self.accounts.push(id);
+                }
+            }
+            2 => {
+                if let Some(id) = account
+                    && let Some(current) = ws.read_model().account(id).cloned()
+                {
+                    let mut draft = AccountDraft::of(&current);
+                    match self.rng.u32(..3) {
+                        0 => draft.city = CITIES[self.rng.usize(..CITIES.len())].into(),
+                        1 => draft.industry = word.into(),
+                        _ => draft.note = format!("{} {word}", draft.note),
+                    }
+                    let _ = ws.edit_account(id, &draft, &edit);
+                }
+            }
+            3 => {
+                if let Some(id) = account.filter(|_| self.rng.u32(..3) == 0) {
+                    let _ = ws.delete_account(id, &edit);
+                }
+            }
+            4 => {
+                if let Some(id) = account {
+                    let draft = ContactDraft {
+                        name: format!("{word} Petrova"),
+                        role: "buyer".into(),
+                        ..ContactDraft::default()
+                    };
+                    if let Ok(id) = ws.add_contact(id, &draft, &edit) {
+                        self.contacts.push(id);
+                    }
+                }
+            }
+            5 => {
+                if let Some(id) = contact
+                    && let Some(current) = ws.read_model().contact(id).cloned()
+                {
+                    let mut draft = ContactDraft::of(&current);
+                    draft.phone = format!("+7 900 {:07}", self.rng.u32(..10_000_000));
+                    let _ = ws.edit_contact(id, &draft, &edit);
+                }
+            }
+            6 => {
+                if let Some(id) = contact.filter(|_| self.rng.bool()) {
+                    let _ = ws.delete_contact(id, &edit);
+                }
+            }
+            7 | 8 => {
+                if let Some(id) = account {
+                    let draft = touch_draft(&mut self.rng, edit.today, word);
+                    if let Ok(id) = ws.log_touch(id, &draft, &edit) {
+                        self.touches.push(id);
+                    }
+                }
+            }
+            _ => {
+                if let Some(id) = touch {
+                    if self.rng.bool() {
+                        let draft = touch_draft(&mut self.rng, edit.today, word);
+                        let _ = ws.edit_touch(id, &draft, &edit);
+                    } else {
+                        let _ = ws.delete_touch(id, &edit);
+                    }
+                }
+            }
+        }
+        self.made_change(device, &before);
+    }
+
+    /// Two devices, cut off from the relay, change the same field of the
+    /// same account to different values.
+    fn apart_on_the_same_field(&mut self) {
+        let Some(&id) = pick(&mut self.rng, &self.accounts) else {
+            return;
+        };
+        let a = self.rng.usize(..self.devices.len());
+        let b = (a + 1 + self.rng.usize(..self.devices.len() - 1)) % self.devices.len();
+        for (device, city) in [(a, "Tver"), (b, "Tula")] {
+            self.disconnect(device);
+            let edit = self.edit_now(device);
+            let before = self.devices[device].ws.heads();
+            let ws = &mut self.devices[device].ws;
+            if let Some(current) = ws.read_model().account(id).cloned() {
+                let mut draft = AccountDraft::of(&current);
+                draft.city = city.into();
+                let _ = ws.edit_account(id, &draft, &edit);
+            }
+            self.made_change(device, &before);
+        }
+    }
+
+    // --- the end -------------------------------------------------------------
+
+    /// Everyone online, every local change handed over, and the network run
+    /// until no frame is in flight.
+    fn settle(&mut self) {
+        for device in 0..self.devices.len() {
+            self.flush(device);
+        }
+        for round in 0.. {
+            assert!(round < 200, "the network never went quiet");
+            for device in 0..self.devices.len() {
+                self.connect(device);
+            }
+            let mut steps = 0;
+            while self.in_flight() {
+                steps += 1;
+                assert!(steps < 200_000, "frames kept flowing");
+                if self.rng.bool() {
+                    self.deliver_up();
+                } else {
+                    self.deliver_down();
+                }
+            }
+            if self
+                .devices
+                .iter()
+                .all(|d| d.conn.is_some() && d.engine.is_idle() && d.unflushed.is_empty())
+            {
+                return;
+            }
+        }
+    }
+
+    fn in_flight(&self) -> bool {
+        self.devices.iter().any(|d| {
+            d.conn
+                .as_ref()
+                .is_some_and(|c| !c.up.is_empty() || !c.down.is_empty() || c.closing)
+        })
+    }
+
+    fn check(&mut self) {
+        let heads: Vec<Vec<ChangeHash>> = self
+            .devices
+            .iter_mut()
+            .map(|d| {
+                let mut heads = d.ws.heads();
+                heads.sort();
+                heads
+            })
+            .collect();
+        for (n, dev) in self.devices.iter_mut().enumerate() {
+            let missing = self.made.iter().filter(|h| !dev.ws.has_change(h)).count();
+            assert_eq!(
+                missing,
+                0,
+                "device {n} lacks {missing} of {} changes",
+                self.made.len()
+            );
+            assert!(
+                dev.saved.pending.is_empty(),
+                "device {n} still has uploads pending"
+            );
+            assert_eq!(
+                heads[n], heads[0],
+                "device {n} has other heads than device 0"
+            );
+        }
+        let model = self.devices[0].ws.read_model();
+        for id in &self.accounts {
+            let key = rapport::document::RecordKey::Account(*id);
+            let conflicts = self.devices[0].ws.conflicts(key).unwrap_or_default();
+            self.stats.conflicts += conflicts.len();
+        }
+        for (n, dev) in self.devices.iter().enumerate().skip(1) {
+            assert!(
+                dev.ws.read_model() == model,
+                "device {n} reads differently from device 0"
+            );
+        }
+    }
+}
+
+fn create_team(store: &Arc<SqliteStore>) {
+    let secret = AdminSecret::from_bytes([1; 32]);
+    let token = access_token(&TeamKey::from_bytes(KEY), TEAM);
+    let mut session = Session::new(store.clone(), DEFAULT_MAX_FRAME_BYTES);
+    let created = session.handle(
+        &ClientFrame::CreateTeam {
+            version: PROTOCOL_VERSION,
+            team: TEAM,
+            token_hash: token_hash(&token),
+            admin_hash: admin_hash(&secret),
+        }
+        .encode(),
+    );
+    assert!(!created.close, "{created:?}");
+}
+
+fn touch_draft(rng: &mut fastrand::Rng, today: chrono::NaiveDate, word: &str) -> TouchDraft {
+    let kinds = [
+        TouchKind::Visit,
+        TouchKind::Call,
+        TouchKind::Email,
+        TouchKind::Message,
+    ];
+    TouchDraft {
+        kind: kinds[rng.usize(..kinds.len())],
+        day: (today - Duration::days(rng.i64(0..30))).to_string(),
+        contact: None,
+        note: format!("talked about {word}"),
+    }
+}
+
+fn is_upload(bytes: &[u8]) -> bool {
+    matches!(ClientFrame::decode(bytes), Ok(ClientFrame::Upload { .. }))
+}
+
+fn pick<'a, T>(rng: &mut fastrand::Rng, items: &'a [T]) -> Option<&'a T> {
+    (!items.is_empty()).then(|| &items[rng.usize(..items.len())])
+}
+
+const WORDS: &[&str] = &[
+    "Northwind",
+    "Ромашка",
+    "Acme",
+    "Severstal",
+    "Globex",
+    "pricing",
+    "delivery",
+    "Initech",
+];
+const CITIES: &[&str] = &["Kazan", "Leeds", "Lyon", "Perm", "Казань", "Porto"];
