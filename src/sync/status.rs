@@ -43,6 +43,9 @@ pub enum SyncEvent {
     Offline,
     /// The connection to the relay is open and admitted.
     Connected,
+    /// The connection to the relay dropped while the browser is online: it
+    /// will be tried again.
+    Disconnected,
     /// A change was made on this device (not yet on the relay).
     LocalChange,
     /// The relay acknowledged `n` local changes.
@@ -104,6 +107,11 @@ impl SyncStatus {
                 }
             }
             SyncEvent::Connected if team && self.online => self.phase = P::Syncing,
+            SyncEvent::Disconnected
+                if team && self.online && !matches!(self.phase, P::Problem(_)) =>
+            {
+                self.phase = P::Connecting;
+            }
             SyncEvent::LocalChange => {
                 self.pending += 1;
                 if let P::UpToDate { .. } = self.phase {
@@ -120,6 +128,18 @@ impl SyncStatus {
             _ => {}
         }
         self
+    }
+
+    /// A stable name of the phase, for styling and tests.
+    pub fn slug(&self) -> &'static str {
+        match &self.phase {
+            SyncPhase::NotSetUp => "not-set-up",
+            SyncPhase::Offline => "offline",
+            SyncPhase::Connecting => "connecting",
+            SyncPhase::Syncing => "syncing",
+            SyncPhase::UpToDate { .. } => "up-to-date",
+            SyncPhase::Problem(_) => "problem",
+        }
     }
 
     /// The short words on the indicator.
@@ -275,5 +295,21 @@ mod tests {
         let s = run([SyncEvent::Offline, SyncEvent::TeamJoined]);
         assert_eq!(s.phase, SyncPhase::Offline);
         assert_eq!(s.on(SyncEvent::Online).phase, SyncPhase::Connecting);
+    }
+
+    #[test]
+    fn a_dropped_connection_is_tried_again_and_says_so() {
+        let at = chrono::DateTime::from_timestamp(1_790_000_000, 0).unwrap();
+        let s = SyncStatus::default()
+            .on(SyncEvent::TeamJoined)
+            .on(SyncEvent::Connected)
+            .on(SyncEvent::Settled(at))
+            .on(SyncEvent::Disconnected);
+        assert_eq!(s.phase, SyncPhase::Connecting);
+        assert_eq!(s.slug(), "connecting");
+        let problem = s
+            .on(SyncEvent::Failed(Problem::NotAdmitted))
+            .on(SyncEvent::Disconnected);
+        assert_eq!(problem.slug(), "problem");
     }
 }
