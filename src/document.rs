@@ -15,6 +15,8 @@ mod workspace;
 pub use command::Command;
 pub use conflict::{ConflictValue, FieldConflict};
 pub use error::DocumentError;
-pub use read_model::{AccountRow, Changed, Found, ModelCache, Patch, ReadModel, RecordKey};
+pub use read_model::{
+    AccountRow, Changed, Found, ModelCache, Patch, ReadModel, RecordKey, RowsCache,
+};
 pub use schema::SCHEMA_VERSION;
 pub use workspace::Workspace;

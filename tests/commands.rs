@@ -176,3 +176,32 @@ fn patches_and_the_cache_carry_the_whole_model() {
     // Garbage is not a cache.
     assert_eq!(ModelCache::decode(b"not a cache"), None);
 }
+
+/// The whole model sent in slices builds the same model, and the rows cache
+/// alone draws the same list.
+#[test]
+fn slices_and_the_rows_cache_give_the_same_screens() {
+    let mut ws = Workspace::new(ActorId::from([1; 16])).with_seeded_ids(3);
+    seed::fill(&mut ws, DemoSize::accounts(9), 3, &edit()).unwrap();
+    let whole = ws.read_model();
+    let slices = whole.to_patch().into_slices(7);
+    assert!(slices.len() > 2 && slices[0].reset && !slices[1].reset);
+    let mut rebuilt = ReadModel::default();
+    for slice in slices {
+        rebuilt.apply(slice);
+    }
+    assert_eq!(rebuilt, whole);
+
+    let rows = rapport::document::RowsCache::of(&whole, &ws.heads());
+    let decoded = rapport::document::RowsCache::decode(&rows.encode()).unwrap();
+    let preview = ReadModel::preview(decoded.rows);
+    assert_eq!(preview.filter_accounts("a"), whole.filter_accounts("a"));
+    assert_eq!(preview.account_count(), whole.account_count());
+
+    // An empty patch is still one (resetting) slice.
+    let empty = Patch {
+        reset: true,
+        records: Vec::new(),
+    };
+    assert_eq!(empty.clone().into_slices(5), vec![empty]);
+}

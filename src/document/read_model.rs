@@ -90,6 +90,30 @@ impl Patch {
     pub fn is_empty(&self) -> bool {
         !self.reset && self.records.is_empty()
     }
+
+    /// The same patch as several of at most `size` records each, applied
+    /// one after another (only the first resets), so that no single step
+    /// takes long.
+    pub fn into_slices(self, size: usize) -> Vec<Patch> {
+        let mut slices = Vec::new();
+        let mut records = self.records.into_iter().peekable();
+        let mut reset = self.reset;
+        loop {
+            let slice: Vec<_> = records.by_ref().take(size.max(1)).collect();
+            if slice.is_empty() && !slices.is_empty() {
+                break;
+            }
+            slices.push(Patch {
+                reset,
+                records: slice,
+            });
+            reset = false;
+            if records.peek().is_none() {
+                break;
+            }
+        }
+        slices
+    }
 }
 
 /// The key of every record in `doc`.
@@ -129,8 +153,44 @@ fn hydrate<T: Hydrate>(
     }
 }
 
-/// The read model saved with the document heads it reflects: what the page
-/// draws the first screen from while the worker loads the document.
+/// The account list saved with the document heads it reflects: all the page
+/// decodes before drawing the first screen (a few hundred kilobytes for a
+/// large team, where the whole model is many megabytes).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RowsCache {
+    /// See [`ModelCache::format`].
+    pub format: u32,
+    /// The heads of the document the rows were read from.
+    pub heads: Vec<[u8; 32]>,
+    /// The live account rows, sorted.
+    pub rows: Vec<AccountRow>,
+}
+
+impl RowsCache {
+    /// The rows of `model`, read at `heads`.
+    pub fn of(model: &ReadModel, heads: &[ChangeHash]) -> Self {
+        Self {
+            format: ModelCache::FORMAT,
+            heads: heads.iter().map(|h| h.0).collect(),
+            rows: model.rows.clone(),
+        }
+    }
+
+    /// The bytes stored in IndexedDB.
+    pub fn encode(&self) -> Vec<u8> {
+        postcard::to_allocvec(self).unwrap_or_default()
+    }
+
+    /// The rows in `bytes`, if they are a form this version reads.
+    pub fn decode(bytes: &[u8]) -> Option<Self> {
+        postcard::from_bytes::<Self>(bytes)
+            .ok()
+            .filter(|cache| cache.format == ModelCache::FORMAT)
+    }
+}
+
+/// The read model saved with the document heads it reflects: what the
+/// worker hands the page while it loads the document.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ModelCache {
     /// Bumped when the cached form changes; another value is ignored.
@@ -173,7 +233,7 @@ impl ModelCache {
 }
 
 /// One line of the account list.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct AccountRow {
     /// The account.
     pub id: AccountId,
@@ -283,6 +343,15 @@ impl ReadModel {
         }
         for account in dirty {
             self.reindex(account);
+        }
+    }
+
+    /// A model holding only account rows (the first screen, drawn before the
+    /// records arrive).
+    pub fn preview(rows: Vec<AccountRow>) -> Self {
+        Self {
+            rows,
+            ..Self::default()
         }
     }
 

@@ -16,10 +16,8 @@ use crate::state::{Notice, SaveState};
 /// the order sent.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum ToWorker {
-    /// First message: open the workspace. `cached` are the heads of the
-    /// read-model cache the page drew its first screen from, if any; the
-    /// worker's first patch then brings that model up to date.
-    Start { cached: Option<Vec<[u8; 32]>> },
+    /// First message: open the workspace.
+    Start,
     /// Run a command (the page checked it already).
     Command { command: Command, edit: Edit },
     /// Fill an empty workspace with a demo team's data.
@@ -43,6 +41,10 @@ pub enum ToWorker {
 /// From the worker to the page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum FromWorker {
+    /// Part of the whole model, sent at start (from the cache, else from
+    /// the document): the page gathers the parts aside and shows them once
+    /// `last` arrives, so its account list never empties meanwhile.
+    Model { part: Patch, last: bool },
     /// Records changed: apply to the page's read model.
     Patch(Patch),
     /// The workspace is open (the first patch came before this).

@@ -13,7 +13,7 @@ use leptos::prelude::*;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::document::{Command, DocumentError, ModelCache, ReadModel};
+use crate::document::{Command, DocumentError, ReadModel, RowsCache};
 use crate::domain::{Author, Edit};
 use crate::state::messages::{FromWorker, ToWorker, decode, encode};
 use crate::state::worker::WORKSPACE_DB;
@@ -34,6 +34,8 @@ struct Link {
     sent: Cell<u64>,
     next_request: Cell<u32>,
     waiting: Waiting,
+    /// The whole model while its parts arrive.
+    incoming: RefCell<Option<ReadModel>>,
 }
 
 /// Handles to everything the UI reads and the commands it calls. `Copy`, so
@@ -51,6 +53,9 @@ pub struct AppState {
     pub ready: RwSignal<bool>,
     /// True once the worker has the document open (commands run at once).
     pub loaded: RwSignal<bool>,
+    /// True once the model holds every record, not only the account rows
+    /// drawn first from the cache.
+    pub complete: RwSignal<bool>,
     /// This device's settings.
     pub settings: RwSignal<DeviceSettings>,
 }
@@ -185,6 +190,16 @@ impl AppState {
     /// Handles one message from the worker.
     fn receive(&self, message: FromWorker) {
         match message {
+            FromWorker::Model { part, last } => {
+                let link = self.link.get_value();
+                let mut incoming = link.incoming.borrow_mut();
+                incoming.get_or_insert_with(ReadModel::default).apply(part);
+                if last && let Some(model) = incoming.take() {
+                    self.model.set(Arc::new(model));
+                    self.complete.set(true);
+                    self.ready.set(true);
+                }
+            }
             FromWorker::Patch(patch) => {
                 if !patch.is_empty() {
                     self.model.update(|m| Arc::make_mut(m).apply(patch));
@@ -252,12 +267,14 @@ pub fn start() -> AppState {
             sent: Cell::new(0),
             next_request: Cell::new(0),
             waiting: Rc::default(),
+            incoming: RefCell::new(None),
         })),
         model: RwSignal::new(Arc::new(ReadModel::default())),
         save: RwSignal::new(SaveState::Loading),
         notices: RwSignal::new(Vec::new()),
         ready: RwSignal::new(false),
         loaded: RwSignal::new(false),
+        complete: RwSignal::new(false),
         settings: RwSignal::new(settings),
     };
     CURRENT.with(|c| c.set(Some(state)));
@@ -291,26 +308,26 @@ pub fn start() -> AppState {
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         on_error.forget();
     }
+    state.send(ToWorker::Start);
     wasm_bindgen_futures::spawn_local(async move {
-        let cached = read_cache().await;
-        let heads = cached.as_ref().map(|c| c.heads.clone());
-        if let Some(cache) = cached {
-            let mut model = ReadModel::default();
-            model.apply(cache.patch);
-            state.model.set(Arc::new(model));
+        // The account list from the cache: drawn before the worker has
+        // anything to say (unless it was quicker).
+        if let Some(cache) = read_rows().await
+            && !state.complete.get_untracked()
+        {
+            state.model.set(Arc::new(ReadModel::preview(cache.rows)));
             state.ready.set(true);
         }
-        state.send(ToWorker::Start { cached: heads });
     });
     guard_unsaved_changes(state);
     state
 }
 
-/// The read-model cache in IndexedDB, if there is a readable one.
-async fn read_cache() -> Option<ModelCache> {
+/// The cached account rows in IndexedDB, if there are readable ones.
+async fn read_rows() -> Option<RowsCache> {
     let store = BrowserStore::open(WORKSPACE_DB).await.ok()?;
-    let bytes = store.load_model().await.ok()??;
-    ModelCache::decode(&bytes)
+    let bytes = store.load_rows().await.ok()??;
+    RowsCache::decode(&bytes)
 }
 
 /// Starts the worker and hands it this page's wasm module and JS glue, so

@@ -15,11 +15,14 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::prelude::wasm_bindgen;
 use web_sys::{BroadcastChannel, DedicatedWorkerGlobalScope};
 
-use crate::document::{Changed, ModelCache, Patch, ReadModel, Workspace};
+use crate::document::{Changed, ModelCache, Patch, ReadModel, RowsCache, Workspace};
 use crate::seed::{self, DemoSize};
 use crate::state::messages::{FromWorker, ToWorker, decode, encode};
 use crate::state::{Notice, SaveState};
 use crate::storage::{BrowserStore, ChunkKind, ChunkLog, StorageError, request_persistence};
+
+/// Records per part when the whole model goes to the page.
+const MODEL_PART: usize = 2_000;
 
 /// The IndexedDB database and BroadcastChannel name of the workspace.
 pub const WORKSPACE_DB: &str = "rapport-workspace";
@@ -129,7 +132,7 @@ impl WorkspaceWorker {
         };
         self.handled += 1;
         match message {
-            ToWorker::Start { cached } => self.start(cached).await,
+            ToWorker::Start => self.start().await,
             ToWorker::Command { command, edit } => {
                 let before = self.workspace.heads();
                 match self.workspace.execute(&command, &edit) {
@@ -200,9 +203,11 @@ impl WorkspaceWorker {
         }
     }
 
-    /// Opens the store and the workspace, and brings the page's model up to
-    /// date: from the cache it drew (`page_cached`), or whole.
-    async fn start(&mut self, page_cached: Option<Vec<[u8; 32]>>) {
+    /// Opens the store and the workspace. The cached model goes to the page
+    /// first, before the document loads (seconds, for a large team); then
+    /// the records changed since the cache, or the whole model again if the
+    /// cache does not fit the document.
+    async fn start(&mut self) {
         match BrowserStore::open(WORKSPACE_DB).await {
             Ok(store) => self.store = Some(store),
             Err(e) => self.notice(Notice::StorageUnavailable(e.to_string())),
@@ -216,30 +221,21 @@ impl WorkspaceWorker {
                 .and_then(|bytes| ModelCache::decode(&bytes)),
             None => None,
         };
-        self.absorb_stored().await;
-        let usable = cache.filter(|c| {
-            c.change_hashes()
-                .iter()
-                .all(|h| self.workspace.has_change(h))
+        let cached_heads = cache.map(|cache| {
+            let heads = cache.change_hashes();
+            self.model.apply(cache.patch);
+            self.post_model();
+            heads
         });
-        match usable {
-            Some(cache) => {
-                let heads = cache.change_hashes();
-                let page_has_it = page_cached.as_ref() == Some(&cache.heads);
-                self.model.apply(cache.patch);
+        self.absorb_stored().await;
+        match cached_heads {
+            Some(heads) if heads.iter().all(|h| self.workspace.has_change(h)) => {
                 self.cached = heads.clone();
-                let changed = self.workspace.changes_since(&heads);
-                let patch = Patch::read(self.workspace.doc(), &changed);
-                self.model.apply(patch.clone());
-                self.post(FromWorker::Patch(if page_has_it {
-                    patch
-                } else {
-                    self.model.to_patch()
-                }));
+                self.changed_since(&heads);
             }
-            None => {
+            _ => {
                 self.model = ReadModel::from_doc(self.workspace.doc());
-                self.post(FromWorker::Patch(self.model.to_patch()));
+                self.post_model();
             }
         }
         self.post(FromWorker::Ready);
@@ -251,6 +247,19 @@ impl WorkspaceWorker {
         wasm_bindgen_futures::spawn_local(async {
             request_persistence().await;
         });
+    }
+
+    /// Posts the whole model in parts small enough that the page applies
+    /// each in a few milliseconds.
+    fn post_model(&self) {
+        let parts = self.model.to_patch().into_slices(MODEL_PART);
+        let count = parts.len();
+        for (i, part) in parts.into_iter().enumerate() {
+            self.post(FromWorker::Model {
+                part,
+                last: i + 1 == count,
+            });
+        }
     }
 
     /// Reads the records changed since `before` into the model and posts
@@ -321,9 +330,10 @@ impl WorkspaceWorker {
             return;
         }
         let Some(store) = &self.store else { return };
-        let bytes = ModelCache::of(&self.model, &heads).encode();
+        let rows = RowsCache::of(&self.model, &heads).encode();
+        let model = ModelCache::of(&self.model, &heads).encode();
         // A cache that cannot be written only costs the next start time.
-        if store.save_model(&bytes).await.is_ok() {
+        if store.save_model(&rows, &model).await.is_ok() {
             self.cached = heads;
         }
     }

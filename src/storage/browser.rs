@@ -10,9 +10,11 @@ use crate::storage::{ChunkKind, StorageError, StoredChunk};
 const VERSION: u32 = 2;
 const CHUNKS: &str = "chunks";
 const SET_ASIDE: &str = "set_aside";
-/// The read-model cache: one record under [`MODEL_KEY`].
+/// The read-model cache: the whole model under [`MODEL_KEY`], the account
+/// rows alone under [`ROWS_KEY`], written together.
 const MODEL: &str = "model";
 const MODEL_KEY: &str = "current";
+const ROWS_KEY: &str = "rows";
 
 /// The workspace's chunk store in one IndexedDB database.
 #[derive(Debug)]
@@ -137,40 +139,50 @@ impl BrowserStore {
         finish(tx).await
     }
 
-    /// The saved read-model cache, if there is one.
+    /// The saved whole read model, if there is one.
     pub async fn load_model(&self) -> Result<Option<Vec<u8>>, StorageError> {
+        self.get_bytes(MODEL, MODEL_KEY).await
+    }
+
+    /// The saved account rows, if there are any.
+    pub async fn load_rows(&self) -> Result<Option<Vec<u8>>, StorageError> {
+        self.get_bytes(MODEL, ROWS_KEY).await
+    }
+
+    /// Replaces the read-model cache (rows and whole model, in one
+    /// transaction). It is only ever a copy of what the chunks hold, so
+    /// losing it costs time, never data.
+    pub async fn save_model(&self, rows: &[u8], model: &[u8]) -> Result<(), StorageError> {
         let tx = self
             .db
-            .transaction(&[MODEL], TransactionMode::ReadOnly)
+            .transaction(&[MODEL], TransactionMode::ReadWrite)
             .map_err(failed)?;
         let store = tx.object_store(MODEL).map_err(failed)?;
-        let value = store
-            .get(JsValue::from_str(MODEL_KEY))
+        for (key, bytes) in [(ROWS_KEY, rows), (MODEL_KEY, model)] {
+            store
+                .put(&Uint8Array::from(bytes), Some(&JsValue::from_str(key)))
+                .map_err(failed)?
+                .await
+                .map_err(failed)?;
+        }
+        finish(tx).await
+    }
+
+    async fn get_bytes(&self, store: &str, key: &str) -> Result<Option<Vec<u8>>, StorageError> {
+        let tx = self
+            .db
+            .transaction(&[store], TransactionMode::ReadOnly)
+            .map_err(failed)?;
+        let value = tx
+            .object_store(store)
+            .map_err(failed)?
+            .get(JsValue::from_str(key))
             .map_err(failed)?
             .await
             .map_err(failed)?;
         Ok(value
             .and_then(|v| v.dyn_into::<Uint8Array>().ok())
             .map(|b| b.to_vec()))
-    }
-
-    /// Replaces the read-model cache. It is only ever a copy of what the
-    /// chunks hold, so losing it costs time, never data.
-    pub async fn save_model(&self, bytes: &[u8]) -> Result<(), StorageError> {
-        let tx = self
-            .db
-            .transaction(&[MODEL], TransactionMode::ReadWrite)
-            .map_err(failed)?;
-        let store = tx.object_store(MODEL).map_err(failed)?;
-        store
-            .put(
-                &Uint8Array::from(bytes),
-                Some(&JsValue::from_str(MODEL_KEY)),
-            )
-            .map_err(failed)?
-            .await
-            .map_err(failed)?;
-        finish(tx).await
     }
 
     /// How many chunks have been set aside.

@@ -32,8 +32,9 @@ pub fn AccountPage() -> impl IntoView {
             when=exists
             fallback=move || {
                 // A new account is on its way from the workspace worker
-                // (milliseconds): say nothing rather than "does not exist".
-                let writing = state.save.get() == SaveState::Saving;
+                // (milliseconds), or the records are still arriving after
+                // the first screen: say nothing rather than "does not exist".
+                let writing = state.save.get() == SaveState::Saving || !state.complete.get();
                 view! {
                     <p class="empty" hidden=writing>
                         "This account does not exist or was deleted (perhaps on another device)."
