@@ -44,3 +44,4 @@ run_step "wasm-bindgen-test (Chromium)" wasm_tests
 run_step "trunk build --release" trunk build --release
 run_step "budget checks (P4 size)" scripts/budget.sh
 run_step "e2e (playwright-core, Chromium)" node tests/e2e/run.mjs
+run_step "budget checks (P1, P3 in Chromium)" scripts/budget-browser.sh

@@ -177,7 +177,22 @@ for (const r of results) {
   out += `${r.bare == null ? '—' : (r.open / r.bare).toFixed(2)} | ${ms(r.loaded)} | ${ms(r.longest)} | ${mib(r.memory)} + ${mib(r.workerMemory)} | `;
   out += `${r.bytes ? (total / r.bytes).toFixed(1) : '—'} | ${r.filter.median.toFixed(1)} / ${r.filter.max.toFixed(1)} ms |\n`;
 }
-await writeFile(path.join(repo, 'bench/results/browser.json'), JSON.stringify({ commit: execSync('git rev-parse --short HEAD', { cwd: repo }).toString().trim(), results }, null, 2));
-await mkdir(path.join(repo, 'bench/results'), { recursive: true });
-await writeFile(path.join(repo, 'bench/results/browser.md'), out);
-console.log(out);
+if (!process.env.BUDGET) await writeFile(path.join(repo, 'bench/results/browser.json'), JSON.stringify({ commit: execSync('git rev-parse --short HEAD', { cwd: repo }).toString().trim(), results }, null, 2));
+// BUDGET=1 (scripts/budget-browser.sh): check the ratios measured in this
+// run instead of writing bench/results/ — cold open within 2 × the empty
+// workspace's, and no main-thread task over 200 ms while opening.
+if (process.env.BUDGET) {
+  console.log(out);
+  const broken = [];
+  for (const r of results.slice(1)) {
+    if (r.open / empty > 2) broken.push(`P1 ${r.size}: cold open ${ms(r.open)} is ${(r.open / empty).toFixed(2)} × empty (budget 2)`);
+    if (r.longest > 200) broken.push(`P3 ${r.size}: a ${ms(r.longest)} main-thread task while opening (budget 200 ms)`);
+  }
+  for (const b of broken) console.error(`budget: ${b} BROKEN`);
+  if (broken.length) process.exit(1);
+  console.error('budget: browser ratios within budget');
+} else {
+  await mkdir(path.join(repo, 'bench/results'), { recursive: true });
+  await writeFile(path.join(repo, 'bench/results/browser.md'), out);
+  console.log(out);
+}

@@ -6,6 +6,8 @@
 //! ```
 //!
 //! Generated documents are cached in `bench/tmp/` (same seed → same bytes).
+//! `--generate-only` writes them and measures nothing (for the browser
+//! budget check).
 
 use std::fs;
 use std::path::PathBuf;
@@ -21,6 +23,7 @@ fn main() {
         .skip(1)
         .filter_map(|a| Scale::parse(&a))
         .collect();
+    let generate_only = std::env::args().any(|a| a == "--generate-only");
     let scales = if scales.is_empty() {
         vec![Scale::S, Scale::M]
     } else {
@@ -44,10 +47,17 @@ fn main() {
                 (bytes, Some(took))
             }
         };
+        if generate_only {
+            eprintln!("{}: {} bytes in {}", scale.name(), bytes.len(), path.display());
+            continue;
+        }
         eprintln!("measuring {} ({} bytes)", scale.name(), bytes.len());
         rows.push(measure(scale, &bytes, generated));
     }
 
+    if generate_only {
+        return;
+    }
     let table = render(&rows);
     println!("{table}");
     let out = root.join("results").join("native.md");

@@ -308,16 +308,15 @@ pub fn start() -> AppState {
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         on_error.forget();
     }
-    state.send(ToWorker::Start);
     wasm_bindgen_futures::spawn_local(async move {
-        // The account list from the cache: drawn before the worker has
-        // anything to say (unless it was quicker).
-        if let Some(cache) = read_rows().await
-            && !state.complete.get_untracked()
-        {
+        // The account list from the cache first; only then does the worker
+        // start reading the rest, so the first screen shares the device
+        // with nothing.
+        if let Some(cache) = read_rows().await {
             state.model.set(Arc::new(ReadModel::preview(cache.rows)));
             state.ready.set(true);
         }
+        state.send(ToWorker::Start);
     });
     guard_unsaved_changes(state);
     state
