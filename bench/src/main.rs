@@ -48,7 +48,12 @@ fn main() {
             }
         };
         if generate_only {
-            eprintln!("{}: {} bytes in {}", scale.name(), bytes.len(), path.display());
+            eprintln!(
+                "{}: {} bytes in {}",
+                scale.name(),
+                bytes.len(),
+                path.display()
+            );
             continue;
         }
         eprintln!("measuring {} ({} bytes)", scale.name(), bytes.len());
