@@ -21,6 +21,9 @@
 //! RAPPORT_SIM_SEED=1234 cargo test -p rapport --test network          # replay one seed
 //! ```
 
+// Native only: the relay it runs in memory is a native crate.
+#![cfg(not(target_arch = "wasm32"))]
+
 use std::collections::{BTreeSet, VecDeque};
 use std::path::PathBuf;
 use std::sync::Arc;
