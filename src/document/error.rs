@@ -23,6 +23,9 @@ pub enum DocumentError {
     /// A record in the document does not have the shape this version expects.
     #[error("a stored record is unreadable: {0}")]
     Hydrate(#[from] autosurgeon::HydrateError),
+    /// The workspace could not be opened for editing in this tab.
+    #[error("the workspace is not open for editing in this tab")]
+    NotOpen,
     /// Writing a record failed inside automerge.
     #[error("could not write the record: {0}")]
     Reconcile(#[from] autosurgeon::ReconcileError),

@@ -34,6 +34,8 @@ struct Link {
     sent: Cell<u64>,
     next_request: Cell<u32>,
     waiting: Waiting,
+    /// The worker did not start: nothing can be changed in this tab.
+    failed: Cell<bool>,
     /// The whole model while its parts arrive.
     incoming: RefCell<Option<ReadModel>>,
 }
@@ -65,6 +67,9 @@ impl AppState {
     /// hands it to the worker: the screen updates as soon as the worker has
     /// written it (milliseconds). On a broken rule nothing is sent.
     pub fn command(&self, command: Command) -> Result<(), DocumentError> {
+        if self.link.get_value().failed.get() {
+            return Err(DocumentError::NotOpen);
+        }
         let edit = self.edit();
         self.model
             .with_untracked(|m| command.check(m, &edit))
@@ -181,6 +186,12 @@ impl AppState {
     }
 
     fn notice(&self, notice: Notice) {
+        if matches!(notice, Notice::WorkerFailed(_)) {
+            // Nothing can be changed without the worker: say so in the
+            // badge, and refuse commands (so nothing is left unsaved).
+            self.link.get_value().failed.set(true);
+            self.save.set(SaveState::Unsaved);
+        }
         self.notices.update(|list| {
             list.retain(|n| std::mem::discriminant(n) != std::mem::discriminant(&notice));
             list.push(notice);
@@ -267,6 +278,7 @@ pub fn start() -> AppState {
             sent: Cell::new(0),
             next_request: Cell::new(0),
             waiting: Rc::default(),
+            failed: Cell::new(false),
             incoming: RefCell::new(None),
         })),
         model: RwSignal::new(Arc::new(ReadModel::default())),
@@ -356,10 +368,13 @@ fn guard_unsaved_changes(state: AppState) {
     };
     let guard = Closure::<dyn Fn(web_sys::BeforeUnloadEvent)>::new(
         move |event: web_sys::BeforeUnloadEvent| {
-            if matches!(
-                state.save.get_untracked(),
-                SaveState::Saving | SaveState::Unsaved
-            ) {
+            let failed = state.link.get_value().failed.get();
+            if !failed
+                && matches!(
+                    state.save.get_untracked(),
+                    SaveState::Saving | SaveState::Unsaved
+                )
+            {
                 event.prevent_default();
                 event.set_return_value("");
             }

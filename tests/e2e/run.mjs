@@ -797,7 +797,14 @@ test('k: the first screen comes from the saved read model; a stale one is brough
   await step('notice that the worker could not start', () =>
     tid(page, 'notice').filter({ hasText: 'last saved view' }).first().waitFor(),
   );
-  notes.push(`[k] without the worker: ${await rows(page).count()} rows from the cache; notice: "${await noticeText(page)}"`);
+  await step('save-state data-state=error without the worker', () =>
+    page.locator('[data-testid="save-state"][data-state="error"]').first().waitFor(),
+  );
+  // Edits are refused with a clear message rather than kept where they
+  // could not be saved.
+  await submitAccount(page, { name: 'Never Saved' });
+  await waitText(visibleFormErrors(page), 'not open for editing', 'form-error');
+  notes.push(`[k] without the worker: ${await rows(page).count()} rows from the cache; notice: "${await noticeText(page)}"; form: "${await visibleFormErrors(page).first().innerText()}"`);
   await shot(page, 'cache-without-worker');
 
   // With the worker back, the stale cache is brought up to date.
