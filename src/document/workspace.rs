@@ -253,6 +253,9 @@ impl Workspace {
         draft: &AccountDraft,
         edit: &Edit,
     ) -> Result<AccountId, DocumentError> {
+        // Checked before an id is drawn, so a refused command leaves a
+        // seeded id generator where it was (demo and bench workspaces stay
+        // reproducible); `create_account_as` checks everything again.
         draft.validated()?;
         let id = self
             .next_id_bytes()

@@ -55,9 +55,6 @@ pub enum FromWorker {
     Notice(Notice),
     /// Storage works again: drop the notices that offered "Try again".
     WritesRecovered,
-    /// A command was refused after all (the document changed underneath
-    /// the page's check): say so.
-    Refused { message: String },
     /// The answer to `Import`: records changed, or why nothing was.
     Imported {
         request: u32,
@@ -67,6 +64,18 @@ pub enum FromWorker {
     Exported { request: u32, bytes: Vec<u8> },
     /// The answer to `Probe`: bytes of wasm memory in the worker.
     Probed { request: u32, memory: f64 },
+}
+
+impl FromWorker {
+    /// The request this message answers, if it is an answer.
+    pub fn answers(&self) -> Option<u32> {
+        match self {
+            Self::Imported { request, .. }
+            | Self::Exported { request, .. }
+            | Self::Probed { request, .. } => Some(*request),
+            _ => None,
+        }
+    }
 }
 
 /// The bytes of a message.

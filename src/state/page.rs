@@ -238,17 +238,12 @@ impl AppState {
             FromWorker::WritesRecovered => {
                 self.notices.update(|list| list.retain(|n| !n.can_retry()));
             }
-            FromWorker::Refused { message } => self.notice(Notice::Refused(message)),
             answer @ (FromWorker::Imported { .. }
             | FromWorker::Exported { .. }
             | FromWorker::Probed { .. }) => {
-                let request = match &answer {
-                    FromWorker::Imported { request, .. }
-                    | FromWorker::Exported { request, .. }
-                    | FromWorker::Probed { request, .. } => *request,
-                    _ => return,
-                };
-                let waiting = self.link.get_value().waiting.borrow_mut().remove(&request);
+                let waiting = answer.answers().and_then(|request| {
+                    self.link.get_value().waiting.borrow_mut().remove(&request)
+                });
                 if let Some(tx) = waiting {
                     let _ = tx.send(answer);
                 }

@@ -141,13 +141,9 @@ impl WorkspaceWorker {
                         if let Some(change) = self.workspace.last_local_change() {
                             self.unsaved.push(change);
                         }
-                        if self.flush().await && self.log.should_compact() {
-                            self.compact().await;
-                        }
+                        self.store_changes().await;
                     }
-                    Err(e) => self.post(FromWorker::Refused {
-                        message: e.to_string(),
-                    }),
+                    Err(e) => self.notice(Notice::Refused(e.to_string())),
                 }
             }
             ToWorker::Seed {
@@ -165,7 +161,7 @@ impl WorkspaceWorker {
                 self.changed_since(&before);
                 match filled {
                     Ok(_) => self.snapshot().await,
-                    Err(e) => self.post(FromWorker::Notice(Notice::Refused(e.to_string()))),
+                    Err(e) => self.notice(Notice::Refused(e.to_string())),
                 }
             }
             ToWorker::Import { request, bytes } => {
@@ -186,18 +182,10 @@ impl WorkspaceWorker {
                 let bytes = self.workspace.save();
                 self.post(FromWorker::Exported { request, bytes });
             }
-            ToWorker::Retry => {
-                if self.flush().await && self.log.should_compact() {
-                    self.compact().await;
-                }
-            }
+            ToWorker::Retry => self.store_changes().await,
             ToWorker::SaveCache => self.save_cache().await,
             ToWorker::Probe { request } => {
-                let memory = wasm_bindgen::memory()
-                    .unchecked_into::<js_sys::WebAssembly::Memory>()
-                    .buffer()
-                    .unchecked_into::<js_sys::ArrayBuffer>()
-                    .byte_length() as f64;
+                let memory = crate::bench_hooks::bench_memory_bytes();
                 self.post(FromWorker::Probed { request, memory });
             }
         }
@@ -298,6 +286,13 @@ impl WorkspaceWorker {
             self.tell_other_tabs();
         }
         true
+    }
+
+    /// Stores the unsaved changes, compacting when the log has grown.
+    async fn store_changes(&mut self) {
+        if self.flush().await && self.log.should_compact() {
+            self.compact().await;
+        }
     }
 
     /// Stores the whole document at once (after bulk changes).
