@@ -19,4 +19,5 @@ pub use read_model::{
     AccountRow, Changed, Found, ModelCache, Patch, ReadModel, RecordKey, RowsCache,
 };
 pub use schema::SCHEMA_VERSION;
+pub(crate) use schema::genesis_heads;
 pub use workspace::Workspace;

@@ -17,6 +17,8 @@ pub mod messages;
 mod page;
 mod save_state;
 #[cfg(target_arch = "wasm32")]
+mod sync_link;
+#[cfg(target_arch = "wasm32")]
 pub mod worker;
 
 #[cfg(target_arch = "wasm32")]

@@ -11,6 +11,7 @@ mod confirm_delete;
 mod contacts;
 mod messages;
 mod status;
+mod team;
 mod timeline;
 mod touch_form;
 

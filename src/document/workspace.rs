@@ -132,6 +132,15 @@ impl Workspace {
         }
     }
 
+    /// The raw bytes of every change since `before` (to send them on).
+    pub fn change_bytes_since(&mut self, before: &[ChangeHash]) -> Vec<Vec<u8>> {
+        self.doc
+            .get_changes(before)
+            .into_iter()
+            .map(|change| change.raw_bytes().to_vec())
+            .collect()
+    }
+
     /// Whether the change is part of the document (not merely queued).
     pub fn has_change(&mut self, hash: &ChangeHash) -> bool {
         self.doc.get_change_by_hash(hash).is_some()

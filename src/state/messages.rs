@@ -36,6 +36,28 @@ pub enum ToWorker {
     SaveCache,
     /// How much memory the worker holds; answered by `Probed`.
     Probe { request: u32 },
+    /// Make a new team with this device in it, and start syncing.
+    CreateTeam,
+    /// Join the team of an invite link's fragment, and start syncing.
+    JoinTeam { fragment: String },
+}
+
+/// What the sync indicator and the team panel show.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncView {
+    /// `not-set-up`, `offline`, `connecting`, `syncing`, `up-to-date` or
+    /// `problem`: the indicator's `data-state`.
+    pub slug: String,
+    /// The short words on the indicator.
+    pub headline: String,
+    /// The sentence under it.
+    pub detail: String,
+    /// Local changes not yet on the relay.
+    pub pending: usize,
+    /// The invite link's fragment, once this device is in a team.
+    pub invite: Option<String>,
+    /// Whether this tab's worker runs sync (one tab per device does).
+    pub leader: bool,
 }
 
 /// From the worker to the page.
@@ -64,6 +86,8 @@ pub enum FromWorker {
     Exported { request: u32, bytes: Vec<u8> },
     /// The answer to `Probe`: bytes of wasm memory in the worker.
     Probed { request: u32, memory: f64 },
+    /// Where team sync stands.
+    Sync(SyncView),
 }
 
 impl FromWorker {

@@ -15,7 +15,7 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use crate::document::{Command, DocumentError, ReadModel, RowsCache};
 use crate::domain::{Author, Edit};
-use crate::state::messages::{FromWorker, ToWorker, decode, encode};
+use crate::state::messages::{FromWorker, SyncView, ToWorker, decode, encode};
 use crate::state::worker::WORKSPACE_DB;
 use crate::state::{Notice, SaveState};
 use crate::storage::BrowserStore;
@@ -60,6 +60,11 @@ pub struct AppState {
     pub complete: RwSignal<bool>,
     /// This device's settings.
     pub settings: RwSignal<DeviceSettings>,
+    /// Where team sync stands.
+    pub sync: RwSignal<SyncView>,
+    /// An invite link's fragment this page was opened with, until the rep
+    /// joins or declines.
+    pub invite: RwSignal<Option<String>>,
 }
 
 impl AppState {
@@ -115,6 +120,28 @@ impl AppState {
         match self.ask(request, ToWorker::Probe { request }).await? {
             FromWorker::Probed { memory, .. } => Some(memory),
             _ => None,
+        }
+    }
+
+    /// Makes a new team with this device in it.
+    pub fn create_team(&self) {
+        self.send(ToWorker::CreateTeam);
+    }
+
+    /// Joins the team of the invite this page was opened with, or declines
+    /// it; either way the key leaves the address bar.
+    pub fn answer_invite(&self, join: bool) {
+        if let Some(fragment) = self.invite.get_untracked() {
+            if join {
+                self.send(ToWorker::JoinTeam { fragment });
+            }
+            self.invite.set(None);
+            if let Some(window) = web_sys::window()
+                && let Ok(history) = window.history()
+            {
+                let path = window.location().pathname().unwrap_or_else(|_| "/".into());
+                let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&path));
+            }
         }
     }
 
@@ -238,6 +265,7 @@ impl AppState {
             FromWorker::WritesRecovered => {
                 self.notices.update(|list| list.retain(|n| !n.can_retry()));
             }
+            FromWorker::Sync(view) => self.sync.set(view),
             answer @ (FromWorker::Imported { .. }
             | FromWorker::Exported { .. }
             | FromWorker::Probed { .. }) => {
@@ -283,6 +311,8 @@ pub fn start() -> AppState {
         loaded: RwSignal::new(false),
         complete: RwSignal::new(false),
         settings: RwSignal::new(settings),
+        sync: RwSignal::new(SyncView::default()),
+        invite: RwSignal::new(invite_in_url()),
     };
     CURRENT.with(|c| c.set(Some(state)));
     if let Some(worker) = &state.link.get_value().worker {
@@ -404,4 +434,11 @@ pub fn demo_flag() -> Option<usize> {
         .find_map(|pair| pair.strip_prefix("demo="))
         .and_then(|n| n.parse::<usize>().ok())
         .map(|n| n.clamp(1, MAX_DEMO_ACCOUNTS))
+}
+
+/// The invite in this page's address (`#join=…`), if it was opened with one.
+fn invite_in_url() -> Option<String> {
+    let hash = web_sys::window()?.location().hash().ok()?;
+    hash.contains("join=")
+        .then(|| hash.trim_start_matches('#').to_owned())
 }

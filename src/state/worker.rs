@@ -15,11 +15,20 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::prelude::wasm_bindgen;
 use web_sys::{BroadcastChannel, DedicatedWorkerGlobalScope};
 
+use std::collections::VecDeque;
+
+use chrono::Utc;
+use rapport_protocol::{
+    ClientFrame, DeviceId, PROTOCOL_VERSION, access_token, admin_hash, token_hash,
+};
+
 use crate::document::{Changed, ModelCache, Patch, ReadModel, RowsCache, Workspace};
 use crate::seed::{self, DemoSize};
-use crate::state::messages::{FromWorker, ToWorker, decode, encode};
+use crate::state::messages::{FromWorker, SyncView, ToWorker, decode, encode};
+use crate::state::sync_link::{self, LinkEvent, SyncLink};
 use crate::state::{Notice, SaveState};
 use crate::storage::{BrowserStore, ChunkKind, ChunkLog, StorageError, request_persistence};
+use crate::sync::{Action, EngineState, Invite, Membership, SyncEngine, SyncEvent, SyncStatus};
 
 /// Records per part when the whole model goes to the page.
 const MODEL_PART: usize = 2_000;
@@ -33,7 +42,17 @@ enum Input {
     Page(ToWorker),
     /// Another tab stored something: read and merge it.
     OtherTab,
+    /// The relay link: socket, timers, the sync lock.
+    Link(LinkEvent),
 }
+
+/// Keys of the team sync store.
+const MEMBERSHIP: &str = "membership";
+const ENGINE: &str = "engine";
+
+/// Received changes above this many are stored as one snapshot rather than
+/// one chunk each.
+const BATCH_AS_SNAPSHOT: usize = 50;
 
 /// Entry point, called by `public/worker.js` once the module is
 /// instantiated, with the messages that arrived before.
@@ -61,8 +80,18 @@ pub fn worker_main(early: js_sys::Array) {
         channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         on_message.forget();
     }
+    let (link_tx, mut link_rx) = mpsc::unbounded::<LinkEvent>();
+    let links = tx.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        while let Some(event) = link_rx.next().await {
+            let _ = links.unbounded_send(Input::Link(event));
+        }
+    });
     wasm_bindgen_futures::spawn_local(async move {
         let worker = WorkspaceWorker {
+            link_tx,
+            sync: None,
+            leader: false,
             scope,
             // A fresh actor per tab: two tabs of one device write
             // concurrently, and automerge needs each writer to have its own.
@@ -91,6 +120,11 @@ fn receive(tx: &mpsc::UnboundedSender<Input>, data: &wasm_bindgen::JsValue) {
 }
 
 struct WorkspaceWorker {
+    link_tx: mpsc::UnboundedSender<LinkEvent>,
+    /// Team sync, once this tab leads it and the device is in a team.
+    sync: Option<SyncLink>,
+    /// This tab's worker holds the sync lock.
+    leader: bool,
     scope: DedicatedWorkerGlobalScope,
     workspace: Workspace,
     /// The same model the page holds: what the cache is written from.
@@ -128,6 +162,7 @@ impl WorkspaceWorker {
     async fn handle(&mut self, input: Input) {
         let message = match input {
             Input::OtherTab => return self.refresh().await,
+            Input::Link(event) => return self.link_event(event).await,
             Input::Page(message) => message,
         };
         self.handled += 1;
@@ -139,9 +174,10 @@ impl WorkspaceWorker {
                     Ok(()) => {
                         self.changed_since(&before);
                         if let Some(change) = self.workspace.last_local_change() {
-                            self.unsaved.push(change);
+                            self.unsaved.push(change.clone());
+                            self.store_changes().await;
+                            self.upload(vec![change]).await;
                         }
-                        self.store_changes().await;
                     }
                     Err(e) => self.notice(Notice::Refused(e.to_string())),
                 }
@@ -160,7 +196,10 @@ impl WorkspaceWorker {
                 );
                 self.changed_since(&before);
                 match filled {
-                    Ok(_) => self.snapshot().await,
+                    Ok(_) => {
+                        self.snapshot().await;
+                        self.upload_snapshot().await;
+                    }
                     Err(e) => self.notice(Notice::Refused(e.to_string())),
                 }
             }
@@ -175,6 +214,7 @@ impl WorkspaceWorker {
                 };
                 if result.is_ok() {
                     self.snapshot().await;
+                    self.upload_snapshot().await;
                 }
                 self.post(FromWorker::Imported { request, result });
             }
@@ -184,6 +224,23 @@ impl WorkspaceWorker {
             }
             ToWorker::Retry => self.store_changes().await,
             ToWorker::SaveCache => self.save_cache().await,
+            ToWorker::CreateTeam => {
+                let mut random = [0u8; 80];
+                if getrandom::fill(&mut random).is_err() {
+                    return self.notice(Notice::Refused(
+                        "this browser gave no randomness for a team key".into(),
+                    ));
+                }
+                let membership = Membership::create(random_device(), random);
+                self.set_up_team(membership).await;
+            }
+            ToWorker::JoinTeam { fragment } => match Invite::parse(&fragment) {
+                Ok(invite) => {
+                    self.set_up_team(Membership::join(&invite, random_device()))
+                        .await
+                }
+                Err(e) => self.notice(Notice::Refused(e.to_string())),
+            },
             ToWorker::Probe { request } => {
                 let memory = crate::bench_hooks::bench_memory_bytes();
                 self.post(FromWorker::Probed { request, memory });
@@ -235,6 +292,9 @@ impl WorkspaceWorker {
         wasm_bindgen_futures::spawn_local(async {
             request_persistence().await;
         });
+        self.post_sync().await;
+        sync_link::watch_network(self.link_tx.clone());
+        sync_link::lead(self.link_tx.clone());
     }
 
     /// Posts the whole model in parts small enough that the page applies
@@ -355,11 +415,289 @@ impl WorkspaceWorker {
         }
     }
 
-    /// Merges whatever other tabs stored.
+    /// Merges whatever other tabs stored. The tab that syncs sends their
+    /// changes on: they were made on this device.
     async fn refresh(&mut self) {
         let before = self.workspace.heads();
         self.absorb_stored().await;
         self.changed_since(&before);
+        if self.leader {
+            if self.sync.is_none() {
+                self.start_sync().await;
+            } else {
+                let changes = self.workspace.change_bytes_since(&before);
+                self.upload(changes).await;
+            }
+        }
+    }
+
+    // --- team sync ------------------------------------------------------
+
+    /// Stores a new membership and starts syncing (if this tab leads).
+    async fn set_up_team(&mut self, membership: Membership) {
+        let Some(store) = &self.store else {
+            return self.notice(Notice::Refused(
+                "team sync needs storage on this device".into(),
+            ));
+        };
+        if matches!(store.load_sync(MEMBERSHIP).await, Ok(Some(_))) {
+            return self.notice(Notice::Refused(
+                "this device already syncs with a team".into(),
+            ));
+        }
+        if let Err(e) = store.save_sync(MEMBERSHIP, &encode(&membership)).await {
+            return self.report(e);
+        }
+        let _ = store
+            .save_sync(ENGINE, &encode(&EngineState::fresh()))
+            .await;
+        self.tell_other_tabs();
+        if self.leader {
+            self.start_sync().await;
+            // What this device wrote before joining goes to the team too.
+            if self.workspace.heads() != crate::document::genesis_heads() {
+                self.upload_snapshot().await;
+            }
+        } else {
+            self.post_sync().await;
+        }
+    }
+
+    /// Reads this device's membership and, if there is one, connects.
+    async fn start_sync(&mut self) {
+        let Some(store) = &self.store else { return };
+        let Some(membership) = store
+            .load_sync(MEMBERSHIP)
+            .await
+            .ok()
+            .flatten()
+            .and_then(|bytes| decode::<Membership>(&bytes))
+        else {
+            return self.post_sync().await;
+        };
+        let state = store
+            .load_sync(ENGINE)
+            .await
+            .ok()
+            .flatten()
+            .and_then(|bytes| decode::<EngineState>(&bytes))
+            .unwrap_or_else(EngineState::fresh);
+        let engine = SyncEngine::new(membership.team, membership.device, membership.key(), state);
+        let mut status = SyncStatus::default().on(SyncEvent::TeamJoined);
+        if !sync_link::online() {
+            status = status.on(SyncEvent::Offline);
+        }
+        let mut link = SyncLink::new(membership, engine, status, self.link_tx.clone());
+        link.connect();
+        self.sync = Some(link);
+        self.post_sync().await;
+    }
+
+    async fn link_event(&mut self, event: LinkEvent) {
+        if let LinkEvent::Leader = event {
+            self.leader = true;
+            return self.start_sync().await;
+        }
+        let Some(link) = self.sync.as_mut() else {
+            return;
+        };
+        let actions = match event {
+            LinkEvent::Leader => return,
+            LinkEvent::Open => {
+                link.opened();
+                if !link.membership.registered {
+                    let m = &link.membership;
+                    if let Some(admin) = &m.admin {
+                        let create = ClientFrame::CreateTeam {
+                            version: PROTOCOL_VERSION,
+                            team: m.team,
+                            token_hash: token_hash(&access_token(&m.key(), m.team)),
+                            admin_hash: admin_hash(admin),
+                        };
+                        link.send(&create.encode());
+                    }
+                }
+                link.engine.connected()
+            }
+            LinkEvent::Message(bytes) => link.engine.received(&bytes),
+            LinkEvent::Closed => {
+                link.status = link.status.clone().on(SyncEvent::Disconnected);
+                link.closed();
+                link.engine.disconnected()
+            }
+            LinkEvent::Reconnect => {
+                link.connect();
+                Vec::new()
+            }
+            LinkEvent::Network(online) => {
+                let event = if online {
+                    SyncEvent::Online
+                } else {
+                    SyncEvent::Offline
+                };
+                link.status = link.status.clone().on(event);
+                if online {
+                    link.connect();
+                }
+                Vec::new()
+            }
+        };
+        self.run_actions(actions).await;
+    }
+
+    /// Hands this device's new changes to the relay (if it syncs).
+    async fn upload(&mut self, changes: Vec<Vec<u8>>) {
+        let Some(link) = self.sync.as_mut() else {
+            return;
+        };
+        if changes.is_empty() {
+            return;
+        }
+        let Some(nonce) = nonce() else { return };
+        let actions = link.engine.local_changes(changes, nonce);
+        self.run_actions(actions).await;
+    }
+
+    /// Sends the whole document as a snapshot (after bulk changes: a demo,
+    /// an import, joining with data of one's own).
+    async fn upload_snapshot(&mut self) {
+        let Some(link) = self.sync.as_mut() else {
+            return;
+        };
+        let Some(nonce) = nonce() else { return };
+        let covers = link.engine.state().cursor;
+        let document = self.workspace.save();
+        let actions = link.engine.snapshot(document, covers, nonce);
+        self.run_actions(actions).await;
+    }
+
+    /// Carries out the engine's actions in order.
+    async fn run_actions(&mut self, actions: Vec<Action>) {
+        let mut queue: VecDeque<Action> = actions.into();
+        while let Some(action) = queue.pop_front() {
+            match action {
+                Action::Send(bytes) => {
+                    if let Some(link) = &self.sync {
+                        // Unsent frames are not lost: pending uploads go
+                        // again on the next connection.
+                        link.send(&bytes);
+                    }
+                }
+                Action::Apply(items) => self.apply_remote(items).await,
+                Action::Persist(state) => {
+                    if let Some(store) = &self.store
+                        && let Err(e) = store.save_sync(ENGINE, &encode(&state)).await
+                    {
+                        self.report(e);
+                    }
+                }
+                Action::Status(event) => self.sync_event(event).await,
+                Action::Settled => {
+                    self.sync_event(SyncEvent::Settled(Utc::now())).await;
+                    let due = self.sync.as_ref().and_then(|l| l.engine.snapshot_due());
+                    if let (Some(covers), Some(nonce)) = (due, nonce()) {
+                        let document = self.workspace.save();
+                        if let Some(link) = self.sync.as_mut() {
+                            queue.extend(link.engine.snapshot(document, covers, nonce));
+                        }
+                    }
+                }
+                Action::Report(_) => {}
+            }
+        }
+        self.post_sync().await;
+    }
+
+    async fn sync_event(&mut self, event: SyncEvent) {
+        let Some(link) = self.sync.as_mut() else {
+            return;
+        };
+        if event == SyncEvent::Connected && !link.membership.registered {
+            link.membership.registered = true;
+            let bytes = encode(&link.membership);
+            if let Some(store) = &self.store {
+                let _ = store.save_sync(MEMBERSHIP, &bytes).await;
+            }
+        }
+        let Some(link) = self.sync.as_mut() else {
+            return;
+        };
+        link.status = link.status.clone().on(event);
+    }
+
+    /// Applies changes from the team, stores them on the device, and shows them.
+    async fn apply_remote(&mut self, items: Vec<Vec<u8>>) {
+        let before = self.workspace.heads();
+        let mut received = Vec::new();
+        for item in items {
+            match self.workspace.apply(&item) {
+                Ok(Some(_)) => received.push((ChunkKind::Change, item)),
+                Ok(None) => received.push((ChunkKind::Snapshot, item)),
+                Err(e) => self.notice(Notice::Refused(format!(
+                    "a change from the team could not be read ({e})"
+                ))),
+            }
+        }
+        if received.len() > BATCH_AS_SNAPSHOT {
+            self.snapshot().await;
+        } else if let Some(store) = &self.store {
+            for (kind, bytes) in &received {
+                match store.append(*kind, bytes).await {
+                    Ok(key) => self.log.record(key, *kind, bytes.len()),
+                    Err(e) => {
+                        self.report(e);
+                        break;
+                    }
+                }
+            }
+            self.tell_other_tabs();
+        }
+        self.changed_since(&before);
+    }
+
+    /// Tells the page where sync stands.
+    async fn post_sync(&self) {
+        let view = match &self.sync {
+            Some(link) => SyncView {
+                slug: link.status.slug().into(),
+                headline: link.status.headline(),
+                detail: link.status.detail(),
+                pending: link.status.pending,
+                invite: Some(link.membership.invite().fragment()),
+                leader: true,
+            },
+            None => {
+                let status = SyncStatus::default();
+                let member = match &self.store {
+                    Some(store) => store
+                        .load_sync(MEMBERSHIP)
+                        .await
+                        .ok()
+                        .flatten()
+                        .and_then(|bytes| decode::<Membership>(&bytes)),
+                    None => None,
+                };
+                match member {
+                    Some(m) => SyncView {
+                        slug: "other-tab".into(),
+                        headline: "Synced by another tab".into(),
+                        detail: "Rapport is open in another tab, which syncs this device with the team. Your work here is saved and reaches it at once.".into(),
+                        pending: 0,
+                        invite: Some(m.invite().fragment()),
+                        leader: false,
+                    },
+                    None => SyncView {
+                        slug: status.slug().into(),
+                        headline: status.headline(),
+                        detail: status.detail(),
+                        pending: 0,
+                        invite: None,
+                        leader: self.leader,
+                    },
+                }
+            }
+        };
+        self.post(FromWorker::Sync(view));
     }
 
     fn report(&self, error: StorageError) {
@@ -388,4 +726,20 @@ impl WorkspaceWorker {
         // Posting fails only if the page is gone.
         let _ = self.scope.post_message_with_transfer(&bytes, &transfer);
     }
+}
+
+/// A new random id for this device on the relay.
+fn random_device() -> DeviceId {
+    let mut bytes = [0u8; 16];
+    if getrandom::fill(&mut bytes).is_err() {
+        bytes = fastrand::u128(..).to_le_bytes();
+    }
+    DeviceId::from_bytes(bytes)
+}
+
+/// 24 fresh random bytes for sealing one chunk; none if the platform has
+/// no random source (then nothing is sealed: a guessable nonce could repeat).
+fn nonce() -> Option<[u8; 24]> {
+    let mut bytes = [0u8; 24];
+    getrandom::fill(&mut bytes).ok().map(|()| bytes)
 }

@@ -6,8 +6,8 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use crate::storage::{ChunkKind, StorageError, StoredChunk};
 
-/// 2 added the read-model cache store.
-const VERSION: u32 = 2;
+/// 2 added the read-model cache store, 3 the team sync store.
+const VERSION: u32 = 3;
 const CHUNKS: &str = "chunks";
 const SET_ASIDE: &str = "set_aside";
 /// The read-model cache: the whole model under [`MODEL_KEY`], the account
@@ -15,6 +15,9 @@ const SET_ASIDE: &str = "set_aside";
 const MODEL: &str = "model";
 const MODEL_KEY: &str = "current";
 const ROWS_KEY: &str = "rows";
+/// Team sync: this device's membership and the sync engine's state, each
+/// under its own key.
+const SYNC: &str = "sync";
 
 /// The workspace's chunk store in one IndexedDB database.
 #[derive(Debug)]
@@ -31,10 +34,10 @@ impl BrowserStore {
             .map_err(|e| StorageError::Unavailable(e.to_string()))?;
         request.on_upgrade_needed(|event| {
             let Ok(db) = event.database() else { return };
-            for store in [CHUNKS, SET_ASIDE, MODEL] {
+            for store in [CHUNKS, SET_ASIDE, MODEL, SYNC] {
                 if !db.store_names().iter().any(|s| s == store) {
                     let mut params = ObjectStoreParams::new();
-                    params.auto_increment(store != MODEL);
+                    params.auto_increment(store == CHUNKS || store == SET_ASIDE);
                     let _ = db.create_object_store(store, params);
                 }
             }
@@ -168,6 +171,16 @@ impl BrowserStore {
         finish(tx).await
     }
 
+    /// The team sync value stored under `key`, if any.
+    pub async fn load_sync(&self, key: &str) -> Result<Option<Vec<u8>>, StorageError> {
+        self.get_bytes(SYNC, key).await
+    }
+
+    /// Stores a team sync value under `key`; resolves once committed.
+    pub async fn save_sync(&self, key: &str, bytes: &[u8]) -> Result<(), StorageError> {
+        self.put_bytes(SYNC, key, bytes).await
+    }
+
     async fn get_bytes(&self, store: &str, key: &str) -> Result<Option<Vec<u8>>, StorageError> {
         let tx = self
             .db
@@ -183,6 +196,20 @@ impl BrowserStore {
         Ok(value
             .and_then(|v| v.dyn_into::<Uint8Array>().ok())
             .map(|b| b.to_vec()))
+    }
+
+    async fn put_bytes(&self, store: &str, key: &str, bytes: &[u8]) -> Result<(), StorageError> {
+        let tx = self
+            .db
+            .transaction(&[store], TransactionMode::ReadWrite)
+            .map_err(failed)?;
+        tx.object_store(store)
+            .map_err(failed)?
+            .put(&Uint8Array::from(bytes), Some(&JsValue::from_str(key)))
+            .map_err(failed)?
+            .await
+            .map_err(failed)?;
+        finish(tx).await
     }
 
     /// How many chunks have been set aside.

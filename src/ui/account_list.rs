@@ -7,6 +7,7 @@ use crate::state::AppState;
 use crate::ui::account_form::AccountForm;
 use crate::ui::backup::Backup;
 use crate::ui::messages::group;
+use crate::ui::team::TeamPanel;
 
 /// Rows drawn at once; the filter narrows the rest.
 const SHOWN: usize = 200;
@@ -94,6 +95,7 @@ pub fn AccountList() -> impl IntoView {
             <Show when=move || !empty() && matches.get().1 == 0>
                 <p class="empty">"No account matches “" {move || query.get()} "”."</p>
             </Show>
+            <TeamPanel />
             <Backup />
         </section>
     }

@@ -7,6 +7,7 @@ use leptos_router::path;
 use crate::ui::account_list::AccountList;
 use crate::ui::account_page::AccountPage;
 use crate::ui::status::{Header, NamePrompt, Notices};
+use crate::ui::team::JoinPrompt;
 
 /// The whole app. Starts the state (which loads the workspace from the
 /// device) and shows the screens once it is loaded.
@@ -19,6 +20,7 @@ pub fn App() -> impl IntoView {
             <Header />
             <Notices />
             <NamePrompt />
+            <JoinPrompt />
             <main
                 data-testid="app"
                 data-ready=move || state.ready.get().to_string()

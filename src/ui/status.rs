@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use crate::state::AppState;
+use crate::ui::team::SyncBadge;
 
 /// Top bar: the app's name, the rep's name on this device, and where the
 /// latest changes are ("Saved on this device").
@@ -38,6 +39,7 @@ pub fn Header() -> impl IntoView {
                     on:change=move |ev| state.set_rep_name(event_target_value(&ev))
                 />
             </label>
+            <SyncBadge />
             <span
                 class="save-state"
                 data-testid="save-state"

@@ -1,0 +1,100 @@
+//! Team sync on screen: the indicator in the header, the team panel (start a
+//! team, the invite link to share), and the prompt shown when the app is
+//! opened from an invite link.
+
+use leptos::prelude::*;
+
+use crate::state::AppState;
+
+/// The sync indicator: always there, never blocking; its title says what is
+/// safe and what to do.
+#[component]
+pub fn SyncBadge() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    view! {
+        <span
+            class="sync-state"
+            data-testid="sync-state"
+            data-state=move || state.sync.with(|s| s.slug.clone())
+            title=move || state.sync.with(|s| s.detail.clone())
+            role="status"
+            hidden=move || state.sync.with(|s| s.slug.is_empty())
+        >
+            {move || state.sync.with(|s| s.headline.clone())}
+        </span>
+    }
+}
+
+/// Start a team, or share the invite link of this device's team.
+#[component]
+pub fn TeamPanel() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let link = move || {
+        let origin = web_sys::window()
+            .and_then(|w| w.location().origin().ok())
+            .unwrap_or_default();
+        state
+            .sync
+            .with(|s| s.invite.clone())
+            .map(|fragment| format!("{origin}/#{fragment}"))
+    };
+    view! {
+        <section class="team card" data-testid="team-panel">
+            <h2>"Team sync"</h2>
+            <p class="team-detail" data-testid="sync-detail">
+                {move || state.sync.with(|s| s.detail.clone())}
+            </p>
+            <Show
+                when=move || link().is_some()
+                fallback=move || {
+                    view! {
+                        <button data-testid="create-team" on:click=move |_| state.create_team()>
+                            "Start a team"
+                        </button>
+                        <p class="hint">
+                            "Your records go to your team encrypted: the relay that passes them on cannot read them."
+                        </p>
+                    }
+                }
+            >
+                <label>
+                    "Invite a colleague: open this link on their tablet. Anyone with it can read the team's data, so send it only to them."
+                    <input
+                        data-testid="invite-link"
+                        type="text"
+                        readonly
+                        prop:value=move || link().unwrap_or_default()
+                        on:focus=move |ev| {
+                            use wasm_bindgen::JsCast;
+                            if let Some(input) = ev
+                                .target()
+                                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+                            {
+                                input.select();
+                            }
+                        }
+                    />
+                </label>
+            </Show>
+        </section>
+    }
+}
+
+/// Shown when the app was opened from an invite link.
+#[component]
+pub fn JoinPrompt() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    view! {
+        <Show when=move || state.invite.with(Option::is_some) && state.ready.get()>
+            <div class="join-prompt card" data-testid="join-prompt" role="dialog" aria-label="Join a team">
+                <p>
+                    "You were invited to a team. Join it to see your colleagues' accounts and share yours; everything already on this device stays."
+                </p>
+                <button data-testid="join-team" on:click=move |_| state.answer_invite(true)>
+                    "Join the team"
+                </button>
+                <button class="link" on:click=move |_| state.answer_invite(false)>"Not now"</button>
+            </div>
+        </Show>
+    }
+}
