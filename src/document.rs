@@ -19,5 +19,6 @@ pub use read_model::{
     AccountRow, Changed, Found, ModelCache, Patch, ReadModel, RecordKey, RowsCache,
 };
 pub use schema::SCHEMA_VERSION;
+#[cfg(target_arch = "wasm32")]
 pub(crate) use schema::genesis_heads;
 pub use workspace::Workspace;

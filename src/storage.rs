@@ -18,12 +18,15 @@
 //!
 //! [`ChunkLog`] is the browser-free bookkeeping (what is applied, when to
 //! compact), tested natively; `browser` is the IndexedDB adapter.
+//! Snapshots are stored gzipped by the browser (`pack`).
 //! [`settings`] keeps the small per-device settings in localStorage.
 
 #[cfg(target_arch = "wasm32")]
 mod browser;
 mod chunk_log;
 mod error;
+#[cfg(target_arch = "wasm32")]
+pub mod pack;
 pub mod settings;
 
 #[cfg(target_arch = "wasm32")]

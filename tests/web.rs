@@ -157,3 +157,74 @@ async fn compaction_keeps_every_change_including_another_tabs() {
     assert_eq!(model.touch_count(), 21);
     assert_eq!(model.filter_accounts("Клиент 100").len(), 1);
 }
+
+#[wasm_bindgen_test]
+async fn snapshots_are_gzipped_by_the_browser_and_read_back_whole() {
+    use rapport::storage::pack;
+    let mut ws = Workspace::new(ActorId::random());
+    for i in 0..30 {
+        let draft = AccountDraft {
+            name: format!("Клиент {i}"),
+            city: "Казань".into(),
+            ..AccountDraft::default()
+        };
+        ws.create_account(&draft, &edit()).unwrap();
+    }
+    let snapshot = ws.save();
+    assert!(
+        !pack::is_packed(&snapshot),
+        "the document layer saves plain"
+    );
+    let packed = pack::pack(&snapshot).await.expect("this browser gzips");
+    assert!(pack::is_packed(&packed));
+    assert!(
+        packed.len() * 2 < snapshot.len(),
+        "gzip must pay for itself: {} of {}",
+        packed.len(),
+        snapshot.len()
+    );
+    assert_eq!(pack::unpack(packed.clone()).await, snapshot);
+    // Plain automerge bytes pass through; damaged gzip comes back as it
+    // was, so automerge refuses it with its own reason.
+    assert_eq!(pack::unpack(snapshot.clone()).await, snapshot);
+    let mut damaged = packed.clone();
+    damaged.truncate(packed.len() / 2);
+    assert_eq!(pack::unpack(damaged.clone()).await, damaged);
+    assert!(Workspace::load(&damaged, ActorId::random()).is_err());
+
+    // The store keeps the snapshot gzipped and hands it back loadable.
+    let name = unique_db("packed");
+    let store = BrowserStore::open(&name).await.unwrap();
+    store.compact(&snapshot, &[]).await.unwrap();
+    let raw = {
+        use wasm_bindgen::JsCast;
+        let db = idb::Factory::new()
+            .unwrap()
+            .open(&name, None)
+            .unwrap()
+            .await
+            .unwrap();
+        let tx = db
+            .transaction(&["chunks"], idb::TransactionMode::ReadOnly)
+            .unwrap();
+        let values = tx
+            .object_store("chunks")
+            .unwrap()
+            .get_all(None, None)
+            .unwrap()
+            .await
+            .unwrap();
+        js_sys::Reflect::get(&values[0], &"bytes".into())
+            .unwrap()
+            .dyn_into::<js_sys::Uint8Array>()
+            .unwrap()
+            .to_vec()
+    };
+    assert!(pack::is_packed(&raw), "stored gzipped");
+    let stored = store.load_all().await.unwrap();
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].bytes, snapshot);
+    let (loaded, _, damaged) = reopen(&name).await;
+    assert!(damaged.is_empty());
+    assert_eq!(loaded.read_model().account_count(), 30);
+}

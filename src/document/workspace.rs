@@ -161,9 +161,11 @@ impl Workspace {
         }
     }
 
-    /// The whole document, compressed: a snapshot.
+    /// The whole document: a snapshot, uncompressed. Storage and sync gzip
+    /// it in the browser (`storage::pack`), which keeps automerge's own
+    /// compressor out of the shipped wasm.
     pub fn save(&mut self) -> Vec<u8> {
-        self.doc.save()
+        self.doc.save_nocompress()
     }
 
     /// The bytes of the last change this workspace's actor committed: what

@@ -27,7 +27,7 @@ use crate::seed::{self, DemoSize};
 use crate::state::messages::{FromWorker, SyncView, ToWorker, decode, encode};
 use crate::state::sync_link::{self, LinkEvent, SyncLink};
 use crate::state::{Notice, SaveState};
-use crate::storage::{BrowserStore, ChunkKind, ChunkLog, StorageError, request_persistence};
+use crate::storage::{BrowserStore, ChunkKind, ChunkLog, StorageError, pack, request_persistence};
 use crate::sync::{Action, EngineState, Invite, Membership, SyncEngine, SyncEvent, SyncStatus};
 
 /// Records per part when the whole model goes to the page.
@@ -204,6 +204,7 @@ impl WorkspaceWorker {
                 }
             }
             ToWorker::Import { request, bytes } => {
+                let bytes = pack::unpack(bytes).await;
                 let before = self.workspace.heads();
                 let result = match self.workspace.apply(&bytes) {
                     Ok(_) => Ok(match self.changed_since(&before) {
@@ -219,7 +220,7 @@ impl WorkspaceWorker {
                 self.post(FromWorker::Imported { request, result });
             }
             ToWorker::Export { request } => {
-                let bytes = self.workspace.save();
+                let bytes = pack::pack_or_keep(self.workspace.save()).await;
                 self.post(FromWorker::Exported { request, bytes });
             }
             ToWorker::Retry => self.store_changes().await,
@@ -566,7 +567,10 @@ impl WorkspaceWorker {
         };
         let Some(nonce) = nonce() else { return };
         let covers = link.engine.state().cursor;
-        let document = self.workspace.save();
+        let document = pack::pack_or_keep(self.workspace.save()).await;
+        let Some(link) = self.sync.as_mut() else {
+            return;
+        };
         let actions = link.engine.snapshot(document, covers, nonce);
         self.run_actions(actions).await;
     }
@@ -596,7 +600,7 @@ impl WorkspaceWorker {
                     self.sync_event(SyncEvent::Settled(Utc::now())).await;
                     let due = self.sync.as_ref().and_then(|l| l.engine.snapshot_due());
                     if let (Some(covers), Some(nonce)) = (due, nonce()) {
-                        let document = self.workspace.save();
+                        let document = pack::pack_or_keep(self.workspace.save()).await;
                         if let Some(link) = self.sync.as_mut() {
                             queue.extend(link.engine.snapshot(document, covers, nonce));
                         }
@@ -630,7 +634,14 @@ impl WorkspaceWorker {
         let before = self.workspace.heads();
         let mut received = Vec::new();
         for item in items {
-            match self.workspace.apply(&item) {
+            let unpacked;
+            let readable = if pack::is_packed(&item) {
+                unpacked = pack::unpack(item.clone()).await;
+                &unpacked
+            } else {
+                &item
+            };
+            match self.workspace.apply(readable) {
                 Ok(Some(_)) => received.push((ChunkKind::Change, item)),
                 Ok(None) => received.push((ChunkKind::Snapshot, item)),
                 Err(e) => self.notice(Notice::Refused(format!(

@@ -4,7 +4,7 @@ use idb::{Database, DatabaseEvent, Factory, ObjectStoreParams, TransactionMode};
 use js_sys::{Object, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::storage::{ChunkKind, StorageError, StoredChunk};
+use crate::storage::{ChunkKind, StorageError, StoredChunk, pack};
 
 /// 2 added the read-model cache store, 3 the team sync store.
 const VERSION: u32 = 3;
@@ -58,7 +58,7 @@ impl BrowserStore {
         Ok((tx, store))
     }
 
-    /// Every chunk, in key order.
+    /// Every chunk, in key order, gzipped snapshots unpacked.
     pub async fn load_all(&self) -> Result<Vec<StoredChunk>, StorageError> {
         let (_tx, store) = self.chunks(TransactionMode::ReadOnly)?;
         let keys = store
@@ -71,16 +71,25 @@ impl BrowserStore {
             .map_err(failed)?
             .await
             .map_err(failed)?;
-        Ok(keys
-            .iter()
-            .zip(values.iter())
-            .map(|(key, value)| decode(key, value))
-            .collect())
+        let mut chunks = Vec::with_capacity(keys.len());
+        for (key, value) in keys.iter().zip(values.iter()) {
+            let mut chunk = decode(key, value);
+            chunk.bytes = pack::unpack(std::mem::take(&mut chunk.bytes)).await;
+            chunks.push(chunk);
+        }
+        Ok(chunks)
     }
 
-    /// Stores one chunk; the returned key is larger than every key before it.
-    /// Resolves once the transaction has committed.
+    /// Stores one chunk (a snapshot gzipped); the returned key is larger
+    /// than every key before it. Resolves once the transaction has committed.
     pub async fn append(&self, kind: ChunkKind, bytes: &[u8]) -> Result<u64, StorageError> {
+        let packed;
+        let bytes = if kind == ChunkKind::Snapshot {
+            packed = pack::pack_or_keep(bytes.to_vec()).await;
+            &packed[..]
+        } else {
+            bytes
+        };
         let (tx, store) = self.chunks(TransactionMode::ReadWrite)?;
         let key = store
             .add(&encode(kind, bytes), None)
@@ -91,8 +100,13 @@ impl BrowserStore {
         key_of(&key).ok_or_else(|| StorageError::Failed("the store returned no key".into()))
     }
 
-    /// Adds `snapshot` and deletes `replaced` in one atomic transaction.
+    /// Adds `snapshot` (gzipped) and deletes `replaced` in one atomic
+    /// transaction.
     pub async fn compact(&self, snapshot: &[u8], replaced: &[u64]) -> Result<u64, StorageError> {
+        // Compressed before the transaction opens: an IndexedDB transaction
+        // commits as soon as it has no request pending across an await.
+        let snapshot = pack::pack_or_keep(snapshot.to_vec()).await;
+        let snapshot = &snapshot[..];
         let (tx, store) = self.chunks(TransactionMode::ReadWrite)?;
         let key = store
             .add(&encode(ChunkKind::Snapshot, snapshot), None)

@@ -1,7 +1,8 @@
 //! Export the workspace to a file and import one: work is never trapped on
 //! one device, even with no relay at hand. The file is the Automerge
-//! document itself (an open, documented format); importing merges it,
-//! never replacing anything.
+//! document itself (an open, documented format), gzipped (`gunzip` gives
+//! the plain `.automerge` file back); importing merges it, never replacing
+//! anything, and takes either form.
 
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
@@ -17,7 +18,7 @@ pub fn Backup() -> impl IntoView {
     let result = RwSignal::new(None::<String>);
     let export = move |_| {
         let name = format!(
-            "rapport-workspace-{}.automerge",
+            "rapport-workspace-{}.automerge.gz",
             Day(chrono::Local::now().date_naive())
         );
         wasm_bindgen_futures::spawn_local(async move {
@@ -78,7 +79,7 @@ pub fn Backup() -> impl IntoView {
                 <input
                     data-testid="import-workspace"
                     type="file"
-                    accept=".automerge,application/octet-stream"
+                    accept=".automerge,.gz,application/gzip,application/octet-stream"
                     on:change=import
                 />
             </label>
@@ -93,7 +94,7 @@ pub fn Backup() -> impl IntoView {
 fn download(name: &str, bytes: &[u8]) -> Result<(), JsValue> {
     let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
     let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/octet-stream");
+    options.set_type("application/gzip");
     let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)?;
     let url = web_sys::Url::create_object_url_with_blob(&blob)?;
     let document = web_sys::window()

@@ -13,7 +13,8 @@
 // The data-testid contract is the one in the app's UI; see the helpers below.
 
 import { chromium } from 'playwright-core';
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -834,7 +835,7 @@ test('i: export on one device, import on another: merged, nothing replaced', asy
   ]);
   const file = path.join(await mkdtemp(path.join(tmpdir(), 'rapport-export-')), download.suggestedFilename());
   await download.saveAs(file);
-  await expectEq(/^rapport-workspace-\d{4}-\d{2}-\d{2}\.automerge$/.test(download.suggestedFilename()), true,
+  await expectEq(/^rapport-workspace-\d{4}-\d{2}-\d{2}\.automerge\.gz$/.test(download.suggestedFilename()), true,
     `export file name (${download.suggestedFilename()})`);
 
   // Device B: its own account, then the import.
@@ -852,6 +853,16 @@ test('i: export on one device, import on another: merged, nothing replaced', asy
   await waitCount(rows(bDev.page), 2, 'account rows after import and reload');
   await openAccount(bDev.page, 'Maison Dubois');
   await waitText(tid(bDev.page, 'timeline-item'), 'Exported with the workspace', 'imported touch');
+
+  // The file is a gzipped Automerge document: gunzipped, it is the plain
+  // format any automerge tool reads, and that imports too.
+  const plain = gunzipSync(await readFile(file));
+  await expectEq([...plain.subarray(0, 4)].join(','), '133,111,74,131', 'automerge magic bytes inside the export');
+  const plainFile = path.join(path.dirname(file), 'plain.automerge');
+  await writeFile(plainFile, plain);
+  await toList(bDev.page);
+  await step('import the gunzipped file', () => tid(bDev.page, 'import-workspace').setInputFiles(plainFile));
+  await waitText(tid(bDev.page, 'import-result'), 'holds nothing new', 'import-result for the plain file');
 
   // A file that is not a workspace changes nothing and says so.
   const junk = path.join(path.dirname(file), 'notes.automerge');
