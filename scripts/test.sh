@@ -43,5 +43,7 @@ run_step "cargo test (native: app, protocol, relay)" cargo test --workspace
 run_step "wasm-bindgen-test (Chromium)" wasm_tests
 run_step "trunk build --release" trunk build --release
 run_step "budget checks (P4 size)" scripts/budget.sh
+# The sync e2e test runs the relay binary (serving dist/) as a real process.
+run_step "relay binary for e2e" cargo build -p rapport-relay
 run_step "e2e (playwright-core, Chromium)" node tests/e2e/run.mjs
 run_step "budget checks (P1, P3 in Chromium)" scripts/budget-browser.sh

@@ -8,6 +8,7 @@ mod account_page;
 mod app;
 mod backup;
 mod confirm_delete;
+mod conflicts;
 mod contacts;
 mod messages;
 mod status;

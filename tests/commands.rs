@@ -202,6 +202,7 @@ fn slices_and_the_rows_cache_give_the_same_screens() {
     let empty = Patch {
         reset: true,
         records: Vec::new(),
+        conflicts: Vec::new(),
     };
     assert_eq!(empty.clone().into_slices(5), vec![empty]);
 }

@@ -8,7 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::document::{DocumentError, ReadModel, Workspace};
+use crate::document::{DocumentError, ReadModel, RecordKey, Workspace};
 use crate::domain::{
     AccountDraft, AccountId, ContactDraft, ContactId, DomainError, Edit, TouchDraft, TouchId,
     name_key,
@@ -43,6 +43,13 @@ pub enum Command {
     EditTouch { id: TouchId, draft: TouchDraft },
     /// Delete a touch.
     DeleteTouch { id: TouchId },
+    /// Keep `value`, one of the values two devices wrote to a text field of
+    /// an account or contact while apart; it supersedes the others.
+    ResolveConflict {
+        key: RecordKey,
+        field: String,
+        value: String,
+    },
 }
 
 impl Command {
@@ -122,6 +129,14 @@ impl Command {
                 .touch(*id)
                 .map(|_| ())
                 .ok_or(DomainError::UnknownTouch(*id)),
+            Self::ResolveConflict { key, .. } => match *key {
+                RecordKey::Account(id) => live_account(id),
+                RecordKey::Contact(id) => model
+                    .contact(id)
+                    .map(|_| ())
+                    .ok_or(DomainError::UnknownContact(id)),
+                RecordKey::Touch(id) => Err(DomainError::UnknownTouch(id)),
+            },
         }
     }
 }
@@ -144,6 +159,9 @@ impl Workspace {
             }
             Command::EditTouch { id, draft } => self.edit_touch(*id, draft, edit),
             Command::DeleteTouch { id } => self.delete_touch(*id, edit),
+            Command::ResolveConflict { key, field, value } => {
+                self.resolve(*key, field, value, edit)
+            }
         }
     }
 }

@@ -1,10 +1,17 @@
 //! A field two devices changed while apart: Automerge keeps every concurrent
 //! value, and the app shows them all until a rep picks one.
 
+use std::collections::HashMap;
+
+use automerge::{AutoCommit, ObjId, ObjType, ReadDoc, ScalarValue, Value};
+use autosurgeon::Hydrate;
+use serde::{Deserialize, Serialize};
+
+use crate::document::DocumentError;
 use crate::domain::Stamp;
 
 /// One field with several concurrent values.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldConflict {
     /// The field's name in the record ("city", "note", …).
     pub field: String,
@@ -13,10 +20,55 @@ pub struct FieldConflict {
 }
 
 /// One of the concurrent values and who wrote it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConflictValue {
     /// The value as text.
     pub value: String,
     /// The rep, device and time of the change that wrote it, when known.
     pub by: Option<Stamp>,
+}
+
+/// Every field of the record at `record` that holds concurrent values.
+pub(crate) fn field_conflicts(
+    doc: &AutoCommit,
+    record: &ObjId,
+) -> Result<Vec<FieldConflict>, DocumentError> {
+    // Who wrote each concurrent `updated` stamp, by actor. Every edit
+    // writes a fresh stamp object (its key is its time, see `Stamp`), so
+    // concurrent edits leave concurrent stamps, each whole.
+    let mut stamps = HashMap::new();
+    for (value, id) in doc.get_all(record, "updated")? {
+        if let (Value::Object(ObjType::Map), ObjId::Id(_, actor, _)) = (value, &id) {
+            stamps.insert(actor.clone(), Stamp::hydrate_map(doc, &id)?);
+        }
+    }
+    let mut conflicts = Vec::new();
+    for field in doc.keys(record) {
+        if field == "updated" || field == "created" {
+            continue;
+        }
+        let all = doc.get_all(record, field.as_str())?;
+        if all.len() < 2 {
+            continue;
+        }
+        let values = all
+            .into_iter()
+            .map(|(value, id)| {
+                let by = match &id {
+                    ObjId::Id(_, actor, _) => stamps.get(actor).cloned(),
+                    ObjId::Root => None,
+                };
+                let value = match value {
+                    Value::Scalar(s) => match s.as_ref() {
+                        ScalarValue::Str(text) => text.to_string(),
+                        other => other.to_string(),
+                    },
+                    Value::Object(_) => String::new(),
+                };
+                ConflictValue { value, by }
+            })
+            .collect();
+        conflicts.push(FieldConflict { field, values });
+    }
+    Ok(conflicts)
 }

@@ -16,6 +16,8 @@ use automerge::{AutoCommit, ChangeHash, ObjId, ObjType, ROOT, ReadDoc, Value};
 use autosurgeon::Hydrate;
 use serde::{Deserialize, Serialize};
 
+use crate::document::FieldConflict;
+use crate::document::conflict::field_conflicts;
 use crate::document::prefetch::Prefetched;
 use crate::document::schema::{ACCOUNTS, CONTACTS, TOUCHES};
 use crate::domain::{Account, AccountId, Contact, ContactId, Day, Touch, TouchId};
@@ -63,6 +65,10 @@ pub struct Patch {
     pub reset: bool,
     /// Each changed record as it is now.
     pub records: Vec<(RecordKey, Found)>,
+    /// The fields of accounts and contacts that two devices changed while
+    /// apart, each with every value kept. An empty list clears a record's
+    /// conflicts; a resetting patch lists only records that have some.
+    pub conflicts: Vec<(RecordKey, Vec<FieldConflict>)>,
 }
 
 impl Patch {
@@ -72,18 +78,29 @@ impl Patch {
             Changed::Everything => (true, all_keys(doc)),
             Changed::Records(keys) => (false, keys.clone()),
         };
+        let mut conflicts = Vec::new();
         let records = keys
             .into_iter()
             .map(|key| {
-                let found = match key {
+                let (found, record) = match key {
                     RecordKey::Account(id) => hydrate(doc, ACCOUNTS, id, Found::Account),
                     RecordKey::Contact(id) => hydrate(doc, CONTACTS, id, Found::Contact),
-                    RecordKey::Touch(id) => hydrate(doc, TOUCHES, id, Found::Touch),
+                    RecordKey::Touch(id) => (hydrate(doc, TOUCHES, id, Found::Touch).0, None),
                 };
+                if let Some(record) = record {
+                    let fields = field_conflicts(doc, &record).unwrap_or_default();
+                    if !(reset && fields.is_empty()) {
+                        conflicts.push((key, fields));
+                    }
+                }
                 (key, found)
             })
             .collect();
-        Patch { reset, records }
+        Patch {
+            reset,
+            records,
+            conflicts,
+        }
     }
 
     /// Nothing to apply.
@@ -106,11 +123,17 @@ impl Patch {
             slices.push(Patch {
                 reset,
                 records: slice,
+                conflicts: Vec::new(),
             });
             reset = false;
             if records.peek().is_none() {
                 break;
             }
+        }
+        // After the reset, whichever slice: conflicts do not depend on the
+        // records' order.
+        if let Some(last) = slices.last_mut() {
+            last.conflicts = self.conflicts;
         }
         slices
     }
@@ -137,19 +160,20 @@ fn hydrate<T: Hydrate>(
     collection: &str,
     id: impl ToString,
     found: fn(T) -> Found,
-) -> Found {
+) -> (Found, Option<ObjId>) {
     let Some(obj) = collection_obj(doc, collection) else {
-        return Found::Missing;
+        return (Found::Missing, None);
     };
     match doc.get(&obj, id.to_string()) {
         // A fresh cache per record: it never holds more than one record.
         Ok(Some((Value::Object(ObjType::Map), record))) => {
-            T::hydrate_map(&Prefetched::new(doc), &record)
+            let found = T::hydrate_map(&Prefetched::new(doc), &record)
                 .map(found)
-                .unwrap_or(Found::Unreadable)
+                .unwrap_or(Found::Unreadable);
+            (found, Some(record))
         }
-        Ok(None) => Found::Missing,
-        _ => Found::Unreadable,
+        Ok(None) => (Found::Missing, None),
+        _ => (Found::Unreadable, None),
     }
 }
 
@@ -202,8 +226,8 @@ pub struct ModelCache {
 }
 
 impl ModelCache {
-    /// The form this version writes and reads.
-    pub const FORMAT: u32 = 1;
+    /// The form this version writes and reads (2: patches carry conflicts).
+    pub const FORMAT: u32 = 2;
 
     /// The cache of `model`, read at `heads`.
     pub fn of(model: &ReadModel, heads: &[ChangeHash]) -> Self {
@@ -274,6 +298,8 @@ pub struct ReadModel {
     /// Records this version could not read (written by a newer version, or
     /// damaged). They stay in the document untouched.
     unreadable: BTreeSet<RecordKey>,
+    /// Fields with concurrent values, by record (only records that have some).
+    conflicts: HashMap<RecordKey, Vec<FieldConflict>>,
 }
 
 impl ReadModel {
@@ -344,6 +370,18 @@ impl ReadModel {
         for account in dirty {
             self.reindex(account);
         }
+        for (key, fields) in patch.conflicts {
+            set(
+                &mut self.conflicts,
+                key,
+                Some(fields).filter(|f| !f.is_empty()),
+            );
+        }
+    }
+
+    /// The fields of `key` that hold concurrent values (none for most).
+    pub fn conflicts(&self, key: RecordKey) -> &[FieldConflict] {
+        self.conflicts.get(&key).map_or(&[], Vec::as_slice)
     }
 
     /// A model holding only account rows (the first screen, drawn before the
@@ -379,6 +417,11 @@ impl ReadModel {
         Patch {
             reset: true,
             records,
+            conflicts: self
+                .conflicts
+                .iter()
+                .map(|(k, f)| (*k, f.clone()))
+                .collect(),
         }
     }
 

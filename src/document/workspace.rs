@@ -7,21 +7,21 @@
 use automerge::transaction::CommitOptions;
 use automerge::transaction::Transactable;
 use automerge::{
-    ActorId, AutoCommit, Change, ChangeHash, LoadChangeError, ObjId, ObjType, ROOT, ReadDoc,
-    ScalarValue, Value,
+    ActorId, AutoCommit, Change, ChangeHash, LoadChangeError, ObjId, ObjType, ROOT, ReadDoc, Value,
 };
 use std::collections::{BTreeSet, HashMap};
 
 use automerge::{Prop, legacy};
 use autosurgeon::{Hydrate, Reconcile, hydrate_prop, reconcile_prop};
 
+use crate::document::conflict::field_conflicts;
 use crate::document::read_model::{Changed, RecordKind};
 use crate::document::schema::{self, ACCOUNTS, CONTACTS, TOUCHES};
-use crate::document::{ConflictValue, FieldConflict, RecordKey};
 use crate::document::{DocumentError, ReadModel};
+use crate::document::{FieldConflict, RecordKey};
 use crate::domain::{
-    Account, AccountDraft, AccountId, Contact, ContactDraft, ContactId, DomainError, Edit, Stamp,
-    Touch, TouchDraft, TouchId,
+    Account, AccountDraft, AccountId, Contact, ContactDraft, ContactId, DomainError, Edit, Touch,
+    TouchDraft, TouchId,
 };
 
 /// One team workspace: an Automerge document with typed commands.
@@ -490,47 +490,10 @@ impl Workspace {
     /// value Automerge kept, with who wrote it and when (from the `updated`
     /// stamp written in the same change). Empty when there is no conflict.
     pub fn conflicts(&self, key: RecordKey) -> Result<Vec<FieldConflict>, DocumentError> {
-        let Some(record) = self.record_obj(key)? else {
-            return Ok(Vec::new());
-        };
-        // Who wrote each concurrent `updated` stamp, by actor. Every edit
-        // writes a fresh stamp object (its key is its time, see `Stamp`), so
-        // concurrent edits leave concurrent stamps, each whole.
-        let mut stamps = HashMap::new();
-        for (value, id) in self.doc.get_all(&record, "updated")? {
-            if let (Value::Object(ObjType::Map), ObjId::Id(_, actor, _)) = (value, &id) {
-                stamps.insert(actor.clone(), Stamp::hydrate_map(&self.doc, &id)?);
-            }
+        match self.record_obj(key)? {
+            Some(record) => field_conflicts(&self.doc, &record),
+            None => Ok(Vec::new()),
         }
-        let mut conflicts = Vec::new();
-        for field in self.doc.keys(&record) {
-            if field == "updated" || field == "created" {
-                continue;
-            }
-            let all = self.doc.get_all(&record, field.as_str())?;
-            if all.len() < 2 {
-                continue;
-            }
-            let values = all
-                .into_iter()
-                .map(|(value, id)| {
-                    let by = match &id {
-                        ObjId::Id(_, actor, _) => stamps.get(actor).cloned(),
-                        ObjId::Root => None,
-                    };
-                    let value = match value {
-                        Value::Scalar(s) => match s.as_ref() {
-                            ScalarValue::Str(text) => text.to_string(),
-                            other => other.to_string(),
-                        },
-                        Value::Object(_) => String::new(),
-                    };
-                    ConflictValue { value, by }
-                })
-                .collect();
-            conflicts.push(FieldConflict { field, values });
-        }
-        Ok(conflicts)
     }
 
     /// Settles a conflict on a text field by writing the chosen value, which

@@ -143,6 +143,7 @@ mod tests {
         let from = FromWorker::Patch(Patch {
             reset: false,
             records: vec![(RecordKey::Account(AccountId::random()), Found::Missing)],
+            conflicts: Vec::new(),
         });
         assert_eq!(decode::<FromWorker>(&encode(&from)), Some(from));
         assert_eq!(decode::<FromWorker>(b"\xff\xff garbage"), None);

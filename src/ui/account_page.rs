@@ -4,9 +4,11 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 use crate::document::Command;
+use crate::document::RecordKey;
 use crate::domain::{AccountId, Day};
 use crate::state::{AppState, SaveState};
 use crate::ui::account_form::AccountForm;
+use crate::ui::conflicts::Conflicts;
 use crate::ui::contacts::Contacts;
 use crate::ui::timeline::Timeline;
 use crate::ui::touch_form::TouchForm;
@@ -109,6 +111,7 @@ fn AccountDetails(
                     </Show>
                 </div>
             </header>
+            <Conflicts record=RecordKey::Account(id) />
             <Show when=move || editing.get()>
                 <AccountForm editing=Some(id) on_close=Callback::new(move |_| editing.set(false)) />
             </Show>

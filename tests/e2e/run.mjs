@@ -18,6 +18,8 @@ import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { spawn } from 'node:child_process';
+import { createServer as createTcpServer } from 'node:net';
 import { startServer } from './serve.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -52,6 +54,7 @@ class Browser {
     this.problems = []; // failed soft checks: the test goes on, then fails
     this.dirs = [];
     this.contexts = [];
+    this.cleanups = [];
   }
 
   /** A new persistent context (fresh profile, so fresh IndexedDB) and its first page. */
@@ -105,6 +108,7 @@ class Browser {
   }
 
   async close() {
+    for (const f of this.cleanups) await f().catch(() => {});
     for (const c of this.contexts) await c.close().catch(() => {});
     for (const d of this.dirs) await rm(d, { recursive: true, force: true }).catch(() => {});
   }
@@ -140,8 +144,8 @@ async function step(what, fn) {
 }
 
 /** Loads `path` and waits for <main data-testid=app data-ready=true>. */
-async function gotoApp(page, urlPath = '/') {
-  await step(`open ${urlPath}`, () => page.goto(BASE + urlPath));
+async function gotoApp(page, urlPath = '/', base = BASE) {
+  await step(`open ${urlPath}`, () => page.goto(base + urlPath));
   await waitReady(page);
 }
 
@@ -293,6 +297,88 @@ async function noticeText(page) {
   const texts = await n.allInnerTexts();
   const t = texts.join(' | ').trim();
   return t || null;
+}
+
+
+// ------------------------------------------------------------------ relay ---
+
+const RELAY_BIN = process.env.RELAY_BIN ?? path.join(repo, 'target', 'debug', 'rapport-relay');
+
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createTcpServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * The relay binary serving dist/ on 127.0.0.1, with its own data directory.
+ * stop() kills it (SIGKILL: an outage, not a goodbye); start() brings it back
+ * on the same port and data, as after a restart.
+ */
+async function startRelay(b) {
+  const port = await freePort();
+  const data = await mkdtemp(path.join(tmpdir(), 'rapport-relay-'));
+  b.dirs.push(data);
+  const url = `http://127.0.0.1:${port}`;
+  let child = null;
+  const log = [];
+  const relay = {
+    url,
+    log,
+    async start() {
+      child = spawn(RELAY_BIN, ['--listen', `127.0.0.1:${port}`, '--data-dir', data, '--static-dir', DIST], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      child.stdout.on('data', (d) => log.push(String(d)));
+      child.stderr.on('data', (d) => log.push(String(d)));
+      const deadline = Date.now() + WAIT;
+      while (Date.now() < deadline) {
+        if (child.exitCode !== null) throw new Error(`relay exited (${child.exitCode}): ${log.join('')}`);
+        const ok = await fetch(`${url}/health`).then((r) => r.ok).catch(() => false);
+        if (ok) return;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error(`relay did not answer /health on ${url}`);
+    },
+    async stop() {
+      if (!child || child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+  b.cleanups.push(() => relay.stop());
+  await relay.start();
+  return relay;
+}
+
+/** Waits for the sync indicator to show `slug` (data-state). */
+async function waitSync(page, slug, timeout = WAIT) {
+  await step(`wait for sync-state data-state=${slug}`, () =>
+    page.locator(`[data-testid="sync-state"][data-state="${slug}"]`).waitFor({ state: 'attached', timeout }),
+  );
+}
+
+/** Names the rep on a fresh device (the welcome prompt). */
+async function nameRep(page, name) {
+  await step('fill welcome-name', () => tid(page, 'welcome-name').fill(name));
+  await step('submit the name', () => tid(page, 'welcome-name').press('Enter'));
+  await step('name prompt goes away', () => tid(page, 'welcome-name').waitFor({ state: 'detached' }));
+}
+
+/** Opens the account's edit form, sets `fields` ({city, industry, note}), saves. */
+async function editAccount(page, fields) {
+  await step('click edit-account', () => tid(page, 'edit-account').click());
+  for (const [k, v] of Object.entries(fields)) {
+    await step(`fill account-${k}`, () => tid(page, `account-${k}`).fill(v));
+  }
+  await step('click save-account', () => tid(page, 'save-account').click());
+  await step('edit form closes', () => tid(page, 'save-account').waitFor({ state: 'detached' }));
 }
 
 // ------------------------------------------------------------------ tests ---
@@ -871,6 +957,85 @@ test('i: export on one device, import on another: merged, nothing replaced', asy
   await step('set a junk import file', () => tid(bDev.page, 'import-workspace').setInputFiles(junk));
   await waitText(tid(bDev.page, 'import-result'), 'Nothing was changed', 'import-result for junk');
   await expectEq(await rows(bDev.page).count(), 2, 'account rows after a junk import');
+});
+
+test('l: devices sync through the relay: apart edits of one account merge, the conflict is shown and settled, a third device joins by link', async (b) => {
+  const relay = await startRelay(b);
+  const A = await b.open();
+  const B = await b.open();
+
+  // A starts a team; B joins with the invite link.
+  await gotoApp(A.page, '/', relay.url);
+  await nameRep(A.page, 'Анна');
+  await waitSync(A.page, 'not-set-up');
+  await step('click create-team', () => tid(A.page, 'create-team').click());
+  await waitSync(A.page, 'up-to-date');
+  const invite = await step('read invite-link', async () => {
+    await A.page.locator('[data-testid="invite-link"]').waitFor();
+    return tid(A.page, 'invite-link').inputValue();
+  });
+  await expectEq(invite.startsWith(`${relay.url}/#join=`), true, `invite link (${invite.slice(0, 40)}…)`);
+  await createAccount(A.page, { name: 'Boulangerie Martin', city: 'Lyon' });
+  await shot(A.page, 'sync-team-created');
+
+  await gotoApp(B.page, invite.slice(relay.url.length), relay.url);
+  await nameRep(B.page, 'Борис');
+  await step('click join-team', () => tid(B.page, 'join-team').click());
+  await step('the key leaves the address bar', () => B.page.waitForURL((u) => !u.hash.includes('join=')));
+  await waitSync(B.page, 'up-to-date');
+  await step('A\'s account reaches B', () => row(B.page, 'Boulangerie Martin').first().waitFor());
+
+  // Live: a touch logged on B shows on A without a reload.
+  await openAccount(A.page, 'Boulangerie Martin');
+  await openAccount(B.page, 'Boulangerie Martin');
+  await logTouch(B.page, { kind: 'call', note: 'Called about the Christmas order' });
+  await waitText(tid(A.page, 'timeline-item'), 'Christmas order', 'B\'s touch on A');
+
+  // The relay goes away; both edit the same account. Nothing blocks, and
+  // both say the edits are saved on the tablet.
+  await relay.stop();
+  await waitSync(A.page, 'connecting');
+  await waitSync(B.page, 'connecting');
+  await editAccount(A.page, { city: 'Villeurbanne', industry: 'Bakery' });
+  await editAccount(B.page, { city: 'Caluire', note: 'Orders on Mondays' });
+  await waitSaved(A.page);
+  await waitSaved(B.page);
+  await b.check('the indicator says the edit waits for the relay', async () => {
+    const title = await tid(B.page, 'sync-state').getAttribute('title');
+    if (!/saved on this device.*waiting to be sent/.test(title ?? '')) throw new Error(`sync-state title: ${title}`);
+  });
+  await shot(B.page, 'sync-apart');
+
+  // Back: both devices hold both edits, and show the city conflict.
+  await relay.start();
+  for (const [who, dev] of [['A', A], ['B', B]]) {
+    await waitSync(dev.page, 'up-to-date', 70_000);
+    await step(`${who} shows the conflict`, () => tid(dev.page, 'conflict').filter({ hasText: 'City' }).waitFor({ timeout: 20_000 }));
+    const values = await tid(dev.page, 'conflict-value').allInnerTexts();
+    await expectEq(values.some((v) => v.includes('Villeurbanne') && v.includes('Анна')), true, `${who}: Villeurbanne by Анна in ${JSON.stringify(values)}`);
+    await expectEq(values.some((v) => v.includes('Caluire') && v.includes('Борис')), true, `${who}: Caluire by Борис in ${JSON.stringify(values)}`);
+    await waitText(dev.page.locator('.meta'), 'Bakery', `${who}: A's industry`);
+    await waitText(dev.page.locator('.standing-note'), 'Orders on Mondays', `${who}: B's note`);
+  }
+  await shot(A.page, 'sync-conflict');
+
+  // A keeps B's city: the conflict is gone on both.
+  await step('keep Caluire', () => tid(A.page, 'conflict-value').filter({ hasText: 'Caluire' }).getByTestId('keep-value').click());
+  for (const [who, dev] of [['A', A], ['B', B]]) {
+    await step(`${who}: conflict settled`, () => tid(dev.page, 'conflicts').waitFor({ state: 'detached', timeout: 20_000 }));
+    await waitText(dev.page.locator('.meta'), 'Caluire', `${who}: the kept city`);
+  }
+
+  // A third device joins by the link and gets everything.
+  const C = await b.open();
+  await gotoApp(C.page, invite.slice(relay.url.length), relay.url);
+  await step('click join-team', () => tid(C.page, 'join-team').click());
+  await waitSync(C.page, 'up-to-date');
+  await openAccount(C.page, 'Boulangerie Martin');
+  await waitText(C.page.locator('.meta'), 'Caluire', 'C: the city');
+  await waitText(C.page.locator('.standing-note'), 'Orders on Mondays', 'C: the note');
+  await waitText(tid(C.page, 'timeline-item'), 'Christmas order', 'C: the touch');
+  await shot(C.page, 'sync-third-device');
 });
 
 test('j: the rep is asked for a name once, and it signs their notes', async (b) => {

@@ -1,0 +1,92 @@
+//! Fields two devices changed while apart. Automerge keeps every value; the
+//! page shows them all, with who wrote each and when, until a rep keeps
+//! one. Nothing is picked behind anyone's back.
+
+use leptos::prelude::*;
+
+use crate::document::{Command, ConflictValue, RecordKey};
+use crate::state::AppState;
+
+/// The conflicts of one record, if it has any.
+#[component]
+pub fn Conflicts(
+    /// The record whose fields are shown.
+    record: RecordKey,
+) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let conflicts = Memo::new(move |_| state.model.with(|m| m.conflicts(record).to_vec()));
+    view! {
+        <Show when=move || conflicts.with(|c| !c.is_empty())>
+            <section class="conflicts card" data-testid="conflicts" aria-label="Changed on two devices">
+                <h2>"Changed on two devices"</h2>
+                <p class="hint">
+                    "These fields were changed on two devices while they were apart. Every value is kept until you keep one."
+                </p>
+                {move || {
+                    conflicts
+                        .get()
+                        .into_iter()
+                        .map(|conflict| {
+                            let field = conflict.field.clone();
+                            let values = conflict
+                                .values
+                                .into_iter()
+                                .map(|value| view! { <Choice record field=field.clone() value /> })
+                                .collect_view();
+                            view! {
+                                <div class="conflict" data-testid="conflict" data-field=conflict.field.clone()>
+                                    <h3>{label(&conflict.field)}</h3>
+                                    <ul>{values}</ul>
+                                </div>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </section>
+        </Show>
+    }
+}
+
+/// One of the kept values, its author, and the button that keeps it.
+#[component]
+fn Choice(record: RecordKey, field: String, value: ConflictValue) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let by = value.by.as_ref().map_or_else(
+        || "author unknown".to_string(),
+        |stamp| format!("{}, {}", stamp.by, stamp.utc_text()),
+    );
+    let shown = if value.value.is_empty() {
+        "(empty)".to_string()
+    } else {
+        value.value.clone()
+    };
+    let keep = move |_| {
+        let _ = state.command(Command::ResolveConflict {
+            key: record,
+            field: field.clone(),
+            value: value.value.clone(),
+        });
+    };
+    view! {
+        <li data-testid="conflict-value">
+            <span class="conflict-text">{shown}</span>
+            <span class="conflict-by">{by}</span>
+            <button data-testid="keep-value" on:click=keep>"Keep this"</button>
+        </li>
+    }
+}
+
+/// The field's name as the forms call it.
+fn label(field: &str) -> String {
+    match field {
+        "name" => "Name",
+        "city" => "City",
+        "industry" => "Industry",
+        "note" => "Standing note",
+        "role" => "Role",
+        "phone" => "Phone",
+        "email" => "Email",
+        other => other,
+    }
+    .to_string()
+}
