@@ -58,10 +58,16 @@ pub(crate) fn field_conflicts(
                     ObjId::Id(_, actor, _) => stamps.get(actor).cloned(),
                     ObjId::Root => None,
                 };
+                // Every field the app writes is text; anything else is shown
+                // by kind (formatting floats would cost the wasm 5 KB).
                 let value = match value {
                     Value::Scalar(s) => match s.as_ref() {
                         ScalarValue::Str(text) => text.to_string(),
-                        other => other.to_string(),
+                        ScalarValue::Int(n) | ScalarValue::Timestamp(n) => n.to_string(),
+                        ScalarValue::Uint(n) => n.to_string(),
+                        ScalarValue::Boolean(b) => b.to_string(),
+                        ScalarValue::Null => String::new(),
+                        _ => "(a value this version cannot show)".into(),
                     },
                     Value::Object(_) => String::new(),
                 };

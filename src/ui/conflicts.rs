@@ -14,43 +14,47 @@ pub fn Conflicts(
     record: RecordKey,
 ) -> impl IntoView {
     let state = expect_context::<AppState>();
-    let conflicts = Memo::new(move |_| state.model.with(|m| m.conflicts(record).to_vec()));
-    view! {
-        <Show when=move || conflicts.with(|c| !c.is_empty())>
-            <section class="conflicts card" data-testid="conflicts" aria-label="Changed on two devices">
-                <h2>"Changed on two devices"</h2>
-                <p class="hint">
-                    "These fields were changed on two devices while they were apart. Every value is kept until you keep one."
-                </p>
-                {move || {
-                    conflicts
-                        .get()
+    // One closure for the whole block (rare, small): cheaper in the shipped
+    // wasm than a memo, a <Show> and a component per value.
+    move || {
+        let conflicts = state.model.with(|m| m.conflicts(record).to_vec());
+        (!conflicts.is_empty()).then(|| {
+            let fields = conflicts
+                .into_iter()
+                .map(|conflict| {
+                    let choices = conflict
+                        .values
                         .into_iter()
-                        .map(|conflict| {
-                            let field = conflict.field.clone();
-                            let values = conflict
-                                .values
-                                .into_iter()
-                                .map(|value| view! { <Choice record field=field.clone() value /> })
-                                .collect_view();
-                            view! {
-                                <div class="conflict" data-testid="conflict" data-field=conflict.field.clone()>
-                                    <h3>{label(&conflict.field)}</h3>
-                                    <ul>{values}</ul>
-                                </div>
-                            }
-                        })
-                        .collect_view()
-                }}
-            </section>
-        </Show>
+                        .map(|value| choice(state, record, conflict.field.clone(), value))
+                        .collect_view();
+                    view! {
+                        <div class="conflict" data-testid="conflict">
+                            <h3>{label(&conflict.field)}</h3>
+                            <ul>{choices}</ul>
+                        </div>
+                    }
+                })
+                .collect_view();
+            view! {
+                <section class="conflicts card" data-testid="conflicts" aria-label="Changed on two devices">
+                    <h2>"Changed on two devices"</h2>
+                    <p class="hint">
+                        "These fields were changed on two devices while they were apart. Every value is kept until you keep one."
+                    </p>
+                    {fields}
+                </section>
+            }
+        })
     }
 }
 
 /// One of the kept values, its author, and the button that keeps it.
-#[component]
-fn Choice(record: RecordKey, field: String, value: ConflictValue) -> impl IntoView {
-    let state = expect_context::<AppState>();
+fn choice(
+    state: AppState,
+    record: RecordKey,
+    field: String,
+    value: ConflictValue,
+) -> impl IntoView {
     let by = value.by.as_ref().map_or_else(
         || "author unknown".to_string(),
         |stamp| format!("{}, {}", stamp.by, stamp.utc_text()),
@@ -60,18 +64,18 @@ fn Choice(record: RecordKey, field: String, value: ConflictValue) -> impl IntoVi
     } else {
         value.value.clone()
     };
-    let keep = move |_| {
-        let _ = state.command(Command::ResolveConflict {
-            key: record,
-            field: field.clone(),
-            value: value.value.clone(),
-        });
+    let command = Command::ResolveConflict {
+        key: record,
+        field,
+        value: value.value,
     };
     view! {
         <li data-testid="conflict-value">
             <span class="conflict-text">{shown}</span>
             <span class="conflict-by">{by}</span>
-            <button data-testid="keep-value" on:click=keep>"Keep this"</button>
+            <button data-testid="keep-value" on:click=move |_| {
+                let _ = state.command(command.clone());
+            }>"Keep this"</button>
         </li>
     }
 }
