@@ -280,8 +280,8 @@ impl Sim {
                     conn.up.push_back(bytes);
                 }
                 Action::Apply(items) => {
-                    for item in items {
-                        dev.ws.apply(&item).expect("every chunk applies");
+                    for result in dev.ws.apply_all(&items) {
+                        result.expect("every chunk applies");
                     }
                 }
                 Action::Persist(state) => {

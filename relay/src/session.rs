@@ -154,7 +154,7 @@ impl Session {
             (&State::Joined { team, device }, ClientFrame::Upload { seq, kind, sealed }) => {
                 self.upload(team, device, seq, kind, &sealed)
             }
-            (&State::Joined { team, .. }, ClientFrame::Fetch { after, limit }) => {
+            (&State::Joined { team, device }, ClientFrame::Fetch { after, limit }) => {
                 match page::read(
                     self.store.as_ref(),
                     team,
@@ -162,8 +162,14 @@ impl Session {
                     limit,
                     self.max_frame_bytes,
                 ) {
-                    Ok(page) => Step::reply(ServerFrame::Chunks {
-                        items: page.items,
+                    // A device already holds what it uploaded: its own
+                    // chunks are skipped (`next` still passes them), so a
+                    // device that sent a snapshot never downloads it back.
+                    Ok(mut page) => Step::reply(ServerFrame::Chunks {
+                        items: {
+                            page.items.retain(|chunk| chunk.device != device);
+                            page.items
+                        },
                         more: page.more,
                         next: page.next,
                     }),

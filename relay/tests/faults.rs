@@ -26,9 +26,17 @@ async fn relay_with_two_chunks() -> (Relay, Team, Client) {
     (relay, team, phone)
 }
 
-/// The bystander still works, and the team holds exactly its two chunks.
-async fn nothing_changed(team: &Team, phone: &mut Client) {
-    let chunks = phone.fetch_all(Cursor::START).await;
+/// The bystander still works, and the team holds exactly its two chunks
+/// (as another device of the team sees them: a device is never sent its own
+/// uploads back).
+async fn nothing_changed(relay: &Relay, team: &Team, phone: &mut Client) {
+    assert!(phone.fetch_all(Cursor::START).await.is_empty());
+    let (mut observer, welcome) = Client::join(&relay.url(), team, device(99)).await;
+    assert!(
+        matches!(welcome, ServerFrame::Welcome { .. }),
+        "{welcome:?}"
+    );
+    let chunks = observer.fetch_all(Cursor::START).await;
     let texts: Vec<String> = chunks.iter().map(|chunk| team.open(chunk)).collect();
     assert_eq!(texts, ["first", "second"]);
 }
@@ -54,7 +62,7 @@ async fn a_malformed_frame_is_a_bad_frame() {
         .send_message(Message::binary(vec![2, 0xff, 0xff]))
         .await;
     assert_eq!(joined.expect_error().await, ErrorCode::BadFrame);
-    nothing_changed(&team, &mut phone).await;
+    nothing_changed(&relay, &team, &mut phone).await;
     relay.stop().await;
 }
 
@@ -80,7 +88,7 @@ async fn a_frame_before_hello_is_unauthorized() {
         })
         .await;
     assert_eq!(uploader.expect_error().await, ErrorCode::Unauthorized);
-    nothing_changed(&team, &mut phone).await;
+    nothing_changed(&relay, &team, &mut phone).await;
     relay.stop().await;
 }
 
@@ -98,7 +106,7 @@ async fn a_wrong_token_is_unauthorized() {
         })
         .await;
     assert_eq!(client.expect_error().await, ErrorCode::Unauthorized);
-    nothing_changed(&team, &mut phone).await;
+    nothing_changed(&relay, &team, &mut phone).await;
     relay.stop().await;
 }
 
@@ -140,7 +148,7 @@ async fn unknown_teams_old_versions_and_taken_ids_have_their_codes() {
         })
         .await;
     assert_eq!(thief.expect_error().await, ErrorCode::TeamExists);
-    nothing_changed(&team, &mut phone).await;
+    nothing_changed(&relay, &team, &mut phone).await;
     relay.stop().await;
 }
 
@@ -151,8 +159,11 @@ async fn one_team_cannot_reach_another() {
     let mut b = Client::create(&relay.url(), &team_b, device(5)).await;
     b.upload(&team_b, device(5), 1, "team b's own").await;
 
-    // B's connection only ever sees B's log.
-    let chunks = b.fetch_all(Cursor::START).await;
+    // B's team only ever sees B's log (B's own device is not sent its own
+    // upload back; another of B's devices reads it).
+    assert!(b.fetch_all(Cursor::START).await.is_empty());
+    let (mut b2, _) = Client::join(&relay.url(), &team_b, device(6)).await;
+    let chunks = b2.fetch_all(Cursor::START).await;
     assert_eq!(chunks.len(), 1);
     assert_eq!(team_b.open(&chunks[0]), "team b's own");
 
@@ -170,7 +181,7 @@ async fn one_team_cannot_reach_another() {
 
     // A never hears of B's upload.
     b.upload(&team_b, device(5), 2, "more of b").await;
-    nothing_changed(&team_a, &mut phone).await;
+    nothing_changed(&relay, &team_a, &mut phone).await;
     relay.stop().await;
 }
 
@@ -214,7 +225,7 @@ async fn an_oversize_frame_is_too_large() {
         }) => {}
         other => panic!("expected TooLarge or a closed connection, got {other:?}"),
     }
-    nothing_changed(&team, &mut phone).await;
+    nothing_changed(&relay, &team, &mut phone).await;
     relay.stop().await;
 }
 
@@ -255,7 +266,7 @@ async fn a_revoked_device_is_disconnected_and_refused() {
         })
         .await;
     assert_eq!(laptop.expect_error().await, ErrorCode::Unauthorized);
-    nothing_changed(&team, &mut phone).await;
+    nothing_changed(&relay, &team, &mut phone).await;
     relay.stop().await;
 }
 
@@ -302,6 +313,11 @@ async fn after_a_rotation_the_old_token_is_refused() {
             snapshot: None
         }
     );
-    nothing_changed(&team, &mut phone).await;
+    // The phone's own chunks are not sent back to it; the rotated device
+    // reads both.
+    assert!(phone.fetch_all(Cursor::START).await.is_empty());
+    let chunks = fresh.fetch_all(Cursor::START).await;
+    let texts: Vec<String> = chunks.iter().map(|chunk| team.open(chunk)).collect();
+    assert_eq!(texts, ["first", "second"]);
     relay.stop().await;
 }

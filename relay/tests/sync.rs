@@ -80,8 +80,9 @@ async fn the_same_seq_with_other_bytes_is_a_conflict() {
         rapport_protocol::ErrorCode::Conflict
     );
 
-    let (mut again, _) = Client::join(&relay.url(), &team, device(1)).await;
-    let chunks = again.fetch_all(Cursor::START).await;
+    // Another device of the team reads the original only.
+    let (mut other, _) = Client::join(&relay.url(), &team, device(2)).await;
+    let chunks = other.fetch_all(Cursor::START).await;
     assert_eq!(chunks.len(), 1);
     assert_eq!(team.open(&chunks[0]), "the original");
     relay.stop().await;

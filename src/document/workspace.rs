@@ -132,6 +132,54 @@ impl Workspace {
         }
     }
 
+    /// Applies several chunks (from the team, in order) as [`Workspace::apply`]
+    /// would one by one, and returns each one's result. Consecutive changes
+    /// go to automerge in one call: one at a time, each call costs a pass
+    /// over the document (10,000 changes took two minutes on an M team).
+    pub fn apply_all(
+        &mut self,
+        items: &[Vec<u8>],
+    ) -> Vec<Result<Option<ChangeHash>, DocumentError>> {
+        let mut results = Vec::with_capacity(items.len());
+        let mut batch: Vec<(usize, Change)> = Vec::new();
+        for item in items {
+            match Change::try_from(&item[..]) {
+                Ok(change) => {
+                    batch.push((results.len(), change.clone()));
+                    results.push(Ok(Some(change.hash())));
+                }
+                Err(LoadChangeError::WrongChunkType) => {
+                    self.apply_batch(&mut batch, &mut results);
+                    results.push(self.apply(item));
+                }
+                Err(e) => results.push(Err(DocumentError::CorruptChange(e))),
+            }
+        }
+        self.apply_batch(&mut batch, &mut results);
+        results
+    }
+
+    fn apply_batch(
+        &mut self,
+        batch: &mut Vec<(usize, Change)>,
+        results: &mut [Result<Option<ChangeHash>, DocumentError>],
+    ) {
+        if batch.is_empty() {
+            return;
+        }
+        let changes: Vec<Change> = batch.iter().map(|(_, c)| c.clone()).collect();
+        if self.doc.apply_changes(changes).is_err() {
+            // One of them is refused: again one by one, to say which (those
+            // already in are skipped by automerge).
+            for (i, change) in batch.iter() {
+                if let Err(e) = self.doc.apply_changes([change.clone()]) {
+                    results[*i] = Err(e.into());
+                }
+            }
+        }
+        batch.clear();
+    }
+
     /// The raw bytes of every change since `before` (to send them on).
     pub fn change_bytes_since(&mut self, before: &[ChangeHash]) -> Vec<Vec<u8>> {
         self.doc

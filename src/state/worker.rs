@@ -632,16 +632,20 @@ impl WorkspaceWorker {
     /// Applies changes from the team, stores them on the device, and shows them.
     async fn apply_remote(&mut self, items: Vec<Vec<u8>>) {
         let before = self.workspace.heads();
-        let mut received = Vec::new();
-        for item in items {
-            let unpacked;
-            let readable = if pack::is_packed(&item) {
-                unpacked = pack::unpack(item.clone()).await;
-                &unpacked
+        // Snapshots travel gzipped; automerge reads them unpacked.
+        let mut readable = Vec::with_capacity(items.len());
+        for item in &items {
+            readable.push(if pack::is_packed(item) {
+                pack::unpack(item.clone()).await
             } else {
-                &item
-            };
-            match self.workspace.apply(readable) {
+                item.clone()
+            });
+        }
+        let results = self.workspace.apply_all(&readable);
+        drop(readable);
+        let mut received = Vec::new();
+        for (item, result) in items.into_iter().zip(results) {
+            match result {
                 Ok(Some(_)) => received.push((ChunkKind::Change, item)),
                 Ok(None) => received.push((ChunkKind::Snapshot, item)),
                 Err(e) => self.notice(Notice::Refused(format!(
