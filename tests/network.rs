@@ -291,7 +291,7 @@ impl Sim {
                         return;
                     }
                 }
-                Action::Status(_) | Action::Settled => {}
+                Action::Status(_) | Action::Settled | Action::Devices(_) => {}
                 Action::Report(error) => panic!("device {device} reported: {error}"),
             }
         }

@@ -84,7 +84,7 @@ impl Device {
                     }
                 }
                 Action::Report(e) => panic!("engine reported {e}"),
-                Action::Persist(_) | Action::Status(_) | Action::Settled => {}
+                Action::Persist(_) | Action::Status(_) | Action::Settled | Action::Devices(_) => {}
             }
         }
     }

@@ -77,6 +77,12 @@ pub enum ClientFrame {
         /// Hash of the new access token.
         new_token_hash: TokenHash,
     },
+    /// Asks which devices the team has (to pick one to revoke). Answered by
+    /// `Devices`.
+    ListDevices {
+        /// The team's admin secret.
+        admin_secret: AdminSecret,
+    },
 }
 
 impl ClientFrame {
@@ -100,6 +106,7 @@ impl ClientFrame {
             ClientFrame::Fetch { .. } => "Fetch",
             ClientFrame::Revoke { .. } => "Revoke",
             ClientFrame::Rotate { .. } => "Rotate",
+            ClientFrame::ListDevices { .. } => "ListDevices",
         }
     }
 }
@@ -149,6 +156,9 @@ mod tests {
             ClientFrame::Rotate {
                 admin_secret: secret,
                 new_token_hash: token_hash(&token),
+            },
+            ClientFrame::ListDevices {
+                admin_secret: secret,
             },
         ];
         for frame in frames {

@@ -84,5 +84,5 @@ pub use plain::Plain;
 pub use seal::{open, seal};
 pub use sealed::Sealed;
 pub use seq::Seq;
-pub use server_frame::{ServerFrame, StoredChunk};
+pub use server_frame::{ServerFrame, StoredChunk, TeamDevice};
 pub use team_key::TeamKey;

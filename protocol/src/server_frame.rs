@@ -20,6 +20,18 @@ pub struct StoredChunk {
     pub sealed: Sealed,
 }
 
+/// One device of a team, as the relay knows it: no name, no key, only what
+/// it needs to admit or refuse it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamDevice {
+    /// The device.
+    pub device: DeviceId,
+    /// Refused from now on.
+    pub revoked: bool,
+    /// How many of its chunks the relay holds (snapshots prune the rest).
+    pub chunks: u64,
+}
+
 /// A frame from the relay. Each is one binary WebSocket message.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ServerFrame {
@@ -64,6 +76,12 @@ pub enum ServerFrame {
     },
     /// `Rotate` is done: only the new token is accepted from now on.
     TokenRotated,
+    /// The answer to `ListDevices`: every device that ever joined the team,
+    /// in the order they first joined.
+    Devices {
+        /// The devices.
+        devices: Vec<TeamDevice>,
+    },
     /// A refusal. It is always the last frame: the relay closes the
     /// connection after it.
     Error {
@@ -121,6 +139,13 @@ mod tests {
                 device: DeviceId::from_bytes([2; 16]),
             },
             ServerFrame::TokenRotated,
+            ServerFrame::Devices {
+                devices: vec![TeamDevice {
+                    device: DeviceId::from_bytes([2; 16]),
+                    revoked: true,
+                    chunks: 12,
+                }],
+            },
             ServerFrame::Error {
                 code: ErrorCode::Conflict,
                 message: "seq 3 differs".into(),

@@ -2,9 +2,10 @@
 
 use std::path::PathBuf;
 
-/// The default largest frame a device may send: 8 MiB, room for the
-/// snapshot of a large team's document.
-pub const DEFAULT_MAX_FRAME_BYTES: usize = 8 << 20;
+/// The default largest frame a device may send: 32 MiB. A snapshot travels
+/// as one frame, and the snapshot of a large team (L: 5,000 accounts and
+/// 137,000 changes) is 9.3 MB gzipped; 8 MiB, the first default, refused it.
+pub const DEFAULT_MAX_FRAME_BYTES: usize = 32 << 20;
 
 /// Where a relay keeps its data and what it accepts.
 #[derive(Clone, Debug)]

@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! rapport-relay [--listen 127.0.0.1:8080] [--data-dir ./relay-data]
-//!               [--static-dir dist] [--max-frame-bytes 8388608] [--verbose]
+//!               [--static-dir dist] [--max-frame-bytes 33554432] [--verbose]
 //! ```
 //!
 //! Logs go to stderr. They name teams, devices, seqs, cursors and sizes,
@@ -20,7 +20,7 @@ const USAGE: &str = "usage: rapport-relay [--listen ADDR] [--data-dir DIR] [--st
   --listen ADDR          where to listen (default 127.0.0.1:8080)
   --data-dir DIR         where the SQLite database lives (default ./relay-data)
   --static-dir DIR       also serve the built app from DIR (e.g. dist)
-  --max-frame-bytes N    largest frame a device may send (default 8388608)
+  --max-frame-bytes N    largest frame a device may send (default 33554432)
   --verbose              also log every upload (team, device, seq, cursor, size)";
 
 struct Args {

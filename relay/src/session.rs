@@ -183,6 +183,15 @@ impl Session {
                     device,
                 },
             ) => self.revoke(team, &admin_secret, device),
+            (&State::Joined { team, .. }, ClientFrame::ListDevices { admin_secret }) => {
+                if let Some(refused) = self.check_admin(team, &admin_secret) {
+                    return refused;
+                }
+                match self.store.devices(team) {
+                    Ok(devices) => Step::reply(ServerFrame::Devices { devices }),
+                    Err(error) => refusal(error),
+                }
+            }
             (
                 &State::Joined { team, .. },
                 ClientFrame::Rotate {

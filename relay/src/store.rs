@@ -18,7 +18,7 @@ pub use error::StoreError;
 pub use sqlite::SqliteStore;
 
 use rapport_protocol::{
-    AdminHash, ChunkKind, Cursor, DeviceId, Sealed, Seq, StoredChunk, TeamId, TokenHash,
+    AdminHash, ChunkKind, Cursor, DeviceId, Sealed, Seq, StoredChunk, TeamDevice, TeamId, TokenHash,
 };
 
 /// Durable storage for the relay. Implementations must make each method
@@ -75,6 +75,11 @@ pub trait Store: Send + Sync + 'static {
 
     /// Replaces the team's access token hash.
     fn rotate(&self, team: TeamId, token_hash: TokenHash) -> Result<(), StoreError>;
+
+    /// Every device that joined the team (or was revoked before it could),
+    /// in the order the relay first saw them, with the chunks it holds of
+    /// each.
+    fn devices(&self, team: TeamId) -> Result<Vec<TeamDevice>, StoreError>;
 }
 
 /// What the relay checks `Hello` and admin frames against.

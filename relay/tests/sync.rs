@@ -219,3 +219,64 @@ async fn the_precompressed_app_is_served_to_browsers_that_accept_gzip() {
     assert!(!head.contains("content-encoding"), "{head}");
     relay.stop().await;
 }
+
+#[tokio::test]
+async fn the_admin_lists_the_teams_devices_and_sees_a_revoked_one() {
+    let relay = Relay::start().await;
+    let team = Team::new(1);
+    let mut phone = Client::create(&relay.url(), &team, device(1)).await;
+    phone.upload(&team, device(1), 1, "from the phone").await;
+    let (mut laptop, _) = Client::join(&relay.url(), &team, device(2)).await;
+
+    phone
+        .send(&ClientFrame::ListDevices {
+            admin_secret: team.admin,
+        })
+        .await;
+    let listed = |revoked: bool| ServerFrame::Devices {
+        devices: vec![
+            rapport_protocol::TeamDevice {
+                device: device(1),
+                revoked: false,
+                chunks: 1,
+            },
+            rapport_protocol::TeamDevice {
+                device: device(2),
+                revoked,
+                chunks: 0,
+            },
+        ],
+    };
+    assert_eq!(phone.recv().await, listed(false));
+
+    phone
+        .send(&ClientFrame::Revoke {
+            admin_secret: team.admin,
+            device: device(2),
+        })
+        .await;
+    assert_eq!(
+        phone.recv().await,
+        ServerFrame::DeviceRevoked { device: device(2) }
+    );
+    phone
+        .send(&ClientFrame::ListDevices {
+            admin_secret: team.admin,
+        })
+        .await;
+    assert_eq!(phone.recv().await, listed(true));
+
+    // The team key alone does not list the devices.
+    let (mut tablet, _) = Client::join(&relay.url(), &team, device(3)).await;
+    tablet
+        .send(&ClientFrame::ListDevices {
+            admin_secret: rapport_protocol::AdminSecret::from_bytes([0; 32]),
+        })
+        .await;
+    assert_eq!(
+        tablet.expect_error().await,
+        rapport_protocol::ErrorCode::Unauthorized
+    );
+    drop(laptop.next().await);
+    relay.stop().await;
+}

@@ -40,6 +40,8 @@ pub enum ToWorker {
     CreateTeam,
     /// Join the team of an invite link's fragment, and start syncing.
     JoinTeam { fragment: String },
+    /// Remove a device from the team (the relay refuses it from now on).
+    RevokeDevice { device: [u8; 16] },
 }
 
 /// What the sync indicator and the team panel show.
@@ -58,6 +60,27 @@ pub struct SyncView {
     pub invite: Option<String>,
     /// Whether this tab's worker runs sync (one tab per device does).
     pub leader: bool,
+    /// This device's short code, as the team's devices list shows it.
+    pub device: String,
+    /// Whether this device started the team (and may remove devices).
+    pub admin: bool,
+    /// The team's devices (for the admin).
+    pub devices: Vec<DeviceView>,
+}
+
+/// One device of the team in the admin's list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceView {
+    /// The device id.
+    pub id: [u8; 16],
+    /// Its short code.
+    pub code: String,
+    /// Refused by the relay from now on.
+    pub revoked: bool,
+    /// Chunks of it the relay holds.
+    pub chunks: u64,
+    /// This device.
+    pub this: bool,
 }
 
 /// From the worker to the page.

@@ -128,6 +128,12 @@ impl AppState {
         self.send(ToWorker::CreateTeam);
     }
 
+    /// Removes a device from the team: the relay refuses it from now on
+    /// (only the team's creator can).
+    pub fn revoke_device(&self, device: [u8; 16]) {
+        self.send(ToWorker::RevokeDevice { device });
+    }
+
     /// Joins the team of the invite this page was opened with, or declines
     /// it; either way the key leaves the address bar.
     pub fn answer_invite(&self, join: bool) {

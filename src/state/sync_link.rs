@@ -92,6 +92,8 @@ pub struct SyncLink {
     pub membership: Membership,
     pub engine: SyncEngine,
     pub status: SyncStatus,
+    /// The team's devices, as the relay last listed them (admin only).
+    pub devices: Vec<rapport_protocol::TeamDevice>,
     socket: Option<WebSocket>,
     /// The next reconnect waits this long (doubling to a minute).
     backoff_ms: i32,
@@ -109,6 +111,7 @@ impl SyncLink {
             membership,
             engine,
             status,
+            devices: Vec::new(),
             socket: None,
             backoff_ms: 1_000,
             events,

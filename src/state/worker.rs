@@ -24,7 +24,7 @@ use rapport_protocol::{
 
 use crate::document::{Changed, ModelCache, Patch, ReadModel, RowsCache, Workspace};
 use crate::seed::{self, DemoSize};
-use crate::state::messages::{FromWorker, SyncView, ToWorker, decode, encode};
+use crate::state::messages::{DeviceView, FromWorker, SyncView, ToWorker, decode, encode};
 use crate::state::sync_link::{self, LinkEvent, SyncLink};
 use crate::state::{Notice, SaveState};
 use crate::storage::{BrowserStore, ChunkKind, ChunkLog, StorageError, pack, request_persistence};
@@ -242,6 +242,20 @@ impl WorkspaceWorker {
                 }
                 Err(e) => self.notice(Notice::Refused(e.to_string())),
             },
+            ToWorker::RevokeDevice { device } => {
+                let Some(link) = &self.sync else {
+                    return self.notice(Notice::Refused(
+                        "devices can be removed only while this device syncs with the team".into(),
+                    ));
+                };
+                let Some(admin) = &link.membership.admin else {
+                    return self.notice(Notice::Refused(
+                        "only the device that started the team can remove devices".into(),
+                    ));
+                };
+                let actions = link.engine.revoke(admin, DeviceId::from_bytes(device));
+                self.run_actions(actions).await;
+            }
             ToWorker::Probe { request } => {
                 let memory = crate::bench_hooks::bench_memory_bytes();
                 self.post(FromWorker::Probed { request, memory });
@@ -596,8 +610,20 @@ impl WorkspaceWorker {
                     }
                 }
                 Action::Status(event) => self.sync_event(event).await,
+                Action::Devices(devices) => {
+                    if let Some(link) = self.sync.as_mut() {
+                        link.devices = devices;
+                    }
+                }
                 Action::Settled => {
                     self.sync_event(SyncEvent::Settled(Utc::now())).await;
+                    // The creator's device list stays current (a colleague
+                    // may just have joined).
+                    if let Some(link) = &self.sync
+                        && let Some(admin) = &link.membership.admin
+                    {
+                        queue.extend(link.engine.list_devices(admin));
+                    }
                     let due = self.sync.as_ref().and_then(|l| l.engine.snapshot_due());
                     if let (Some(covers), Some(nonce)) = (due, nonce()) {
                         let document = pack::pack_or_keep(self.workspace.save()).await;
@@ -680,6 +706,19 @@ impl WorkspaceWorker {
                 pending: link.status.pending,
                 invite: Some(link.membership.invite().fragment()),
                 leader: true,
+                device: device_code(&link.membership.device),
+                admin: link.membership.admin.is_some(),
+                devices: link
+                    .devices
+                    .iter()
+                    .map(|d| DeviceView {
+                        id: *d.device.as_bytes(),
+                        code: device_code(&d.device),
+                        revoked: d.revoked,
+                        chunks: d.chunks,
+                        this: d.device == link.membership.device,
+                    })
+                    .collect(),
             },
             None => {
                 let status = SyncStatus::default();
@@ -700,6 +739,8 @@ impl WorkspaceWorker {
                         pending: 0,
                         invite: Some(m.invite().fragment()),
                         leader: false,
+                        device: device_code(&m.device),
+                        ..SyncView::default()
                     },
                     None => SyncView {
                         slug: status.slug().into(),
@@ -708,6 +749,7 @@ impl WorkspaceWorker {
                         pending: 0,
                         invite: None,
                         leader: self.leader,
+                        ..SyncView::default()
                     },
                 }
             }
@@ -744,6 +786,12 @@ impl WorkspaceWorker {
 }
 
 /// A new random id for this device on the relay.
+/// A device's short code, as the team panel shows it ("4f2a-91c3").
+fn device_code(device: &DeviceId) -> String {
+    let b = device.as_bytes();
+    format!("{:02x}{:02x}-{:02x}{:02x}", b[0], b[1], b[2], b[3])
+}
+
 fn random_device() -> DeviceId {
     let mut bytes = [0u8; 16];
     if getrandom::fill(&mut bytes).is_err() {

@@ -35,8 +35,9 @@
 //!   device id would hand out the same seqs.
 
 use rapport_protocol::{
-    AccessToken, ChunkKind, ClientFrame, Cursor, DeviceId, ErrorCode, PROTOCOL_VERSION, Plain, Seq,
-    ServerFrame, StoredChunk, TeamId, TeamKey, access_token, open, seal,
+    AccessToken, AdminSecret, ChunkKind, ClientFrame, Cursor, DeviceId, ErrorCode,
+    PROTOCOL_VERSION, Plain, Seq, ServerFrame, StoredChunk, TeamDevice, TeamId, TeamKey,
+    access_token, open, seal,
 };
 
 use crate::sync::{ChangeBatch, EngineState, PendingUpload, Problem, SyncError, SyncEvent};
@@ -67,6 +68,8 @@ pub enum Action {
     Settled,
     /// Something was refused or skipped; log it, and show it if it persists.
     Report(SyncError),
+    /// The team's devices, as the relay listed them (for its admin).
+    Devices(Vec<TeamDevice>),
 }
 
 /// Where the connection stands.
@@ -271,8 +274,37 @@ impl SyncEngine {
                     Action::Status(SyncEvent::Failed(problem)),
                 ]
             }
-            // Answers to admin frames, which this engine never sends.
+            ServerFrame::Devices { devices } => vec![Action::Devices(devices)],
+            // Answers to admin frames: the list asked for after a revoke
+            // shows it; rotation is not offered yet.
             ServerFrame::DeviceRevoked { .. } | ServerFrame::TokenRotated => Vec::new(),
+        }
+    }
+
+    /// Asks the relay for the team's devices (only the team's creator holds
+    /// `admin`); nothing while not admitted.
+    pub fn list_devices(&self, admin: &AdminSecret) -> Vec<Action> {
+        self.admin_frame(ClientFrame::ListDevices {
+            admin_secret: *admin,
+        })
+    }
+
+    /// Asks the relay to refuse `device` from now on, then for the list
+    /// again (which shows it revoked).
+    pub fn revoke(&self, admin: &AdminSecret, device: DeviceId) -> Vec<Action> {
+        let mut actions = self.admin_frame(ClientFrame::Revoke {
+            admin_secret: *admin,
+            device,
+        });
+        actions.extend(self.list_devices(admin));
+        actions
+    }
+
+    fn admin_frame(&self, frame: ClientFrame) -> Vec<Action> {
+        if self.link == Link::Joined {
+            vec![Action::Send(frame.encode())]
+        } else {
+            Vec::new()
         }
     }
 

@@ -75,8 +75,62 @@ pub fn TeamPanel() -> impl IntoView {
                         }
                     />
                 </label>
+                <p class="hint" data-testid="this-device">
+                    "This device: " {move || state.sync.with(|s| s.device.clone())}
+                </p>
+                {move || state.sync.with(|s| s.admin).then(|| view! { <Devices /> })}
             </Show>
         </section>
+    }
+}
+
+/// The team's devices, for the device that started the team: a lost or
+/// passed-on tablet is removed here, and the relay refuses it from then on.
+#[component]
+fn Devices() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    view! {
+        <h3>"Devices in the team"</h3>
+        <ul class="devices" data-testid="team-devices">
+            {move || {
+                state
+                    .sync
+                    .with(|s| s.devices.clone())
+                    .into_iter()
+                    .map(|d| {
+                        let status = if d.this {
+                            "this device"
+                        } else if d.revoked {
+                            "removed: the relay refuses it"
+                        } else {
+                            ""
+                        };
+                        let id = d.id;
+                        let code = d.code.clone();
+                        view! {
+                            <li data-testid="team-device" data-code=code data-revoked=d.revoked.to_string()>
+                                <span class="device-code">{d.code}</span>
+                                <span class="device-status">{status}</span>
+                                <span class="device-chunks">
+                                    {match d.chunks {
+                                        1 => "1 upload held".to_string(),
+                                        n => format!("{n} uploads held"),
+                                    }}
+                                </span>
+                                {(!d.this && !d.revoked).then(|| view! {
+                                    <button data-testid="revoke-device" on:click=move |_| state.revoke_device(id)>
+                                        "Remove from team"
+                                    </button>
+                                })}
+                            </li>
+                        }
+                    })
+                    .collect_view()
+            }}
+        </ul>
+        <p class="hint">
+            "A removed device can no longer sync. What it already holds stays on it; to be sure it reads nothing new, start a new team and invite the others again."
+        </p>
     }
 }
 

@@ -959,7 +959,7 @@ test('i: export on one device, import on another: merged, nothing replaced', asy
   await expectEq(await rows(bDev.page).count(), 2, 'account rows after a junk import');
 });
 
-test('l: devices sync through the relay: apart edits of one account merge, the conflict is shown and settled, a third device joins by link', async (b) => {
+test('l: devices sync through the relay: apart edits of one account merge, the conflict is shown and settled, a third device joins by link and is removed', async (b) => {
   const relay = await startRelay(b);
   const A = await b.open();
   const B = await b.open();
@@ -1036,6 +1036,29 @@ test('l: devices sync through the relay: apart edits of one account merge, the c
   await waitText(C.page.locator('.standing-note'), 'Orders on Mondays', 'C: the note');
   await waitText(tid(C.page, 'timeline-item'), 'Christmas order', 'C: the touch');
   await shot(C.page, 'sync-third-device');
+
+  // The team's creator removes C: the relay refuses it, and it gets
+  // nothing written after that, while B still does.
+  await toList(C.page);
+  const cCode = (await tid(C.page, 'this-device').innerText()).replace('This device:', '').trim();
+  await expectEq(/^[0-9a-f]{4}-[0-9a-f]{4}$/.test(cCode), true, `C's device code (${cCode})`);
+  await toList(A.page);
+  const cRow = A.page.locator(`[data-testid="team-device"][data-code="${cCode}"]`);
+  await step('C is in A\'s device list', () => cRow.waitFor());
+  await step('remove C', () => cRow.getByTestId('revoke-device').click());
+  await step('C shows as removed', () =>
+    A.page.locator(`[data-testid="team-device"][data-code="${cCode}"][data-revoked="true"]`).waitFor());
+  await shot(A.page, 'sync-device-removed');
+  await waitSync(C.page, 'problem');
+  await waitText(tid(C.page, 'sync-detail'), 'no longer admits this device', 'C is told why');
+  await openAccount(A.page, 'Boulangerie Martin');
+  await logTouch(A.page, { kind: 'visit', note: 'Visited after C was removed' });
+  await waitText(tid(B.page, 'timeline-item'), 'after C was removed', 'B still gets new work');
+  await openAccount(C.page, 'Boulangerie Martin');
+  await C.page.waitForTimeout(3000);
+  await expectEq(await tid(C.page, 'timeline-item').filter({ hasText: 'after C was removed' }).count(), 0,
+    'touches reaching the removed device');
+  await shot(C.page, 'sync-removed-device');
 });
 
 test('j: the rep is asked for a name once, and it signs their notes', async (b) => {

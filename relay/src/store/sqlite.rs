@@ -15,7 +15,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use rapport_protocol::{
-    AdminHash, ChunkKind, Cursor, DeviceId, Sealed, Seq, StoredChunk, TeamId, TokenHash,
+    AdminHash, ChunkKind, Cursor, DeviceId, Sealed, Seq, StoredChunk, TeamDevice, TeamId, TokenHash,
 };
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 
@@ -338,6 +338,28 @@ impl Store for SqliteStore {
         )
         .map_err(sqlite("revoking a device"))?;
         tx.commit().map_err(sqlite("committing a revoke"))
+    }
+
+    fn devices(&self, team: TeamId) -> Result<Vec<TeamDevice>, StoreError> {
+        let connection = self.connection();
+        let mut statement = connection
+            .prepare_cached(
+                "SELECT d.device, d.revoked,
+                        (SELECT COUNT(*) FROM chunks c WHERE c.team = d.team AND c.device = d.device)
+                 FROM devices d WHERE d.team = ?1 ORDER BY d.rowid",
+            )
+            .map_err(sqlite("listing a team's devices"))?;
+        let rows = statement
+            .query_map(params![team.as_bytes()], |row| {
+                Ok(TeamDevice {
+                    device: DeviceId::from_bytes(row.get(0)?),
+                    revoked: row.get::<_, i64>(1)? != 0,
+                    chunks: row.get::<_, i64>(2)?.try_into().unwrap_or(0),
+                })
+            })
+            .map_err(sqlite("listing a team's devices"))?;
+        rows.collect::<Result<_, _>>()
+            .map_err(sqlite("reading a team's devices"))
     }
 
     fn rotate(&self, team: TeamId, token_hash: TokenHash) -> Result<(), StoreError> {
