@@ -20,12 +20,6 @@ pub enum ToWorker {
     Start,
     /// Run a command (the page checked it already).
     Command { command: Command, edit: Edit },
-    /// Fill an empty workspace with a demo team's data.
-    Seed {
-        accounts: usize,
-        seed: u64,
-        edit: Edit,
-    },
     /// Merge an exported workspace file; answered by `Imported`.
     Import { request: u32, bytes: Vec<u8> },
     /// The whole workspace as a file; answered by `Exported`.
@@ -40,6 +34,8 @@ pub enum ToWorker {
     CreateTeam,
     /// Join the team of an invite link's fragment, and start syncing.
     JoinTeam { fragment: String },
+    /// Ask the relay for the team's devices (the team's creator only).
+    ListDevices,
     /// Remove a device from the team (the relay refuses it from now on).
     RevokeDevice { device: [u8; 16] },
 }
@@ -77,8 +73,6 @@ pub struct DeviceView {
     pub code: String,
     /// Refused by the relay from now on.
     pub revoked: bool,
-    /// Chunks of it the relay holds.
-    pub chunks: u64,
     /// This device.
     pub this: bool,
 }

@@ -84,13 +84,21 @@ impl AppState {
         Ok(())
     }
 
-    /// Fills an empty workspace with a demo team's data (in the worker).
+    /// Fills an empty workspace with a demo team's data: the demo file the
+    /// build ships (`demo/demo-<accounts>.automerge`, 40 or 100 accounts),
+    /// imported like any workspace file.
     pub fn seed_demo(&self, accounts: usize) {
+        let state = *self;
+        let size = if accounts <= 40 { 40 } else { 100 };
         self.save.set(SaveState::Saving);
-        self.send(ToWorker::Seed {
-            accounts,
-            seed: js_sys::Date::now() as u64,
-            edit: self.edit(),
+        wasm_bindgen_futures::spawn_local(async move {
+            let result = match fetch_bytes(&format!("/demo/demo-{size}.automerge")).await {
+                Some(bytes) => state.import(bytes).await.map(|_| ()),
+                None => Err("the demo file could not be downloaded".into()),
+            };
+            if let Err(e) = result {
+                state.notice(Notice::Refused(format!("no demo workspace: {e}")));
+            }
         });
     }
 
@@ -126,6 +134,11 @@ impl AppState {
     /// Makes a new team with this device in it.
     pub fn create_team(&self) {
         self.send(ToWorker::CreateTeam);
+    }
+
+    /// Asks for the team's devices again (shown to the team's creator).
+    pub fn list_devices(&self) {
+        self.send(ToWorker::ListDevices);
     }
 
     /// Removes a device from the team: the relay refuses it from now on
@@ -426,12 +439,8 @@ fn guard_unsaved_changes(state: AppState) {
     hidden.forget();
 }
 
-/// The largest demo the page seeds (in the worker, one Automerge change per
-/// record: many seconds for 500 accounts). Larger workspaces are for the
-/// benchmarks.
-pub const MAX_DEMO_ACCOUNTS: usize = 500;
-
-/// `?demo=<accounts>` in the page URL asks for a demo workspace.
+/// `?demo=<accounts>` in the page URL asks for a demo workspace (40, or 100
+/// for more than 40).
 pub fn demo_flag() -> Option<usize> {
     let search = web_sys::window()?.location().search().ok()?;
     search
@@ -439,7 +448,24 @@ pub fn demo_flag() -> Option<usize> {
         .split('&')
         .find_map(|pair| pair.strip_prefix("demo="))
         .and_then(|n| n.parse::<usize>().ok())
-        .map(|n| n.clamp(1, MAX_DEMO_ACCOUNTS))
+}
+
+/// The bytes at `url` on this origin, if it answers 200.
+async fn fetch_bytes(url: &str) -> Option<Vec<u8>> {
+    let window = web_sys::window()?;
+    let response: web_sys::Response =
+        wasm_bindgen_futures::JsFuture::from(window.fetch_with_str(url))
+            .await
+            .ok()?
+            .dyn_into()
+            .ok()?;
+    if !response.ok() {
+        return None;
+    }
+    let buffer = wasm_bindgen_futures::JsFuture::from(response.array_buffer().ok()?)
+        .await
+        .ok()?;
+    Some(js_sys::Uint8Array::new(&buffer).to_vec())
 }
 
 /// The invite in this page's address (`#join=…`), if it was opened with one.

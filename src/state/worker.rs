@@ -23,7 +23,6 @@ use rapport_protocol::{
 };
 
 use crate::document::{Changed, ModelCache, Patch, ReadModel, RowsCache, Workspace};
-use crate::seed::{self, DemoSize};
 use crate::state::messages::{DeviceView, FromWorker, SyncView, ToWorker, decode, encode};
 use crate::state::sync_link::{self, LinkEvent, SyncLink};
 use crate::state::{Notice, SaveState};
@@ -182,27 +181,6 @@ impl WorkspaceWorker {
                     Err(e) => self.notice(Notice::Refused(e.to_string())),
                 }
             }
-            ToWorker::Seed {
-                accounts,
-                seed,
-                edit,
-            } => {
-                let before = self.workspace.heads();
-                let filled = seed::fill(
-                    &mut self.workspace,
-                    DemoSize::accounts(accounts),
-                    seed,
-                    &edit,
-                );
-                self.changed_since(&before);
-                match filled {
-                    Ok(_) => {
-                        self.snapshot().await;
-                        self.upload_snapshot().await;
-                    }
-                    Err(e) => self.notice(Notice::Refused(e.to_string())),
-                }
-            }
             ToWorker::Import { request, bytes } => {
                 let bytes = pack::unpack(bytes).await;
                 let before = self.workspace.heads();
@@ -242,6 +220,14 @@ impl WorkspaceWorker {
                 }
                 Err(e) => self.notice(Notice::Refused(e.to_string())),
             },
+            ToWorker::ListDevices => {
+                if let Some(link) = &self.sync
+                    && let Some(admin) = &link.membership.admin
+                {
+                    let actions = link.engine.list_devices(admin);
+                    self.run_actions(actions).await;
+                }
+            }
             ToWorker::RevokeDevice { device } => {
                 let Some(link) = &self.sync else {
                     return self.notice(Notice::Refused(
@@ -617,13 +603,7 @@ impl WorkspaceWorker {
                 }
                 Action::Settled => {
                     self.sync_event(SyncEvent::Settled(Utc::now())).await;
-                    // The creator's device list stays current (a colleague
-                    // may just have joined).
-                    if let Some(link) = &self.sync
-                        && let Some(admin) = &link.membership.admin
-                    {
-                        queue.extend(link.engine.list_devices(admin));
-                    }
+
                     let due = self.sync.as_ref().and_then(|l| l.engine.snapshot_due());
                     if let (Some(covers), Some(nonce)) = (due, nonce()) {
                         let document = pack::pack_or_keep(self.workspace.save()).await;
@@ -715,7 +695,6 @@ impl WorkspaceWorker {
                         id: *d.device.as_bytes(),
                         code: device_code(&d.device),
                         revoked: d.revoked,
-                        chunks: d.chunks,
                         this: d.device == link.membership.device,
                     })
                     .collect(),

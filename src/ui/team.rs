@@ -38,6 +38,9 @@ pub fn TeamPanel() -> impl IntoView {
             .with(|s| s.invite.clone())
             .map(|fragment| format!("{origin}/#{fragment}"))
     };
+    // A memo, so the device list (which asks the relay when shown) is built
+    // once, not at every tick of the sync status.
+    let admin = Memo::new(move |_| state.sync.with(|s| s.admin));
     view! {
         <section class="team card" data-testid="team-panel">
             <h2>"Team sync"</h2>
@@ -78,7 +81,7 @@ pub fn TeamPanel() -> impl IntoView {
                 <p class="hint" data-testid="this-device">
                     "This device: " {move || state.sync.with(|s| s.device.clone())}
                 </p>
-                {move || state.sync.with(|s| s.admin).then(|| view! { <Devices /> })}
+                {move || admin.get().then(|| view! { <Devices /> })}
             </Show>
         </section>
     }
@@ -89,6 +92,8 @@ pub fn TeamPanel() -> impl IntoView {
 #[component]
 fn Devices() -> impl IntoView {
     let state = expect_context::<AppState>();
+    // Fresh whenever shown: a colleague may have joined since.
+    state.list_devices();
     view! {
         <h3>"Devices in the team"</h3>
         <ul class="devices" data-testid="team-devices">
@@ -98,25 +103,21 @@ fn Devices() -> impl IntoView {
                     .with(|s| s.devices.clone())
                     .into_iter()
                     .map(|d| {
-                        let status = if d.this {
-                            "this device"
-                        } else if d.revoked {
-                            "removed: the relay refuses it"
-                        } else {
-                            ""
-                        };
+                        let label = format!(
+                            "{}{}",
+                            d.code,
+                            if d.this {
+                                " · this device"
+                            } else if d.revoked {
+                                " · removed: the relay refuses it"
+                            } else {
+                                ""
+                            }
+                        );
                         let id = d.id;
-                        let code = d.code.clone();
                         view! {
-                            <li data-testid="team-device" data-code=code data-revoked=d.revoked.to_string()>
-                                <span class="device-code">{d.code}</span>
-                                <span class="device-status">{status}</span>
-                                <span class="device-chunks">
-                                    {match d.chunks {
-                                        1 => "1 upload held".to_string(),
-                                        n => format!("{n} uploads held"),
-                                    }}
-                                </span>
+                            <li data-testid="team-device" data-code=d.code data-revoked=d.revoked.to_string()>
+                                {label}
                                 {(!d.this && !d.revoked).then(|| view! {
                                     <button data-testid="revoke-device" on:click=move |_| state.revoke_device(id)>
                                         "Remove from team"
