@@ -136,17 +136,18 @@ impl Workspace {
     /// would one by one, and returns each one's result. Consecutive changes
     /// go to automerge in one call: one at a time, each call costs a pass
     /// over the document (10,000 changes took two minutes on an M team).
-    pub fn apply_all(
+    pub fn apply_all<B: AsRef<[u8]>>(
         &mut self,
-        items: &[Vec<u8>],
+        items: &[B],
     ) -> Vec<Result<Option<ChangeHash>, DocumentError>> {
         let mut results = Vec::with_capacity(items.len());
         let mut batch: Vec<(usize, Change)> = Vec::new();
         for item in items {
-            match Change::try_from(&item[..]) {
+            let item = item.as_ref();
+            match Change::try_from(item) {
                 Ok(change) => {
-                    batch.push((results.len(), change.clone()));
                     results.push(Ok(Some(change.hash())));
+                    batch.push((results.len() - 1, change));
                 }
                 Err(LoadChangeError::WrongChunkType) => {
                     self.apply_batch(&mut batch, &mut results);

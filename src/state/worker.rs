@@ -638,13 +638,14 @@ impl WorkspaceWorker {
     /// Applies changes from the team, stores them on the device, and shows them.
     async fn apply_remote(&mut self, items: Vec<Vec<u8>>) {
         let before = self.workspace.heads();
-        // Snapshots travel gzipped; automerge reads them unpacked.
-        let mut readable = Vec::with_capacity(items.len());
+        // Snapshots travel gzipped; automerge reads them unpacked. Changes
+        // are read in place (no copy).
+        let mut readable: Vec<std::borrow::Cow<[u8]>> = Vec::with_capacity(items.len());
         for item in &items {
             readable.push(if pack::is_packed(item) {
-                pack::unpack(item.clone()).await
+                pack::unpack(item.clone()).await.into()
             } else {
-                item.clone()
+                item.as_slice().into()
             });
         }
         let results = self.workspace.apply_all(&readable);
