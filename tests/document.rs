@@ -276,6 +276,31 @@ fn save_and_load_round_trip() {
 }
 
 #[test]
+fn changes_past_stored_heads_are_exactly_the_newer_ones() {
+    let mut ws = Workspace::new(actor(1));
+    let e = edit("Анна");
+    let a = ws.create_account(&account("Acme"), &e).unwrap();
+    let stored = ws.head_bytes();
+    let mut behind = Workspace::load(&ws.save(), actor(2)).unwrap();
+    assert!(ws.change_bytes_past(&stored).is_empty());
+    ws.log_touch(a, &visit("after the heads were stored"), &e)
+        .unwrap();
+    ws.log_touch(a, &visit("and another"), &e).unwrap();
+    assert_eq!(ws.change_bytes_past(&stored).len(), 2);
+
+    // A head this document lacks is skipped, not a failure: what it would
+    // cover comes along too.
+    let mut with_unknown = stored.clone();
+    with_unknown.push([0xab; 32]);
+    assert_eq!(ws.change_bytes_past(&with_unknown).len(), 2);
+
+    // They are what a device that has the stored heads needs to catch up.
+    let results = behind.apply_all(&ws.change_bytes_past(&stored));
+    assert!(results.iter().all(Result::is_ok));
+    assert_eq!(behind.read_model(), ws.read_model());
+}
+
+#[test]
 fn two_devices_that_start_apart_share_one_genesis() {
     // Each device makes its own empty workspace; their records must not hide
     // each other's when merged.

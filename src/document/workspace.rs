@@ -190,6 +190,27 @@ impl Workspace {
             .collect()
     }
 
+    /// The changes not covered by `heads` (raw hashes, as stored outside
+    /// the document). Hashes this document lacks are skipped: what they
+    /// would cover comes along, which is harmless to send twice.
+    pub fn change_bytes_past(&mut self, heads: &[[u8; 32]]) -> Vec<Vec<u8>> {
+        let known: Vec<ChangeHash> = heads
+            .iter()
+            .map(|bytes| ChangeHash(*bytes))
+            .filter(|hash| self.doc.get_change_by_hash(hash).is_some())
+            .collect();
+        self.change_bytes_since(&known)
+    }
+
+    /// The heads as raw hashes, to store outside the document.
+    pub fn head_bytes(&mut self) -> Vec<[u8; 32]> {
+        self.doc
+            .get_heads()
+            .into_iter()
+            .map(|hash| hash.0)
+            .collect()
+    }
+
     /// Whether the change is part of the document (not merely queued).
     pub fn has_change(&mut self, hash: &ChangeHash) -> bool {
         self.doc.get_change_by_hash(hash).is_some()

@@ -47,7 +47,10 @@ enum Input {
 
 /// Keys of the team sync store.
 const MEMBERSHIP: &str = "membership";
-const ENGINE: &str = "engine";
+/// The sync engine's state ([`EngineState::encode`]).
+const ENGINE: &str = "engine-v2";
+/// Where the first sync client kept it, untagged ([`EngineState::decode_v1`]).
+const ENGINE_V1: &str = "engine";
 
 /// Received changes above this many are stored as one snapshot rather than
 /// one chunk each.
@@ -450,7 +453,7 @@ impl WorkspaceWorker {
             return self.report(e);
         }
         let _ = store
-            .save_sync(ENGINE, &encode(&EngineState::fresh()))
+            .save_sync(ENGINE, &EngineState::fresh().encode())
             .await;
         self.tell_other_tabs();
         if self.leader {
@@ -476,28 +479,45 @@ impl WorkspaceWorker {
         else {
             return self.post_sync().await;
         };
-        let state = store
-            .load_sync(ENGINE)
-            .await
-            .ok()
-            .flatten()
-            .and_then(|bytes| decode::<EngineState>(&bytes))
-            .unwrap_or_else(EngineState::fresh);
+        let state = match store.load_sync(ENGINE).await.ok().flatten() {
+            Some(bytes) => EngineState::decode(&bytes),
+            None => store
+                .load_sync(ENGINE_V1)
+                .await
+                .ok()
+                .flatten()
+                .and_then(|bytes| EngineState::decode_v1(&bytes)),
+        }
+        .unwrap_or_else(EngineState::fresh);
         let engine = SyncEngine::new(membership.team, membership.device, membership.key(), state);
         let mut status = SyncStatus::default().on(SyncEvent::TeamJoined);
+        let waiting = engine.waiting_changes();
+        if waiting > 0 {
+            status = status.on(SyncEvent::LocalChange(waiting));
+        }
         if !sync_link::online() {
             status = status.on(SyncEvent::Offline);
         }
+        // Changes another tab stored that no leader sealed (it closed first),
+        // or that a crash kept from being sealed: they go up now.
+        let unsealed = engine
+            .state()
+            .synced_heads
+            .as_deref()
+            .map(|heads| self.workspace.change_bytes_past(heads))
+            .unwrap_or_default();
         let mut link = SyncLink::new(membership, engine, status, self.link_tx.clone());
         link.connect();
         self.sync = Some(link);
+        self.upload(unsealed).await;
         self.post_sync().await;
     }
 
     async fn link_event(&mut self, event: LinkEvent) {
         if let LinkEvent::Leader = event {
             self.leader = true;
-            return self.start_sync().await;
+            // Read what other tabs stored first: the takeover must see it.
+            return self.refresh().await;
         }
         let Some(link) = self.sync.as_mut() else {
             return;
@@ -588,9 +608,13 @@ impl WorkspaceWorker {
                     }
                 }
                 Action::Apply(items) => self.apply_remote(items).await,
-                Action::Persist(state) => {
+                Action::Persist(mut state) => {
+                    // Everything in the document now is sealed, sent or
+                    // received: this tab seals other tabs' changes as they
+                    // are stored, and applied what it received before this.
+                    state.synced_heads = Some(self.workspace.head_bytes());
                     if let Some(store) = &self.store
-                        && let Err(e) = store.save_sync(ENGINE, &encode(&state)).await
+                        && let Err(e) = store.save_sync(ENGINE, &state.encode()).await
                     {
                         self.report(e);
                     }

@@ -42,6 +42,11 @@ use rapport_protocol::{
 
 use crate::sync::{ChangeBatch, EngineState, PendingUpload, Problem, SyncError, SyncEvent};
 
+/// While offline, a device's new changes join its newest unsent change
+/// chunk while that holds at most this many bytes of changes: a week of
+/// offline work goes up as a few chunks, not one per edit.
+pub const COALESCE_BYTES: usize = 64 * 1024;
+
 /// How many chunks one `Fetch` asks for.
 pub const DEFAULT_PAGE_LIMIT: u32 = 500;
 
@@ -97,6 +102,11 @@ pub struct SyncEngine {
     refetch: bool,
     /// The newest head the relay has told of on this connection.
     known_head: Cursor,
+    /// The changes of the newest pending upload while no connection of this
+    /// engine has sent it yet: the relay cannot have it, so it may still be
+    /// sealed again with more changes under the same seq. Kept in memory
+    /// only: after a restart nothing is reopened.
+    open_tail: Option<Vec<Vec<u8>>>,
     snapshot_every: u32,
     page_limit: u32,
 }
@@ -129,6 +139,7 @@ impl SyncEngine {
             link: Link::Offline,
             fetching: false,
             refetch: false,
+            open_tail: None,
             known_head: Cursor::START,
             snapshot_every: DEFAULT_SNAPSHOT_EVERY,
             page_limit: DEFAULT_PAGE_LIMIT,
@@ -200,16 +211,57 @@ impl SyncEngine {
     }
 
     /// Changes the rep made on this device: sealed as one change chunk with
-    /// the next seq, stored as pending, and sent now if connected. `nonce`
-    /// must be 24 fresh random bytes. An empty list does nothing.
+    /// the next seq, stored as pending, and sent now if connected. While
+    /// not connected, they join the newest pending chunk instead, if no
+    /// connection has sent it yet and it stays within [`COALESCE_BYTES`]:
+    /// that chunk is sealed again, same seq, fresh nonce. `nonce` must be 24
+    /// fresh random bytes. An empty list does nothing.
     pub fn local_changes(&mut self, changes: Vec<Vec<u8>>, nonce: [u8; 24]) -> Vec<Action> {
         if changes.is_empty() {
             return Vec::new();
         }
-        let plain = Plain::new(ChangeBatch::V1(changes).encode());
-        let mut actions = self.enqueue(ChunkKind::Change, &plain, nonce);
-        actions.insert(0, Action::Status(SyncEvent::LocalChange));
+        let mut actions = vec![Action::Status(SyncEvent::LocalChange(changes.len()))];
+        if self.link == Link::Joined {
+            let plain = Plain::new(ChangeBatch::encode_changes(&changes));
+            actions.extend(self.enqueue(ChunkKind::Change, &plain, changes.len(), nonce));
+            return actions;
+        }
+        let mut tail = match self.open_tail.take() {
+            Some(tail) if batch_bytes(&tail) + batch_bytes(&changes) <= COALESCE_BYTES => tail,
+            _ => {
+                let plain = Plain::new(ChangeBatch::encode_changes(&changes));
+                actions.extend(self.enqueue(ChunkKind::Change, &plain, changes.len(), nonce));
+                self.open_tail = Some(changes);
+                return actions;
+            }
+        };
+        tail.extend(changes);
+        let plain = Plain::new(ChangeBatch::encode_changes(&tail));
+        let (key, team, device) = (&self.key, self.team, self.device);
+        let last = self
+            .state
+            .pending
+            .last_mut()
+            .expect("an open tail is the newest pending upload");
+        last.sealed = seal(
+            key,
+            team,
+            device,
+            last.seq,
+            ChunkKind::Change,
+            &plain,
+            nonce,
+        );
+        last.changes = u32::try_from(tail.len()).unwrap_or(u32::MAX);
+        self.open_tail = Some(tail);
+        actions.push(Action::Persist(self.state.clone()));
         actions
+    }
+
+    /// Changes sealed in uploads the relay has not acknowledged yet: what
+    /// the sync indicator shows as waiting when the app starts.
+    pub fn waiting_changes(&self) -> usize {
+        self.state.waiting_changes()
     }
 
     /// The cursor a snapshot should cover, if one is due: about
@@ -244,7 +296,12 @@ impl SyncEngine {
             })];
         }
         self.state.since_snapshot = 0;
-        self.enqueue(ChunkKind::Snapshot { covers }, &Plain::new(document), nonce)
+        self.enqueue(
+            ChunkKind::Snapshot { covers },
+            &Plain::new(document),
+            0,
+            nonce,
+        )
     }
 
     /// One binary message from the relay.
@@ -325,6 +382,8 @@ impl SyncEngine {
         }
         actions.push(Action::Status(SyncEvent::Exchanging));
         actions.push(self.fetch());
+        // Every pending upload goes now: none may be sealed again after this.
+        self.open_tail = None;
         actions.extend(self.state.pending.iter().map(|upload| {
             Action::Send(
                 ClientFrame::Upload {
@@ -345,8 +404,8 @@ impl SyncEngine {
         };
         let upload = self.state.pending.remove(at);
         let mut actions = vec![Action::Persist(self.state.clone())];
-        if upload.kind == ChunkKind::Change {
-            actions.push(Action::Status(SyncEvent::Uploaded(1)));
+        if upload.changes > 0 {
+            actions.push(Action::Status(SyncEvent::Uploaded(upload.changes as usize)));
         }
         actions.extend(self.settled());
         actions
@@ -443,9 +502,18 @@ impl SyncEngine {
         }
     }
 
-    /// Seals `plain` with the next seq, keeps it pending, and sends it if
-    /// the relay has admitted this connection (otherwise `Welcome` will).
-    fn enqueue(&mut self, kind: ChunkKind, plain: &Plain, nonce: [u8; 24]) -> Vec<Action> {
+    /// Seals `plain` (holding `changes` changes) with the next seq, keeps
+    /// it pending, and sends it if the relay has admitted this connection
+    /// (otherwise `Welcome` will).
+    fn enqueue(
+        &mut self,
+        kind: ChunkKind,
+        plain: &Plain,
+        changes: usize,
+        nonce: [u8; 24],
+    ) -> Vec<Action> {
+        // The open tail, if any, is no longer the newest upload.
+        self.open_tail = None;
         let seq = self.state.next_seq;
         let sealed = seal(&self.key, self.team, self.device, seq, kind, plain, nonce);
         self.state.next_seq = seq.next();
@@ -453,6 +521,7 @@ impl SyncEngine {
             seq,
             kind,
             sealed: sealed.clone(),
+            changes: u32::try_from(changes).unwrap_or(u32::MAX),
         });
         let mut actions = vec![Action::Persist(self.state.clone())];
         if self.link == Link::Joined {
@@ -486,6 +555,12 @@ impl SyncEngine {
         let spread = self.snapshot_every / 2 + 1;
         u32::from(self.device.as_bytes()[0]) % spread
     }
+}
+
+/// The bytes of Automerge changes in a batch (what [`COALESCE_BYTES`]
+/// bounds).
+fn batch_bytes(changes: &[Vec<u8>]) -> usize {
+    changes.iter().map(Vec::len).sum()
 }
 
 #[cfg(test)]
@@ -625,6 +700,106 @@ mod tests {
             ]
         ));
         assert!(welcome.contains(&Action::Status(SyncEvent::Connected)));
+    }
+
+    /// The changes sealed in an upload frame of this test's device.
+    fn uploaded_changes(frame: &ClientFrame) -> Vec<Vec<u8>> {
+        let ClientFrame::Upload { seq, kind, sealed } = frame else {
+            panic!("not an upload: {}", frame.name());
+        };
+        let plain = open(&key(), TEAM, PHONE, *seq, *kind, sealed).unwrap();
+        ChangeBatch::decode(plain.as_bytes())
+            .unwrap()
+            .into_changes()
+    }
+
+    #[test]
+    fn offline_edits_go_up_as_one_chunk_and_count_as_what_they_hold() {
+        let mut engine = engine();
+        for (i, edit) in [&b"one"[..], b"two", b"three"].into_iter().enumerate() {
+            let actions = engine.local_changes(vec![edit.to_vec()], [i as u8; 24]);
+            assert_eq!(actions[0], Action::Status(SyncEvent::LocalChange(1)));
+            assert!(matches!(actions.last(), Some(Action::Persist(_))));
+        }
+        assert_eq!(engine.state().pending.len(), 1, "one chunk, sealed again");
+        assert_eq!(engine.state().next_seq, Seq(2));
+        assert_eq!(engine.waiting_changes(), 3);
+
+        engine.connected();
+        let welcome = ServerFrame::Welcome {
+            head: Cursor(0),
+            snapshot: None,
+        };
+        let frames = sent(&engine.received(&welcome.encode()));
+        assert_eq!(frames.len(), 2, "a fetch and one upload");
+        assert_eq!(
+            uploaded_changes(&frames[1]),
+            [b"one".to_vec(), b"two".to_vec(), b"three".to_vec()]
+        );
+        let ack = ServerFrame::Ack {
+            seq: Seq(1),
+            cursor: Cursor(1),
+        };
+        assert!(
+            engine
+                .received(&ack.encode())
+                .contains(&Action::Status(SyncEvent::Uploaded(3)))
+        );
+        assert_eq!(engine.waiting_changes(), 0);
+    }
+
+    #[test]
+    fn a_chunk_once_sent_is_never_sealed_again() {
+        let mut engine = engine();
+        engine.local_changes(vec![b"one".to_vec()], [1; 24]);
+        engine.connected();
+        let welcome = ServerFrame::Welcome {
+            head: Cursor(0),
+            snapshot: None,
+        };
+        let first = sent(&engine.received(&welcome.encode()))[1].clone();
+        // The connection drops before the Ack: the relay may have it.
+        engine.disconnected();
+        engine.local_changes(vec![b"two".to_vec()], [2; 24]);
+        assert_eq!(engine.state().pending.len(), 2, "a new chunk, seq 2");
+        engine.connected();
+        let again = sent(&engine.received(&welcome.encode()));
+        assert_eq!(again[1], first, "seq 1 keeps its bytes");
+        assert_eq!(uploaded_changes(&again[2]), [b"two".to_vec()]);
+    }
+
+    #[test]
+    fn coalescing_stops_at_its_size_limit_and_after_a_restart() {
+        let mut engine = engine();
+        let big = vec![0u8; COALESCE_BYTES / 2];
+        engine.local_changes(vec![big.clone()], [1; 24]);
+        engine.local_changes(vec![big.clone()], [2; 24]);
+        assert_eq!(engine.state().pending.len(), 1, "exactly at the limit");
+        engine.local_changes(vec![b"x".to_vec()], [3; 24]);
+        assert_eq!(engine.state().pending.len(), 2, "past it: a new chunk");
+
+        // After a restart the stored tail is not reopened.
+        let stored = engine.state().pending[1].clone();
+        let mut restarted = SyncEngine::new(TEAM, PHONE, key(), engine.state().clone());
+        assert_eq!(restarted.waiting_changes(), 3);
+        restarted.local_changes(vec![b"y".to_vec()], [4; 24]);
+        assert_eq!(restarted.state().pending.len(), 3);
+        assert_eq!(restarted.state().pending[1], stored);
+    }
+
+    #[test]
+    fn edits_while_connected_each_go_at_once() {
+        let mut engine = joined(Cursor(0));
+        let a = sent(&engine.local_changes(vec![b"a".to_vec()], [1; 24]));
+        let b = sent(&engine.local_changes(vec![b"b".to_vec()], [2; 24]));
+        assert!(matches!(
+            a.as_slice(),
+            [ClientFrame::Upload { seq: Seq(1), .. }]
+        ));
+        assert!(matches!(
+            b.as_slice(),
+            [ClientFrame::Upload { seq: Seq(2), .. }]
+        ));
     }
 
     #[test]

@@ -8,8 +8,10 @@ use serde::{Deserialize, Serialize};
 /// [`Action::Persist`](crate::sync::Action::Persist), and passes it back to
 /// [`SyncEngine::new`](crate::sync::SyncEngine::new) on the next start.
 ///
-/// Serde-serializable; fields added later must get `#[serde(default)]` so
-/// states saved by this version keep loading.
+/// Stored with [`EngineState::encode`], which tags the bytes with their
+/// version: postcard is not self-describing, so a field added later needs a
+/// new version (and a migration in [`EngineState::decode`]), never just
+/// `#[serde(default)]`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EngineState {
     /// Every chunk of the team's log at or before this cursor has been
@@ -24,6 +26,13 @@ pub struct EngineState {
     /// Change chunks in the log after the newest snapshot this device knows
     /// of: once this reaches the engine's threshold, a snapshot is due.
     pub since_snapshot: u32,
+    /// The document's heads when the app stored this state (the engine
+    /// only carries them): every change they cover is pending, on the
+    /// relay, or came from it. A tab that takes over syncing uploads the
+    /// changes past them, which another tab may have stored without the
+    /// leader ever sealing them. `None`: not known (a new or migrated
+    /// state).
+    pub synced_heads: Option<Vec<[u8; 32]>>,
 }
 
 impl EngineState {
@@ -34,7 +43,77 @@ impl EngineState {
             next_seq: Seq::FIRST,
             pending: Vec::new(),
             since_snapshot: 0,
+            synced_heads: None,
         }
+    }
+}
+
+/// The stored forms of [`EngineState`]. Postcard writes the variant index
+/// first, so the first byte is the version; new forms are appended.
+#[derive(Serialize, Deserialize)]
+enum Stored<S> {
+    /// Pending uploads carry how many changes they hold.
+    V2(S),
+}
+
+/// The form the first sync client stored untagged, under another name
+/// ([`EngineState::decode_v1`]).
+#[derive(Deserialize)]
+struct StateV1 {
+    cursor: Cursor,
+    next_seq: Seq,
+    pending: Vec<UploadV1>,
+    since_snapshot: u32,
+}
+
+#[derive(Deserialize)]
+struct UploadV1 {
+    seq: Seq,
+    kind: ChunkKind,
+    sealed: Sealed,
+}
+
+impl EngineState {
+    /// The bytes to store (tagged with their version).
+    pub fn encode(&self) -> Vec<u8> {
+        // Plain data into a Vec: postcard cannot fail here.
+        postcard::to_allocvec(&Stored::V2(self)).unwrap_or_default()
+    }
+
+    /// A state stored by [`EngineState::encode`]; `None` if the bytes are
+    /// not one (damaged, or written by a newer app).
+    pub fn decode(bytes: &[u8]) -> Option<EngineState> {
+        match postcard::from_bytes::<Stored<EngineState>>(bytes).ok()? {
+            Stored::V2(state) => Some(state),
+        }
+    }
+
+    /// A state the first sync client stored (untagged, without change
+    /// counts). Each pending change chunk of that client held one command's
+    /// changes, so it counts as one.
+    pub fn decode_v1(bytes: &[u8]) -> Option<EngineState> {
+        let old: StateV1 = postcard::from_bytes(bytes).ok()?;
+        Some(EngineState {
+            cursor: old.cursor,
+            next_seq: old.next_seq,
+            pending: old
+                .pending
+                .into_iter()
+                .map(|u| PendingUpload {
+                    changes: u32::from(u.kind == ChunkKind::Change),
+                    seq: u.seq,
+                    kind: u.kind,
+                    sealed: u.sealed,
+                })
+                .collect(),
+            since_snapshot: old.since_snapshot,
+            synced_heads: None,
+        })
+    }
+
+    /// Changes sealed in uploads the relay has not acknowledged yet.
+    pub fn waiting_changes(&self) -> usize {
+        self.pending.iter().map(|u| u.changes as usize).sum()
     }
 }
 
@@ -53,4 +132,71 @@ pub struct PendingUpload {
     pub kind: ChunkKind,
     /// The bytes exactly as first sent.
     pub sealed: Sealed,
+    /// How many Automerge changes it holds (0 for a snapshot): what the
+    /// sync indicator counts as waiting.
+    pub changes: u32,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn upload(seq: u64, kind: ChunkKind, changes: u32) -> PendingUpload {
+        PendingUpload {
+            seq: Seq(seq),
+            kind,
+            sealed: Sealed {
+                nonce: [seq as u8; 24],
+                ciphertext: vec![7; 40],
+            },
+            changes,
+        }
+    }
+
+    #[test]
+    fn a_state_round_trips_and_starts_with_its_version() {
+        let state = EngineState {
+            cursor: Cursor(41),
+            next_seq: Seq(4),
+            pending: vec![
+                upload(2, ChunkKind::Change, 12),
+                upload(3, ChunkKind::Snapshot { covers: Cursor(40) }, 0),
+            ],
+            since_snapshot: 9,
+            synced_heads: Some(vec![[5; 32]]),
+        };
+        let bytes = state.encode();
+        assert_eq!(bytes[0], 0, "variant index of V2");
+        assert_eq!(EngineState::decode(&bytes), Some(state.clone()));
+        assert_eq!(state.waiting_changes(), 12);
+        assert_eq!(EngineState::decode(&bytes[..bytes.len() - 1]), None);
+    }
+
+    #[test]
+    fn a_state_of_the_first_client_is_migrated() {
+        #[derive(Serialize)]
+        struct Old<'a>(Cursor, Seq, Vec<(Seq, ChunkKind, &'a Sealed)>, u32);
+        let sealed = upload(1, ChunkKind::Change, 1).sealed;
+        let old = Old(
+            Cursor(7),
+            Seq(3),
+            vec![
+                (Seq(1), ChunkKind::Change, &sealed),
+                (Seq(2), ChunkKind::Snapshot { covers: Cursor(6) }, &sealed),
+            ],
+            5,
+        );
+        let bytes = postcard::to_allocvec(&old).unwrap();
+        let state = EngineState::decode_v1(&bytes).unwrap();
+        assert_eq!(
+            (state.cursor, state.next_seq, state.since_snapshot),
+            (Cursor(7), Seq(3), 5)
+        );
+        assert_eq!(state.pending[0].sealed, sealed);
+        assert_eq!(
+            state.pending.iter().map(|u| u.changes).collect::<Vec<_>>(),
+            [1, 0]
+        );
+        assert_eq!(state.waiting_changes(), 1);
+    }
 }

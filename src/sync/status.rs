@@ -46,8 +46,9 @@ pub enum SyncEvent {
     /// The connection to the relay dropped while the browser is online: it
     /// will be tried again.
     Disconnected,
-    /// A change was made on this device (not yet on the relay).
-    LocalChange,
+    /// `n` changes were made on this device and are not yet on the relay
+    /// (or, at start, this many still wait from before).
+    LocalChange(usize),
     /// The relay acknowledged `n` local changes.
     Uploaded(usize),
     /// Changes are being exchanged.
@@ -112,8 +113,8 @@ impl SyncStatus {
             {
                 self.phase = P::Connecting;
             }
-            SyncEvent::LocalChange => {
-                self.pending += 1;
+            SyncEvent::LocalChange(n) => {
+                self.pending += n;
                 if let P::UpToDate { .. } = self.phase {
                     self.phase = P::Syncing;
                 }
@@ -214,7 +215,7 @@ mod tests {
     #[test]
     fn a_device_without_a_team_only_counts_its_changes() {
         let s = run([
-            SyncEvent::LocalChange,
+            SyncEvent::LocalChange(1),
             SyncEvent::Connected,
             SyncEvent::Offline,
         ]);
@@ -227,7 +228,7 @@ mod tests {
         let s = run([
             SyncEvent::TeamJoined,
             SyncEvent::Connected,
-            SyncEvent::LocalChange,
+            SyncEvent::LocalChange(1),
             SyncEvent::Uploaded(1),
             SyncEvent::Settled(at(10)),
         ]);
@@ -243,8 +244,8 @@ mod tests {
             SyncEvent::Connected,
             SyncEvent::Settled(at(9)),
             SyncEvent::Offline,
-            SyncEvent::LocalChange,
-            SyncEvent::LocalChange,
+            SyncEvent::LocalChange(1),
+            SyncEvent::LocalChange(1),
         ]);
         assert_eq!(s.phase, SyncPhase::Offline);
         assert_eq!(s.pending, 2);
@@ -269,7 +270,7 @@ mod tests {
             SyncEvent::Connected,
             SyncEvent::Settled(at(8)),
         ])
-        .on(SyncEvent::LocalChange);
+        .on(SyncEvent::LocalChange(1));
         assert_eq!(s.phase, SyncPhase::Syncing);
         assert!(s.detail().contains("1 change is waiting"));
     }

@@ -2,10 +2,11 @@
 
 use leptos::prelude::*;
 
-use crate::document::Command;
+use crate::document::{Command, RecordKey};
 use crate::domain::{AccountId, ContactDraft, ContactId};
 use crate::state::AppState;
 use crate::ui::confirm_delete::ConfirmDelete;
+use crate::ui::conflicts::Conflicts;
 use crate::ui::messages::describe;
 
 /// The contacts of one account, with a form to add or edit one.
@@ -91,6 +92,7 @@ fn ContactRow(
                 </Show>
             </div>
             <p class="note" hidden=contact.note.is_empty()>{contact.note.clone()}</p>
+            <Conflicts record=RecordKey::Contact(id) />
             <div class="row-actions">
                 <button class="link" data-testid="edit-contact" on:click=move |_| on_edit.run(id)>
                     "Edit"

@@ -1061,6 +1061,129 @@ test('l: devices sync through the relay: apart edits of one account merge, the c
   await shot(C.page, 'sync-removed-device');
 });
 
+/** Device ids (hex) the relay logged as joining, oldest first. */
+function relayJoins(relay) {
+  const text = relay.log.join('').replace(/\x1b\[[0-9;]*m/g, '');
+  return [...text.matchAll(/device joined.*?device=([0-9a-f]+)/g)].map((m) => m[1]);
+}
+
+/** The device code the team panel shows ("4f2a-91c3"); ends on the list. */
+async function deviceCode(page) {
+  await toList(page);
+  const code = await step('read this-device', async () =>
+    (await tid(page, 'this-device').innerText()).replace('This device:', '').trim(),
+  );
+  await expectEq(/^[0-9a-f]{4}-[0-9a-f]{4}$/.test(code), true, `device code (${code})`);
+  return code;
+}
+
+/** The sync indicator as the rep reads it: words, then the title. */
+async function syncWords(page) {
+  const badge = tid(page, 'sync-state');
+  return `${(await badge.innerText()).trim()} [${await badge.getAttribute('data-state')}] — "${await badge.getAttribute('title')}"`;
+}
+
+test('m: two tabs of one device keep syncing with the team: the second tab\'s edits go out, the team\'s reach both tabs, and the second tab takes over when the first closes', async (b) => {
+  const relay = await startRelay(b);
+  const A = await b.open();
+  const B = await b.open();
+
+  // Every relay WebSocket, seen from the browser (a worker's socket shows
+  // as its page's): a device should never have two open at once.
+  const sockets = { A: { open: 0, most: 0, by: [] }, B: { open: 0, most: 0, by: [] } };
+  const countSockets = (who, tab, page) =>
+    page.on('websocket', (ws) => {
+      if (!ws.url().endsWith('/sync')) return;
+      const s = sockets[who];
+      s.open += 1;
+      s.most = Math.max(s.most, s.open);
+      s.by.push(tab);
+      let open = true;
+      const gone = () => {
+        if (open) {
+          open = false;
+          s.open -= 1;
+        }
+      };
+      ws.on('close', gone);
+      page.on('close', gone);
+    });
+  countSockets('A', 'tab 1', A.page);
+  countSockets('B', 'B', B.page);
+
+  // As in l: A starts a team, B joins with the invite link.
+  await gotoApp(A.page, '/', relay.url);
+  await nameRep(A.page, 'Анна');
+  await step('click create-team', () => tid(A.page, 'create-team').click());
+  await waitSync(A.page, 'up-to-date');
+  const invite = await step('read invite-link', async () => {
+    await A.page.locator('[data-testid="invite-link"]').waitFor();
+    return tid(A.page, 'invite-link').inputValue();
+  });
+  await createAccount(A.page, { name: 'Fromagerie Roux', city: 'Annecy' });
+  await gotoApp(B.page, invite.slice(relay.url.length), relay.url);
+  await nameRep(B.page, 'Борис');
+  await step('click join-team', () => tid(B.page, 'join-team').click());
+  await waitSync(B.page, 'up-to-date');
+  await step('A\'s account reaches B', () => row(B.page, 'Fromagerie Roux').first().waitFor());
+
+  // A opens a second tab: same device, same workspace; the first tab,
+  // which opened first, keeps leading sync.
+  const A2 = await step('open a second tab on A', () => A.context.newPage());
+  countSockets('A', 'tab 2', A2);
+  await gotoApp(A2, '/', relay.url);
+  await step('A\'s second tab shows the workspace', () => row(A2, 'Fromagerie Roux').first().waitFor());
+  await expectEq(await tid(A2, 'welcome-name').count(), 0, 'name prompts in the second tab');
+  await waitSync(A2, 'other-tab');
+  await waitSync(A.page, 'up-to-date');
+  const aCode = await deviceCode(A.page);
+  await expectEq(await deviceCode(A2), aCode, 'device code in the second tab');
+  const bCode = await deviceCode(B.page);
+  await shot(A.page, 'tabs-first-tab');
+  await shot(A2, 'tabs-second-tab');
+  notes.push(`[m] tab 1: ${await syncWords(A.page)}`);
+  notes.push(`[m] tab 2: ${await syncWords(A2)}`);
+
+  // A touch logged in the second tab reaches B (through the first tab's
+  // link) and the first tab; one logged on B reaches both tabs.
+  for (const page of [A.page, A2, B.page]) await openAccount(page, 'Fromagerie Roux');
+  await logTouch(A2, { kind: 'visit', note: 'Tasted the spring Comté (second tab)' });
+  await waitText(tid(B.page, 'timeline-item'), 'spring Comté', 'the second tab\'s touch on B');
+  await waitText(tid(A.page, 'timeline-item'), 'spring Comté', 'the second tab\'s touch in the first tab');
+  await logTouch(B.page, { kind: 'call', note: 'Called about the Easter order' });
+  await waitText(tid(A.page, 'timeline-item'), 'Easter order', 'B\'s touch in A\'s first tab');
+  await waitText(tid(A2, 'timeline-item'), 'Easter order', 'B\'s touch in A\'s second tab');
+  await shot(A.page, 'tabs-first-tab-both-touches');
+  await shot(A2, 'tabs-second-tab-both-touches');
+  const joins = (code) => relayJoins(relay).filter((d) => d.startsWith(code.replace('-', ''))).length;
+  await b.check('while the first tab leads, A has joined the relay once', async () => {
+    await expectEq(joins(aCode), 1, `relay "device joined" lines for A (${aCode})`);
+    await expectEq(sockets.A.by.join(', '), 'tab 1', 'tabs of A that opened a relay socket');
+  });
+
+  // The first tab closes: the second takes over the device's sync.
+  const closed = Date.now();
+  await step('close A\'s first tab', () => A.page.close());
+  await waitSync(A2, 'up-to-date');
+  notes.push(`[m] the second tab was up to date ${Date.now() - closed} ms after the first closed`);
+  await shot(A2, 'tabs-second-tab-took-over');
+  notes.push(`[m] tab 2 after the takeover: ${await syncWords(A2)}`);
+  await logTouch(B.page, { kind: 'email', note: 'Sent the price list after tab 1 closed' });
+  await waitText(tid(A2, 'timeline-item'), 'price list', 'B\'s touch in the second tab after the takeover');
+  await editAccount(A2, { industry: 'Cheese shop' });
+  await waitText(B.page.locator('.meta'), 'Cheese shop', 'the second tab\'s edit on B after the takeover');
+  await shot(A2, 'tabs-second-tab-after-takeover');
+  await shot(B.page, 'tabs-b-after-takeover');
+
+  await b.check('one relay connection per device at a time', async () => {
+    await expectEq(joins(aCode), 2, `relay "device joined" lines for A (${aCode}): tab 1, then tab 2`);
+    await expectEq(joins(bCode), 1, `relay "device joined" lines for B (${bCode})`);
+    await expectEq(sockets.A.by.join(', '), 'tab 1, tab 2', 'tabs of A that opened a relay socket');
+    await expectEq(sockets.A.most, 1, 'most relay sockets A had open at once');
+    await expectEq(sockets.B.most, 1, 'most relay sockets B had open at once');
+  });
+});
+
 test('j: the rep is asked for a name once, and it signs their notes', async (b) => {
   const { page } = await b.open();
   await gotoApp(page, '/');
