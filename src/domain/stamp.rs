@@ -44,11 +44,13 @@ impl Stamp {
         DateTime::from_timestamp_millis(self.at).unwrap_or_default()
     }
 
-    /// "2026-11-27 14:05 UTC", without chrono's strftime machinery.
-    pub fn utc_text(&self) -> String {
-        let t = self.time();
+    /// "2026-11-27 16:05" in the device's time zone (what a rep reads),
+    /// without chrono's strftime machinery.
+    pub fn local_text(&self) -> String {
+        let offset = *chrono::Local::now().offset();
+        let t = self.time().with_timezone(&offset);
         format!(
-            "{} {:02}:{:02} UTC",
+            "{} {:02}:{:02}",
             crate::domain::Day(t.date_naive()),
             t.hour(),
             t.minute()

@@ -41,9 +41,16 @@ enum Input {
     Page(ToWorker),
     /// Another tab stored something: read and merge it.
     OtherTab,
+    /// The tab that syncs says where sync stands.
+    LeaderView(SyncView),
+    /// A tab that just opened asks the syncing tab for its view.
+    ViewAsked,
     /// The relay link: socket, timers, the sync lock.
     Link(LinkEvent),
 }
+
+/// What a new tab asks the other tabs on the channel (see [`Input::ViewAsked`]).
+const VIEW_ASKED: &str = "view?";
 
 /// Keys of the team sync store.
 const MEMBERSHIP: &str = "membership";
@@ -76,11 +83,23 @@ pub fn worker_main(early: js_sys::Array) {
     let channel = BroadcastChannel::new(WORKSPACE_DB).ok();
     if let Some(channel) = &channel {
         let other_tabs = tx.clone();
-        let on_message = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |_| {
-            let _ = other_tabs.unbounded_send(Input::OtherTab);
-        });
+        let on_message =
+            Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+                let data = event.data();
+                let input = match data.dyn_ref::<js_sys::Uint8Array>() {
+                    Some(bytes) => match decode::<SyncView>(&bytes.to_vec()) {
+                        Some(view) => Input::LeaderView(view),
+                        None => return,
+                    },
+                    None if data.as_string().as_deref() == Some(VIEW_ASKED) => Input::ViewAsked,
+                    None => Input::OtherTab,
+                };
+                let _ = other_tabs.unbounded_send(input);
+            });
         channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         on_message.forget();
+        // If another tab syncs, it answers with where sync stands.
+        let _ = channel.post_message(&VIEW_ASKED.into());
     }
     let (link_tx, mut link_rx) = mpsc::unbounded::<LinkEvent>();
     let links = tx.clone();
@@ -104,6 +123,7 @@ pub fn worker_main(early: js_sys::Array) {
             unsaved: Vec::new(),
             channel,
             handled: 0,
+            leader_view: None,
             cached: Vec::new(),
         };
         worker.run(rx).await;
@@ -140,6 +160,9 @@ struct WorkspaceWorker {
     handled: u64,
     /// Heads of the newest read-model cache in IndexedDB.
     cached: Vec<ChangeHash>,
+    /// Where sync stands, as the tab that syncs last said (other tabs show
+    /// it too).
+    leader_view: Option<SyncView>,
 }
 
 impl WorkspaceWorker {
@@ -164,6 +187,19 @@ impl WorkspaceWorker {
     async fn handle(&mut self, input: Input) {
         let message = match input {
             Input::OtherTab => return self.refresh().await,
+            Input::LeaderView(view) => {
+                if self.sync.is_none() {
+                    self.leader_view = Some(view);
+                    self.post_sync().await;
+                }
+                return;
+            }
+            Input::ViewAsked => {
+                if self.sync.is_some() {
+                    self.post_sync().await;
+                }
+                return;
+            }
             Input::Link(event) => return self.link_event(event).await,
             Input::Page(message) => message,
         };
@@ -706,7 +742,7 @@ impl WorkspaceWorker {
         let view = match &self.sync {
             Some(link) => SyncView {
                 slug: link.status.slug().into(),
-                headline: link.status.headline(),
+                headline: link.status.headline(local_offset()),
                 detail: link.status.detail(),
                 pending: link.status.pending,
                 invite: Some(link.membership.invite().fragment()),
@@ -736,6 +772,15 @@ impl WorkspaceWorker {
                     None => None,
                 };
                 match member {
+                    // What the syncing tab last said, as it said it; device
+                    // management stays in that tab (it holds the socket).
+                    Some(m) if self.leader_view.is_some() => SyncView {
+                        leader: false,
+                        admin: false,
+                        devices: Vec::new(),
+                        invite: Some(m.invite().fragment()),
+                        ..self.leader_view.clone().unwrap_or_default()
+                    },
                     Some(m) => SyncView {
                         slug: "other-tab".into(),
                         headline: "Synced by another tab".into(),
@@ -748,7 +793,7 @@ impl WorkspaceWorker {
                     },
                     None => SyncView {
                         slug: status.slug().into(),
-                        headline: status.headline(),
+                        headline: status.headline(local_offset()),
                         detail: status.detail(),
                         pending: 0,
                         invite: None,
@@ -758,6 +803,12 @@ impl WorkspaceWorker {
                 }
             }
         };
+        if self.sync.is_some()
+            && let Some(channel) = &self.channel
+        {
+            let bytes = js_sys::Uint8Array::from(encode(&view).as_slice());
+            let _ = channel.post_message(&bytes);
+        }
         self.post(FromWorker::Sync(view));
     }
 
@@ -809,4 +860,9 @@ fn random_device() -> DeviceId {
 fn nonce() -> Option<[u8; 24]> {
     let mut bytes = [0u8; 24];
     getrandom::fill(&mut bytes).ok().map(|()| bytes)
+}
+
+/// The device's offset from UTC now (the browser's time zone).
+fn local_offset() -> chrono::FixedOffset {
+    *chrono::Local::now().offset()
 }

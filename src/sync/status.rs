@@ -2,7 +2,7 @@
 //! pure state machine. Its words reassure: the data is saved on the device
 //! whatever the network does.
 
-use chrono::{DateTime, Timelike, Utc};
+use chrono::{DateTime, FixedOffset, Timelike, Utc};
 
 /// What went wrong, and so what the rep should do.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -143,14 +143,16 @@ impl SyncStatus {
         }
     }
 
-    /// The short words on the indicator.
-    pub fn headline(&self) -> String {
+    /// The short words on the indicator, with times in `zone` (the
+    /// device's offset from UTC: what the rep's clock shows).
+    pub fn headline(&self, zone: FixedOffset) -> String {
         match &self.phase {
             SyncPhase::NotSetUp => "On this device only".into(),
             SyncPhase::Offline => "Offline".into(),
             SyncPhase::Connecting => "Connecting…".into(),
             SyncPhase::Syncing => "Syncing…".into(),
             SyncPhase::UpToDate { since } => {
+                let since = since.with_timezone(&zone);
                 format!("Up to date · {:02}:{:02}", since.hour(), since.minute())
             }
             SyncPhase::Problem(_) => "Sync stopped".into(),
@@ -234,7 +236,12 @@ mod tests {
         ]);
         assert_eq!(s.phase, SyncPhase::UpToDate { since: at(10) });
         assert_eq!(s.pending, 0);
-        assert_eq!(s.headline(), "Up to date · 10:00");
+        assert_eq!(
+            s.headline(FixedOffset::east_opt(0).unwrap()),
+            "Up to date · 10:00"
+        );
+        let moscow = FixedOffset::east_opt(3 * 3600).unwrap();
+        assert_eq!(s.headline(moscow), "Up to date · 13:00");
     }
 
     #[test]

@@ -132,7 +132,7 @@ fn AccountDetails(
                                         a.created.by,
                                         Day(a.created.time().date_naive()),
                                         a.updated.by,
-                                        a.updated.utc_text(),
+                                        a.updated.local_text(),
                                     )
                                 })
                         }}

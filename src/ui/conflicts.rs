@@ -57,7 +57,7 @@ fn choice(
 ) -> impl IntoView {
     let by = value.by.as_ref().map_or_else(
         || "author unknown".to_string(),
-        |stamp| format!("{}, {}", stamp.by, stamp.utc_text()),
+        |stamp| format!("{}, {}", stamp.by, stamp.local_text()),
     );
     let shown = if value.value.is_empty() {
         "(empty)".to_string()

@@ -357,6 +357,15 @@ async function startRelay(b) {
   return relay;
 }
 
+/** Edits the phone of the contact `name` on the open account page. */
+async function editContactPhone(page, name, phone) {
+  const contact = tid(page, 'contact-row').filter({ hasText: name });
+  await step(`edit ${name}`, () => contact.getByTestId('edit-contact').click());
+  await tid(page, 'contact-phone').fill(phone);
+  await step('click save-contact', () => tid(page, 'save-contact').click());
+  await waitText(tid(page, 'contact-row'), phone, `${name}'s new phone`);
+}
+
 /** Waits for the sync indicator to show `slug` (data-state). */
 async function waitSync(page, slug, timeout = WAIT) {
   await step(`wait for sync-state data-state=${slug}`, () =>
@@ -990,6 +999,11 @@ test('l: devices sync through the relay: apart edits of one account merge, the c
   await openAccount(B.page, 'Boulangerie Martin');
   await logTouch(B.page, { kind: 'call', note: 'Called about the Christmas order' });
   await waitText(tid(A.page, 'timeline-item'), 'Christmas order', 'B\'s touch on A');
+  await step('click add-contact', () => tid(A.page, 'add-contact').click());
+  await tid(A.page, 'contact-name').fill('Claire Martin');
+  await tid(A.page, 'contact-phone').fill('+33 4 78 00 00 00');
+  await step('click save-contact', () => tid(A.page, 'save-contact').click());
+  await waitText(tid(B.page, 'contact-row'), 'Claire Martin', 'A\'s contact on B');
 
   // The relay goes away; both edit the same account. Nothing blocks, and
   // both say the edits are saved on the tablet.
@@ -998,6 +1012,8 @@ test('l: devices sync through the relay: apart edits of one account merge, the c
   await waitSync(B.page, 'connecting');
   await editAccount(A.page, { city: 'Villeurbanne', industry: 'Bakery' });
   await editAccount(B.page, { city: 'Caluire', note: 'Orders on Mondays' });
+  await editContactPhone(A.page, 'Claire Martin', '+33 6 11 11 11 11');
+  await editContactPhone(B.page, 'Claire Martin', '+33 6 22 22 22 22');
   await waitSaved(A.page);
   await waitSaved(B.page);
   await b.check('the indicator says the edit waits for the relay', async () => {
@@ -1018,6 +1034,25 @@ test('l: devices sync through the relay: apart edits of one account merge, the c
     await waitText(dev.page.locator('.standing-note'), 'Orders on Mondays', `${who}: B's note`);
   }
   await shot(A.page, 'sync-conflict');
+
+  // The contact's phone, changed on both, shows both numbers in its row;
+  // B keeps A's.
+  for (const [who, dev] of [['A', A], ['B', B]]) {
+    const claire = tid(dev.page, 'contact-row').filter({ hasText: 'Claire Martin' });
+    await step(`${who} shows the phone conflict`, () => claire.getByTestId('conflict').filter({ hasText: 'Phone' }).waitFor({ timeout: 20_000 }));
+    const values = await claire.getByTestId('conflict-value').allInnerTexts();
+    await expectEq(values.some((v) => v.includes('+33 6 11 11 11 11') && v.includes('Анна')), true, `${who}: A's phone in ${JSON.stringify(values)}`);
+    await expectEq(values.some((v) => v.includes('+33 6 22 22 22 22') && v.includes('Борис')), true, `${who}: B's phone in ${JSON.stringify(values)}`);
+  }
+  await shot(B.page, 'sync-contact-conflict');
+  await step('B keeps A\'s phone', () =>
+    tid(B.page, 'contact-row').filter({ hasText: 'Claire Martin' }).getByTestId('conflict-value')
+      .filter({ hasText: '+33 6 11 11 11 11' }).getByTestId('keep-value').click());
+  for (const [who, dev] of [['A', A], ['B', B]]) {
+    const claire = tid(dev.page, 'contact-row').filter({ hasText: 'Claire Martin' });
+    await step(`${who}: phone conflict settled`, () => claire.getByTestId('conflicts').waitFor({ state: 'detached', timeout: 20_000 }));
+    await waitText(claire, '+33 6 11 11 11 11', `${who}: the kept phone`);
+  }
 
   // A keeps B's city: the conflict is gone on both.
   await step('keep Caluire', () => tid(A.page, 'conflict-value').filter({ hasText: 'Caluire' }).getByTestId('keep-value').click());
@@ -1134,8 +1169,9 @@ test('m: two tabs of one device keep syncing with the team: the second tab\'s ed
   await gotoApp(A2, '/', relay.url);
   await step('A\'s second tab shows the workspace', () => row(A2, 'Fromagerie Roux').first().waitFor());
   await expectEq(await tid(A2, 'welcome-name').count(), 0, 'name prompts in the second tab');
-  await waitSync(A2, 'other-tab');
+  // The second tab shows where sync stands as the first tab reports it.
   await waitSync(A.page, 'up-to-date');
+  await waitSync(A2, 'up-to-date');
   const aCode = await deviceCode(A.page);
   await expectEq(await deviceCode(A2), aCode, 'device code in the second tab');
   const bCode = await deviceCode(B.page);
@@ -1143,6 +1179,7 @@ test('m: two tabs of one device keep syncing with the team: the second tab\'s ed
   await shot(A2, 'tabs-second-tab');
   notes.push(`[m] tab 1: ${await syncWords(A.page)}`);
   notes.push(`[m] tab 2: ${await syncWords(A2)}`);
+
 
   // A touch logged in the second tab reaches B (through the first tab's
   // link) and the first tab; one logged on B reaches both tabs.
@@ -1161,13 +1198,34 @@ test('m: two tabs of one device keep syncing with the team: the second tab\'s ed
     await expectEq(sockets.A.by.join(', '), 'tab 1', 'tabs of A that opened a relay socket');
   });
 
-  // The first tab closes: the second takes over the device's sync.
+  // An outage (the first tab reconnects; the second never does) shows in both tabs, and so does the way back.
+  await relay.stop();
+  await waitSync(A.page, 'connecting');
+  await waitSync(A2, 'connecting');
+  await shot(A2, 'tabs-second-tab-outage');
+  await relay.start();
+  await waitSync(A.page, 'up-to-date');
+  await waitSync(A2, 'up-to-date');
+
+  // The first tab's worker is busy (as on a big first sync) when the rep
+  // logs a touch in the second tab, and the first tab closes before it
+  // ever sealed that touch: the second tab takes over the device's sync
+  // and must send it.
+  const busy = await step('find A\'s first tab\'s worker', async () => {
+    const workers = A.page.workers();
+    if (workers.length !== 1) throw new Error(`expected one worker in tab 1, found ${workers.length}`);
+    return workers[0];
+  });
+  // Never awaited: the loop ends with the tab.
+  busy.evaluate(() => { for (const end = Date.now() + 120_000; Date.now() < end;); }).catch(() => {});
+  await logTouch(A2, { kind: 'visit', note: 'Logged while the first tab was busy' });
   const closed = Date.now();
   await step('close A\'s first tab', () => A.page.close());
   await waitSync(A2, 'up-to-date');
   notes.push(`[m] the second tab was up to date ${Date.now() - closed} ms after the first closed`);
   await shot(A2, 'tabs-second-tab-took-over');
   notes.push(`[m] tab 2 after the takeover: ${await syncWords(A2)}`);
+  await waitText(tid(B.page, 'timeline-item'), 'while the first tab was busy', 'the touch the first tab never sealed, on B');
   await logTouch(B.page, { kind: 'email', note: 'Sent the price list after tab 1 closed' });
   await waitText(tid(A2, 'timeline-item'), 'price list', 'B\'s touch in the second tab after the takeover');
   await editAccount(A2, { industry: 'Cheese shop' });
@@ -1176,9 +1234,9 @@ test('m: two tabs of one device keep syncing with the team: the second tab\'s ed
   await shot(B.page, 'tabs-b-after-takeover');
 
   await b.check('one relay connection per device at a time', async () => {
-    await expectEq(joins(aCode), 2, `relay "device joined" lines for A (${aCode}): tab 1, then tab 2`);
-    await expectEq(joins(bCode), 1, `relay "device joined" lines for B (${bCode})`);
-    await expectEq(sockets.A.by.join(', '), 'tab 1, tab 2', 'tabs of A that opened a relay socket');
+    await expectEq(joins(aCode), 3, `relay "device joined" lines for A (${aCode}): tab 1, again after the outage, then tab 2`);
+    await expectEq(joins(bCode), 2, `relay "device joined" lines for B (${bCode}): before and after the outage`);
+    await expectEq(sockets.A.by.join(', '), 'tab 1, tab 1, tab 2', 'tabs of A that opened a relay socket');
     await expectEq(sockets.A.most, 1, 'most relay sockets A had open at once');
     await expectEq(sockets.B.most, 1, 'most relay sockets B had open at once');
   });
