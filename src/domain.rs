@@ -21,5 +21,5 @@ pub use error::DomainError;
 pub use ids::{AccountId, ContactId, DeviceId, IdError, TouchId};
 pub use stamp::{Author, Edit, Stamp};
 pub(crate) use text::name_key;
-pub use text::{MAX_NAME_CHARS, MAX_NOTE_CHARS, MAX_SHORT_CHARS};
+pub use text::{MAX_NAME_CHARS, MAX_NOTE_CHARS, MAX_SHORT_CHARS, lowercase};
 pub use touch::{Touch, TouchDraft, TouchKind};

@@ -28,6 +28,7 @@
 pub mod bench_hooks;
 pub mod document;
 pub mod domain;
+pub mod qr;
 pub mod seed;
 pub mod state;
 pub mod storage;

@@ -11,6 +11,7 @@ mod confirm_delete;
 mod conflicts;
 mod contacts;
 mod messages;
+mod qr;
 mod status;
 mod team;
 mod timeline;

@@ -228,3 +228,25 @@ async fn snapshots_are_gzipped_by_the_browser_and_read_back_whole() {
     assert!(damaged.is_empty());
     assert_eq!(loaded.read_model().account_count(), 30);
 }
+
+/// The browser's `toLowerCase`, which `lowercase` uses instead of the
+/// standard library's tables, maps as Rust does: names compare and the
+/// filter matches the same on every device.
+#[wasm_bindgen_test]
+fn lowercase_in_the_browser_matches_the_standard_library() {
+    for text in [
+        "Boulangerie MARTIN",
+        "ООО «Северный Ветер»",
+        "ΟΔΥΣΣΕΥΣ",
+        "İstanbul Ğ",
+        "Straße ǅ ᾼ",
+        "Ärzte ØRESUND",
+        "",
+    ] {
+        assert_eq!(
+            rapport::domain::lowercase(text),
+            text.to_lowercase(),
+            "{text}"
+        );
+    }
+}

@@ -20,7 +20,7 @@ use crate::document::FieldConflict;
 use crate::document::conflict::field_conflicts;
 use crate::document::prefetch::Prefetched;
 use crate::document::schema::{ACCOUNTS, CONTACTS, TOUCHES};
-use crate::domain::{Account, AccountId, Contact, ContactId, Day, Touch, TouchId};
+use crate::domain::{Account, AccountId, Contact, ContactId, Day, Touch, TouchId, lowercase};
 
 /// Names one record of the document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -443,7 +443,7 @@ impl ReadModel {
             .into_iter()
             .filter(|c| self.contacts[c].is_live())
             .collect();
-        contacts.sort_by_cached_key(|c| (self.contacts[c].name.to_lowercase(), *c));
+        contacts.sort_by_cached_key(|c| (lowercase(&self.contacts[c].name), *c));
         let mut touches: Vec<TouchId> = touch_ids
             .into_iter()
             .filter(|t| self.touches[t].is_live())
@@ -465,7 +465,7 @@ impl ReadModel {
             industry: account.industry.clone(),
             last_touch: touches.first().map(|t| self.touches[t].day),
             contacts: contacts.len(),
-            search: search.to_lowercase(),
+            search: lowercase(&search),
         };
         let at = self
             .rows
@@ -520,7 +520,7 @@ impl ReadModel {
     /// Account rows whose name, city, industry or a contact's name contains
     /// every word of `query` (ignoring case), sorted by name.
     pub fn filter_accounts(&self, query: &str) -> Vec<&AccountRow> {
-        let words: Vec<String> = query.split_whitespace().map(str::to_lowercase).collect();
+        let words: Vec<String> = query.split_whitespace().map(lowercase).collect();
         self.rows
             .iter()
             .filter(|r| words.iter().all(|w| r.search.contains(w.as_str())))
@@ -555,7 +555,7 @@ impl ReadModel {
 }
 
 fn row_order(row: &AccountRow) -> (String, AccountId) {
-    (row.name.to_lowercase(), row.id)
+    (lowercase(&row.name), row.id)
 }
 
 fn set<K: std::hash::Hash + Eq, V>(map: &mut HashMap<K, V>, key: K, value: Option<V>) {

@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 
 use crate::state::AppState;
+use crate::ui::qr::QrImage;
 
 /// The sync indicator: always there, never blocking; its title says what is
 /// safe and what to do.
@@ -41,6 +42,7 @@ pub fn TeamPanel() -> impl IntoView {
     // A memo, so the device list (which asks the relay when shown) is built
     // once, not at every tick of the sync status.
     let admin = Memo::new(move |_| state.sync.with(|s| s.admin));
+    let qr_shown = RwSignal::new(false);
     view! {
         <section class="team card" data-testid="team-panel">
             <h2>"Team sync"</h2>
@@ -78,6 +80,16 @@ pub fn TeamPanel() -> impl IntoView {
                         }
                     />
                 </label>
+                <button class="link" data-testid="show-qr" on:click=move |_| qr_shown.update(|s| *s = !*s)>
+                    {move || if qr_shown.get() { "Hide the QR code" } else { "Show as a QR code to scan" }}
+                </button>
+                {move || {
+                    qr_shown
+                        .get()
+                        .then(link)
+                        .flatten()
+                        .map(|text| view! { <QrImage text label="Invite link as a QR code" /> })
+                }}
                 <p class="hint" data-testid="this-device">
                     "This device: " {move || state.sync.with(|s| s.device.clone())}
                 </p>

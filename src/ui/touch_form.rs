@@ -151,7 +151,7 @@ pub fn TouchForm(
                         if editing.is_some() {
                             "Save changes".to_owned()
                         } else {
-                            format!("Log {}", kind_label(kind.get()).to_lowercase())
+                            format!("Log {}", kind_label(kind.get()).to_ascii_lowercase())
                         }
                     }}
                 </button>

@@ -357,6 +357,34 @@ async function startRelay(b) {
   return relay;
 }
 
+/**
+ * Shows the invite QR code and reads it as a camera would: the SVG drawn on
+ * a canvas at 4 px per module, decoded by jsQR (independent of the app's
+ * encoder). Hides it again.
+ */
+async function readInviteQr(page) {
+  await step('click show-qr', () => tid(page, 'show-qr').click());
+  await step('invite-qr shown', () => tid(page, 'invite-qr').waitFor());
+  await page.addScriptTag({ path: path.join(here, 'node_modules', 'jsqr', 'dist', 'jsQR.js') });
+  const text = await step('decode invite-qr', () =>
+    page.evaluate(async () => {
+      const svg = document.querySelector('[data-testid="invite-qr"]');
+      const side = svg.viewBox.baseVal.width * 4;
+      const image = new Image();
+      image.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(new XMLSerializer().serializeToString(svg))}`;
+      await image.decode();
+      const canvas = Object.assign(document.createElement('canvas'), { width: side, height: side });
+      const context = canvas.getContext('2d');
+      context.drawImage(image, 0, 0, side, side);
+      const pixels = context.getImageData(0, 0, side, side);
+      return window.jsQR(pixels.data, side, side)?.data ?? null;
+    }),
+  );
+  await shot(page, 'invite-qr');
+  await step('click show-qr (hide)', () => tid(page, 'show-qr').click());
+  return text;
+}
+
 /** Edits the phone of the contact `name` on the open account page. */
 async function editContactPhone(page, name, phone) {
   const contact = tid(page, 'contact-row').filter({ hasText: name });
@@ -984,6 +1012,7 @@ test('l: devices sync through the relay: apart edits of one account merge, the c
     return tid(A.page, 'invite-link').inputValue();
   });
   await expectEq(invite.startsWith(`${relay.url}/#join=`), true, `invite link (${invite.slice(0, 40)}…)`);
+  await expectEq(await readInviteQr(A.page), invite, 'the invite QR code, as a camera reads it');
   await createAccount(A.page, { name: 'Boulangerie Martin', city: 'Lyon' });
   await shot(A.page, 'sync-team-created');
 
