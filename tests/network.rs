@@ -291,7 +291,12 @@ impl Sim {
                         return;
                     }
                 }
-                Action::Status(_) | Action::Settled | Action::Devices(_) => {}
+                Action::Status(_)
+                | Action::Settled
+                | Action::Devices(_)
+                | Action::Keys { .. }
+                | Action::DeviceKeys(_) => {}
+                Action::Unwrap { .. } => panic!("device {device}: no key rotation here"),
                 Action::Report(error) => panic!("device {device} reported: {error}"),
             }
         }

@@ -84,7 +84,13 @@ impl Device {
                     }
                 }
                 Action::Report(e) => panic!("engine reported {e}"),
-                Action::Persist(_) | Action::Status(_) | Action::Settled | Action::Devices(_) => {}
+                Action::Persist(_)
+                | Action::Status(_)
+                | Action::Settled
+                | Action::Devices(_)
+                | Action::Keys { .. }
+                | Action::DeviceKeys(_) => {}
+                Action::Unwrap { .. } => panic!("no key rotation in this bench"),
             }
         }
     }

@@ -3,8 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    AccessToken, AdminHash, AdminSecret, ChunkKind, Cursor, DeviceId, ProtocolError, Sealed, Seq,
-    TeamId, TokenHash, wire,
+    AccessToken, AdminHash, AdminSecret, ChainLink, ChunkKind, Cursor, DeviceId, DevicePublicKey,
+    Envelope, ProtocolError, Sealed, Seq, TeamId, TokenHash, wire,
 };
 
 /// The protocol version a device states in its first frame.
@@ -83,6 +83,38 @@ pub enum ClientFrame {
         /// The team's admin secret.
         admin_secret: AdminSecret,
     },
+    /// Gives the relay this device's public key for key rotation; answered
+    /// by `Enrolled`. The first key a device enrolls stays: another one is
+    /// a `Conflict`, so nobody can swap a device's key once it has one.
+    Enroll {
+        /// The device's P-256 public key.
+        public_key: DevicePublicKey,
+    },
+    /// Asks for the public keys of the team's devices that are not revoked
+    /// (to seal a new key to each). Answered by `DeviceKeys`.
+    DeviceKeys {
+        /// The team's admin secret.
+        admin_secret: AdminSecret,
+    },
+    /// Replaces the team key: from now on only `new_token_hash` is admitted,
+    /// a device showing an older token of a device with an envelope gets it
+    /// (`Rekey`), and every other connection of the team is closed.
+    /// Answered by `KeyRotated`.
+    RotateKey {
+        /// The team's admin secret.
+        admin_secret: AdminSecret,
+        /// The new key's epoch: the team's current epoch plus one.
+        epoch: u32,
+        /// Hash of the new key's access token.
+        new_token_hash: TokenHash,
+        /// The new key, sealed to each remaining device.
+        envelopes: Vec<Envelope>,
+        /// The previous key, sealed under the new one.
+        link: ChainLink,
+    },
+    /// Asks for the team's key chain (to read chunks sealed before the
+    /// newest rotation). Answered by `KeyChain`.
+    KeyChain,
 }
 
 impl ClientFrame {
@@ -107,6 +139,10 @@ impl ClientFrame {
             ClientFrame::Revoke { .. } => "Revoke",
             ClientFrame::Rotate { .. } => "Rotate",
             ClientFrame::ListDevices { .. } => "ListDevices",
+            ClientFrame::Enroll { .. } => "Enroll",
+            ClientFrame::DeviceKeys { .. } => "DeviceKeys",
+            ClientFrame::RotateKey { .. } => "RotateKey",
+            ClientFrame::KeyChain => "KeyChain",
         }
     }
 }
@@ -115,6 +151,12 @@ impl ClientFrame {
 mod tests {
     use super::*;
     use crate::{TeamKey, access_token, admin_hash, token_hash};
+
+    fn public_key() -> DevicePublicKey {
+        let mut bytes = [3u8; crate::PUBLIC_KEY_LEN];
+        bytes[0] = 0x04;
+        DevicePublicKey::from_bytes(&bytes).unwrap()
+    }
 
     #[test]
     fn every_frame_round_trips() {
@@ -160,6 +202,33 @@ mod tests {
             ClientFrame::ListDevices {
                 admin_secret: secret,
             },
+            ClientFrame::Enroll {
+                public_key: public_key(),
+            },
+            ClientFrame::DeviceKeys {
+                admin_secret: secret,
+            },
+            ClientFrame::RotateKey {
+                admin_secret: secret,
+                epoch: 1,
+                new_token_hash: token_hash(&token),
+                envelopes: vec![Envelope {
+                    device,
+                    ephemeral: public_key(),
+                    sealed: Sealed {
+                        nonce: [7; 24],
+                        ciphertext: vec![8; 48],
+                    },
+                }],
+                link: ChainLink {
+                    epoch: 1,
+                    sealed: Sealed {
+                        nonce: [9; 24],
+                        ciphertext: vec![10; 48],
+                    },
+                },
+            },
+            ClientFrame::KeyChain,
         ];
         for frame in frames {
             assert_eq!(

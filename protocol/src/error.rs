@@ -28,6 +28,16 @@ pub enum ProtocolError {
         seq: Seq,
     },
 
+    /// A key envelope or chain link did not open: not sealed for this
+    /// device or key, or altered.
+    #[error("the {what} of key epoch {epoch} did not open")]
+    Rekey {
+        /// "key envelope" or "key chain link".
+        what: &'static str,
+        /// The rotation it belongs to.
+        epoch: u32,
+    },
+
     /// Bytes that should have been a frame were not.
     #[error("could not decode a {what}: {source}")]
     Decode {

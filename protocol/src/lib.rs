@@ -64,6 +64,7 @@ mod error;
 mod error_code;
 mod id;
 mod plain;
+mod rekey;
 mod seal;
 mod sealed;
 mod seq;
@@ -81,8 +82,12 @@ pub use error::ProtocolError;
 pub use error_code::ErrorCode;
 pub use id::{DeviceId, TeamId};
 pub use plain::Plain;
+pub use rekey::{
+    ChainLink, DevicePublicKey, Envelope, PUBLIC_KEY_LEN, open_envelope, open_link, seal_envelope,
+    seal_link,
+};
 pub use seal::{open, seal};
 pub use sealed::Sealed;
 pub use seq::Seq;
-pub use server_frame::{ServerFrame, StoredChunk, TeamDevice};
+pub use server_frame::{EnrolledDevice, ServerFrame, StoredChunk, TeamDevice};
 pub use team_key::TeamKey;

@@ -2,7 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{ChunkKind, Cursor, DeviceId, ErrorCode, ProtocolError, Sealed, Seq, wire};
+use crate::{
+    ChainLink, ChunkKind, Cursor, DeviceId, DevicePublicKey, Envelope, ErrorCode, ProtocolError,
+    Sealed, Seq, wire,
+};
 
 /// A chunk as the relay stores and serves it: its place in the team's log,
 /// its address, and the still-sealed bytes.
@@ -30,6 +33,15 @@ pub struct TeamDevice {
     pub revoked: bool,
     /// How many of its chunks the relay holds (snapshots prune the rest).
     pub chunks: u64,
+}
+
+/// A device that can receive a new team key: not revoked, key enrolled.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnrolledDevice {
+    /// The device.
+    pub device: DeviceId,
+    /// Its public key.
+    pub public_key: DevicePublicKey,
 }
 
 /// A frame from the relay. Each is one binary WebSocket message.
@@ -90,6 +102,34 @@ pub enum ServerFrame {
         /// Why, in words for logs and for the person fixing it.
         message: String,
     },
+    /// `Enroll` is done (or the same key was already enrolled).
+    Enrolled,
+    /// The answer to `DeviceKeys`.
+    DeviceKeys {
+        /// The devices that are not revoked and have enrolled a key.
+        devices: Vec<EnrolledDevice>,
+    },
+    /// `RotateKey` is done: `epoch` is the team's key from now on.
+    KeyRotated {
+        /// The new epoch.
+        epoch: u32,
+    },
+    /// The answer to `KeyChain`.
+    KeyChain {
+        /// The team's current epoch (0 before any rotation).
+        epoch: u32,
+        /// One link per rotation, oldest first.
+        links: Vec<ChainLink>,
+    },
+    /// The answer to a `Hello` with the token of an earlier key, from a
+    /// device the new key was sealed to: open the envelope, then send
+    /// `Hello` again, on this same connection, with the new key's token.
+    Rekey {
+        /// The team's current epoch.
+        epoch: u32,
+        /// The current key, sealed to this device.
+        envelope: Envelope,
+    },
 }
 
 impl ServerFrame {
@@ -120,6 +160,13 @@ mod tests {
                 ciphertext: vec![9; 40],
             },
         };
+        let mut point = [5u8; crate::PUBLIC_KEY_LEN];
+        point[0] = 0x04;
+        let public_key = DevicePublicKey::from_bytes(&point).unwrap();
+        let sealed = Sealed {
+            nonce: [4; 24],
+            ciphertext: vec![6; 48],
+        };
         let frames = [
             ServerFrame::Welcome {
                 head: Cursor(7),
@@ -149,6 +196,29 @@ mod tests {
             ServerFrame::Error {
                 code: ErrorCode::Conflict,
                 message: "seq 3 differs".into(),
+            },
+            ServerFrame::Enrolled,
+            ServerFrame::DeviceKeys {
+                devices: vec![EnrolledDevice {
+                    device: DeviceId::from_bytes([2; 16]),
+                    public_key: public_key.clone(),
+                }],
+            },
+            ServerFrame::KeyRotated { epoch: 2 },
+            ServerFrame::KeyChain {
+                epoch: 2,
+                links: vec![ChainLink {
+                    epoch: 1,
+                    sealed: sealed.clone(),
+                }],
+            },
+            ServerFrame::Rekey {
+                epoch: 2,
+                envelope: Envelope {
+                    device: DeviceId::from_bytes([2; 16]),
+                    ephemeral: public_key,
+                    sealed,
+                },
             },
         ];
         for frame in frames {

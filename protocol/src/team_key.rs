@@ -30,3 +30,16 @@ impl fmt::Debug for TeamKey {
         f.write_str("TeamKey(..)")
     }
 }
+
+/// Compares in constant time, like the access secrets.
+impl PartialEq for TeamKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.0
+            .iter()
+            .zip(other.0.iter())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
+    }
+}
+
+impl Eq for TeamKey {}

@@ -47,4 +47,6 @@ pub use config::{Config, DEFAULT_MAX_FRAME_BYTES};
 pub use error::RelayError;
 pub use serve::{DATABASE_FILE, serve, serve_with_store};
 pub use session::{Effect, Session, Step};
-pub use store::{Budget, Credentials, Scan, SqliteStore, Store, StoreError, Stored, TeamHead};
+pub use store::{
+    Budget, Credentials, KeyStore, Scan, SqliteStore, Store, StoreError, Stored, TeamHead,
+};

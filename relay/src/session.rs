@@ -13,8 +13,9 @@
 use std::sync::Arc;
 
 use rapport_protocol::{
-    AccessToken, AdminHash, AdminSecret, ChunkKind, ClientFrame, Cursor, DeviceId, ErrorCode,
-    PROTOCOL_VERSION, Sealed, Seq, ServerFrame, TeamId, TokenHash, admin_hash, token_hash,
+    AccessToken, AdminHash, AdminSecret, ChainLink, ChunkKind, ClientFrame, Cursor, DeviceId,
+    Envelope, ErrorCode, PROTOCOL_VERSION, Sealed, Seq, ServerFrame, TeamId, TokenHash, admin_hash,
+    token_hash,
 };
 use tracing::{debug, error, info};
 
@@ -199,6 +200,50 @@ impl Session {
                     new_token_hash,
                 },
             ) => self.rotate(team, &admin_secret, new_token_hash),
+            (&State::Joined { team, device }, ClientFrame::Enroll { public_key }) => {
+                if !public_key.is_well_formed() {
+                    return Step::refuse(
+                        ErrorCode::BadFrame,
+                        "a public key must be an uncompressed P-256 point of 65 bytes",
+                    );
+                }
+                match self.store.enroll(team, device, &public_key) {
+                    Ok(()) => Step::reply(ServerFrame::Enrolled),
+                    Err(error) => refusal(error),
+                }
+            }
+            (&State::Joined { team, .. }, ClientFrame::DeviceKeys { admin_secret }) => {
+                if let Some(refused) = self.check_admin(team, &admin_secret) {
+                    return refused;
+                }
+                match self.store.device_keys(team) {
+                    Ok(devices) => Step::reply(ServerFrame::DeviceKeys { devices }),
+                    Err(error) => refusal(error),
+                }
+            }
+            (
+                &State::Joined { team, .. },
+                ClientFrame::RotateKey {
+                    admin_secret,
+                    epoch,
+                    new_token_hash,
+                    envelopes,
+                    link,
+                },
+            ) => self.rotate_key(
+                team,
+                &admin_secret,
+                epoch,
+                new_token_hash,
+                &envelopes,
+                &link,
+            ),
+            (&State::Joined { team, .. }, ClientFrame::KeyChain) => {
+                match self.store.key_chain(team) {
+                    Ok((epoch, links)) => Step::reply(ServerFrame::KeyChain { epoch, links }),
+                    Err(error) => refusal(error),
+                }
+            }
             (&State::Joined { team, device }, frame) => Step::refuse(
                 ErrorCode::BadFrame,
                 format!(
@@ -254,6 +299,16 @@ impl Session {
             Err(error) => return refusal(error),
         };
         if token_hash(&token) != credentials.token_hash {
+            // A token a rotation replaced, from a device the new key was
+            // sealed to: it gets its envelope and may say Hello again.
+            match self.store.rekey(team, device, token_hash(&token)) {
+                Ok(Some((epoch, envelope))) => {
+                    info!(%team, %device, epoch, "sent a device its new key");
+                    return Step::reply(ServerFrame::Rekey { epoch, envelope });
+                }
+                Ok(None) => {}
+                Err(error) => return refusal(error),
+            }
             return Step::refuse(
                 ErrorCode::Unauthorized,
                 format!(
@@ -266,11 +321,19 @@ impl Session {
             Ok(head) => {
                 info!(%team, %device, head = %head.head, "device joined");
                 self.state = State::Joined { team, device };
-                Step::reply(ServerFrame::Welcome {
+                let mut step = Step::reply(ServerFrame::Welcome {
                     head: head.head,
                     snapshot: head.snapshot,
-                })
-                .with(Effect::Joined {
+                });
+                // After a rotation, the chain comes at once, before any
+                // chunk: a device that joined by the newest key needs the
+                // older ones to read what was sealed before.
+                match self.store.key_chain(team) {
+                    Ok((0, _)) => {}
+                    Ok((epoch, links)) => step.frames.push(ServerFrame::KeyChain { epoch, links }),
+                    Err(error) => return refusal(error),
+                }
+                step.with(Effect::Joined {
                     team,
                     device,
                     head: head.head,
@@ -340,6 +403,36 @@ impl Session {
         }
     }
 
+    fn rotate_key(
+        &mut self,
+        team: TeamId,
+        secret: &AdminSecret,
+        epoch: u32,
+        new_token_hash: TokenHash,
+        envelopes: &[Envelope],
+        link: &ChainLink,
+    ) -> Step {
+        if let Some(refused) = self.check_admin(team, secret) {
+            return refused;
+        }
+        if envelopes.iter().any(|e| !e.ephemeral.is_well_formed()) {
+            return Step::refuse(
+                ErrorCode::BadFrame,
+                "an envelope's ephemeral key is not an uncompressed P-256 point",
+            );
+        }
+        match self
+            .store
+            .rotate_key(team, epoch, new_token_hash, envelopes, link)
+        {
+            Ok(()) => {
+                info!(%team, epoch, devices = envelopes.len(), "team key rotated");
+                Step::reply(ServerFrame::KeyRotated { epoch }).with(Effect::Rotated)
+            }
+            Err(error) => refusal(error),
+        }
+    }
+
     fn check_admin(&self, team: TeamId, secret: &AdminSecret) -> Option<Step> {
         match self.store.credentials(team) {
             Ok(Some(credentials)) if admin_hash(secret) == credentials.admin_hash => None,
@@ -375,7 +468,8 @@ fn refusal(error: StoreError) -> Step {
         StoreError::UnknownTeam { .. } => ErrorCode::UnknownTeam,
         StoreError::Revoked { .. } => ErrorCode::Revoked,
         StoreError::Conflict { .. } => ErrorCode::Conflict,
-        StoreError::CoversAhead { .. } => ErrorCode::BadFrame,
+        StoreError::CoversAhead { .. } | StoreError::StaleEpoch { .. } => ErrorCode::BadFrame,
+        StoreError::KeyTaken { .. } => ErrorCode::Conflict,
         StoreError::Sqlite { .. } | StoreError::NoWal { .. } | StoreError::Damaged { .. } => {
             error!(%error, "storage failed");
             return Step::refuse(
@@ -487,6 +581,151 @@ mod tests {
             }]
         );
         assert_eq!(retry.effect, None, "a retry lands nothing new");
+    }
+
+    fn point(byte: u8) -> rapport_protocol::DevicePublicKey {
+        let mut bytes = [byte; rapport_protocol::PUBLIC_KEY_LEN];
+        bytes[0] = 0x04;
+        rapport_protocol::DevicePublicKey::from_bytes(&bytes).unwrap()
+    }
+
+    fn hello_as(device: DeviceId, key: &TeamKey) -> ClientFrame {
+        ClientFrame::Hello {
+            version: PROTOCOL_VERSION,
+            team: TEAM,
+            device,
+            token: access_token(key, TEAM),
+        }
+    }
+
+    fn sealed(byte: u8) -> Sealed {
+        Sealed {
+            nonce: [byte; 24],
+            ciphertext: vec![byte; 48],
+        }
+    }
+
+    /// The relay side of a key rotation: it stores and hands out only what
+    /// devices sealed, admits the new token, sends each remaining device its
+    /// envelope when it shows the old token, and refuses a removed one.
+    #[test]
+    fn a_key_rotation_reaches_the_remaining_devices_and_not_the_removed_one() {
+        let (_dir, mut admin) = session();
+        let store = admin.store.clone();
+        let old_key = TeamKey::from_bytes([5; 32]);
+        let new_key = TeamKey::from_bytes([55; 32]);
+        const LAPTOP: DeviceId = DeviceId::from_bytes([3; 16]);
+        const LOST: DeviceId = DeviceId::from_bytes([4; 16]);
+        send(&mut admin, create());
+        send(&mut admin, hello());
+        let connect = |device| {
+            let mut session = Session::new(store.clone(), 1024);
+            let welcome = send(&mut session, hello_as(device, &old_key));
+            assert!(matches!(welcome.frames[..], [ServerFrame::Welcome { .. }]));
+            session
+        };
+        let mut laptop = connect(LAPTOP);
+        let mut lost = connect(LOST);
+        for (session, key) in [(&mut laptop, point(1)), (&mut lost, point(2))] {
+            let enroll = ClientFrame::Enroll { public_key: key };
+            assert_eq!(send(session, enroll).frames, [ServerFrame::Enrolled]);
+        }
+        // Enrolling the same key again is fine; another key is refused.
+        let again = ClientFrame::Enroll {
+            public_key: point(1),
+        };
+        assert_eq!(send(&mut laptop, again).frames, [ServerFrame::Enrolled]);
+        let swap = ClientFrame::Enroll {
+            public_key: point(9),
+        };
+        assert_eq!(
+            error_code(&send(&mut laptop, swap)),
+            Some(ErrorCode::Conflict)
+        );
+
+        let revoke = ClientFrame::Revoke {
+            admin_secret: SECRET,
+            device: LOST,
+        };
+        send(&mut admin, revoke);
+        let keys = send(
+            &mut admin,
+            ClientFrame::DeviceKeys {
+                admin_secret: SECRET,
+            },
+        );
+        let ServerFrame::DeviceKeys { devices } = &keys.frames[0] else {
+            panic!("{:?}", keys.frames)
+        };
+        assert_eq!(
+            devices.iter().map(|d| d.device).collect::<Vec<_>>(),
+            [LAPTOP],
+            "only devices that are not revoked and have a key"
+        );
+
+        let envelope = Envelope {
+            device: LAPTOP,
+            ephemeral: point(7),
+            sealed: sealed(8),
+        };
+        let rotate = |epoch| ClientFrame::RotateKey {
+            admin_secret: SECRET,
+            epoch,
+            new_token_hash: token_hash(&access_token(&new_key, TEAM)),
+            envelopes: vec![envelope.clone()],
+            link: ChainLink {
+                epoch,
+                sealed: sealed(9),
+            },
+        };
+        let mut stale = Session::new(store.clone(), 1024);
+        send(&mut stale, hello());
+        assert_eq!(
+            error_code(&send(&mut stale, rotate(2))),
+            Some(ErrorCode::BadFrame)
+        );
+        let rotated = send(&mut admin, rotate(1));
+        assert_eq!(rotated.frames, [ServerFrame::KeyRotated { epoch: 1 }]);
+        assert_eq!(rotated.effect, Some(Effect::Rotated));
+
+        // The laptop comes back with the old token: its envelope, and the
+        // connection stays open for a Hello with the new key.
+        let mut back = Session::new(store.clone(), 1024);
+        let rekey = send(&mut back, hello_as(LAPTOP, &old_key));
+        assert_eq!(
+            rekey.frames,
+            [ServerFrame::Rekey {
+                epoch: 1,
+                envelope: envelope.clone()
+            }]
+        );
+        assert!(!rekey.close);
+        let chain = ServerFrame::KeyChain {
+            epoch: 1,
+            links: vec![ChainLink {
+                epoch: 1,
+                sealed: sealed(9),
+            }],
+        };
+        let welcome = send(&mut back, hello_as(LAPTOP, &new_key));
+        assert!(
+            matches!(&welcome.frames[..], [ServerFrame::Welcome { .. }, c] if *c == chain),
+            "after a rotation the chain follows Welcome: {:?}",
+            welcome.frames
+        );
+        assert_eq!(send(&mut back, ClientFrame::KeyChain).frames, [chain]);
+
+        // The removed device, with the old token or as another device id,
+        // gets no envelope and no entry.
+        for device in [LOST, DeviceId::from_bytes([5; 16])] {
+            let mut outsider = Session::new(store.clone(), 1024);
+            let refused = send(&mut outsider, hello_as(device, &old_key));
+            assert_eq!(
+                error_code(&refused),
+                Some(ErrorCode::Unauthorized),
+                "{device}"
+            );
+        }
     }
 
     #[test]

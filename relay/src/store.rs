@@ -18,13 +18,14 @@ pub use error::StoreError;
 pub use sqlite::SqliteStore;
 
 use rapport_protocol::{
-    AdminHash, ChunkKind, Cursor, DeviceId, Sealed, Seq, StoredChunk, TeamDevice, TeamId, TokenHash,
+    AdminHash, ChainLink, ChunkKind, Cursor, DeviceId, DevicePublicKey, EnrolledDevice, Envelope,
+    Sealed, Seq, StoredChunk, TeamDevice, TeamId, TokenHash,
 };
 
 /// Durable storage for the relay. Implementations must make each method
 /// atomic, and must have made an upload durable before `upload` returns
 /// (the relay acknowledges it right after).
-pub trait Store: Send + Sync + 'static {
+pub trait Store: KeyStore + Send + Sync + 'static {
     /// Registers a new team with its head at [`Cursor::START`].
     /// [`StoreError::TeamExists`] if the id is taken; nothing changes then.
     fn create_team(
@@ -80,6 +81,51 @@ pub trait Store: Send + Sync + 'static {
     /// in the order the relay first saw them, with the chunks it holds of
     /// each.
     fn devices(&self, team: TeamId) -> Result<Vec<TeamDevice>, StoreError>;
+}
+
+/// What key rotation keeps: devices' public keys, the sealed new keys, and
+/// the chain back to the first key. All of it is opaque to the relay.
+pub trait KeyStore {
+    /// Records `device`'s public key. The same key again is fine; another
+    /// one is [`StoreError::KeyTaken`]; a revoked device gets
+    /// [`StoreError::Revoked`].
+    fn enroll(
+        &self,
+        team: TeamId,
+        device: DeviceId,
+        public_key: &DevicePublicKey,
+    ) -> Result<(), StoreError>;
+
+    /// The enrolled keys of the team's devices that are not revoked, in the
+    /// order the relay first saw the devices.
+    fn device_keys(&self, team: TeamId) -> Result<Vec<EnrolledDevice>, StoreError>;
+
+    /// In one transaction: records rotation `epoch` (which must be the
+    /// team's current epoch plus one, else [`StoreError::StaleEpoch`]) with
+    /// the token hash it replaces and `link`, stores `envelopes`, and makes
+    /// `token_hash` the team's token.
+    fn rotate_key(
+        &self,
+        team: TeamId,
+        epoch: u32,
+        token_hash: TokenHash,
+        envelopes: &[Envelope],
+        link: &ChainLink,
+    ) -> Result<(), StoreError>;
+
+    /// For a device that showed a token an earlier rotation replaced: the
+    /// current epoch and the envelope sealed to it then. `None` if the
+    /// token never was the team's, the device is revoked, or it has no
+    /// envelope of the current epoch.
+    fn rekey(
+        &self,
+        team: TeamId,
+        device: DeviceId,
+        old_token_hash: TokenHash,
+    ) -> Result<Option<(u32, Envelope)>, StoreError>;
+
+    /// The team's current epoch and its chain links, oldest first.
+    fn key_chain(&self, team: TeamId) -> Result<(u32, Vec<ChainLink>), StoreError>;
 }
 
 /// What the relay checks `Hello` and admin frames against.

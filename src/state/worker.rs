@@ -672,6 +672,9 @@ impl WorkspaceWorker {
                         }
                     }
                 }
+                // Key rotation is not offered by the app yet: no device
+                // enrolls a public key, so no envelope is ever sealed to one.
+                Action::Keys { .. } | Action::Unwrap { .. } | Action::DeviceKeys(_) => {}
                 Action::Report(_) => {}
             }
         }

@@ -35,9 +35,10 @@
 //!   device id would hand out the same seqs.
 
 use rapport_protocol::{
-    AccessToken, AdminSecret, ChunkKind, ClientFrame, Cursor, DeviceId, ErrorCode,
-    PROTOCOL_VERSION, Plain, Seq, ServerFrame, StoredChunk, TeamDevice, TeamId, TeamKey,
-    access_token, open, seal,
+    AccessToken, AdminSecret, ChainLink, ChunkKind, ClientFrame, Cursor, DeviceId, DevicePublicKey,
+    EnrolledDevice, Envelope, ErrorCode, PROTOCOL_VERSION, Plain, Seq, ServerFrame, StoredChunk,
+    TeamDevice, TeamId, TeamKey, access_token, open, open_envelope, open_link, seal, seal_envelope,
+    seal_link, token_hash,
 };
 
 use crate::sync::{ChangeBatch, EngineState, PendingUpload, Problem, SyncError, SyncEvent};
@@ -75,6 +76,27 @@ pub enum Action {
     Report(SyncError),
     /// The team's devices, as the relay listed them (for its admin).
     Devices(Vec<TeamDevice>),
+    /// Store this key ring (the membership's keys, newest first, the first
+    /// of `epoch`) and pass it to [`SyncEngine::with_key_ring`] on the next
+    /// start: a rotation or the key chain changed it.
+    Keys {
+        /// The epoch of `keys[0]`.
+        epoch: u32,
+        /// The keys, newest first.
+        keys: Vec<TeamKey>,
+    },
+    /// The relay sealed the team's new key to this device: compute the ECDH
+    /// secret of this device's private key and `envelope.ephemeral`, and
+    /// pass it to [`SyncEngine::rekeyed`].
+    Unwrap {
+        /// The new key's epoch.
+        epoch: u32,
+        /// The sealed key.
+        envelope: Envelope,
+    },
+    /// The public keys of the team's remaining devices (for its admin, to
+    /// seal a new key to each: [`SyncEngine::rotate_key`]).
+    DeviceKeys(Vec<EnrolledDevice>),
 }
 
 /// Where the connection stands.
@@ -92,8 +114,16 @@ enum Link {
 pub struct SyncEngine {
     team: TeamId,
     device: DeviceId,
-    key: TeamKey,
+    /// The team keys this device holds, newest first: chunks are sealed
+    /// with the first and opened with whichever fits.
+    keys: Vec<TeamKey>,
+    /// The epoch of `keys[0]` (0 until a rotation or the relay says more).
+    epoch: u32,
     token: AccessToken,
+    /// This device's public key for rotations, enrolled at each `Welcome`.
+    public_key: Option<DevicePublicKey>,
+    /// A rotation this device (the admin) sent, until `KeyRotated`.
+    rotating: Option<(u32, TeamKey)>,
     state: EngineState,
     link: Link,
     /// A `Fetch` is in flight on this connection.
@@ -133,8 +163,11 @@ impl SyncEngine {
         SyncEngine {
             team,
             device,
-            key,
+            keys: vec![key],
+            epoch: 0,
             token,
+            public_key: None,
+            rotating: None,
             state: saved,
             link: Link::Offline,
             fetching: false,
@@ -144,6 +177,22 @@ impl SyncEngine {
             snapshot_every: DEFAULT_SNAPSHOT_EVERY,
             page_limit: DEFAULT_PAGE_LIMIT,
         }
+    }
+
+    /// Restores the key ring an [`Action::Keys`] stored: `older` keys
+    /// (newest first) behind the engine's key, which is of `epoch`.
+    pub fn with_key_ring(mut self, epoch: u32, older: Vec<TeamKey>) -> SyncEngine {
+        self.epoch = epoch;
+        self.keys.truncate(1);
+        self.keys.extend(older);
+        self
+    }
+
+    /// Enrolls `public_key` (this device's, for key rotations) with the
+    /// relay at every `Welcome`; the relay keeps the first one.
+    pub fn with_public_key(mut self, public_key: DevicePublicKey) -> SyncEngine {
+        self.public_key = Some(public_key);
+        self
     }
 
     /// Offers a snapshot after about `every` change chunks (at least 1).
@@ -237,7 +286,7 @@ impl SyncEngine {
         };
         tail.extend(changes);
         let plain = Plain::new(ChangeBatch::encode_changes(&tail));
-        let (key, team, device) = (&self.key, self.team, self.device);
+        let (key, team, device) = (&self.keys[0], self.team, self.device);
         let last = self
             .state
             .pending
@@ -332,9 +381,134 @@ impl SyncEngine {
                 ]
             }
             ServerFrame::Devices { devices } => vec![Action::Devices(devices)],
+            ServerFrame::DeviceKeys { devices } => vec![Action::DeviceKeys(devices)],
+            ServerFrame::Rekey { epoch, envelope } => vec![Action::Unwrap { epoch, envelope }],
+            ServerFrame::KeyChain { epoch, links } => self.key_chain(epoch, &links),
+            ServerFrame::KeyRotated { epoch } => self.key_rotated(epoch),
             // Answers to admin frames: the list asked for after a revoke
-            // shows it; rotation is not offered yet.
-            ServerFrame::DeviceRevoked { .. } | ServerFrame::TokenRotated => Vec::new(),
+            // shows it; the old token rotation is not used by the app.
+            ServerFrame::DeviceRevoked { .. }
+            | ServerFrame::TokenRotated
+            | ServerFrame::Enrolled => Vec::new(),
+        }
+    }
+
+    /// The ECDH secret of this device's private key and the ephemeral key of
+    /// the envelope an [`Action::Unwrap`] carried: opens the team's new key,
+    /// keeps it ([`Action::Keys`]) and says `Hello` with it. A secret that
+    /// does not open the envelope is reported, and sync stops there.
+    pub fn rekeyed(&mut self, epoch: u32, envelope: &Envelope, shared: &[u8; 32]) -> Vec<Action> {
+        let Ok(key) = open_envelope(shared, self.team, epoch, envelope) else {
+            return vec![
+                Action::Report(SyncError::Rekey { epoch }),
+                Action::Status(SyncEvent::Failed(Problem::NotAdmitted)),
+            ];
+        };
+        self.adopt(epoch, key);
+        let mut actions = vec![self.keys_action()];
+        actions.extend(self.connected());
+        actions
+    }
+
+    /// Asks the relay for the public keys of the team's remaining devices
+    /// (only the admin may), to rotate the key.
+    pub fn device_keys(&self, admin: &AdminSecret) -> Vec<Action> {
+        self.admin_frame(ClientFrame::DeviceKeys {
+            admin_secret: *admin,
+        })
+    }
+
+    /// Replaces the team key with `new_key`, sealed to each remaining
+    /// device: `shared` holds, per device, the ECDH secret of the
+    /// rotation's ephemeral private key and that device's public key, and
+    /// `ephemeral` is the ephemeral public key. `nonces` gives one fresh
+    /// nonce per envelope plus one for the chain link. The new key is used
+    /// once the relay confirms (`KeyRotated`).
+    pub fn rotate_key(
+        &mut self,
+        admin: &AdminSecret,
+        new_key: TeamKey,
+        ephemeral: &DevicePublicKey,
+        shared: &[(DeviceId, [u8; 32])],
+        mut nonces: impl FnMut() -> [u8; 24],
+    ) -> Vec<Action> {
+        let epoch = self.epoch + 1;
+        let envelopes = shared
+            .iter()
+            .map(|(device, secret)| {
+                seal_envelope(
+                    secret,
+                    self.team,
+                    *device,
+                    ephemeral,
+                    epoch,
+                    &new_key,
+                    nonces(),
+                )
+            })
+            .collect();
+        let link = seal_link(&new_key, self.team, epoch, &self.keys[0], nonces());
+        let frame = ClientFrame::RotateKey {
+            admin_secret: *admin,
+            epoch,
+            new_token_hash: token_hash(&access_token(&new_key, self.team)),
+            envelopes,
+            link,
+        };
+        self.rotating = Some((epoch, new_key));
+        self.admin_frame(frame)
+    }
+
+    /// The relay confirmed this device's rotation: seal with the new key.
+    fn key_rotated(&mut self, epoch: u32) -> Vec<Action> {
+        match self.rotating.take() {
+            Some((sent, key)) if sent == epoch => {
+                self.adopt(epoch, key);
+                vec![self.keys_action()]
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// The team's key chain (the relay sends it after `Welcome` once the
+    /// key was ever rotated): this device's newest key is of `epoch`, since
+    /// the relay admitted its token; older keys come from the links.
+    fn key_chain(&mut self, epoch: u32, links: &[ChainLink]) -> Vec<Action> {
+        let before = self.keys.len();
+        self.epoch = epoch;
+        // keys[i] is the key of epoch - i; the link of epoch e opens e - 1.
+        while let Some(next) = (epoch as usize)
+            .checked_sub(self.keys.len() - 1)
+            .filter(|&e| e > 0)
+        {
+            let Some(link) = links.iter().find(|l| l.epoch as usize == next) else {
+                break;
+            };
+            let key = self.keys.last().expect("the ring is never empty");
+            match open_link(key, self.team, link) {
+                Ok(previous) => self.keys.push(previous),
+                Err(_) => {
+                    return vec![Action::Report(SyncError::Rekey { epoch: link.epoch })];
+                }
+            }
+        }
+        if self.keys.len() == before {
+            return Vec::new();
+        }
+        vec![self.keys_action()]
+    }
+
+    /// Makes `key` (of `epoch`) the one to seal with, keeping the others.
+    fn adopt(&mut self, epoch: u32, key: TeamKey) {
+        self.keys.insert(0, key);
+        self.epoch = epoch;
+        self.token = access_token(&self.keys[0], self.team);
+    }
+
+    fn keys_action(&self) -> Action {
+        Action::Keys {
+            epoch: self.epoch,
+            keys: self.keys.clone(),
         }
     }
 
@@ -379,6 +553,14 @@ impl SyncEngine {
             // relay gets back what it lost of this device's data.
             self.state.since_snapshot = u32::MAX;
             actions.push(Action::Persist(self.state.clone()));
+        }
+        if let Some(public_key) = &self.public_key {
+            actions.push(Action::Send(
+                ClientFrame::Enroll {
+                    public_key: public_key.clone(),
+                }
+                .encode(),
+            ));
         }
         actions.push(Action::Status(SyncEvent::Exchanging));
         actions.push(self.fetch());
@@ -477,19 +659,26 @@ impl SyncEngine {
 
     /// Opens one chunk into the items to apply.
     fn open_chunk(&self, chunk: &StoredChunk) -> Result<Vec<Vec<u8>>, SyncError> {
-        let plain = open(
-            &self.key,
-            self.team,
-            chunk.device,
-            chunk.seq,
-            chunk.kind,
-            &chunk.sealed,
-        )
-        .map_err(|_| SyncError::Open {
-            cursor: chunk.cursor,
-            device: chunk.device,
-            seq: chunk.seq,
-        })?;
+        // Newest key first: after a rotation most chunks are sealed with it.
+        let plain = self
+            .keys
+            .iter()
+            .find_map(|key| {
+                open(
+                    key,
+                    self.team,
+                    chunk.device,
+                    chunk.seq,
+                    chunk.kind,
+                    &chunk.sealed,
+                )
+                .ok()
+            })
+            .ok_or(SyncError::Open {
+                cursor: chunk.cursor,
+                device: chunk.device,
+                seq: chunk.seq,
+            })?;
         match chunk.kind {
             ChunkKind::Snapshot { .. } => Ok(vec![plain.as_bytes().to_vec()]),
             ChunkKind::Change => ChangeBatch::decode(plain.as_bytes())
@@ -515,7 +704,15 @@ impl SyncEngine {
         // The open tail, if any, is no longer the newest upload.
         self.open_tail = None;
         let seq = self.state.next_seq;
-        let sealed = seal(&self.key, self.team, self.device, seq, kind, plain, nonce);
+        let sealed = seal(
+            &self.keys[0],
+            self.team,
+            self.device,
+            seq,
+            kind,
+            plain,
+            nonce,
+        );
         self.state.next_seq = seq.next();
         self.state.pending.push(PendingUpload {
             seq,

@@ -61,6 +61,14 @@ pub enum SyncError {
         /// What this device has applied.
         cursor: Cursor,
     },
+    /// A new team key sealed to this device, or a link of the key chain,
+    /// did not open: this device cannot follow the rotation and needs a
+    /// fresh invite.
+    #[error("the team key of epoch {epoch} did not open on this device; ask for a new invite")]
+    Rekey {
+        /// The rotation.
+        epoch: u32,
+    },
     /// The relay's log is shorter than this device's position: it lost data
     /// (restored from an older backup). The engine fetches from the start
     /// again; a snapshot upload puts this device's data back.

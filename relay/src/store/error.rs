@@ -53,6 +53,27 @@ pub enum StoreError {
         head: Cursor,
     },
 
+    /// A device tried to enroll a public key other than the one it has.
+    #[error(
+        "device {device} already enrolled another public key; a device's key \
+         cannot be replaced"
+    )]
+    KeyTaken {
+        /// The device.
+        device: DeviceId,
+    },
+
+    /// A key rotation that is not the team's next one.
+    #[error("team {team} is at key epoch {}, so the next rotation is {expected}, not {got}", expected - 1)]
+    StaleEpoch {
+        /// The team.
+        team: TeamId,
+        /// The epoch the rotation should have had.
+        expected: u32,
+        /// The epoch it had.
+        got: u32,
+    },
+
     /// SQLite failed.
     #[error("sqlite failed while {doing}: {source}")]
     Sqlite {

@@ -15,7 +15,8 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use rapport_protocol::{
-    AdminHash, ChunkKind, Cursor, DeviceId, Sealed, Seq, StoredChunk, TeamDevice, TeamId, TokenHash,
+    AdminHash, ChainLink, ChunkKind, Cursor, DeviceId, DevicePublicKey, EnrolledDevice, Envelope,
+    Sealed, Seq, StoredChunk, TeamDevice, TeamId, TokenHash,
 };
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 
@@ -24,6 +25,12 @@ use crate::store::{Budget, Credentials, Scan, Store, StoreError, Stored, TeamHea
 /// Tables as the design names them, plus `teams.head` (the last cursor
 /// handed out, so cursors never repeat even after pruning). `STRICT` makes
 /// SQLite refuse a value of the wrong type instead of storing it.
+///
+/// Key rotation added tables rather than columns, so a relay's existing
+/// database gains them on the next start: `device_keys` (each device's
+/// enrolled public key), `rotations` (one row per new key: the token hash it
+/// replaced and the chain link to the key before), `envelopes` (the new key
+/// sealed to each remaining device).
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS teams (
     team       BLOB PRIMARY KEY NOT NULL,
@@ -50,6 +57,29 @@ CREATE TABLE IF NOT EXISTS chunks (
     UNIQUE (team, device, seq)
 ) STRICT;
 CREATE INDEX IF NOT EXISTS snapshots ON chunks (team, covers) WHERE kind = 1;
+CREATE TABLE IF NOT EXISTS device_keys (
+    team       BLOB NOT NULL REFERENCES teams (team),
+    device     BLOB NOT NULL,
+    public_key BLOB NOT NULL,
+    PRIMARY KEY (team, device)
+) STRICT;
+CREATE TABLE IF NOT EXISTS rotations (
+    team           BLOB NOT NULL REFERENCES teams (team),
+    epoch          INTEGER NOT NULL,
+    old_token_hash BLOB NOT NULL,
+    link_nonce     BLOB NOT NULL,
+    link_bytes     BLOB NOT NULL,
+    PRIMARY KEY (team, epoch)
+) STRICT;
+CREATE TABLE IF NOT EXISTS envelopes (
+    team      BLOB NOT NULL REFERENCES teams (team),
+    epoch     INTEGER NOT NULL,
+    device    BLOB NOT NULL,
+    ephemeral BLOB NOT NULL,
+    nonce     BLOB NOT NULL,
+    bytes     BLOB NOT NULL,
+    PRIMARY KEY (team, epoch, device)
+) STRICT;
 ";
 
 /// `chunks.kind` of a change.
@@ -374,6 +404,216 @@ impl Store for SqliteStore {
             return Err(StoreError::UnknownTeam { team });
         }
         Ok(())
+    }
+}
+
+impl SqliteStore {
+    fn epoch(connection: &Connection, team: TeamId) -> Result<u32, StoreError> {
+        connection
+            .query_row(
+                "SELECT COALESCE(MAX(epoch), 0) FROM rotations WHERE team = ?1",
+                [team.as_bytes()],
+                |row| row.get(0),
+            )
+            .map_err(sqlite("reading a team's key epoch"))
+    }
+}
+
+impl crate::store::KeyStore for SqliteStore {
+    fn enroll(
+        &self,
+        team: TeamId,
+        device: DeviceId,
+        public_key: &DevicePublicKey,
+    ) -> Result<(), StoreError> {
+        let mut connection = self.connection();
+        let tx = connection
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(sqlite("starting an enrolment"))?;
+        team_head(&tx, team)?.ok_or(StoreError::UnknownTeam { team })?;
+        if is_revoked(&tx, team, device)? {
+            return Err(StoreError::Revoked { team, device });
+        }
+        let stored: Option<Vec<u8>> = tx
+            .query_row(
+                "SELECT public_key FROM device_keys WHERE team = ?1 AND device = ?2",
+                params![team.as_bytes(), device.as_bytes()],
+                |row| row.get(0),
+            )
+            .optional()
+            .map_err(sqlite("reading a device's key"))?;
+        match stored {
+            Some(bytes) if bytes == public_key.as_bytes() => return Ok(()),
+            Some(_) => return Err(StoreError::KeyTaken { device }),
+            None => {}
+        }
+        tx.execute(
+            "INSERT INTO device_keys (team, device, public_key) VALUES (?1, ?2, ?3)",
+            params![team.as_bytes(), device.as_bytes(), public_key.as_bytes()],
+        )
+        .map_err(sqlite("enrolling a device's key"))?;
+        tx.commit().map_err(sqlite("committing an enrolment"))
+    }
+
+    fn device_keys(&self, team: TeamId) -> Result<Vec<EnrolledDevice>, StoreError> {
+        let connection = self.connection();
+        let mut statement = connection
+            .prepare_cached(
+                "SELECT k.device, k.public_key FROM device_keys k
+                 JOIN devices d ON d.team = k.team AND d.device = k.device
+                 WHERE k.team = ?1 AND d.revoked = 0 ORDER BY d.rowid",
+            )
+            .map_err(sqlite("listing devices' keys"))?;
+        let rows = statement
+            .query_map(params![team.as_bytes()], |row| {
+                Ok((row.get::<_, [u8; 16]>(0)?, row.get::<_, Vec<u8>>(1)?))
+            })
+            .map_err(sqlite("listing devices' keys"))?;
+        let mut devices = Vec::new();
+        for row in rows {
+            let (device, key) = row.map_err(sqlite("reading devices' keys"))?;
+            let public_key = DevicePublicKey::from_bytes(&key).ok_or(StoreError::Damaged {
+                team,
+                what: "a device's public key".into(),
+            })?;
+            devices.push(EnrolledDevice {
+                device: DeviceId::from_bytes(device),
+                public_key,
+            });
+        }
+        Ok(devices)
+    }
+
+    fn rotate_key(
+        &self,
+        team: TeamId,
+        epoch: u32,
+        token_hash: TokenHash,
+        envelopes: &[Envelope],
+        link: &ChainLink,
+    ) -> Result<(), StoreError> {
+        let mut connection = self.connection();
+        let tx = connection
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(sqlite("starting a key rotation"))?;
+        let old: [u8; 32] = tx
+            .query_row(
+                "SELECT token_hash FROM teams WHERE team = ?1",
+                [team.as_bytes()],
+                |row| row.get(0),
+            )
+            .optional()
+            .map_err(sqlite("reading a team's token"))?
+            .ok_or(StoreError::UnknownTeam { team })?;
+        let current = Self::epoch(&tx, team)?;
+        if epoch != current + 1 || link.epoch != epoch {
+            return Err(StoreError::StaleEpoch {
+                team,
+                expected: current + 1,
+                got: epoch,
+            });
+        }
+        tx.execute(
+            "INSERT INTO rotations (team, epoch, old_token_hash, link_nonce, link_bytes)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                team.as_bytes(),
+                epoch,
+                old,
+                link.sealed.nonce,
+                link.sealed.ciphertext
+            ],
+        )
+        .map_err(sqlite("recording a key rotation"))?;
+        for envelope in envelopes {
+            tx.execute(
+                "INSERT INTO envelopes (team, epoch, device, ephemeral, nonce, bytes)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
+                params![
+                    team.as_bytes(),
+                    epoch,
+                    envelope.device.as_bytes(),
+                    envelope.ephemeral.as_bytes(),
+                    envelope.sealed.nonce,
+                    envelope.sealed.ciphertext
+                ],
+            )
+            .map_err(sqlite("storing a key envelope"))?;
+        }
+        tx.execute(
+            "UPDATE teams SET token_hash = ?2 WHERE team = ?1",
+            params![team.as_bytes(), token_hash.as_bytes()],
+        )
+        .map_err(sqlite("replacing a team's token"))?;
+        tx.commit().map_err(sqlite("committing a key rotation"))
+    }
+
+    fn rekey(
+        &self,
+        team: TeamId,
+        device: DeviceId,
+        old_token_hash: TokenHash,
+    ) -> Result<Option<(u32, Envelope)>, StoreError> {
+        let connection = self.connection();
+        let earlier: bool = connection
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM rotations WHERE team = ?1 AND old_token_hash = ?2)",
+                params![team.as_bytes(), old_token_hash.as_bytes()],
+                |row| row.get(0),
+            )
+            .map_err(sqlite("checking an earlier token"))?;
+        if !earlier || is_revoked(&connection, team, device)? {
+            return Ok(None);
+        }
+        let epoch = Self::epoch(&connection, team)?;
+        let row: Option<(Vec<u8>, [u8; 24], Vec<u8>)> = connection
+            .query_row(
+                "SELECT ephemeral, nonce, bytes FROM envelopes
+                 WHERE team = ?1 AND epoch = ?2 AND device = ?3",
+                params![team.as_bytes(), epoch, device.as_bytes()],
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+            )
+            .optional()
+            .map_err(sqlite("reading a key envelope"))?;
+        let Some((ephemeral, nonce, ciphertext)) = row else {
+            return Ok(None);
+        };
+        let ephemeral = DevicePublicKey::from_bytes(&ephemeral).ok_or(StoreError::Damaged {
+            team,
+            what: "an envelope's ephemeral key".into(),
+        })?;
+        Ok(Some((
+            epoch,
+            Envelope {
+                device,
+                ephemeral,
+                sealed: Sealed { nonce, ciphertext },
+            },
+        )))
+    }
+
+    fn key_chain(&self, team: TeamId) -> Result<(u32, Vec<ChainLink>), StoreError> {
+        let connection = self.connection();
+        let mut statement = connection
+            .prepare_cached(
+                "SELECT epoch, link_nonce, link_bytes FROM rotations
+                 WHERE team = ?1 ORDER BY epoch",
+            )
+            .map_err(sqlite("reading a team's key chain"))?;
+        let links = statement
+            .query_map(params![team.as_bytes()], |row| {
+                Ok(ChainLink {
+                    epoch: row.get(0)?,
+                    sealed: Sealed {
+                        nonce: row.get(1)?,
+                        ciphertext: row.get(2)?,
+                    },
+                })
+            })
+            .map_err(sqlite("reading a team's key chain"))?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(sqlite("reading a team's key chain"))?;
+        Ok((links.last().map_or(0, |link| link.epoch), links))
     }
 }
 
