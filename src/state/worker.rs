@@ -32,6 +32,12 @@ use crate::sync::{Action, EngineState, Invite, Membership, SyncEngine, SyncEvent
 /// Records per part when the whole model goes to the page.
 const MODEL_PART: usize = 2_000;
 
+/// Records per message when a change touched many (a sync, an import): the
+/// page applies each message in its own task, and a record of a patch costs
+/// it more than one of the model (rows re-sorted, the screen updated), so
+/// parts are smaller.
+const PATCH_PART: usize = 1_000;
+
 /// The IndexedDB database and BroadcastChannel name of the workspace.
 pub const WORKSPACE_DB: &str = "rapport-workspace";
 
@@ -357,7 +363,9 @@ impl WorkspaceWorker {
         if changed != Changed::Records(Default::default()) {
             let patch = Patch::read(self.workspace.doc(), &changed);
             self.model.apply(patch.clone());
-            self.post(FromWorker::Patch(patch));
+            for part in patch.into_slices(PATCH_PART) {
+                self.post(FromWorker::Patch(part));
+            }
         }
         changed
     }
