@@ -111,6 +111,40 @@ fn account_page_shows_contacts_and_a_newest_first_timeline() {
 }
 
 #[test]
+fn the_list_is_sorted_by_name_ignoring_case_and_stays_sorted_after_edits() {
+    let mut ws = Workspace::new(actor(1));
+    let e = edit("Анна");
+    for name in ["bravo", "Яблоко", "Alpha", "ёж", "ΣΟΦΊΑ", "charlie"] {
+        ws.create_account(&account(name), &e).unwrap();
+    }
+    let names = |ws: &Workspace| -> Vec<String> {
+        let model = ws.read_model();
+        model
+            .filter_accounts("")
+            .iter()
+            .map(|r| r.name.clone())
+            .collect()
+    };
+    let mut expected = names(&ws);
+    expected.sort_by_key(|n| n.to_lowercase());
+    assert_eq!(names(&ws), expected);
+    assert_eq!(names(&ws)[0], "Alpha");
+
+    // Renaming moves the row to its new place.
+    let bravo = ws.read_model().filter_accounts("bravo")[0].id;
+    let draft = AccountDraft {
+        name: "ZULU".into(),
+        ..Default::default()
+    };
+    ws.edit_account(bravo, &draft, &e).unwrap();
+    let after = names(&ws);
+    let mut expected = after.clone();
+    expected.sort_by_key(|n| n.to_lowercase());
+    assert_eq!(after, expected);
+    assert!(after.contains(&"ZULU".to_string()));
+}
+
+#[test]
 fn the_filter_matches_name_city_and_contact_ignoring_case() {
     let mut ws = Workspace::new(actor(1));
     let e = edit("Анна");
