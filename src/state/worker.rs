@@ -771,6 +771,15 @@ impl WorkspaceWorker {
                     })
                     .collect(),
             },
+            // What the syncing tab last said, as it said it (the same team,
+            // the same device); device management stays in that tab, which
+            // holds the socket.
+            None if self.leader_view.is_some() => SyncView {
+                leader: false,
+                admin: false,
+                devices: Vec::new(),
+                ..self.leader_view.clone().unwrap_or_default()
+            },
             None => {
                 let status = SyncStatus::default();
                 let member = match &self.store {
@@ -783,15 +792,6 @@ impl WorkspaceWorker {
                     None => None,
                 };
                 match member {
-                    // What the syncing tab last said, as it said it; device
-                    // management stays in that tab (it holds the socket).
-                    Some(m) if self.leader_view.is_some() => SyncView {
-                        leader: false,
-                        admin: false,
-                        devices: Vec::new(),
-                        invite: Some(m.invite().fragment()),
-                        ..self.leader_view.clone().unwrap_or_default()
-                    },
                     Some(m) => SyncView {
                         slug: "other-tab".into(),
                         headline: "Synced by another tab".into(),
