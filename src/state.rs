@@ -16,6 +16,7 @@ pub mod messages;
 #[cfg(target_arch = "wasm32")]
 mod page;
 mod save_state;
+mod screen;
 #[cfg(target_arch = "wasm32")]
 mod sync_link;
 #[cfg(target_arch = "wasm32")]
@@ -24,3 +25,4 @@ pub mod worker;
 #[cfg(target_arch = "wasm32")]
 pub use page::{AppState, current, start};
 pub use save_state::{Notice, SaveState};
+pub use screen::Screen;

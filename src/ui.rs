@@ -12,6 +12,7 @@ mod conflicts;
 mod contacts;
 mod messages;
 mod qr;
+mod screen;
 mod status;
 mod team;
 mod timeline;

@@ -1,12 +1,13 @@
 //! Create or edit an account.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 
 use crate::document::Command;
 use crate::domain::{AccountDraft, AccountId, DomainError};
 use crate::state::AppState;
+use crate::state::Screen;
 use crate::ui::messages::describe;
+use crate::ui::screen::use_here;
 
 /// The account form. `editing` is the account being edited, or `None` to
 /// create one (then the app opens the new account's page).
@@ -18,7 +19,7 @@ pub fn AccountForm(
     on_close: Callback<()>,
 ) -> impl IntoView {
     let state = expect_context::<AppState>();
-    let navigate = use_navigate();
+    let here = use_here();
     let start = editing
         .and_then(|id| {
             state
@@ -56,7 +57,7 @@ pub fn AccountForm(
             Ok(id) => {
                 on_close.run(());
                 if editing.is_none() {
-                    navigate(&format!("/accounts/{id}"), Default::default());
+                    here.open(Screen::Account(id));
                 }
             }
             Err(e) => {

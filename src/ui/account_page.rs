@@ -1,33 +1,27 @@
 //! One account: its details, people, the touch form and the timeline.
 
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map};
 
 use crate::document::Command;
 use crate::document::RecordKey;
 use crate::domain::{AccountId, Day};
+use crate::state::Screen;
 use crate::state::{AppState, SaveState};
 use crate::ui::account_form::AccountForm;
 use crate::ui::conflicts::Conflicts;
 use crate::ui::contacts::Contacts;
+use crate::ui::screen::use_here;
 use crate::ui::timeline::Timeline;
 use crate::ui::touch_form::TouchForm;
 
-/// The account page at `/accounts/:id`.
+/// The account page at `/accounts/<id>`.
 #[component]
-pub fn AccountPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = Memo::new(move |_| {
-        params
-            .read()
-            .get("id")
-            .and_then(|s| s.parse::<AccountId>().ok())
-    });
+pub fn AccountPage(
+    /// The account shown.
+    id: AccountId,
+) -> impl IntoView {
     let state = expect_context::<AppState>();
-    let exists = move || {
-        id.get()
-            .is_some_and(|id| state.model.with(|m| m.account(id).is_some()))
-    };
+    let exists = move || state.model.with(|m| m.account(id).is_some());
     view! {
         <a class="back" data-testid="back-to-accounts" href="/">"← Accounts"</a>
         <Show
@@ -44,7 +38,7 @@ pub fn AccountPage() -> impl IntoView {
                 }
             }
         >
-            {move || id.get().map(|id| view! { <AccountDetails id /> })}
+            <AccountDetails id />
         </Show>
     }
 }
@@ -56,13 +50,13 @@ fn AccountDetails(
     id: AccountId,
 ) -> impl IntoView {
     let state = expect_context::<AppState>();
-    let navigate = use_navigate();
+    let here = use_here();
     let account = Memo::new(move |_| state.model.with(|m| m.account(id).cloned()));
     let editing = RwSignal::new(false);
     let confirming = RwSignal::new(false);
     let delete = move |_| {
         if state.command(Command::DeleteAccount { id }).is_ok() {
-            navigate("/", Default::default());
+            here.open(Screen::Accounts);
         }
     };
     view! {
@@ -103,7 +97,7 @@ fn AccountDetails(
                     >
                         <span class="confirm">
                             "Delete this account with its people and touches?"
-                            <button class="danger" data-testid="confirm-delete" on:click=delete.clone()>
+                            <button class="danger" data-testid="confirm-delete" on:click=delete>
                                 "Delete"
                             </button>
                             <button on:click=move |_| confirming.set(false)>"Keep"</button>

@@ -1,11 +1,11 @@
 //! The app shell: header with the save indicator, notices, and the routes.
 
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
 
+use crate::state::Screen;
 use crate::ui::account_list::AccountList;
 use crate::ui::account_page::AccountPage;
+use crate::ui::screen::provide_screen;
 use crate::ui::status::{Header, NamePrompt, Notices};
 use crate::ui::team::JoinPrompt;
 
@@ -15,8 +15,8 @@ use crate::ui::team::JoinPrompt;
 pub fn App() -> impl IntoView {
     let state = crate::state::start();
     provide_context(state);
+    let here = provide_screen();
     view! {
-        <Router>
             <Header />
             <Notices />
             <NamePrompt />
@@ -27,18 +27,19 @@ pub fn App() -> impl IntoView {
                 data-loaded=move || state.loaded.get().to_string()
             >
                 <Show when=move || state.ready.get()>
-                    <Routes fallback=|| {
-                        view! {
-                            <p class="empty">
-                                "This page does not exist. " <a href="/">"Go to accounts"</a>
-                            </p>
+                    {move || match here.get() {
+                        Screen::Accounts => view! { <AccountList /> }.into_any(),
+                        Screen::Account(id) => view! { <AccountPage id /> }.into_any(),
+                        Screen::Missing => {
+                            view! {
+                                <p class="empty">
+                                    "This page does not exist. " <a href="/">"Go to accounts"</a>
+                                </p>
+                            }
+                                .into_any()
                         }
-                    }>
-                        <Route path=path!("/") view=AccountList />
-                        <Route path=path!("/accounts/:id") view=AccountPage />
-                    </Routes>
+                    }}
                 </Show>
             </main>
-        </Router>
     }
 }

@@ -435,7 +435,23 @@ test('a: account, contact, touch survive a reload', async (b) => {
   );
   await shot(page, 'account-list');
 
-  const accountPath = await openAccount(page, 'Boulangerie Martin');
+  // Links within the app open without a page load, and Back and Forward
+  // move between the screens (src/ui/screen.rs).
+  await page.evaluate(() => { window.__samePage = true; });
+  const accountPath = await openAccount(page, 'Garage Dupont');
+  await step('go back to the list', () => page.goBack());
+  await row(page, 'Boulangerie Martin').first().waitFor();
+  await expectEq(new URL(page.url()).pathname, '/', 'path after Back');
+  await step('go forward to the account', () => page.goForward());
+  await waitText(tid(page, 'account-title'), 'Garage Dupont', 'account-title after Forward');
+  await expectEq(new URL(page.url()).pathname, accountPath, 'path after Forward');
+  await expectEq(await page.evaluate(() => window.__samePage === true), true, 'no page load between screens');
+  await gotoApp(page, '/no-such-page');
+  await waitText(page.locator('main p.empty'), 'This page does not exist', 'unknown path');
+  await step('click "Go to accounts"', () => page.locator('main p.empty a').click());
+  await waitCount(rows(page), 2, 'account-row after "Go to accounts"');
+
+  const martinPath = await openAccount(page, 'Boulangerie Martin');
 
   // A contact, to pick in the touch form.
   await step('click add-contact', () => tid(page, 'add-contact').click());
@@ -472,7 +488,7 @@ test('a: account, contact, touch survive a reload', async (b) => {
 
   await waitSaved(page);
   await reload(page);
-  await expectEq(new URL(page.url()).pathname, accountPath, 'path after reload');
+  await expectEq(new URL(page.url()).pathname, martinPath, 'path after reload');
   await waitText(tid(page, 'account-title'), 'Boulangerie Martin', 'account-title after reload');
   await waitText(tid(page, 'timeline-item'), note, 'timeline-item after reload');
   await waitCount(tid(page, 'timeline-item'), 1, 'timeline-item after reload');
