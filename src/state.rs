@@ -12,6 +12,8 @@
 //!
 //! [`messages`] is what they say to each other.
 
+#[cfg(target_arch = "wasm32")]
+mod ecdh;
 pub mod messages;
 #[cfg(target_arch = "wasm32")]
 mod page;

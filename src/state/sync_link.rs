@@ -9,6 +9,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::prelude::wasm_bindgen;
 use web_sys::{BinaryType, MessageEvent, WebSocket};
 
+use crate::state::ecdh::KeyPair;
 use crate::sync::{Membership, SyncEngine, SyncStatus};
 
 #[wasm_bindgen(inline_js = "
@@ -94,6 +95,11 @@ pub struct SyncLink {
     pub status: SyncStatus,
     /// The team's devices, as the relay last listed them (admin only).
     pub devices: Vec<rapport_protocol::TeamDevice>,
+    /// This device's ECDH key pair, for key rotations.
+    pub device_key: Option<KeyPair>,
+    /// The admin removed a device: the next `DeviceKeys` answer rotates
+    /// the key.
+    pub rotate_on_keys: bool,
     socket: Option<WebSocket>,
     /// The next reconnect waits this long (doubling to a minute).
     backoff_ms: i32,
@@ -112,6 +118,8 @@ impl SyncLink {
             engine,
             status,
             devices: Vec::new(),
+            device_key: None,
+            rotate_on_keys: false,
             socket: None,
             backoff_ms: 1_000,
             events,

@@ -19,10 +19,12 @@ use std::collections::VecDeque;
 
 use chrono::Utc;
 use rapport_protocol::{
-    ClientFrame, DeviceId, PROTOCOL_VERSION, access_token, admin_hash, token_hash,
+    ClientFrame, DeviceId, EnrolledDevice, PROTOCOL_VERSION, TeamKey, access_token, admin_hash,
+    token_hash,
 };
 
 use crate::document::{Changed, ModelCache, Patch, ReadModel, RowsCache, Workspace};
+use crate::state::ecdh::KeyPair;
 use crate::state::messages::{DeviceView, FromWorker, SyncView, ToWorker, decode, encode};
 use crate::state::sync_link::{self, LinkEvent, SyncLink};
 use crate::state::{Notice, SaveState};
@@ -59,7 +61,13 @@ enum Input {
 const VIEW_ASKED: &str = "view?";
 
 /// Keys of the team sync store.
-const MEMBERSHIP: &str = "membership";
+/// This device's membership ([`Membership::encode`]).
+const MEMBERSHIP: &str = "membership-v2";
+/// Where the first sync client kept it, untagged ([`Membership::decode_v1`]).
+const MEMBERSHIP_V1: &str = "membership";
+/// This device's ECDH key pair for key rotations: `{ private, public }`, a
+/// non-extractable WebCrypto private key and the raw public key.
+const DEVICE_KEY: &str = "device-key";
 /// The sync engine's state ([`EngineState::encode`]).
 const ENGINE: &str = "engine-v2";
 /// Where the first sync client kept it, untagged ([`EngineState::decode_v1`]).
@@ -284,7 +292,13 @@ impl WorkspaceWorker {
                         "only the device that started the team can remove devices".into(),
                     ));
                 };
-                let actions = link.engine.revoke(admin, DeviceId::from_bytes(device));
+                // Removed, then the key rotated: the device is refused and
+                // could not read anything new even with another's access.
+                let mut actions = link.engine.revoke(admin, DeviceId::from_bytes(device));
+                actions.extend(link.engine.device_keys(admin));
+                if let Some(link) = self.sync.as_mut() {
+                    link.rotate_on_keys = true;
+                }
                 self.run_actions(actions).await;
             }
             ToWorker::Probe { request } => {
@@ -488,12 +502,12 @@ impl WorkspaceWorker {
                 "team sync needs storage on this device".into(),
             ));
         };
-        if matches!(store.load_sync(MEMBERSHIP).await, Ok(Some(_))) {
+        if load_membership(store).await.is_some() {
             return self.notice(Notice::Refused(
                 "this device already syncs with a team".into(),
             ));
         }
-        if let Err(e) = store.save_sync(MEMBERSHIP, &encode(&membership)).await {
+        if let Err(e) = store.save_sync(MEMBERSHIP, &membership.encode()).await {
             return self.report(e);
         }
         let _ = store
@@ -514,13 +528,7 @@ impl WorkspaceWorker {
     /// Reads this device's membership and, if there is one, connects.
     async fn start_sync(&mut self) {
         let Some(store) = &self.store else { return };
-        let Some(membership) = store
-            .load_sync(MEMBERSHIP)
-            .await
-            .ok()
-            .flatten()
-            .and_then(|bytes| decode::<Membership>(&bytes))
-        else {
+        let Some(membership) = load_membership(store).await else {
             return self.post_sync().await;
         };
         let state = match store.load_sync(ENGINE).await.ok().flatten() {
@@ -533,7 +541,25 @@ impl WorkspaceWorker {
                 .and_then(|bytes| EngineState::decode_v1(&bytes)),
         }
         .unwrap_or_else(EngineState::fresh);
-        let engine = SyncEngine::new(membership.team, membership.device, membership.key(), state);
+        // This device's key pair for rotations: made once, kept in
+        // IndexedDB (the private half cannot be read out of the browser).
+        let device_key = match store.load_sync_value(DEVICE_KEY).await.ok().flatten() {
+            Some(stored) => KeyPair::from_stored(stored),
+            None => match KeyPair::generate().await {
+                Some(pair) => store
+                    .save_sync_value(DEVICE_KEY, pair.stored())
+                    .await
+                    .ok()
+                    .map(|()| pair),
+                None => None,
+            },
+        };
+        let mut engine =
+            SyncEngine::new(membership.team, membership.device, membership.key(), state)
+                .with_key_ring(membership.epoch, membership.older_keys());
+        if let Some(public) = device_key.as_ref().and_then(KeyPair::public) {
+            engine = engine.with_public_key(public);
+        }
         let mut status = SyncStatus::default().on(SyncEvent::TeamJoined);
         let waiting = engine.waiting_changes();
         if waiting > 0 {
@@ -551,6 +577,7 @@ impl WorkspaceWorker {
             .map(|heads| self.workspace.change_bytes_past(heads))
             .unwrap_or_default();
         let mut link = SyncLink::new(membership, engine, status, self.link_tx.clone());
+        link.device_key = device_key;
         link.connect();
         self.sync = Some(link);
         self.upload(unsealed).await;
@@ -680,13 +707,70 @@ impl WorkspaceWorker {
                         }
                     }
                 }
-                // Key rotation is not offered by the app yet: no device
-                // enrolls a public key, so no envelope is ever sealed to one.
-                Action::Keys { .. } | Action::Unwrap { .. } | Action::DeviceKeys(_) => {}
+                Action::Keys { epoch, keys } => {
+                    if let Some(link) = self.sync.as_mut() {
+                        link.membership.set_keys(epoch, &keys);
+                        let bytes = link.membership.encode();
+                        if let Some(store) = &self.store
+                            && let Err(e) = store.save_sync(MEMBERSHIP, &bytes).await
+                        {
+                            self.report(e);
+                        }
+                    }
+                }
+                Action::Unwrap { epoch, envelope } => {
+                    let pair = self.sync.as_ref().and_then(|l| l.device_key.clone());
+                    let shared = match pair {
+                        Some(pair) => pair.shared(&envelope.ephemeral).await,
+                        None => None,
+                    };
+                    if let (Some(shared), Some(link)) = (shared, self.sync.as_mut()) {
+                        queue.extend(link.engine.rekeyed(epoch, &envelope, &shared));
+                    }
+                }
+                Action::DeviceKeys(devices) => {
+                    if let Some(more) = self.rotate_key(devices).await {
+                        queue.extend(more);
+                    }
+                }
                 Action::Report(_) => {}
             }
         }
         self.post_sync().await;
+    }
+
+    /// Seals a new team key to each of `devices` (the team's remaining
+    /// ones), if this device asked for them to rotate the key.
+    async fn rotate_key(&mut self, devices: Vec<EnrolledDevice>) -> Option<Vec<Action>> {
+        let link = self.sync.as_mut()?;
+        if !std::mem::take(&mut link.rotate_on_keys) {
+            return None;
+        }
+        let admin = link.membership.admin?;
+        let mut key = [0u8; 32];
+        getrandom::fill(&mut key).ok()?;
+        let ephemeral = KeyPair::generate().await?;
+        let ephemeral_public = ephemeral.public()?;
+        let mut shared = Vec::with_capacity(devices.len());
+        for device in &devices {
+            // A device whose enrolled key is not a valid point gets no
+            // envelope; it will need a new invite.
+            if let Some(secret) = ephemeral.shared(&device.public_key).await {
+                shared.push((device.device, secret));
+            }
+        }
+        // One nonce per envelope and one for the chain link, drawn up front
+        // so that no seal goes ahead with a guessable one.
+        let nonces: Vec<[u8; 24]> = (0..=shared.len()).map(|_| nonce()).collect::<Option<_>>()?;
+        let mut nonces = nonces.into_iter();
+        let link = self.sync.as_mut()?;
+        Some(link.engine.rotate_key(
+            &admin,
+            TeamKey::from_bytes(key),
+            &ephemeral_public,
+            &shared,
+            || nonces.next().unwrap_or_default(),
+        ))
     }
 
     async fn sync_event(&mut self, event: SyncEvent) {
@@ -695,7 +779,7 @@ impl WorkspaceWorker {
         };
         if event == SyncEvent::Connected && !link.membership.registered {
             link.membership.registered = true;
-            let bytes = encode(&link.membership);
+            let bytes = link.membership.encode();
             if let Some(store) = &self.store {
                 let _ = store.save_sync(MEMBERSHIP, &bytes).await;
             }
@@ -783,12 +867,7 @@ impl WorkspaceWorker {
             None => {
                 let status = SyncStatus::default();
                 let member = match &self.store {
-                    Some(store) => store
-                        .load_sync(MEMBERSHIP)
-                        .await
-                        .ok()
-                        .flatten()
-                        .and_then(|bytes| decode::<Membership>(&bytes)),
+                    Some(store) => load_membership(store).await,
                     None => None,
                 };
                 match member {
@@ -848,6 +927,19 @@ impl WorkspaceWorker {
         let transfer = js_sys::Array::of1(&bytes.buffer());
         // Posting fails only if the page is gone.
         let _ = self.scope.post_message_with_transfer(&bytes, &transfer);
+    }
+}
+
+/// This device's membership, in whichever form it was stored.
+async fn load_membership(store: &BrowserStore) -> Option<Membership> {
+    match store.load_sync(MEMBERSHIP).await.ok().flatten() {
+        Some(bytes) => Membership::decode(&bytes),
+        None => store
+            .load_sync(MEMBERSHIP_V1)
+            .await
+            .ok()
+            .flatten()
+            .and_then(|bytes| Membership::decode_v1(&bytes)),
     }
 }
 

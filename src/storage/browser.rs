@@ -195,31 +195,50 @@ impl BrowserStore {
         self.put_bytes(SYNC, key, bytes).await
     }
 
+    /// A team sync value that is not bytes (a WebCrypto key pair: the
+    /// browser stores the non-extractable private key as it is).
+    pub async fn load_sync_value(&self, key: &str) -> Result<Option<JsValue>, StorageError> {
+        self.get_value(SYNC, key).await
+    }
+
+    /// Stores a team sync value that is not bytes; resolves once committed.
+    pub async fn save_sync_value(&self, key: &str, value: &JsValue) -> Result<(), StorageError> {
+        self.put_value(SYNC, key, value).await
+    }
+
     async fn get_bytes(&self, store: &str, key: &str) -> Result<Option<Vec<u8>>, StorageError> {
-        let tx = self
-            .db
-            .transaction(&[store], TransactionMode::ReadOnly)
-            .map_err(failed)?;
-        let value = tx
-            .object_store(store)
-            .map_err(failed)?
-            .get(JsValue::from_str(key))
-            .map_err(failed)?
-            .await
-            .map_err(failed)?;
-        Ok(value
+        Ok(self
+            .get_value(store, key)
+            .await?
             .and_then(|v| v.dyn_into::<Uint8Array>().ok())
             .map(|b| b.to_vec()))
     }
 
+    async fn get_value(&self, store: &str, key: &str) -> Result<Option<JsValue>, StorageError> {
+        let tx = self
+            .db
+            .transaction(&[store], TransactionMode::ReadOnly)
+            .map_err(failed)?;
+        tx.object_store(store)
+            .map_err(failed)?
+            .get(JsValue::from_str(key))
+            .map_err(failed)?
+            .await
+            .map_err(failed)
+    }
+
     async fn put_bytes(&self, store: &str, key: &str, bytes: &[u8]) -> Result<(), StorageError> {
+        self.put_value(store, key, &Uint8Array::from(bytes)).await
+    }
+
+    async fn put_value(&self, store: &str, key: &str, value: &JsValue) -> Result<(), StorageError> {
         let tx = self
             .db
             .transaction(&[store], TransactionMode::ReadWrite)
             .map_err(failed)?;
         tx.object_store(store)
             .map_err(failed)?
-            .put(&Uint8Array::from(bytes), Some(&JsValue::from_str(key)))
+            .put(value, Some(&JsValue::from_str(key)))
             .map_err(failed)?
             .await
             .map_err(failed)?;

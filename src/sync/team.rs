@@ -8,7 +8,8 @@
 use rapport_protocol::{AdminSecret, DeviceId, TeamId, TeamKey};
 use serde::{Deserialize, Serialize};
 
-/// This device's membership of a team, as stored on the device.
+/// This device's membership of a team, as stored on the device
+/// ([`Membership::encode`]).
 #[derive(Clone, Serialize, Deserialize)]
 pub struct Membership {
     /// The team.
@@ -22,7 +23,15 @@ pub struct Membership {
     /// Whether the relay has confirmed the team exists (the creator sends
     /// `CreateTeam` until it has).
     pub registered: bool,
+    /// The key's epoch: how many times the team key was rotated.
+    pub epoch: u32,
+    /// The keys before it, newest first: chunks sealed before a rotation
+    /// open with them.
+    older: Vec<[u8; 32]>,
 }
+
+/// The version byte [`Membership::encode`] writes first.
+const STORED_V2: u8 = 2;
 
 impl std::fmt::Debug for Membership {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -51,7 +60,47 @@ impl Membership {
             device,
             admin: Some(AdminSecret::from_bytes(admin)),
             registered: false,
+            epoch: 0,
+            older: Vec::new(),
         }
+    }
+
+    /// The bytes to store: a version byte, then the fields.
+    pub fn encode(&self) -> Vec<u8> {
+        let mut bytes = vec![STORED_V2];
+        bytes.extend(postcard::to_allocvec(self).unwrap_or_default());
+        bytes
+    }
+
+    /// A membership stored by [`Membership::encode`].
+    pub fn decode(bytes: &[u8]) -> Option<Membership> {
+        match bytes.split_first() {
+            Some((&STORED_V2, fields)) => postcard::from_bytes(fields).ok(),
+            _ => None,
+        }
+    }
+
+    /// A membership the first sync client stored: the same fields up to
+    /// `registered`, untagged. An empty key ring of epoch 0 completes it
+    /// (postcard writes each as one zero byte), so one decoder reads both.
+    pub fn decode_v1(bytes: &[u8]) -> Option<Membership> {
+        postcard::from_bytes(&[bytes, &[0, 0]].concat()).ok()
+    }
+
+    /// The keys before the current one, newest first.
+    pub fn older_keys(&self) -> Vec<TeamKey> {
+        self.older.iter().map(|k| TeamKey::from_bytes(*k)).collect()
+    }
+
+    /// Keeps the key ring a rotation or the key chain gave (`keys[0]` is
+    /// of `epoch`). An empty ring changes nothing.
+    pub fn set_keys(&mut self, epoch: u32, keys: &[TeamKey]) {
+        let Some((newest, older)) = keys.split_first() else {
+            return;
+        };
+        self.key = *newest.as_bytes();
+        self.epoch = epoch;
+        self.older = older.iter().map(|k| *k.as_bytes()).collect();
     }
 
     /// Joining the team of `invite`.
@@ -62,6 +111,8 @@ impl Membership {
             device,
             admin: None,
             registered: true,
+            epoch: 0,
+            older: Vec::new(),
         }
     }
 
@@ -142,6 +193,24 @@ mod tests {
         assert_eq!(joined.key().as_bytes(), creator.key().as_bytes());
         assert!(joined.admin.is_none() && creator.admin.is_some());
         assert!(!format!("{creator:?} {invite:?}").contains(&invite.fragment()[70..]));
+    }
+
+    #[test]
+    fn a_membership_keeps_its_key_ring_and_an_old_one_is_migrated() {
+        let mut m = Membership::create(DeviceId::from_bytes([1; 16]), [7; 80]);
+        let keys = [TeamKey::from_bytes([9; 32]), TeamKey::from_bytes([7; 32])];
+        m.set_keys(1, &keys);
+        let back = Membership::decode(&m.encode()).unwrap();
+        assert_eq!((back.epoch, back.key()), (1, keys[0].clone()));
+        assert_eq!(back.older_keys(), [keys[1].clone()]);
+
+        #[derive(Serialize)]
+        struct Old(TeamId, [u8; 32], DeviceId, Option<AdminSecret>, bool);
+        let old = Old(m.team, [3; 32], m.device, m.admin, true);
+        let migrated = Membership::decode_v1(&postcard::to_allocvec(&old).unwrap()).unwrap();
+        assert_eq!(migrated.key(), TeamKey::from_bytes([3; 32]));
+        assert_eq!((migrated.epoch, migrated.older_keys().len()), (0, 0));
+        assert!(migrated.registered && migrated.admin.is_some());
     }
 
     #[test]

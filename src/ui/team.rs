@@ -142,7 +142,7 @@ fn Devices() -> impl IntoView {
             }}
         </ul>
         <p class="hint">
-            "A removed device can no longer sync. What it already holds stays on it; to be sure it reads nothing new, start a new team and invite the others again."
+            "Removing a device also changes the team key: it can read nothing written from then on, while the other devices get the new key by themselves. What it already holds stays on it. Invite links made before stop working; share the new one."
         </p>
     }
 }

@@ -1139,6 +1139,35 @@ test('l: devices sync through the relay: apart edits of one account merge, the c
   await expectEq(await tid(C.page, 'timeline-item').filter({ hasText: 'after C was removed' }).count(), 0,
     'touches reaching the removed device');
   await shot(C.page, 'sync-removed-device');
+
+  // Removing C changed the team key. The relay logged it, and A's invite
+  // link now carries the new key: the old link admits nobody.
+  await b.check('the relay logged the key rotation', async () => {
+    const log = relay.log.join('').replace(/\x1b\[[0-9;]*m/g, '');
+    if (!/team key rotated.*epoch=1/.test(log)) throw new Error('no "team key rotated" line in the relay log');
+    if (!/sent a device its new key/.test(log)) throw new Error('no device was sent its new key');
+  });
+  await toList(A.page);
+  const newInvite = await step('read the new invite-link', () => tid(A.page, 'invite-link').inputValue());
+  await expectEq(newInvite !== invite && newInvite.startsWith(`${relay.url}/#join=`), true, 'a new invite link after the rotation');
+  const E = await b.open();
+  await gotoApp(E.page, invite.slice(relay.url.length), relay.url);
+  await step('E: click join-team (old link)', () => tid(E.page, 'join-team').click());
+  await waitSync(E.page, 'problem');
+  await shot(E.page, 'sync-old-invite-refused');
+
+  // A fourth device joins by the new link: the key chain lets it read
+  // what was sealed before the rotation, too.
+  const D = await b.open();
+  await gotoApp(D.page, newInvite.slice(relay.url.length), relay.url);
+  await step('D: click join-team', () => tid(D.page, 'join-team').click());
+  await waitSync(D.page, 'up-to-date');
+  await openAccount(D.page, 'Boulangerie Martin');
+  await waitText(tid(D.page, 'timeline-item'), 'Christmas order', 'D: a touch sealed before the rotation');
+  await waitText(tid(D.page, 'timeline-item'), 'after C was removed', 'D: a touch sealed after it');
+  await logTouch(D.page, { kind: 'call', note: 'Called from the fourth tablet' });
+  await waitText(tid(B.page, 'timeline-item'), 'fourth tablet', 'B gets D\'s touch (B follows the new key)');
+  await shot(D.page, 'sync-joined-after-rotation');
 });
 
 /** Device ids (hex) the relay logged as joining, oldest first. */
