@@ -170,14 +170,19 @@ impl SyncLink {
 
     /// The socket is gone; try again later if the browser is online.
     pub fn closed(&mut self) {
+        self.close();
+        if online() {
+            self.retry_later();
+        }
+    }
+
+    /// Closes the socket for good: nothing more comes from it.
+    pub fn close(&mut self) {
         if let Some(socket) = self.socket.take() {
             socket.set_onopen(None);
             socket.set_onmessage(None);
             socket.set_onclose(None);
             let _ = socket.close();
-        }
-        if online() {
-            self.retry_later();
         }
     }
 

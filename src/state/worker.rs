@@ -73,10 +73,6 @@ const ENGINE: &str = "engine-v2";
 /// Where the first sync client kept it, untagged ([`EngineState::decode_v1`]).
 const ENGINE_V1: &str = "engine";
 
-/// Received changes above this many are stored as one snapshot rather than
-/// one chunk each.
-const BATCH_AS_SNAPSHOT: usize = 50;
-
 /// Entry point, called by `public/worker.js` once the module is
 /// instantiated, with the messages that arrived before.
 #[wasm_bindgen(js_name = workerMain)]
@@ -503,9 +499,19 @@ impl WorkspaceWorker {
             ));
         };
         if load_membership(store).await.is_some() {
-            return self.notice(Notice::Refused(
-                "this device already syncs with a team".into(),
-            ));
+            // A device the team no longer takes may join again by a fresh
+            // invite, as a new device (the relay refuses its old id).
+            match self.sync.as_mut() {
+                Some(link) if link.status.refused() => {
+                    link.close();
+                    self.sync = None;
+                }
+                _ => {
+                    return self.notice(Notice::Refused(
+                        "this device already syncs with a team".into(),
+                    ));
+                }
+            }
         }
         if let Err(e) = store.save_sync(MEMBERSHIP, &membership.encode()).await {
             return self.report(e);
@@ -698,6 +704,10 @@ impl WorkspaceWorker {
                 }
                 Action::Settled => {
                     self.sync_event(SyncEvent::Settled(Utc::now())).await;
+                    // Caught up: now fold what came into one snapshot.
+                    if self.log.should_compact() {
+                        self.compact().await;
+                    }
 
                     let due = self.sync.as_ref().and_then(|l| l.engine.snapshot_due());
                     if let (Some(covers), Some(nonce)) = (due, nonce()) {
@@ -806,28 +816,51 @@ impl WorkspaceWorker {
         let results = self.workspace.apply_all(&readable);
         drop(readable);
         let mut received = Vec::new();
-        for (item, result) in items.into_iter().zip(results) {
+        for (item, result) in items.iter().zip(results) {
             match result {
-                Ok(Some(_)) => received.push((ChunkKind::Change, item)),
-                Ok(None) => received.push((ChunkKind::Snapshot, item)),
+                Ok(hash) => received.push((hash, item.as_slice())),
                 Err(e) => self.notice(Notice::Refused(format!(
                     "a change from the team could not be read ({e})"
                 ))),
             }
         }
-        if received.len() > BATCH_AS_SNAPSHOT {
-            self.snapshot().await;
-        } else if let Some(store) = &self.store {
-            for (kind, bytes) in &received {
-                match store.append(*kind, bytes).await {
-                    Ok(key) => self.log.record(key, *kind, bytes.len()),
-                    Err(e) => {
-                        self.report(e);
-                        break;
+        // One transaction for the whole page. No compaction here: while the
+        // device catches up, compacting after each page re-saved the whole
+        // workspace again and again (seconds per page on a large team); it
+        // waits until sync has settled, or for the log to outgrow the
+        // snapshot, which bounds the work to a constant times the document.
+        if let Some(store) = &self.store
+            && !received.is_empty()
+        {
+            let chunks: Vec<(ChunkKind, &[u8])> = received
+                .iter()
+                .map(|(hash, bytes)| {
+                    let kind = if hash.is_some() {
+                        ChunkKind::Change
+                    } else {
+                        ChunkKind::Snapshot
+                    };
+                    (kind, *bytes)
+                })
+                .collect();
+            match store.append_all(&chunks).await {
+                Ok(keys) => {
+                    for (key, (hash, bytes)) in keys.into_iter().zip(&received) {
+                        // A change still waiting for its predecessors is not
+                        // in the document yet, so no compaction may drop it.
+                        match hash {
+                            Some(hash) if !self.workspace.has_change(hash) => {}
+                            Some(_) => self.log.record(key, ChunkKind::Change, bytes.len()),
+                            None => self.log.record(key, ChunkKind::Snapshot, bytes.len()),
+                        }
+                    }
+                    self.tell_other_tabs();
+                    if self.log.outgrown() {
+                        self.compact().await;
                     }
                 }
+                Err(e) => self.report(e),
             }
-            self.tell_other_tabs();
         }
         self.changed_since(&before);
     }
@@ -840,7 +873,8 @@ impl WorkspaceWorker {
                 headline: link.status.headline(local_offset()),
                 detail: link.status.detail(),
                 pending: link.status.pending,
-                invite: Some(link.membership.invite().fragment()),
+                // A refused device's link would admit nobody.
+                invite: (!link.status.refused()).then(|| link.membership.invite().fragment()),
                 leader: true,
                 device: device_code(&link.membership.device),
                 admin: link.membership.admin.is_some(),

@@ -100,6 +100,37 @@ impl BrowserStore {
         key_of(&key).ok_or_else(|| StorageError::Failed("the store returned no key".into()))
     }
 
+    /// Adds several chunks in one transaction (a page of the team's
+    /// changes): their keys, in order. Snapshots are gzipped first.
+    pub async fn append_all(
+        &self,
+        chunks: &[(ChunkKind, &[u8])],
+    ) -> Result<Vec<u64>, StorageError> {
+        let mut encoded = Vec::with_capacity(chunks.len());
+        for (kind, bytes) in chunks {
+            encoded.push(if *kind == ChunkKind::Snapshot {
+                encode(*kind, &pack::pack_or_keep(bytes.to_vec()).await)
+            } else {
+                encode(*kind, bytes)
+            });
+        }
+        let (tx, store) = self.chunks(TransactionMode::ReadWrite)?;
+        let mut keys = Vec::with_capacity(encoded.len());
+        for record in &encoded {
+            let key = store
+                .add(record, None)
+                .map_err(failed)?
+                .await
+                .map_err(failed)?;
+            keys.push(
+                key_of(&key)
+                    .ok_or_else(|| StorageError::Failed("the store returned no key".into()))?,
+            );
+        }
+        finish(tx).await?;
+        Ok(keys)
+    }
+
     /// Adds `snapshot` (gzipped) and deletes `replaced` in one atomic
     /// transaction.
     pub async fn compact(&self, snapshot: &[u8], replaced: &[u64]) -> Result<u64, StorageError> {

@@ -136,23 +136,44 @@ impl ChunkLog {
     /// True when the change chunks have outgrown the snapshots (or there are
     /// too many of them, or several snapshots to fold into one).
     pub fn should_compact(&self) -> bool {
-        let (mut snapshots, mut snapshot_bytes, mut changes, mut change_bytes) = (0, 0, 0, 0);
+        self.outgrown() || self.tally().changes > MAX_CHANGE_CHUNKS
+    }
+
+    /// True when the changes weigh more than the snapshot they would fold
+    /// into, or there are several snapshots. Compacting only then, while a
+    /// device catches up, keeps the total work within a constant times the
+    /// document's size: each compaction at least doubles what the next
+    /// must wait for.
+    pub fn outgrown(&self) -> bool {
+        let t = self.tally();
+        t.snapshots > 1 || (t.change_bytes > MIN_CHANGE_BYTES && t.change_bytes > t.snapshot_bytes)
+    }
+
+    fn tally(&self) -> Tally {
+        let mut t = Tally::default();
         for (kind, len) in self.applied.values() {
             match kind {
                 ChunkKind::Snapshot => {
-                    snapshots += 1;
-                    snapshot_bytes += len;
+                    t.snapshots += 1;
+                    t.snapshot_bytes += len;
                 }
                 ChunkKind::Change => {
-                    changes += 1;
-                    change_bytes += len;
+                    t.changes += 1;
+                    t.change_bytes += len;
                 }
             }
         }
-        snapshots > 1
-            || changes > MAX_CHANGE_CHUNKS
-            || (change_bytes > MIN_CHANGE_BYTES && change_bytes > snapshot_bytes)
+        t
     }
+}
+
+/// What a [`ChunkLog`] holds, counted.
+#[derive(Default)]
+struct Tally {
+    snapshots: usize,
+    snapshot_bytes: usize,
+    changes: usize,
+    change_bytes: usize,
 }
 
 #[cfg(test)]
@@ -250,5 +271,27 @@ mod tests {
             log.record(k, ChunkKind::Change, 10);
         }
         assert!(log.should_compact());
+    }
+
+    #[test]
+    fn while_catching_up_only_a_log_heavier_than_the_snapshot_is_compacted() {
+        let mut log = ChunkLog::default();
+        log.record(1, ChunkKind::Snapshot, 5_000_000);
+        // A page of the team's changes: many chunks, but light next to
+        // the document.
+        for k in 2..(2 + 2 * MAX_CHANGE_CHUNKS as u64) {
+            log.record(k, ChunkKind::Change, 500);
+        }
+        assert!(!log.outgrown());
+        assert!(
+            log.should_compact(),
+            "once settled, the count still bounds start-up"
+        );
+        log.record(10_000, ChunkKind::Change, 4_600_000);
+        assert!(log.outgrown());
+        log.compacted(10_001, 9_000_000, &log.keys());
+        assert!(!log.outgrown());
+        log.record(10_002, ChunkKind::Snapshot, 100);
+        assert!(log.outgrown(), "two snapshots fold into one");
     }
 }

@@ -131,6 +131,16 @@ impl SyncStatus {
         self
     }
 
+    /// Whether the team no longer takes this device: removed, or its key
+    /// is out of date. Its invite link is then worthless, and a fresh
+    /// invite may replace its membership.
+    pub fn refused(&self) -> bool {
+        matches!(
+            self.phase,
+            SyncPhase::Problem(Problem::NotAdmitted | Problem::WrongKey)
+        )
+    }
+
     /// A stable name of the phase, for styling and tests.
     pub fn slug(&self) -> &'static str {
         match &self.phase {

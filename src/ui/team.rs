@@ -50,7 +50,7 @@ pub fn TeamPanel() -> impl IntoView {
                 {move || state.sync.with(|s| s.detail.clone())}
             </p>
             <Show
-                when=move || link().is_some()
+                when=move || state.sync.with(|s| !s.device.is_empty())
                 fallback=move || {
                     view! {
                         <button data-testid="create-team" on:click=move |_| state.create_team()>
@@ -62,34 +62,38 @@ pub fn TeamPanel() -> impl IntoView {
                     }
                 }
             >
-                <label>
-                    "Invite a colleague: open this link on their tablet. Anyone with it can read the team's data, so send it only to them."
-                    <input
-                        data-testid="invite-link"
-                        type="text"
-                        readonly
-                        prop:value=move || link().unwrap_or_default()
-                        on:focus=move |ev| {
-                            use wasm_bindgen::JsCast;
-                            if let Some(input) = ev
-                                .target()
-                                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-                            {
-                                input.select();
+                // No link to share once the team has refused this device:
+                // the detail above says what to do.
+                <Show when=move || link().is_some()>
+                    <label>
+                        "Invite a colleague: open this link on their tablet. Anyone with it can read the team's data, so send it only to them."
+                        <input
+                            data-testid="invite-link"
+                            type="text"
+                            readonly
+                            prop:value=move || link().unwrap_or_default()
+                            on:focus=move |ev| {
+                                use wasm_bindgen::JsCast;
+                                if let Some(input) = ev
+                                    .target()
+                                    .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+                                {
+                                    input.select();
+                                }
                             }
-                        }
-                    />
-                </label>
-                <button class="link" data-testid="show-qr" on:click=move |_| qr_shown.update(|s| *s = !*s)>
-                    {move || if qr_shown.get() { "Hide the QR code" } else { "Show as a QR code to scan" }}
-                </button>
-                {move || {
-                    qr_shown
-                        .get()
-                        .then(link)
-                        .flatten()
-                        .map(|text| view! { <QrImage text label="Invite link as a QR code" /> })
-                }}
+                        />
+                    </label>
+                    <button class="link" data-testid="show-qr" on:click=move |_| qr_shown.update(|s| *s = !*s)>
+                        {move || if qr_shown.get() { "Hide the QR code" } else { "Show as a QR code to scan" }}
+                    </button>
+                    {move || {
+                        qr_shown
+                            .get()
+                            .then(link)
+                            .flatten()
+                            .map(|text| view! { <QrImage text label="Invite link as a QR code" /> })
+                    }}
+                </Show>
                 <p class="hint" data-testid="this-device">
                     "This device: " {move || state.sync.with(|s| s.device.clone())}
                 </p>

@@ -1131,6 +1131,7 @@ test('l: devices sync through the relay: apart edits of one account merge, the c
   await shot(A.page, 'sync-device-removed');
   await waitSync(C.page, 'problem');
   await waitText(tid(C.page, 'sync-detail'), 'no longer admits this device', 'C is told why');
+  await step('C no longer offers its invite link', () => tid(C.page, 'invite-link').waitFor({ state: 'detached' }));
   await openAccount(A.page, 'Boulangerie Martin');
   await logTouch(A.page, { kind: 'visit', note: 'Visited after C was removed' });
   await waitText(tid(B.page, 'timeline-item'), 'after C was removed', 'B still gets new work');
@@ -1168,6 +1169,17 @@ test('l: devices sync through the relay: apart edits of one account merge, the c
   await logTouch(D.page, { kind: 'call', note: 'Called from the fourth tablet' });
   await waitText(tid(B.page, 'timeline-item'), 'fourth tablet', 'B gets D\'s touch (B follows the new key)');
   await shot(D.page, 'sync-joined-after-rotation');
+
+  // C, removed, is given the new link and joins again, as a new device.
+  await gotoApp(C.page, newInvite.slice(relay.url.length), relay.url);
+  await waitSync(C.page, 'problem');
+  await step('C: click join-team (new link)', () => tid(C.page, 'join-team').click());
+  await waitSync(C.page, 'up-to-date');
+  const cAgain = await deviceCode(C.page);
+  await expectEq(cAgain !== cCode, true, `C joins again as a new device (${cCode} -> ${cAgain})`);
+  await openAccount(C.page, 'Boulangerie Martin');
+  await waitText(tid(C.page, 'timeline-item'), 'fourth tablet', 'C reads what was written while it was out');
+  await shot(C.page, 'sync-removed-device-rejoined');
 });
 
 /** Device ids (hex) the relay logged as joining, oldest first. */
