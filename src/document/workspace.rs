@@ -211,6 +211,12 @@ impl Workspace {
             .collect()
     }
 
+    /// Whether no received change waits for predecessors that have not
+    /// come yet (cheap, unlike asking about each change).
+    pub fn nothing_waiting(&mut self) -> bool {
+        self.doc.get_missing_deps(&[]).is_empty()
+    }
+
     /// Whether the change is part of the document (not merely queued).
     pub fn has_change(&mut self, hash: &ChangeHash) -> bool {
         self.doc.get_change_by_hash(hash).is_some()

@@ -29,7 +29,9 @@ use crate::state::messages::{DeviceView, FromWorker, SyncView, ToWorker, decode,
 use crate::state::sync_link::{self, LinkEvent, SyncLink};
 use crate::state::{Notice, SaveState};
 use crate::storage::{BrowserStore, ChunkKind, ChunkLog, StorageError, pack, request_persistence};
-use crate::sync::{Action, EngineState, Invite, Membership, SyncEngine, SyncEvent, SyncStatus};
+use crate::sync::{
+    Action, ChangeBatch, EngineState, Invite, Membership, SyncEngine, SyncEvent, SyncStatus,
+};
 
 /// Records per part when the whole model goes to the page.
 const MODEL_PART: usize = 2_000;
@@ -824,34 +826,45 @@ impl WorkspaceWorker {
                 ))),
             }
         }
-        // One transaction for the whole page. No compaction here: while the
-        // device catches up, compacting after each page re-saved the whole
-        // workspace again and again (seconds per page on a large team); it
-        // waits until sync has settled, or for the log to outgrow the
-        // snapshot, which bounds the work to a constant times the document.
+        // The page's changes go into one record, in one transaction
+        // (IndexedDB spends about a millisecond a record). No compaction
+        // here: while the device catches up, compacting after each page
+        // re-saved the whole workspace again and again (seconds a page on a
+        // large team). It waits until sync has settled, or for the log to
+        // outweigh the snapshot, which bounds the work to a constant times
+        // the document's size.
+        let changes: Vec<Vec<u8>> = received
+            .iter()
+            .filter(|(hash, _)| hash.is_some())
+            .map(|(_, bytes)| bytes.to_vec())
+            .collect();
+        let mut records: Vec<(ChunkKind, Vec<u8>)> = received
+            .iter()
+            .filter(|(hash, _)| hash.is_none())
+            .map(|(_, bytes)| (ChunkKind::Snapshot, bytes.to_vec()))
+            .collect();
+        match changes.len() {
+            0 => {}
+            1 => records.extend(changes.into_iter().map(|c| (ChunkKind::Change, c))),
+            _ => records.push((ChunkKind::Changes, ChangeBatch::encode_changes(&changes))),
+        }
         if let Some(store) = &self.store
-            && !received.is_empty()
+            && !records.is_empty()
         {
-            let chunks: Vec<(ChunkKind, &[u8])> = received
+            let chunks: Vec<(ChunkKind, &[u8])> = records
                 .iter()
-                .map(|(hash, bytes)| {
-                    let kind = if hash.is_some() {
-                        ChunkKind::Change
-                    } else {
-                        ChunkKind::Snapshot
-                    };
-                    (kind, *bytes)
-                })
+                .map(|(kind, bytes)| (*kind, bytes.as_slice()))
                 .collect();
             match store.append_all(&chunks).await {
                 Ok(keys) => {
-                    for (key, (hash, bytes)) in keys.into_iter().zip(&received) {
-                        // A change still waiting for its predecessors is not
-                        // in the document yet, so no compaction may drop it.
-                        match hash {
-                            Some(hash) if !self.workspace.has_change(hash) => {}
-                            Some(_) => self.log.record(key, ChunkKind::Change, bytes.len()),
-                            None => self.log.record(key, ChunkKind::Snapshot, bytes.len()),
+                    // A change still waiting for its predecessors is not in
+                    // the document yet, so no compaction may drop it: while
+                    // any waits, the page stays out of the log (it is
+                    // applied again, harmlessly, when this tab next reads
+                    // the store).
+                    if self.workspace.nothing_waiting() {
+                        for (key, (kind, bytes)) in keys.into_iter().zip(&records) {
+                            self.log.record(key, *kind, bytes.len());
                         }
                     }
                     self.tell_other_tabs();

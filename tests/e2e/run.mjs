@@ -1080,6 +1080,16 @@ test('l: devices sync through the relay: apart edits of one account merge, the c
   }
   await shot(A.page, 'sync-conflict');
 
+  // What came from B is stored (a page of changes in one record): after a
+  // reload A still holds both edits, from its own storage.
+  const kinds = (await storeRecords(A.page, 'chunks')).map((r) => r.value.kind);
+  await expectEq(kinds.includes('changes'), true, `a page of B's changes stored as one record (A's chunks: ${kinds.join(', ')})`);
+  await reload(A.page);
+  await waitSync(A.page, 'up-to-date');
+  await step('A still shows the conflict after a reload', () =>
+    tid(A.page, 'conflict').filter({ hasText: 'City' }).waitFor({ timeout: 20_000 }));
+  await waitText(A.page.locator('.standing-note'), 'Orders on Mondays', 'A: B\'s note after a reload');
+
   // The contact's phone, changed on both, shows both numbers in its row;
   // B keeps A's.
   for (const [who, dev] of [['A', A], ['B', B]]) {
