@@ -295,10 +295,8 @@ mod tests {
     fn a_page_of_changes_counts_once_all_of_it_is_in_and_a_damaged_one_is_set_aside() {
         let mut writer = Workspace::new(ActorId::from([1; 16]));
         let first = account(&mut writer, "A");
-        let page = ChangeBatch::encode_changes(&[
-            account(&mut writer, "B"),
-            account(&mut writer, "C"),
-        ]);
+        let page =
+            ChangeBatch::encode_changes(&[account(&mut writer, "B"), account(&mut writer, "C")]);
         let chunk = |key, kind, bytes: &[u8]| StoredChunk {
             key,
             kind,
@@ -310,7 +308,10 @@ mod tests {
         let mut log = ChunkLog::default();
         let damaged = log.absorb(&mut reader, vec![chunk(2, ChunkKind::Changes, &page)]);
         assert!(damaged.is_empty());
-        assert!(!log.contains(2), "a page waiting for a predecessor may not be compacted away");
+        assert!(
+            !log.contains(2),
+            "a page waiting for a predecessor may not be compacted away"
+        );
 
         let damaged = log.absorb(&mut reader, vec![chunk(1, ChunkKind::Change, &first)]);
         assert!(damaged.is_empty());
