@@ -9,8 +9,9 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 cargo run -q -p rapport-bench --release -- S M --generate-only
 BUDGET=1 node bench/browser/p1.mjs S M
-# P3, second half: no main-thread task over 200 ms while 10,000 changes from
-# the team are applied (M, one chunk per change and coalesced; medians of 3),
+# P3, second half: no main-thread task over 200 ms while a device joins (the
+# whole M workspace arrives) or while 10,000 changes from the team are
+# applied (M, one chunk per change and coalesced; medians of 3),
 # through a real relay process, with bench/examples/feed.rs as the
 # colleagues' devices (about a minute per run).
 cargo build -q -p rapport-relay --release
