@@ -55,12 +55,20 @@ enum Input {
     LeaderView(SyncView),
     /// A tab that just opened asks the syncing tab for its view.
     ViewAsked,
+    /// Another tab of this device passes on what its page asked of the
+    /// team (listing or removing devices), which only the syncing tab,
+    /// holding the relay link, can do.
+    Forwarded(ToWorker),
     /// The relay link: socket, timers, the sync lock.
     Link(LinkEvent),
 }
 
 /// What a new tab asks the other tabs on the channel (see [`Input::ViewAsked`]).
 const VIEW_ASKED: &str = "view?";
+/// A tab asks the syncing tab for the team's devices ([`Input::Forwarded`]).
+const DEVICES_ASKED: &str = "devices?";
+/// A tab asks the syncing tab to remove a device: this, then its id in hex.
+const REMOVE_ASKED: &str = "remove:";
 
 /// Keys of the team sync store.
 /// This device's membership ([`Membership::encode`]).
@@ -103,8 +111,14 @@ pub fn worker_main(early: js_sys::Array) {
                         Some(view) => Input::LeaderView(view),
                         None => return,
                     },
-                    None if data.as_string().as_deref() == Some(VIEW_ASKED) => Input::ViewAsked,
-                    None => Input::OtherTab,
+                    None => match data.as_string() {
+                        Some(text) if text == VIEW_ASKED => Input::ViewAsked,
+                        Some(text) => match forwarded(&text) {
+                            Some(message) => Input::Forwarded(message),
+                            None => Input::OtherTab,
+                        },
+                        None => Input::OtherTab,
+                    },
                 };
                 let _ = other_tabs.unbounded_send(input);
             });
@@ -212,6 +226,12 @@ impl WorkspaceWorker {
                 }
                 return;
             }
+            Input::Forwarded(message) => {
+                if self.sync.is_some() {
+                    Box::pin(self.handle(Input::Page(message))).await;
+                }
+                return;
+            }
             Input::Link(event) => return self.link_event(event).await,
             Input::Page(message) => message,
         };
@@ -271,6 +291,10 @@ impl WorkspaceWorker {
                 }
                 Err(e) => self.notice(Notice::Refused(e.to_string())),
             },
+            ToWorker::ListDevices if self.sync.is_none() => self.forward(DEVICES_ASKED.into()),
+            ToWorker::RevokeDevice { device } if self.sync.is_none() => {
+                self.forward(format!("{REMOVE_ASKED}{}", DeviceId::from_bytes(device)));
+            }
             ToWorker::ListDevices => {
                 if let Some(link) = &self.sync
                     && let Some(admin) = &link.membership.admin
@@ -280,11 +304,7 @@ impl WorkspaceWorker {
                 }
             }
             ToWorker::RevokeDevice { device } => {
-                let Some(link) = &self.sync else {
-                    return self.notice(Notice::Refused(
-                        "devices can be removed only while this device syncs with the team".into(),
-                    ));
-                };
+                let Some(link) = &self.sync else { return };
                 let Some(admin) = &link.membership.admin else {
                     return self.notice(Notice::Refused(
                         "only the device that started the team can remove devices".into(),
@@ -903,12 +923,9 @@ impl WorkspaceWorker {
                     .collect(),
             },
             // What the syncing tab last said, as it said it (the same team,
-            // the same device); device management stays in that tab, which
-            // holds the socket.
+            // the same device); this tab passes device management on to it.
             None if self.leader_view.is_some() => SyncView {
                 leader: false,
-                admin: false,
-                devices: Vec::new(),
                 ..self.leader_view.clone().unwrap_or_default()
             },
             None => {
@@ -949,6 +966,13 @@ impl WorkspaceWorker {
         self.post(FromWorker::Sync(view));
     }
 
+    /// Passes a request on to the syncing tab (see [`Input::Forwarded`]).
+    fn forward(&self, text: String) {
+        if let Some(channel) = &self.channel {
+            let _ = channel.post_message(&text.into());
+        }
+    }
+
     fn report(&self, error: StorageError) {
         self.notice(match error {
             StorageError::QuotaExceeded => Notice::QuotaExceeded {
@@ -975,6 +999,17 @@ impl WorkspaceWorker {
         // Posting fails only if the page is gone.
         let _ = self.scope.post_message_with_transfer(&bytes, &transfer);
     }
+}
+
+/// The request another tab passed on, if `text` is one.
+fn forwarded(text: &str) -> Option<ToWorker> {
+    if text == DEVICES_ASKED {
+        return Some(ToWorker::ListDevices);
+    }
+    let device: DeviceId = text.strip_prefix(REMOVE_ASKED)?.parse().ok()?;
+    Some(ToWorker::RevokeDevice {
+        device: *device.as_bytes(),
+    })
 }
 
 /// This device's membership, in whichever form it was stored.

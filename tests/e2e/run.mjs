@@ -1271,6 +1271,10 @@ test('m: two tabs of one device keep syncing with the team: the second tab\'s ed
   const aCode = await deviceCode(A.page);
   await expectEq(await deviceCode(A2), aCode, 'device code in the second tab');
   const bCode = await deviceCode(B.page);
+  // The team's devices show in the tab that does not sync too (it asks
+  // the syncing tab).
+  await step('A\'s second tab lists B among the team\'s devices', () =>
+    A2.locator(`[data-testid="team-device"][data-code="${bCode}"]`).waitFor());
   await shot(A.page, 'tabs-first-tab');
   await shot(A2, 'tabs-second-tab');
   notes.push(`[m] tab 1: ${await syncWords(A.page)}`);
@@ -1336,6 +1340,18 @@ test('m: two tabs of one device keep syncing with the team: the second tab\'s ed
     await expectEq(sockets.A.most, 1, 'most relay sockets A had open at once');
     await expectEq(sockets.B.most, 1, 'most relay sockets B had open at once');
   });
+
+  // A third tab, which does not sync, removes B: it passes the request to
+  // the syncing tab, and the relay refuses B from then on.
+  const A3 = await step('open a third tab on A', () => A.context.newPage());
+  await gotoApp(A3, '/', relay.url);
+  await waitSync(A3, 'up-to-date');
+  const bRow = A3.locator(`[data-testid="team-device"][data-code="${bCode}"]`);
+  await step('remove B from the third tab', () => bRow.getByTestId('revoke-device').click());
+  await step('B shows as removed in the third tab', () =>
+    A3.locator(`[data-testid="team-device"][data-code="${bCode}"][data-revoked="true"]`).waitFor());
+  await waitSync(B.page, 'problem');
+  await shot(A3, 'tabs-third-tab-removed-b');
 });
 
 test('j: the rep is asked for a name once, and it signs their notes', async (b) => {
