@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Browser budget checks (issue 3) on the release build in dist/: the cold
-# open of the S and M team workspaces within 2 × the empty workspace's, and
-# no main-thread task over 200 ms while opening, all measured in the same
-# run (medians of 3), never against absolute times. The workspaces are
+# open of the S and M team workspaces within 2 × the empty workspace's, no
+# main-thread task over 200 ms while opening, and the account filter's median
+# update within one frame (16 ms). Cold opens are compared as ratios measured
+# in the same run; the 200 ms and one-frame limits are the issue's own, checked
+# on medians of 3 runs. The workspaces are
 # generated once into bench/tmp/ (deterministic). L is measured by
 # scripts/bench.sh (its generation takes about 18 minutes).
 set -euo pipefail
