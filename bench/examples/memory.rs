@@ -126,4 +126,21 @@ fn main() {
     step("worker: changes_since(heads), nothing new", saved, || {
         ws.changes_since(&heads)
     });
+    // The worker stores its snapshots with uncompressed columns (then
+    // gzips the whole): the same document in that form.
+    let plain = ws.save();
+    drop(ws);
+    println!(
+        "\nThe same document as the worker saves it (`save_nocompress`): {} bytes, {:.1}× the file above.\n",
+        plain.len(),
+        plain.len() as f64 / saved as f64
+    );
+    println!("| step | live after | peak during |");
+    println!("|---|---|---|");
+    let kept = step(
+        "AutoCommit::load of the worker's snapshot (× its own size)",
+        plain.len(),
+        || AutoCommit::load(&plain).expect("loads"),
+    );
+    drop(kept);
 }
