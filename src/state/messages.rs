@@ -62,6 +62,9 @@ pub struct SyncView {
     pub admin: bool,
     /// The team's devices (for the admin).
     pub devices: Vec<DeviceView>,
+    /// The team no longer takes this device (removed, or its key out of
+    /// date): a fresh invite may replace its membership.
+    pub refused: bool,
 }
 
 /// One device of the team in the admin's list.

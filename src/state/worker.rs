@@ -69,6 +69,9 @@ const VIEW_ASKED: &str = "view?";
 const DEVICES_ASKED: &str = "devices?";
 /// A tab asks the syncing tab to remove a device: this, then its id in hex.
 const REMOVE_ASKED: &str = "remove:";
+/// A tab asks the syncing tab to join a team in place of the one that
+/// refused this device: this, then the invite's fragment.
+const JOIN_ASKED: &str = "join:";
 
 /// Keys of the team sync store.
 /// This device's membership ([`Membership::encode`]).
@@ -226,16 +229,15 @@ impl WorkspaceWorker {
                 }
                 return;
             }
-            Input::Forwarded(message) => {
-                if self.sync.is_some() {
-                    Box::pin(self.handle(Input::Page(message))).await;
-                }
-                return;
-            }
+            // Not this tab's page's message: not counted as handled for it.
+            Input::Forwarded(message) if self.sync.is_some() => message,
+            Input::Forwarded(_) => return,
             Input::Link(event) => return self.link_event(event).await,
-            Input::Page(message) => message,
+            Input::Page(message) => {
+                self.handled += 1;
+                message
+            }
         };
-        self.handled += 1;
         match message {
             ToWorker::Start => self.start().await,
             ToWorker::Command { command, edit } => {
@@ -283,6 +285,12 @@ impl WorkspaceWorker {
                 }
                 let membership = Membership::create(random_device(), random);
                 self.set_up_team(membership).await;
+            }
+            // Only the syncing tab can drop the link of a refused team.
+            ToWorker::JoinTeam { fragment }
+                if self.sync.is_none() && self.leader_view.as_ref().is_some_and(|v| v.refused) =>
+            {
+                self.forward(format!("{JOIN_ASKED}{fragment}"));
             }
             ToWorker::JoinTeam { fragment } => match Invite::parse(&fragment) {
                 Ok(invite) => {
@@ -908,6 +916,7 @@ impl WorkspaceWorker {
                 pending: link.status.pending,
                 // A refused device's link would admit nobody.
                 invite: (!link.status.refused()).then(|| link.membership.invite().fragment()),
+                refused: link.status.refused(),
                 leader: true,
                 device: device_code(&link.membership.device),
                 admin: link.membership.admin.is_some(),
@@ -1005,6 +1014,11 @@ impl WorkspaceWorker {
 fn forwarded(text: &str) -> Option<ToWorker> {
     if text == DEVICES_ASKED {
         return Some(ToWorker::ListDevices);
+    }
+    if let Some(fragment) = text.strip_prefix(JOIN_ASKED) {
+        return Some(ToWorker::JoinTeam {
+            fragment: fragment.into(),
+        });
     }
     let device: DeviceId = text.strip_prefix(REMOVE_ASKED)?.parse().ok()?;
     Some(ToWorker::RevokeDevice {

@@ -1180,16 +1180,22 @@ test('l: devices sync through the relay: apart edits of one account merge, the c
   await waitText(tid(B.page, 'timeline-item'), 'fourth tablet', 'B gets D\'s touch (B follows the new key)');
   await shot(D.page, 'sync-joined-after-rotation');
 
-  // C, removed, is given the new link and joins again, as a new device.
-  await gotoApp(C.page, newInvite.slice(relay.url.length), relay.url);
-  await waitSync(C.page, 'problem');
-  await step('C: click join-team (new link)', () => tid(C.page, 'join-team').click());
+  // C, removed, is given the new link and opens it in a new tab while its
+  // first tab (the one that syncs) stays open: it joins again, as a new
+  // device.
+  const C2 = await step('C: open the new link in a second tab', () => C.context.newPage());
+  await gotoApp(C2, newInvite.slice(relay.url.length), relay.url);
+  await waitSync(C2, 'problem');
+  await step('C: click join-team (new link, second tab)', () => tid(C2, 'join-team').click());
+  await waitSync(C2, 'up-to-date');
   await waitSync(C.page, 'up-to-date');
-  const cAgain = await deviceCode(C.page);
+  const cAgain = await deviceCode(C2);
   await expectEq(cAgain !== cCode, true, `C joins again as a new device (${cCode} -> ${cAgain})`);
-  await openAccount(C.page, 'Boulangerie Martin');
-  await waitText(tid(C.page, 'timeline-item'), 'fourth tablet', 'C reads what was written while it was out');
-  await shot(C.page, 'sync-removed-device-rejoined');
+  await openAccount(C2, 'Boulangerie Martin');
+  await waitText(tid(C2, 'timeline-item'), 'fourth tablet', 'C reads what was written while it was out');
+  await logTouch(C2, { kind: 'visit', note: 'Back in the team' });
+  await waitText(tid(B.page, 'timeline-item'), 'Back in the team', 'B gets C\'s touch after C joined again');
+  await shot(C2, 'sync-removed-device-rejoined');
 });
 
 /** Device ids (hex) the relay logged as joining, oldest first. */
