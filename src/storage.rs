@@ -4,9 +4,12 @@
 //! Chromium writes it to disk only every few seconds). The workspace is kept
 //! as a log of chunks in one object store:
 //!
-//! - each local change is written at once as its own `change` chunk;
-//! - when the changes outgrow the snapshots, they are compacted: one
-//!   IndexedDB transaction adds a `snapshot` chunk (the whole document) and
+//! - each local change is written at once as its own `change` chunk; a page
+//!   of the team's changes is written as one `changes` chunk (a
+//!   [`ChangeBatch`](crate::sync::ChangeBatch)), in one transaction;
+//! - when the changes outgrow the snapshots (or, once sync has settled,
+//!   pass 500 change records), they are compacted: one IndexedDB
+//!   transaction adds a `snapshot` chunk (the whole document) and
 //!   deletes exactly the chunks that snapshot was built from. IndexedDB
 //!   transactions are atomic, so a crash at any moment leaves either the old
 //!   chunks or the new snapshot — a loadable state either way;
