@@ -567,15 +567,14 @@ impl WorkspaceWorker {
         let Some(membership) = load_membership(store).await else {
             return self.post_sync().await;
         };
-        let state = match store.load_sync(ENGINE).await.ok().flatten() {
-            Some(bytes) => EngineState::decode(&bytes),
-            None => store
-                .load_sync(ENGINE_V1)
-                .await
-                .ok()
-                .flatten()
-                .and_then(|bytes| EngineState::decode_v1(&bytes)),
-        }
+        let state = load_stored(
+            store,
+            ENGINE,
+            EngineState::decode,
+            ENGINE_V1,
+            EngineState::decode_v1,
+        )
+        .await
         .unwrap_or_else(EngineState::fresh);
         // This device's key pair for rotations: made once, kept in
         // IndexedDB (the private half cannot be read out of the browser).
@@ -845,15 +844,6 @@ impl WorkspaceWorker {
         }
         let results = self.workspace.apply_all(&readable);
         drop(readable);
-        let mut received = Vec::new();
-        for (item, result) in items.iter().zip(results) {
-            match result {
-                Ok(hash) => received.push((hash, item.as_slice())),
-                Err(e) => self.notice(Notice::Refused(format!(
-                    "a change from the team could not be read ({e})"
-                ))),
-            }
-        }
         // The page's changes go into one record, in one transaction
         // (IndexedDB spends about a millisecond a record). No compaction
         // here: while the device catches up, compacting after each page
@@ -861,16 +851,17 @@ impl WorkspaceWorker {
         // large team). It waits until sync has settled, or for the log to
         // outweigh the snapshot, which bounds the work to a constant times
         // the document's size.
-        let changes: Vec<Vec<u8>> = received
-            .iter()
-            .filter(|(hash, _)| hash.is_some())
-            .map(|(_, bytes)| bytes.to_vec())
-            .collect();
-        let mut records: Vec<(ChunkKind, Vec<u8>)> = received
-            .iter()
-            .filter(|(hash, _)| hash.is_none())
-            .map(|(_, bytes)| (ChunkKind::Snapshot, bytes.to_vec()))
-            .collect();
+        let mut records: Vec<(ChunkKind, Vec<u8>)> = Vec::new();
+        let mut changes = Vec::new();
+        for (item, result) in items.into_iter().zip(results) {
+            match result {
+                Ok(Some(_)) => changes.push(item),
+                Ok(None) => records.push((ChunkKind::Snapshot, item)),
+                Err(e) => self.notice(Notice::Refused(format!(
+                    "a change from the team could not be read ({e})"
+                ))),
+            }
+        }
         match changes.len() {
             0 => {}
             1 => records.extend(changes.into_iter().map(|c| (ChunkKind::Change, c))),
@@ -879,11 +870,7 @@ impl WorkspaceWorker {
         if let Some(store) = &self.store
             && !records.is_empty()
         {
-            let chunks: Vec<(ChunkKind, &[u8])> = records
-                .iter()
-                .map(|(kind, bytes)| (*kind, bytes.as_slice()))
-                .collect();
-            match store.append_all(&chunks).await {
+            match store.append_all(&records).await {
                 Ok(keys) => {
                     // A change still waiting for its predecessors is not in
                     // the document yet, so no compaction may drop it: while
@@ -1028,14 +1015,28 @@ fn forwarded(text: &str) -> Option<ToWorker> {
 
 /// This device's membership, in whichever form it was stored.
 async fn load_membership(store: &BrowserStore) -> Option<Membership> {
-    match store.load_sync(MEMBERSHIP).await.ok().flatten() {
-        Some(bytes) => Membership::decode(&bytes),
-        None => store
-            .load_sync(MEMBERSHIP_V1)
-            .await
-            .ok()
-            .flatten()
-            .and_then(|bytes| Membership::decode_v1(&bytes)),
+    load_stored(
+        store,
+        MEMBERSHIP,
+        Membership::decode,
+        MEMBERSHIP_V1,
+        Membership::decode_v1,
+    )
+    .await
+}
+
+/// A team sync value stored under `key`, or, if there is none, in the first
+/// sync client's form under `old_key`.
+async fn load_stored<T>(
+    store: &BrowserStore,
+    key: &str,
+    decode: fn(&[u8]) -> Option<T>,
+    old_key: &str,
+    decode_old: fn(&[u8]) -> Option<T>,
+) -> Option<T> {
+    match store.load_sync(key).await.ok().flatten() {
+        Some(bytes) => decode(&bytes),
+        None => decode_old(&store.load_sync(old_key).await.ok().flatten()?),
     }
 }
 

@@ -83,31 +83,23 @@ impl BrowserStore {
     /// Stores one chunk (a snapshot gzipped); the returned key is larger
     /// than every key before it. Resolves once the transaction has committed.
     pub async fn append(&self, kind: ChunkKind, bytes: &[u8]) -> Result<u64, StorageError> {
-        let packed;
-        let bytes = if kind == ChunkKind::Snapshot {
-            packed = pack::pack_or_keep(bytes.to_vec()).await;
-            &packed[..]
-        } else {
-            bytes
-        };
-        let (tx, store) = self.chunks(TransactionMode::ReadWrite)?;
-        let key = store
-            .add(&encode(kind, bytes), None)
-            .map_err(failed)?
-            .await
-            .map_err(failed)?;
-        finish(tx).await?;
-        key_of(&key).ok_or_else(|| StorageError::Failed("the store returned no key".into()))
+        let keys = self.append_all(&[(kind, bytes)]).await?;
+        keys.first()
+            .copied()
+            .ok_or_else(|| StorageError::Failed("the store returned no key".into()))
     }
 
     /// Adds several chunks in one transaction (a page of the team's
     /// changes): their keys, in order. Snapshots are gzipped first.
-    pub async fn append_all(
+    pub async fn append_all<B: AsRef<[u8]>>(
         &self,
-        chunks: &[(ChunkKind, &[u8])],
+        chunks: &[(ChunkKind, B)],
     ) -> Result<Vec<u64>, StorageError> {
+        // Compressed before the transaction opens: an IndexedDB transaction
+        // commits as soon as it has no request pending across an await.
         let mut encoded = Vec::with_capacity(chunks.len());
         for (kind, bytes) in chunks {
+            let bytes = bytes.as_ref();
             encoded.push(if *kind == ChunkKind::Snapshot {
                 encode(*kind, &pack::pack_or_keep(bytes.to_vec()).await)
             } else {
