@@ -335,6 +335,79 @@ fn changes_past_stored_heads_are_exactly_the_newer_ones() {
 }
 
 #[test]
+fn many_changes_apply_in_several_automerge_calls_even_out_of_order() {
+    // More than one call's worth (APPLY_BATCH is 100), each depending on the
+    // one before, handed over newest first: automerge must hold each back
+    // until its predecessor arrives in a later call.
+    let mut ws = Workspace::new(actor(1));
+    let e = edit("Анна");
+    let start = ws.head_bytes();
+    let a = ws.create_account(&account("Acme"), &e).unwrap();
+    for i in 0..250 {
+        ws.log_touch(a, &visit(&format!("визит {i}")), &e).unwrap();
+    }
+    let mut changes = ws.change_bytes_past(&start);
+    assert_eq!(changes.len(), 251);
+    changes.reverse();
+
+    let mut behind = Workspace::new(actor(2));
+    let results = behind.apply_all(&changes);
+    assert!(results.iter().all(Result::is_ok));
+    assert!(behind.nothing_waiting());
+    assert_eq!(behind.heads(), ws.heads());
+    assert_eq!(behind.read_model(), ws.read_model());
+}
+
+#[test]
+fn a_reload_from_its_own_save_keeps_everything_and_the_actor() {
+    let mut ws = Workspace::new(actor(1));
+    let e = edit("Анна");
+    let start = ws.head_bytes();
+    let a = ws.create_account(&account("Acme"), &e).unwrap();
+    for i in 0..2_100 {
+        ws.log_touch(a, &visit(&format!("визит {i}")), &e).unwrap();
+    }
+    let mut other = Workspace::new(actor(2));
+    // Its own edits count for nothing; the team's changes do.
+    other.create_account(&account("Own"), &e).unwrap();
+    assert!(!other.should_reload());
+    for result in other.apply_all(&ws.change_bytes_past(&start)) {
+        result.unwrap();
+    }
+    assert!(other.should_reload());
+
+    let heads = other.heads();
+    let model = other.read_model();
+    let saved = other.save();
+    other.reload(&saved).unwrap();
+    assert_eq!(other.heads(), heads);
+    assert_eq!(other.read_model(), model);
+    assert!(!other.should_reload(), "the count starts again");
+    // New changes are still written by this device's actor.
+    assert_eq!(other.actor(), actor(2));
+    other.create_account(&account("After"), &e).unwrap();
+    let last = other.last_local_change().unwrap();
+    let change = automerge::Change::try_from(last.as_slice()).unwrap();
+    assert_eq!(change.actor_id(), &actor(2));
+}
+
+#[test]
+fn a_reload_from_other_bytes_is_refused() {
+    let mut ws = Workspace::new(actor(1));
+    let e = edit("Анна");
+    let stale = ws.save();
+    ws.create_account(&account("Acme"), &e).unwrap();
+    assert!(matches!(
+        ws.reload(&stale),
+        Err(DocumentError::SaveMismatch)
+    ));
+    assert!(matches!(
+        ws.reload(b"not a document"),
+        Err(DocumentError::Corrupt(_))
+    ));
+}
+
+#[test]
 fn two_devices_that_start_apart_share_one_genesis() {
     // Each device makes its own empty workspace; their records must not hide
     // each other's when merged.

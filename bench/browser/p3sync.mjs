@@ -32,7 +32,7 @@
 // each run the script waits for a quiet machine, up to QUIET_MAX_S = 600 s).
 // The page stays on the account list (the first screen after joining).
 //
-// Writes bench/results/p3-sync.md and .json. BUDGET=1 (scripts/budget-browser.sh):
+// Writes bench/results/p3-sync-<workspace>.md and .json. BUDGET=1 (scripts/budget-browser.sh):
 // writes nothing, skips the idle period and the quiet/disturbance checks,
 // and fails if the median longest task of the first sync or of a
 // 10,000-change round is over 200 ms (the budget issue 3 states). TRACE=1 also records a Chrome trace (CPU profile included) of
@@ -224,6 +224,12 @@ function startFeed(relayUrl, cleanups) {
   };
 }
 
+/** Wasm memory of the page and of its workspace worker, in bytes. Wasm
+ * memory never shrinks: this is the high-water mark so far. */
+async function memory(page) {
+  return page.evaluate(async () => [window.wasmBindings.benchMemoryBytes(), await window.wasmBindings.benchWorkerMemory()]);
+}
+
 /** Long tasks inside [from, to] (page clock): longest, counts. */
 async function window_(page, from, to) {
   return page.evaluate(([from, to]) => {
@@ -366,6 +372,7 @@ async function run(index) {
     const first = await window_(page, joinAt, joined + TAIL_MS);
     first.ms = joined - joinAt;
     first.cpu = cpuSince(cpuAt, cpu());
+    first.memory = await memory(page);
     if (stopFirst) await stopFirst(path.join(repo, 'bench/tmp', `p3-${WORKSPACE}-first.trace.json`));
     await page.waitForTimeout(1000);
     log(`  first sync of ${WORKSPACE}: ${ms(first.ms)}, longest task ${ms(first.longest)}; CPU s ${JSON.stringify(first.cpu)}; slowest handlers ${JSON.stringify(first.handlers)}`);
@@ -384,6 +391,7 @@ async function run(index) {
       const w = await window_(page, goAt, seen + TAIL_MS);
       w.ms = seen - goAt;
       w.cpu = cpuSince(cpuAt, cpu());
+      w.memory = await memory(page);
       w.chunks = Number(uploaded.match(/chunks=(\d+)/)[1]);
       w.uploadMs = Number(uploaded.match(/ms=(\d+)/)[1]);
       rounds[mode] = w;
@@ -511,6 +519,7 @@ const summary = rows.filter((row) => runs.every((r) => row.pick(r))).map((row) =
     handler: mid.handlers?.[0] ?? null,
     patches: median(xs.map((x) => x.patches ?? 0)),
     cpu: { main: cpu('main'), worker: cpu('worker'), browser: cpu('browser'), others: median(xs.map((x) => Math.round(((x.cpu?.relay ?? 0) + (x.cpu?.feed ?? 0)) * 10) / 10)), elsewhere: cpu('elsewhere') },
+    memory: xs[0].memory ? [median(xs.map((x) => x.memory[0])), median(xs.map((x) => x.memory[1]))] : null,
     chunks: xs[0].chunks, uploadMs: xs[0].uploadMs == null ? null : median(xs.map((x) => x.uploadMs)),
   };
 });
@@ -519,6 +528,7 @@ const commit = execSync('git rev-parse --short HEAD', { cwd: repo }).toString().
 const dirty = execSync('git status --porcelain -- src protocol relay', { cwd: repo }).toString().trim() ? ' + uncommitted changes in src/, protocol/ or relay/' : '';
 const wasm = readdirSync(DIST).find((f) => f.endsWith('_bg.wasm'));
 const built = statSync(path.join(DIST, wasm)).mtime.toISOString().slice(0, 16).replace('T', ' ');
+const mib = (x) => `${(x / 1048576).toFixed(1)} MiB`;
 const mb = (x) => (x >= 1e6 ? `${(x / 1e6).toFixed(1)} MB` : `${Math.round(x / 1e3)} KB`);
 let out = `# P3 sync: main-thread long tasks while the team's changes are applied\n\n`;
 out += `Machine: ${cpus()[0]?.model ?? 'unknown'}, ${cpus().length} cores (browser, relay and feed share them); headless Chromium (Debian). `;
@@ -533,14 +543,14 @@ out += `Tasks are the page's PerformanceObserver 'longtask' entries (wall-clock,
 out += `"Slowest handler" is the page's \`onmessage\` for one worker message (src/state/page.rs \`AppState::receive\`), timed by wrapping it in the page. `;
 out += `CPU is from /proc over the window: the page's main thread / the workspace worker's thread / the rest of Chromium / relay + feed / everything else on the machine, i.e. disturbance (2 cores = 2 s per s). `;
 out += `The page shows the account list. Relay: \`${path.relative(repo, RELAY_BIN)}\`, data in ${RELAY_DATA}; changes made and sealed by \`bench/examples/feed.rs\` before the window.\n\n`;
-out += `| what is synced | chunks | shown after (upload acked) | longest main-thread task, median (runs) | tasks > 50 ms | tasks > 200 ms | slowest handler (median run) | patches | CPU s: main / worker / browser / relay+feed / elsewhere | budget ≤ 200 ms |\n`;
-out += `|---|---|---|---|---|---|---|---|---|---|\n`;
+out += `| what is synced | chunks | shown after (upload acked) | longest main-thread task, median (runs) | tasks > 50 ms | tasks > 200 ms | slowest handler (median run) | patches | CPU s: main / worker / browser / relay+feed / elsewhere | wasm memory page + worker after | budget ≤ 200 ms |\n`;
+out += `|---|---|---|---|---|---|---|---|---|---|---|\n`;
 for (const x of summary) {
   const budget = x.name.startsWith('idle') ? '—' : x.longest <= 200 ? 'met' : '**not met**';
   const h = x.handler ? `${ms(x.handler[0])}: ${x.handler[1]}${x.handler[3] == null ? '' : ` of ${x.handler[3].toLocaleString('en')} records`}, ${mb(x.handler[2])}` : '—';
   out += `| ${x.name} | ${x.chunks ?? '—'} | ${ms(x.ms)}${x.uploadMs == null ? '' : ` (${ms(x.uploadMs)})`} | `;
   out += `${ms(x.longest)} (${x.longestAll.join(', ')}) | ${x.over50} | ${x.over200} | ${h} | ${x.patches} | `;
-  out += `${x.cpu.main} / ${x.cpu.worker} / ${x.cpu.browser} / ${x.cpu.others} / ${x.cpu.elsewhere} | ${budget} |\n`;
+  out += `${x.cpu.main} / ${x.cpu.worker} / ${x.cpu.browser} / ${x.cpu.others} / ${x.cpu.elsewhere} | ${x.memory ? `${mib(x.memory[0])} + ${mib(x.memory[1])}` : '—'} | ${budget} |\n`;
 }
 console.log(out);
 
@@ -554,6 +564,6 @@ if (process.env.BUDGET) {
   console.error('budget: P3 sync within budget');
 } else {
   await mkdir(path.join(repo, 'bench/results'), { recursive: true });
-  await writeFile(path.join(repo, 'bench/results/p3-sync.md'), out);
-  await writeFile(path.join(repo, 'bench/results/p3-sync.json'), JSON.stringify({ commit, workspace: WORKSPACE, changes: CHANGES, runs, summary }, null, 2));
+  await writeFile(path.join(repo, `bench/results/p3-sync-${WORKSPACE}.md`), out);
+  await writeFile(path.join(repo, `bench/results/p3-sync-${WORKSPACE}.json`), JSON.stringify({ commit, workspace: WORKSPACE, changes: CHANGES, runs, summary }, null, 2));
 }

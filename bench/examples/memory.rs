@@ -13,7 +13,7 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use automerge::{ActorId, AutoCommit, LoadOptions, VerificationMode};
+use automerge::{ActorId, AutoCommit, Change, LoadOptions, VerificationMode};
 use rapport::document::{ReadModel, Workspace};
 
 /// The system allocator, counting what is live and the peak since the last
@@ -67,11 +67,26 @@ fn reset_peak() {
 /// Runs `step`, printing the live heap after it and the peak during it,
 /// both also as multiples of the saved document's size.
 fn step<T>(what: &str, saved: usize, step: impl FnOnce() -> T) -> T {
+    row(what, saved, false, step)
+}
+
+/// [`step`], with the time it took in a last column.
+fn timed<T>(what: &str, saved: usize, step: impl FnOnce() -> T) -> T {
+    row(what, saved, true, step)
+}
+
+fn row<T>(what: &str, saved: usize, timed: bool, step: impl FnOnce() -> T) -> T {
+    let start = std::time::Instant::now();
     reset_peak();
     let out = step();
     let (live, peak) = (LIVE.load(Ordering::Relaxed), PEAK.load(Ordering::Relaxed));
+    let took = if timed {
+        format!(" {:.1} s |", start.elapsed().as_secs_f64())
+    } else {
+        String::new()
+    };
     println!(
-        "| {what} | {:.1} MiB ({:.1}×) | {:.1} MiB ({:.1}×) |",
+        "| {what} | {:.1} MiB ({:.1}×) | {:.1} MiB ({:.1}×) |{took}",
         mib(live),
         live as f64 / saved as f64,
         mib(peak),
@@ -143,4 +158,89 @@ fn main() {
         || AutoCommit::load(&plain).expect("loads"),
     );
     drop(kept);
+    catch_up(&size, &bytes);
+}
+
+/// What applying a colleague's 10,000 changes leaves behind: the live round
+/// `bench/browser/p3sync.mjs` sends (cached in bench/tmp/ by `feed`),
+/// applied in the relay's pages of 500 as the worker receives them.
+fn catch_up(size: &str, bytes: &[u8]) {
+    let dir = format!("{}/tmp", env!("CARGO_MANIFEST_DIR"));
+    let prefix = format!("p3-{size}-");
+    let Some(feed) = std::fs::read_dir(&dir).ok().and_then(|entries| {
+        entries
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .find(|name| name.starts_with(&prefix) && name.ends_with("-live-10000.changes"))
+    }) else {
+        println!(
+            "\n(no {dir}/{prefix}*-live-10000.changes: run bench/browser/p3sync.mjs {size} for the catch-up figures)"
+        );
+        return;
+    };
+    let changes = read_changes(&format!("{dir}/{feed}"));
+    let saved = bytes.len();
+    println!(
+        "\n{} changes from {feed}, in pages of {PAGE}; multiples of the saved file as above.\n",
+        changes.len()
+    );
+    println!("| step | live after | peak during | took |");
+    println!("|---|---|---|---|");
+
+    let mut doc = AutoCommit::load(bytes).expect("loads");
+    let start = LIVE.load(Ordering::Relaxed);
+    timed(
+        "automerge alone: one `apply_changes` per page",
+        saved,
+        || {
+            for page in changes.chunks(PAGE) {
+                let page: Vec<Change> = page
+                    .iter()
+                    .map(|c| Change::try_from(c.as_slice()).expect("a change"))
+                    .collect();
+                doc.apply_changes(page).expect("applies");
+            }
+        },
+    );
+    println!(
+        "| (kept by the applies: {:.1} MiB) | | | |",
+        mib(LIVE.load(Ordering::Relaxed) - start)
+    );
+    drop(doc);
+
+    let mut ws = Workspace::new(ActorId::random());
+    ws.apply(bytes).expect("applies");
+    let start = LIVE.load(Ordering::Relaxed);
+    timed("worker: `Workspace::apply_all` per page", saved, || {
+        for page in changes.chunks(PAGE) {
+            for result in ws.apply_all(page) {
+                result.expect("applies");
+            }
+        }
+    });
+    println!(
+        "| (kept by the applies: {:.1} MiB) | | | |",
+        mib(LIVE.load(Ordering::Relaxed) - start)
+    );
+    let snapshot = timed("worker: save (compaction)", saved, || ws.save());
+    assert!(ws.should_reload());
+    timed("worker: `Workspace::reload` from that save", saved, || {
+        ws.reload(&snapshot).expect("reloads")
+    });
+}
+
+/// The relay's page of chunks (`DEFAULT_PAGE_LIMIT` in src/sync/engine.rs).
+const PAGE: usize = 500;
+
+/// The changes in a file of length-prefixed changes (`feed`'s cache).
+fn read_changes(path: &str) -> Vec<Vec<u8>> {
+    let bytes = std::fs::read(path).expect("readable");
+    let mut changes = Vec::new();
+    let mut rest = bytes.as_slice();
+    while rest.len() >= 4 {
+        let len = u32::from_le_bytes(rest[..4].try_into().expect("4 bytes")) as usize;
+        changes.push(rest[4..4 + len].to_vec());
+        rest = &rest[4 + len..];
+    }
+    changes
 }

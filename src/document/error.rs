@@ -17,6 +17,9 @@ pub enum DocumentError {
     /// The document is Automerge but not a Rapport workspace.
     #[error("not a rapport workspace: {0}")]
     NotAWorkspace(&'static str),
+    /// The document read back from its own save holds other changes.
+    #[error("the workspace read back from its own save differs from it")]
+    SaveMismatch,
     /// Saved by a newer version of the app.
     #[error("saved with schema version {found}; this app reads up to {supported}")]
     NewerSchema { found: u64, supported: u64 },

@@ -463,6 +463,13 @@ impl WorkspaceWorker {
             }
             Err(e) => return self.report(e),
         }
+        // Give back what automerge kept from applying the team's changes.
+        if self.workspace.should_reload() && self.workspace.reload(&snapshot).is_err() {
+            // Not expected. Everything is stored: read all of it again.
+            drop(snapshot);
+            self.log = ChunkLog::default();
+            self.absorb_stored().await;
+        }
         self.save_cache().await;
     }
 
