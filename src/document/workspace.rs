@@ -43,10 +43,11 @@ pub struct Workspace {
 
 /// How many changes go to automerge in one call. Automerge 0.12 leaves
 /// memory behind in its op set with each call, more the more changes the
-/// call carries: 10,000 changes applied to the L workspace kept 1,060 MiB
-/// more in calls of 500 and 390 MiB in calls of 100. Each call also walks
-/// the document, so much smaller calls are slow (calls of 50 took 2.3× the
-/// time of calls of 100). `bench/examples/memory.rs` measures both.
+/// call carries, and each call walks the document. 10,000 changes applied
+/// to the L workspace (natively, `bench/examples/memory.rs`) kept 1,057 MiB
+/// and took 3.7 s in calls of 500; 584 MiB and 4.3 s in calls of 250;
+/// 369 MiB and 9.5 s in calls of 100; calls of 50 took twice as long again.
+/// Memory is what a tablet runs out of, so the smaller calls win.
 const APPLY_BATCH: usize = 100;
 
 /// After this many changes from elsewhere, [`Workspace::should_reload`]:
