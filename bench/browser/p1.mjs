@@ -16,6 +16,7 @@
 // read. Medians of REPEAT runs. Writes bench/results/browser.md.
 
 import { mkdtemp, readFile, writeFile, mkdir, rm } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import path from 'node:path';
 import { execSync } from 'node:child_process';
@@ -150,8 +151,46 @@ async function measure(server, size) {
         }));
       }
     }
+    // P5 storage: what IndexedDB holds after the app's own compaction.
+    // Importing the same file merges nothing new but folds every stored
+    // record into one snapshot, as the worker does after bulk changes.
+    // Measured last: the import loads a second copy in the worker.
+    let stored = null;
+    if (bytes && !process.env.BUDGET) {
+      await page.setInputFiles('[data-testid=import-workspace]', {
+        name: `${size}.automerge`, mimeType: 'application/octet-stream', buffer: bytes,
+      });
+      await page.waitForSelector('[data-testid=import-result]:not([hidden])', { timeout: 600_000 });
+      stored = await page.evaluate(() => new Promise((resolve, reject) => {
+        const size = (v) => (v instanceof ArrayBuffer || ArrayBuffer.isView(v) ? v.byteLength
+          : v && typeof v === 'object' ? Object.values(v).reduce((n, x) => n + size(x), 0) : 0);
+        const open = indexedDB.open('rapport-workspace');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const out = {};
+          const tx = db.transaction([...db.objectStoreNames], 'readonly');
+          for (const name of db.objectStoreNames) {
+            out[name] = { records: 0, bytes: 0 };
+            tx.objectStore(name).openCursor().onsuccess = (e) => {
+              const cursor = e.target.result;
+              if (!cursor) return;
+              out[name].records += 1;
+              out[name].bytes += size(cursor.value);
+              cursor.continue();
+            };
+          }
+          tx.oncomplete = async () => {
+            db.close();
+            out.usage = (await navigator.storage.estimate()).usage;
+            resolve(out);
+          };
+          tx.onerror = () => reject(tx.error);
+        };
+      }));
+    }
     return {
-      size, bytes: bytes?.length ?? 0,
+      size, bytes: bytes?.length ?? 0, stored,
       open: median(opens.map((o) => o.first)),
       loaded: median(opens.map((o) => o.loaded)),
       longest: median(opens.map((o) => o.longest)),
@@ -187,6 +226,23 @@ for (const r of results) {
   out += `${r.bare == null ? '—' : (r.open / r.bare).toFixed(2)} | ${ms(r.loaded)} | ${ms(r.longest)} | ${mib(r.memory)} + ${mib(r.workerMemory)} | `;
   out += `${r.bytes ? (total / r.bytes).toFixed(1) : '—'} | ${r.filter.work.toFixed(1)} / ${r.filter.workMax.toFixed(1)} ms | `;
   out += `${r.filter.median.toFixed(1)} / ${r.filter.max.toFixed(1)} ms |\n`;
+}
+// P5 storage, per change of the generated history (its count is in
+// bench/results/native.md, from the generator).
+const native = (() => {
+  try { return readFileSync(path.join(repo, 'bench/results/native.md'), 'utf8'); } catch { return ''; }
+})();
+const changeCount = (size) => Number(native.match(new RegExp(`^\\| ${size} \\|[^|]*\\|[^|]*\\| (\\d+) \\|`, 'm'))?.[1] ?? NaN);
+if (results.some((r) => r.stored)) {
+  out += `\nP5 storage: IndexedDB after the app's own compaction (an import of the same file folds every record into one snapshot). `;
+  out += `Record bytes are the stored values' byte arrays; usage is \`navigator.storage.estimate()\` for the origin (disk, with the database's own overhead).\n\n`;
+  out += `| workspace | changes | workspace records (chunks) | their bytes | bytes per change | read-model cache (rows + model) | usage | usage per change |\n|---|---|---|---|---|---|---|---|\n`;
+  for (const r of results.filter((r) => r.stored)) {
+    const n = changeCount(r.size);
+    const chunks = r.stored.chunks ?? { records: 0, bytes: 0 };
+    const per = (x) => (Number.isFinite(n) ? (x / n).toFixed(1) : '—');
+    out += `| ${r.size} | ${Number.isFinite(n) ? n : '—'} | ${chunks.records} | ${chunks.bytes} | ${per(chunks.bytes)} | ${r.stored.model?.bytes ?? 0} | ${r.stored.usage} | ${per(r.stored.usage)} |\n`;
+  }
 }
 if (!process.env.BUDGET) await writeFile(path.join(repo, 'bench/results/browser.json'), JSON.stringify({ commit: execSync('git rev-parse --short HEAD', { cwd: repo }).toString().trim(), results }, null, 2));
 // BUDGET=1 (scripts/budget-browser.sh): check the ratios measured in this
