@@ -1,6 +1,6 @@
 //! The running app, split over two threads of one wasm module:
 //!
-//! - the page ([`AppState`]) draws the read model it holds in signals. It
+//! - the page (`AppState`) draws the read model it holds in signals. It
 //!   checks each command against that model, so a form answers at once, and
 //!   hands the command to the worker. On start it draws the first screen
 //!   from the read-model cache in IndexedDB, without waiting for the

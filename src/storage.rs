@@ -12,7 +12,10 @@
 //!   transaction adds a `snapshot` chunk (the whole document) and
 //!   deletes exactly the chunks that snapshot was built from. IndexedDB
 //!   transactions are atomic, so a crash at any moment leaves either the old
-//!   chunks or the new snapshot — a loadable state either way;
+//!   chunks or the new snapshot — a loadable state either way. After 2,000
+//!   or more changes from the team, the worker also loads its document
+//!   again from that snapshot, which gives back the memory automerge keeps
+//!   after applying changes (`Workspace::reload`);
 //! - start-up applies every chunk; a chunk that does not parse is moved to
 //!   the `set_aside` store (kept, not deleted) and the rest loads.
 //!

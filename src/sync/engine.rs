@@ -262,7 +262,7 @@ impl SyncEngine {
     /// Changes the rep made on this device: sealed as one change chunk with
     /// the next seq, stored as pending, and sent now if connected. While
     /// not connected, they join the newest pending chunk instead, if no
-    /// connection has sent it yet and it stays within [`COALESCE_BYTES`]:
+    /// connection has sent it yet and it stays within `COALESCE_BYTES` (64 KiB):
     /// that chunk is sealed again, same seq, fresh nonce. `nonce` must be 24
     /// fresh random bytes. An empty list does nothing.
     pub fn local_changes(&mut self, changes: Vec<Vec<u8>>, nonce: [u8; 24]) -> Vec<Action> {
