@@ -334,19 +334,26 @@ fn changes_past_stored_heads_are_exactly_the_newer_ones() {
     assert_eq!(behind.read_model(), ws.read_model());
 }
 
+/// A workspace with one account and `visits` touches logged on it, each a
+/// change depending on the one before, and all its changes past the genesis.
+fn one_account_with_visits(visits: usize) -> (Workspace, Vec<Vec<u8>>) {
+    let mut ws = Workspace::new(actor(1));
+    let e = edit("Анна");
+    let start = ws.head_bytes();
+    let a = ws.create_account(&account("Acme"), &e).unwrap();
+    for i in 0..visits {
+        ws.log_touch(a, &visit(&format!("визит {i}")), &e).unwrap();
+    }
+    let changes = ws.change_bytes_past(&start);
+    (ws, changes)
+}
+
 #[test]
 fn many_changes_apply_in_several_automerge_calls_even_out_of_order() {
     // More than one call's worth (APPLY_BATCH is 100), each depending on the
     // one before, handed over newest first: automerge must hold each back
     // until its predecessor arrives in a later call.
-    let mut ws = Workspace::new(actor(1));
-    let e = edit("Анна");
-    let start = ws.head_bytes();
-    let a = ws.create_account(&account("Acme"), &e).unwrap();
-    for i in 0..250 {
-        ws.log_touch(a, &visit(&format!("визит {i}")), &e).unwrap();
-    }
-    let mut changes = ws.change_bytes_past(&start);
+    let (mut ws, mut changes) = one_account_with_visits(250);
     assert_eq!(changes.len(), 251);
     changes.reverse();
 
@@ -360,18 +367,13 @@ fn many_changes_apply_in_several_automerge_calls_even_out_of_order() {
 
 #[test]
 fn a_reload_from_its_own_save_keeps_everything_and_the_actor() {
-    let mut ws = Workspace::new(actor(1));
+    let (_, changes) = one_account_with_visits(2_100);
     let e = edit("Анна");
-    let start = ws.head_bytes();
-    let a = ws.create_account(&account("Acme"), &e).unwrap();
-    for i in 0..2_100 {
-        ws.log_touch(a, &visit(&format!("визит {i}")), &e).unwrap();
-    }
     let mut other = Workspace::new(actor(2));
     // Its own edits count for nothing; the team's changes do.
     other.create_account(&account("Own"), &e).unwrap();
     assert!(!other.should_reload());
-    for result in other.apply_all(&ws.change_bytes_past(&start)) {
+    for result in other.apply_all(&changes) {
         result.unwrap();
     }
     assert!(other.should_reload());

@@ -364,13 +364,7 @@ fn changes_of(root: &Path, name: &str, history: &[u8], mode: Mode, n: usize) -> 
         mode.name()
     ));
     if let Ok(bytes) = std::fs::read(&path) {
-        let mut changes = Vec::with_capacity(n);
-        let mut rest = bytes.as_slice();
-        while rest.len() >= 4 {
-            let len = u32::from_le_bytes(rest[..4].try_into().unwrap()) as usize;
-            changes.push(rest[4..4 + len].to_vec());
-            rest = &rest[4 + len..];
-        }
+        let changes = rapport_bench::split_changes(&bytes);
         if changes.len() == n {
             eprintln!("feed: {} changes from {}", mode.name(), path.display());
             return changes;

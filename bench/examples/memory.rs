@@ -178,7 +178,8 @@ fn catch_up(size: &str, bytes: &[u8]) {
         );
         return;
     };
-    let changes = read_changes(&format!("{dir}/{feed}"));
+    let changes =
+        rapport_bench::split_changes(&std::fs::read(format!("{dir}/{feed}")).expect("readable"));
     let saved = bytes.len();
     println!(
         "\n{} changes from {feed}, in pages of {PAGE}; multiples of the saved file as above.\n",
@@ -231,16 +232,3 @@ fn catch_up(size: &str, bytes: &[u8]) {
 
 /// The relay's page of chunks (`DEFAULT_PAGE_LIMIT` in src/sync/engine.rs).
 const PAGE: usize = 500;
-
-/// The changes in a file of length-prefixed changes (`feed`'s cache).
-fn read_changes(path: &str) -> Vec<Vec<u8>> {
-    let bytes = std::fs::read(path).expect("readable");
-    let mut changes = Vec::new();
-    let mut rest = bytes.as_slice();
-    while rest.len() >= 4 {
-        let len = u32::from_le_bytes(rest[..4].try_into().expect("4 bytes")) as usize;
-        changes.push(rest[4..4 + len].to_vec());
-        rest = &rest[4 + len..];
-    }
-    changes
-}

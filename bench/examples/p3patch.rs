@@ -36,14 +36,7 @@ fn read_changes(path: &PathBuf) -> Vec<Vec<u8>> {
             path.display()
         )
     });
-    let mut changes = Vec::new();
-    let mut rest = bytes.as_slice();
-    while rest.len() >= 4 {
-        let len = u32::from_le_bytes(rest[..4].try_into().unwrap()) as usize;
-        changes.push(rest[4..4 + len].to_vec());
-        rest = &rest[4 + len..];
-    }
-    changes
+    rapport_bench::split_changes(&bytes)
 }
 
 /// The worker's message for `items` applied to `ws`.

@@ -78,3 +78,36 @@ pub fn team(scale: Scale) -> (Workspace, Seeded) {
     .expect("the generator obeys the domain rules");
     (workspace, seeded)
 }
+
+/// The changes in a round cached by the `feed` example (`bench/tmp/p3-*.changes`):
+/// each change's length as a little-endian `u32`, then its bytes.
+pub fn split_changes(bytes: &[u8]) -> Vec<Vec<u8>> {
+    let mut changes = Vec::new();
+    let mut rest = bytes;
+    while let Some((len, tail)) = rest.split_first_chunk::<4>() {
+        let len = u32::from_le_bytes(*len) as usize;
+        let Some(change) = tail.get(..len) else { break };
+        changes.push(change.to_vec());
+        rest = &tail[len..];
+    }
+    changes
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn split_changes_reads_what_feed_writes_and_stops_at_a_cut_one() {
+        let mut bytes = Vec::new();
+        for change in [&b"one"[..], b"", b"three"] {
+            bytes.extend((change.len() as u32).to_le_bytes());
+            bytes.extend(change);
+        }
+        assert_eq!(
+            super::split_changes(&bytes),
+            vec![b"one".to_vec(), Vec::new(), b"three".to_vec()]
+        );
+        bytes.extend(9u32.to_le_bytes());
+        bytes.extend(b"cut");
+        assert_eq!(super::split_changes(&bytes).len(), 3);
+    }
+}

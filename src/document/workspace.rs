@@ -206,17 +206,15 @@ impl Workspace {
     fn apply_changes(&mut self, changes: Vec<Change>) -> Result<(), automerge::AutomergeError> {
         self.applied += changes.len();
         let mut changes = changes.into_iter();
-        let mut result = Ok(());
-        loop {
+        let result = loop {
             let batch: Vec<Change> = changes.by_ref().take(APPLY_BATCH).collect();
             if batch.is_empty() {
-                break;
+                break Ok(());
             }
-            result = self.doc.apply_changes(batch);
-            if result.is_err() {
-                break;
+            if let Err(e) = self.doc.apply_changes(batch) {
+                break Err(e);
             }
-        }
+        };
         // Automerge 0.12 records every applied operation in the document's
         // patch log, even while the log is off, and never drops them (about
         // 22 MiB per 10,000 changes). Nothing here reads that log.

@@ -347,25 +347,26 @@ impl WorkspaceWorker {
         // own copy only after the document has loaded: held during the
         // load, it would add to the peak of the worker's memory, which
         // never shrinks (about 50 MiB on an L team).
-        let cached_heads = self.cached_model().await.map(|cache| {
+        let posted = self.cached_model().await.map(|cache| {
             let heads = cache.change_hashes();
             self.post_parts(cache.patch);
             heads
         });
         self.absorb_stored().await;
-        let cache = match cached_heads {
-            Some(heads) if heads.iter().all(|h| self.workspace.has_change(h)) => self
-                .cached_model()
-                .await
-                // Another tab may have written a newer one in between: the
-                // page would then hold another model than this one.
-                .filter(|cache| cache.change_hashes() == heads),
-            _ => None,
-        };
+        let cache = self.cached_model().await.filter(|cache| {
+            cache
+                .change_hashes()
+                .iter()
+                .all(|h| self.workspace.has_change(h))
+        });
         match cache {
             Some(cache) => {
                 let heads = cache.change_hashes();
                 self.model.apply(cache.patch);
+                // Another tab may have written a newer cache meanwhile.
+                if posted.as_ref() != Some(&heads) {
+                    self.post_model();
+                }
                 self.cached = heads.clone();
                 self.changed_since(&heads);
             }
