@@ -1,10 +1,11 @@
 //! The workspace document: one Automerge document per team workspace, holding
-//! every account, contact and touch, and the commands and queries on it.
+//! every record of every kind, and the commands and queries on it.
 //!
 //! Depends on the domain only. Knows nothing of browsers: storage hands it
-//! bytes, and the state layer calls its commands.
+//! bytes, and the state layer calls its commands. Generic over the record
+//! kinds the domain lists: nothing here names a kind but where a query of
+//! the screens needs one.
 
-mod command;
 mod conflict;
 mod error;
 mod prefetch;
@@ -12,13 +13,11 @@ mod read_model;
 mod schema;
 mod workspace;
 
-pub use command::Command;
+pub use crate::domain::{Command, RecordKey};
 pub use conflict::{ConflictValue, FieldConflict};
 pub use error::DocumentError;
-pub use read_model::{
-    AccountRow, Changed, Found, ModelCache, Patch, ReadModel, RecordKey, RowsCache,
-};
-pub use schema::SCHEMA_VERSION;
+pub use read_model::{AccountRow, Changed, Found, ModelCache, Patch, ReadModel, RowsCache};
 #[cfg(target_arch = "wasm32")]
-pub(crate) use schema::genesis_heads;
+pub(crate) use schema::empty_heads;
+pub use schema::{SCHEMA_VERSION, upgrade_change, upgrades_of};
 pub use workspace::Workspace;

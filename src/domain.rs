@@ -1,25 +1,39 @@
 //! The domain: the nouns a sales rep and a sales manager use (accounts,
-//! contacts, touches), their typed ids, and the rules that keep them sane.
+//! contacts, touches), their typed ids, the rules that keep them sane, and
+//! the commands that change them.
 //!
 //! Plain Rust only: no automerge calls, no web-sys. The document layer stores
-//! these types; the UI shows them. Rules live here so that native tests cover
-//! them and every screen enforces the same limits.
+//! these types; the UI shows them. Rules live here, once, checked against
+//! [`Records`] (the records as they stand), so that native tests cover them
+//! and the page and the document enforce the same limits.
+//!
+//! A kind of record is its own file here implementing [`Record`], plus its
+//! name in the list in `kinds.rs` (see `docs/record-kinds.md`).
 
 mod account;
+mod command;
 mod contact;
 mod day;
 mod error;
 mod ids;
+mod kinds;
+mod record;
 mod stamp;
 mod text;
 mod touch;
 
-pub use account::{Account, AccountDraft};
-pub use contact::{Contact, ContactDraft};
+pub use account::{Account, AccountDraft, AccountField};
+pub use command::{Op, Planned};
+pub use contact::{Contact, ContactDraft, ContactField};
 pub use day::Day;
 pub use error::DomainError;
 pub use ids::{AccountId, ContactId, DeviceId, IdError, TouchId};
+pub use kinds::{
+    AnyRecord, Command, CommandVisitor, KeyVisitor, Kind, KindVisitor, RecordKey, Tables,
+    for_each_kind,
+};
+pub use record::{Draft, Field, Parent, Record, RecordId, Records, StampsMut, Table};
 pub use stamp::{Author, Edit, Stamp};
 pub(crate) use text::name_key;
 pub use text::{MAX_NAME_CHARS, MAX_NOTE_CHARS, MAX_SHORT_CHARS, lowercase};
-pub use touch::{Touch, TouchDraft, TouchKind};
+pub use touch::{Touch, TouchDraft, TouchField, TouchKind};

@@ -256,7 +256,7 @@ pub fn fill(
         };
         let opened = rng.i64(0..365);
         let e = by(workspace, &mut rng, opened);
-        let account = workspace.create_account(
+        let account = workspace.create(
             &AccountDraft {
                 name,
                 city: pick(&mut rng, cities).into(),
@@ -288,7 +288,7 @@ pub fn fill(
                 note: String::new(),
             };
             let e = by(workspace, &mut rng, opened);
-            contacts.push(workspace.add_contact(account, &draft, &e)?);
+            contacts.push(workspace.create_in(account, &draft, &e)?);
             seeded.contacts += 1;
         }
         for _ in 0..size.touches_per_account {
@@ -302,7 +302,7 @@ pub fn fill(
                     .then(|| contacts[rng.usize(..contacts.len())]),
                 note: pick(&mut rng, notes).into(),
             };
-            touches.push((workspace.log_touch(account, &draft, &e)?, draft));
+            touches.push((workspace.create_in(account, &draft, &e)?, draft));
             seeded.touches += 1;
         }
     }
@@ -313,11 +313,11 @@ pub fn fill(
                 let e = by(workspace, &mut rng, 730);
                 let mut draft = draft.clone();
                 draft.note.push_str("\nUpdate: followed up as agreed.");
-                workspace.edit_touch(*id, &draft, &e)?;
+                workspace.edit(*id, &draft, &e)?;
             }
             10..12 => {
                 let e = by(workspace, &mut rng, 730);
-                workspace.delete_touch(*id, &e)?;
+                workspace.delete(*id, &e)?;
                 seeded.touches -= 1;
             }
             _ => {}
@@ -326,12 +326,12 @@ pub fn fill(
     for (id, russian) in &accounts {
         if rng.u8(0..20) == 0 {
             let e = by(workspace, &mut rng, 730);
-            let Some(account) = workspace.read_account(*id)? else {
+            let Some(account) = workspace.read(*id)? else {
                 continue;
             };
             let mut draft = AccountDraft::of(&account);
             draft.city = pick(&mut rng, if *russian { RU_CITIES } else { EN_CITIES }).into();
-            workspace.edit_account(*id, &draft, &e)?;
+            workspace.edit(*id, &draft, &e)?;
         }
     }
     workspace.set_actor(own_actor);

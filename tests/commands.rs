@@ -6,7 +6,8 @@ use automerge::ActorId;
 use chrono::{NaiveDate, TimeZone, Utc};
 use rapport::document::{Changed, Command, ModelCache, Patch, ReadModel, Workspace};
 use rapport::domain::{
-    AccountDraft, AccountId, Author, ContactDraft, ContactId, Edit, TouchDraft, TouchId, TouchKind,
+    Account, AccountDraft, AccountId, Author, Contact, ContactDraft, ContactId, Edit, Touch,
+    TouchDraft, TouchId, TouchKind,
 };
 use rapport::seed::{self, DemoSize};
 
@@ -43,10 +44,10 @@ fn touch(contact: Option<ContactId>, day: &str) -> TouchDraft {
 fn the_page_check_and_the_document_agree() {
     let mut ws = Workspace::new(ActorId::from([1; 16]));
     let e = edit();
-    let a = ws.create_account(&account("ООО «Ромашка»"), &e).unwrap();
-    let b = ws.create_account(&account("Wolf & Sons"), &e).unwrap();
+    let a = ws.create(&account("ООО «Ромашка»"), &e).unwrap();
+    let b = ws.create(&account("Wolf & Sons"), &e).unwrap();
     let anna = ws
-        .add_contact(
+        .create_in(
             b,
             &ContactDraft {
                 name: "Anna".into(),
@@ -55,67 +56,32 @@ fn the_page_check_and_the_document_agree() {
             &e,
         )
         .unwrap();
-    let t = ws.log_touch(a, &touch(None, "2026-11-26"), &e).unwrap();
-    let gone = ws.create_account(&account("Gone"), &e).unwrap();
-    ws.delete_account(gone, &e).unwrap();
+    let t = ws.create_in(a, &touch(None, "2026-11-26"), &e).unwrap();
+    let gone = ws.create(&account("Gone"), &e).unwrap();
+    ws.delete(gone, &e).unwrap();
 
     let commands = vec![
-        Command::CreateAccount {
-            id: AccountId::random(),
-            draft: account("  ооо «ромашка» "),
-        },
-        Command::CreateAccount {
-            id: AccountId::random(),
-            draft: account("   "),
-        },
-        Command::CreateAccount {
-            id: AccountId::random(),
-            draft: account("Gone"),
-        },
-        Command::EditAccount {
-            id: b,
-            draft: account("ООО «РОМАШКА»"),
-        },
-        Command::EditAccount {
-            id: a,
-            draft: account("ООО «Ромашка»"),
-        },
-        Command::EditAccount {
-            id: gone,
-            draft: account("Back"),
-        },
-        Command::DeleteAccount { id: gone },
-        Command::AddContact {
-            id: ContactId::random(),
-            account: gone,
-            draft: ContactDraft {
+        Command::create::<Account>(AccountId::random(), (), account("  ооо «ромашка» ")),
+        Command::create::<Account>(AccountId::random(), (), account("   ")),
+        Command::create::<Account>(AccountId::random(), (), account("Gone")),
+        Command::edit::<Account>(b, account("ООО «РОМАШКА»")),
+        Command::edit::<Account>(a, account("ООО «Ромашка»")),
+        Command::edit::<Account>(gone, account("Back")),
+        Command::delete::<Account>(gone),
+        Command::create::<Contact>(
+            ContactId::random(),
+            gone,
+            ContactDraft {
                 name: "Ivan".into(),
                 ..ContactDraft::default()
             },
-        },
-        Command::LogTouch {
-            id: TouchId::random(),
-            account: a,
-            draft: touch(Some(anna), "2026-11-26"),
-        },
-        Command::LogTouch {
-            id: TouchId::random(),
-            account: b,
-            draft: touch(Some(anna), "1999-01-01"),
-        },
-        Command::LogTouch {
-            id: TouchId::random(),
-            account: b,
-            draft: touch(Some(anna), "2026-11-25"),
-        },
-        Command::EditTouch {
-            id: t,
-            draft: touch(Some(anna), "2026-11-26"),
-        },
-        Command::DeleteTouch {
-            id: TouchId::random(),
-        },
-        Command::DeleteContact { id: anna },
+        ),
+        Command::create::<Touch>(TouchId::random(), a, touch(Some(anna), "2026-11-26")),
+        Command::create::<Touch>(TouchId::random(), b, touch(Some(anna), "1999-01-01")),
+        Command::create::<Touch>(TouchId::random(), b, touch(Some(anna), "2026-11-25")),
+        Command::edit::<Touch>(t, touch(Some(anna), "2026-11-26")),
+        Command::delete::<Touch>(TouchId::random()),
+        Command::delete::<Contact>(anna),
     ];
     for command in commands {
         let model = ws.read_model();
@@ -134,10 +100,7 @@ fn the_page_check_and_the_document_agree() {
 #[test]
 fn a_new_record_id_is_used_once() {
     let mut ws = Workspace::new(ActorId::from([1; 16]));
-    let command = Command::CreateAccount {
-        id: AccountId::random(),
-        draft: account("Once"),
-    };
+    let command = Command::create::<Account>(AccountId::random(), (), account("Once"));
     ws.execute(&command, &edit()).unwrap();
     assert!(ws.execute(&command, &edit()).is_err());
     assert_eq!(ws.read_model().account_count(), 1);
@@ -168,7 +131,7 @@ fn patches_and_the_cache_carry_the_whole_model() {
 
     let before = ws.heads();
     let first = from_doc.filter_accounts("")[0].id;
-    ws.delete_account(first, &edit()).unwrap();
+    ws.delete(first, &edit()).unwrap();
     let changed = ws.changes_since(&before);
     cached.apply(Patch::read(ws.doc(), &changed));
     assert_eq!(cached, ws.read_model());
@@ -201,8 +164,7 @@ fn slices_and_the_rows_cache_give_the_same_screens() {
     // An empty patch is still one (resetting) slice.
     let empty = Patch {
         reset: true,
-        records: Vec::new(),
-        conflicts: Vec::new(),
+        ..Patch::default()
     };
     assert_eq!(empty.clone().into_slices(5), vec![empty]);
 }

@@ -50,13 +50,10 @@ fn a_new_workspace_is_empty_and_carries_its_schema_version() {
 #[test]
 fn records_carry_who_made_and_changed_them() {
     let mut ws = Workspace::new(actor(1));
-    let id = ws
-        .create_account(&account("ООО «Ромашка»"), &edit("Анна"))
-        .unwrap();
+    let id = ws.create(&account("ООО «Ромашка»"), &edit("Анна")).unwrap();
     let mut later = edit("Tom");
     later.at += chrono::Duration::hours(2);
-    ws.edit_account(id, &account("ООО «Ромашка-2»"), &later)
-        .unwrap();
+    ws.edit(id, &account("ООО «Ромашка-2»"), &later).unwrap();
     let model = ws.read_model();
     let a = model.account(id).unwrap();
     assert_eq!(a.name, "ООО «Ромашка-2»");
@@ -72,10 +69,10 @@ fn records_carry_who_made_and_changed_them() {
 fn account_page_shows_contacts_and_a_newest_first_timeline() {
     let mut ws = Workspace::new(actor(1));
     let e = edit("Анна");
-    let acme = ws.create_account(&account("Acme"), &e).unwrap();
-    let other = ws.create_account(&account("Other"), &e).unwrap();
+    let acme = ws.create(&account("Acme"), &e).unwrap();
+    let other = ws.create(&account("Other"), &e).unwrap();
     let ivan = ws
-        .add_contact(
+        .create_in(
             acme,
             &ContactDraft {
                 name: "Иван Петров".into(),
@@ -86,12 +83,12 @@ fn account_page_shows_contacts_and_a_newest_first_timeline() {
         .unwrap();
     let mut old = visit("first visit");
     old.day = "2026-01-10".into();
-    ws.log_touch(acme, &old, &e).unwrap();
+    ws.create_in(acme, &old, &e).unwrap();
     let mut call = visit("call with Ivan");
     call.kind = TouchKind::Call;
     call.contact = Some(ivan);
-    ws.log_touch(acme, &call, &e).unwrap();
-    ws.log_touch(other, &visit("elsewhere"), &e).unwrap();
+    ws.create_in(acme, &call, &e).unwrap();
+    ws.create_in(other, &visit("elsewhere"), &e).unwrap();
 
     let model = ws.read_model();
     let notes: Vec<_> = model
@@ -115,7 +112,7 @@ fn the_list_is_sorted_by_name_ignoring_case_and_stays_sorted_after_edits() {
     let mut ws = Workspace::new(actor(1));
     let e = edit("Анна");
     for name in ["bravo", "Яблоко", "Alpha", "ёж", "ΣΟΦΊΑ", "charlie"] {
-        ws.create_account(&account(name), &e).unwrap();
+        ws.create(&account(name), &e).unwrap();
     }
     let names = |ws: &Workspace| -> Vec<String> {
         let model = ws.read_model();
@@ -136,7 +133,7 @@ fn the_list_is_sorted_by_name_ignoring_case_and_stays_sorted_after_edits() {
         name: "ZULU".into(),
         ..Default::default()
     };
-    ws.edit_account(bravo, &draft, &e).unwrap();
+    ws.edit(bravo, &draft, &e).unwrap();
     let after = names(&ws);
     let mut expected = after.clone();
     expected.sort_by_key(|n| n.to_lowercase());
@@ -148,8 +145,8 @@ fn the_list_is_sorted_by_name_ignoring_case_and_stays_sorted_after_edits() {
 fn the_filter_matches_name_city_and_contact_ignoring_case() {
     let mut ws = Workspace::new(actor(1));
     let e = edit("Анна");
-    let a = ws.create_account(&account("Северсталь"), &e).unwrap();
-    ws.create_account(
+    let a = ws.create(&account("Северсталь"), &e).unwrap();
+    ws.create(
         &AccountDraft {
             name: "Northwind".into(),
             city: "Leeds".into(),
@@ -158,7 +155,7 @@ fn the_filter_matches_name_city_and_contact_ignoring_case() {
         &e,
     )
     .unwrap();
-    ws.add_contact(
+    ws.create_in(
         a,
         &ContactDraft {
             name: "Priya Patel".into(),
@@ -185,11 +182,9 @@ fn the_filter_matches_name_city_and_contact_ignoring_case() {
 fn duplicate_and_blank_names_are_refused_and_nothing_is_written() {
     let mut ws = Workspace::new(actor(1));
     let e = edit("Анна");
-    let first = ws.create_account(&account("ООО «Ромашка»"), &e).unwrap();
+    let first = ws.create(&account("ООО «Ромашка»"), &e).unwrap();
     let heads = ws.heads();
-    let err = ws
-        .create_account(&account("  ооо   «ромашка» "), &e)
-        .unwrap_err();
+    let err = ws.create(&account("  ооо   «ромашка» "), &e).unwrap_err();
     assert_eq!(
         err.rule(),
         Some(&DomainError::DuplicateAccount {
@@ -198,23 +193,23 @@ fn duplicate_and_blank_names_are_refused_and_nothing_is_written() {
         })
     );
     assert_eq!(
-        ws.create_account(&account(" \n\t"), &e).unwrap_err().rule(),
+        ws.create(&account(" \n\t"), &e).unwrap_err().rule(),
         Some(&DomainError::Empty { field: "name" })
     );
     assert_eq!(ws.heads(), heads, "a refused command must not write");
     // Once deleted, the name is free again.
-    ws.delete_account(first, &e).unwrap();
-    assert!(ws.create_account(&account("ООО «Ромашка»"), &e).is_ok());
+    ws.delete(first, &e).unwrap();
+    assert!(ws.create(&account("ООО «Ромашка»"), &e).is_ok());
 }
 
 #[test]
 fn a_pasted_megabyte_note_is_refused_without_writing() {
     let mut ws = Workspace::new(actor(1));
     let e = edit("Анна");
-    let a = ws.create_account(&account("Acme"), &e).unwrap();
+    let a = ws.create(&account("Acme"), &e).unwrap();
     let heads = ws.heads();
     let err = ws
-        .log_touch(a, &visit(&"я".repeat(1_000_000)), &e)
+        .create_in(a, &visit(&"я".repeat(1_000_000)), &e)
         .unwrap_err();
     assert_eq!(
         err.rule(),
@@ -227,7 +222,7 @@ fn a_pasted_megabyte_note_is_refused_without_writing() {
     let mut far = visit("ok");
     far.day = "3026-01-01".into();
     assert!(matches!(
-        ws.log_touch(a, &far, &e).unwrap_err().rule(),
+        ws.create_in(a, &far, &e).unwrap_err().rule(),
         Some(DomainError::DayOutOfRange { .. })
     ));
     assert_eq!(ws.heads(), heads);
@@ -237,10 +232,10 @@ fn a_pasted_megabyte_note_is_refused_without_writing() {
 fn a_touch_cannot_name_a_contact_of_another_account() {
     let mut ws = Workspace::new(actor(1));
     let e = edit("Анна");
-    let a = ws.create_account(&account("A"), &e).unwrap();
-    let b = ws.create_account(&account("B"), &e).unwrap();
+    let a = ws.create(&account("A"), &e).unwrap();
+    let b = ws.create(&account("B"), &e).unwrap();
     let at_b = ws
-        .add_contact(
+        .create_in(
             b,
             &ContactDraft {
                 name: "Bob".into(),
@@ -252,7 +247,7 @@ fn a_touch_cannot_name_a_contact_of_another_account() {
     let mut t = visit("x");
     t.contact = Some(at_b);
     assert_eq!(
-        ws.log_touch(a, &t, &e).unwrap_err().rule(),
+        ws.create_in(a, &t, &e).unwrap_err().rule(),
         Some(&DomainError::ContactOfOtherAccount {
             contact: at_b,
             account: a
@@ -264,16 +259,16 @@ fn a_touch_cannot_name_a_contact_of_another_account() {
 fn deletes_leave_tombstones_and_hide_the_children() {
     let mut ws = Workspace::new(actor(1));
     let e = edit("Анна");
-    let a = ws.create_account(&account("Acme"), &e).unwrap();
-    let t = ws.log_touch(a, &visit("note"), &e).unwrap();
-    ws.delete_touch(t, &e).unwrap();
+    let a = ws.create(&account("Acme"), &e).unwrap();
+    let t = ws.create_in(a, &visit("note"), &e).unwrap();
+    ws.delete(t, &e).unwrap();
     assert!(ws.read_model().timeline(a).is_empty());
     assert!(matches!(
-        ws.delete_touch(t, &e).unwrap_err().rule(),
-        Some(DomainError::UnknownTouch(_))
+        ws.delete(t, &e).unwrap_err().rule(),
+        Some(DomainError::Unknown(rapport::document::RecordKey::Touch(_)))
     ));
-    ws.log_touch(a, &visit("another"), &e).unwrap();
-    ws.delete_account(a, &e).unwrap();
+    ws.create_in(a, &visit("another"), &e).unwrap();
+    ws.delete(a, &e).unwrap();
     let model = ws.read_model();
     assert!(model.is_empty());
     assert_eq!(model.touch_count(), 0);
@@ -301,8 +296,8 @@ fn deletes_leave_tombstones_and_hide_the_children() {
 fn save_and_load_round_trip() {
     let mut ws = Workspace::new(actor(1));
     let e = edit("Анна");
-    let a = ws.create_account(&account("Acme"), &e).unwrap();
-    ws.log_touch(a, &visit("Обсудили поставку\nвторая строка"), &e)
+    let a = ws.create(&account("Acme"), &e).unwrap();
+    ws.create_in(a, &visit("Обсудили поставку\nвторая строка"), &e)
         .unwrap();
     let bytes = ws.save();
     let loaded = Workspace::load(&bytes, actor(2)).unwrap();
@@ -313,13 +308,13 @@ fn save_and_load_round_trip() {
 fn changes_past_stored_heads_are_exactly_the_newer_ones() {
     let mut ws = Workspace::new(actor(1));
     let e = edit("Анна");
-    let a = ws.create_account(&account("Acme"), &e).unwrap();
+    let a = ws.create(&account("Acme"), &e).unwrap();
     let stored = ws.head_bytes();
     let mut behind = Workspace::load(&ws.save(), actor(2)).unwrap();
     assert!(ws.change_bytes_past(&stored).is_empty());
-    ws.log_touch(a, &visit("after the heads were stored"), &e)
+    ws.create_in(a, &visit("after the heads were stored"), &e)
         .unwrap();
-    ws.log_touch(a, &visit("and another"), &e).unwrap();
+    ws.create_in(a, &visit("and another"), &e).unwrap();
     assert_eq!(ws.change_bytes_past(&stored).len(), 2);
 
     // A head this document lacks is skipped, not a failure: what it would
@@ -340,9 +335,9 @@ fn one_account_with_visits(visits: usize) -> (Workspace, Vec<Vec<u8>>) {
     let mut ws = Workspace::new(actor(1));
     let e = edit("Анна");
     let start = ws.head_bytes();
-    let a = ws.create_account(&account("Acme"), &e).unwrap();
+    let a = ws.create(&account("Acme"), &e).unwrap();
     for i in 0..visits {
-        ws.log_touch(a, &visit(&format!("визит {i}")), &e).unwrap();
+        ws.create_in(a, &visit(&format!("визит {i}")), &e).unwrap();
     }
     let changes = ws.change_bytes_past(&start);
     (ws, changes)
@@ -371,7 +366,7 @@ fn a_reload_from_its_own_save_keeps_everything_and_the_actor() {
     let e = edit("Анна");
     let mut other = Workspace::new(actor(2));
     // Its own edits count for nothing; the team's changes do.
-    other.create_account(&account("Own"), &e).unwrap();
+    other.create(&account("Own"), &e).unwrap();
     assert!(!other.should_reload());
     for result in other.apply_all(&changes) {
         result.unwrap();
@@ -387,7 +382,7 @@ fn a_reload_from_its_own_save_keeps_everything_and_the_actor() {
     assert!(!other.should_reload(), "the count starts again");
     // New changes are still written by this device's actor.
     assert_eq!(other.actor(), actor(2));
-    other.create_account(&account("After"), &e).unwrap();
+    other.create(&account("After"), &e).unwrap();
     let last = other.last_local_change().unwrap();
     let change = automerge::Change::try_from(last.as_slice()).unwrap();
     assert_eq!(change.actor_id(), &actor(2));
@@ -398,7 +393,7 @@ fn a_reload_from_other_bytes_is_refused() {
     let mut ws = Workspace::new(actor(1));
     let e = edit("Анна");
     let stale = ws.save();
-    ws.create_account(&account("Acme"), &e).unwrap();
+    ws.create(&account("Acme"), &e).unwrap();
     assert!(matches!(
         ws.reload(&stale),
         Err(DocumentError::SaveMismatch)
@@ -415,10 +410,8 @@ fn two_devices_that_start_apart_share_one_genesis() {
     // each other's when merged.
     let mut one = Workspace::new(actor(1));
     let mut two = Workspace::new(actor(2));
-    one.create_account(&account("From one"), &edit("Анна"))
-        .unwrap();
-    two.create_account(&account("From two"), &edit("Tom"))
-        .unwrap();
+    one.create(&account("From one"), &edit("Анна")).unwrap();
+    two.create(&account("From two"), &edit("Tom")).unwrap();
     one.merge(&mut two).unwrap();
     assert_eq!(one.read_model().account_count(), 2);
 }
@@ -427,20 +420,20 @@ fn two_devices_that_start_apart_share_one_genesis() {
 fn concurrent_edits_on_forked_documents_both_survive_the_merge() {
     let mut base = Workspace::new(actor(1));
     let e = edit("Анна");
-    let a = base.create_account(&account("Acme"), &e).unwrap();
+    let a = base.create(&account("Acme"), &e).unwrap();
     let mut anna = base.fork(actor(2));
     let mut tom = base.fork(actor(3));
 
     // Different fields of the same account, plus new records on each side.
     let mut by_anna = AccountDraft::of(anna.read_model().account(a).unwrap());
     by_anna.city = "Самара".into();
-    anna.edit_account(a, &by_anna, &edit("Анна")).unwrap();
-    anna.log_touch(a, &visit("Anna's visit"), &edit("Анна"))
+    anna.edit(a, &by_anna, &edit("Анна")).unwrap();
+    anna.create_in(a, &visit("Anna's visit"), &edit("Анна"))
         .unwrap();
     let mut by_tom = AccountDraft::of(tom.read_model().account(a).unwrap());
     by_tom.industry = "Logistics".into();
-    tom.edit_account(a, &by_tom, &edit("Tom")).unwrap();
-    tom.log_touch(a, &visit("Tom's call"), &edit("Tom"))
+    tom.edit(a, &by_tom, &edit("Tom")).unwrap();
+    tom.create_in(a, &visit("Tom's call"), &edit("Tom"))
         .unwrap();
 
     anna.merge(&mut tom).unwrap();
@@ -458,14 +451,11 @@ fn concurrent_edits_on_forked_documents_both_survive_the_merge() {
 #[test]
 fn a_concurrent_delete_wins_over_an_edit_and_reaches_both() {
     let mut base = Workspace::new(actor(1));
-    let a = base
-        .create_account(&account("Acme"), &edit("Анна"))
-        .unwrap();
+    let a = base.create(&account("Acme"), &edit("Анна")).unwrap();
     let mut anna = base.fork(actor(2));
     let mut tom = base.fork(actor(3));
-    anna.delete_account(a, &edit("Анна")).unwrap();
-    tom.edit_account(a, &account("Acme renamed"), &edit("Tom"))
-        .unwrap();
+    anna.delete(a, &edit("Анна")).unwrap();
+    tom.edit(a, &account("Acme renamed"), &edit("Tom")).unwrap();
     anna.merge(&mut tom).unwrap();
     tom.merge(&mut anna).unwrap();
     assert!(anna.read_model().is_empty());
@@ -475,9 +465,9 @@ fn a_concurrent_delete_wins_over_an_edit_and_reaches_both() {
 #[test]
 fn corrupt_bytes_are_refused_and_change_nothing() {
     let mut ws = Workspace::new(actor(1));
-    let a = ws.create_account(&account("Acme"), &edit("Анна")).unwrap();
+    let a = ws.create(&account("Acme"), &edit("Анна")).unwrap();
     let mut other = ws.fork(actor(2));
-    other.log_touch(a, &visit("later"), &edit("Tom")).unwrap();
+    other.create_in(a, &visit("later"), &edit("Tom")).unwrap();
     let mut change = other.last_local_change().unwrap();
     let heads = ws.heads();
     let last = change.len() - 1;
@@ -545,9 +535,9 @@ const FIXTURE_V1: &str = "tests/fixtures/workspace-v1.automerge";
 fn fixture_workspace() -> Workspace {
     let mut ws = Workspace::new(actor(9)).with_seeded_ids(1);
     let e = edit("Анна");
-    let a = ws.create_account(&account("ООО «Ромашка»"), &e).unwrap();
+    let a = ws.create(&account("ООО «Ромашка»"), &e).unwrap();
     let c = ws
-        .add_contact(
+        .create_in(
             a,
             &ContactDraft {
                 name: "Иван Петров".into(),
@@ -559,9 +549,9 @@ fn fixture_workspace() -> Workspace {
         .unwrap();
     let mut t = visit("Обсудили поставку; не звонить до 10.");
     t.contact = Some(c);
-    ws.log_touch(a, &t, &e).unwrap();
-    let gone = ws.log_touch(a, &visit("deleted note"), &e).unwrap();
-    ws.delete_touch(gone, &e).unwrap();
+    ws.create_in(a, &t, &e).unwrap();
+    let gone = ws.create_in(a, &visit("deleted note"), &e).unwrap();
+    ws.delete(gone, &e).unwrap();
     ws
 }
 
@@ -596,10 +586,10 @@ fn documents_saved_by_schema_1_keep_loading() {
 #[test]
 fn a_damaged_snapshot_is_refused_and_applying_twice_changes_nothing() {
     let mut ws = Workspace::new(actor(1));
-    let a = ws.create_account(&account("Acme"), &edit("Анна")).unwrap();
+    let a = ws.create(&account("Acme"), &edit("Анна")).unwrap();
     let mut other = ws.fork(actor(2));
     other
-        .log_touch(a, &visit("from the other tab"), &edit("Tom"))
+        .create_in(a, &visit("from the other tab"), &edit("Tom"))
         .unwrap();
     let change = other.last_local_change().unwrap();
     ws.apply(&change).unwrap();
@@ -621,9 +611,7 @@ fn a_damaged_snapshot_is_refused_and_applying_twice_changes_nothing() {
 fn the_read_model_kept_current_record_by_record_equals_a_fresh_build() {
     use rapport::document::ReadModel;
     let mut anna = Workspace::new(actor(1));
-    let a = anna
-        .create_account(&account("Acme"), &edit("Анна"))
-        .unwrap();
+    let a = anna.create(&account("Acme"), &edit("Анна")).unwrap();
     let mut model = ReadModel::from_doc(anna.doc());
     let step = |ws: &mut Workspace, model: &mut ReadModel, f: &dyn Fn(&mut Workspace)| {
         let before = ws.heads();
@@ -633,10 +621,10 @@ fn the_read_model_kept_current_record_by_record_equals_a_fresh_build() {
         assert_eq!(*model, ReadModel::from_doc(ws.doc()));
     };
     step(&mut anna, &mut model, &|ws| {
-        ws.create_account(&account("Zeta"), &edit("Анна")).unwrap();
+        ws.create(&account("Zeta"), &edit("Анна")).unwrap();
     });
     step(&mut anna, &mut model, &|ws| {
-        ws.add_contact(
+        ws.create_in(
             a,
             &ContactDraft {
                 name: "Иван".into(),
@@ -647,18 +635,17 @@ fn the_read_model_kept_current_record_by_record_equals_a_fresh_build() {
         .unwrap();
     });
     step(&mut anna, &mut model, &|ws| {
-        ws.log_touch(a, &visit("one"), &edit("Анна")).unwrap();
+        ws.create_in(a, &visit("one"), &edit("Анна")).unwrap();
     });
     step(&mut anna, &mut model, &|ws| {
-        ws.edit_account(a, &account("Aardvark"), &edit("Анна"))
-            .unwrap();
+        ws.edit(a, &account("Aardvark"), &edit("Анна")).unwrap();
     });
     // A colleague's changes arrive by merge: a new touch, a renamed account,
     // and a deleted account.
     let mut tom = anna.fork(actor(2));
     let zeta = tom.read_model().filter_accounts("zeta")[0].id;
-    tom.log_touch(a, &visit("from Tom"), &edit("Tom")).unwrap();
-    tom.delete_account(zeta, &edit("Tom")).unwrap();
+    tom.create_in(a, &visit("from Tom"), &edit("Tom")).unwrap();
+    tom.delete(zeta, &edit("Tom")).unwrap();
     let before = anna.heads();
     anna.merge(&mut tom).unwrap();
     let changed = anna.changes_since(&before);
@@ -667,7 +654,7 @@ fn the_read_model_kept_current_record_by_record_equals_a_fresh_build() {
     assert_eq!(model.account_count(), 1);
     assert_eq!(model.timeline(a).len(), 2);
     step(&mut anna, &mut model, &|ws| {
-        ws.delete_account(a, &edit("Анна")).unwrap();
+        ws.delete(a, &edit("Анна")).unwrap();
     });
     assert!(model.is_empty());
 }
@@ -676,9 +663,7 @@ fn the_read_model_kept_current_record_by_record_equals_a_fresh_build() {
 fn the_same_field_changed_on_two_devices_keeps_both_values_with_their_authors_until_resolved() {
     use rapport::document::RecordKey;
     let mut base = Workspace::new(actor(1));
-    let a = base
-        .create_account(&account("Acme"), &edit("Анна"))
-        .unwrap();
+    let a = base.create(&account("Acme"), &edit("Анна")).unwrap();
     let mut anna = base.fork(actor(2));
     let mut tom = base.fork(actor(3));
     let mut later = edit("Tom");
@@ -687,10 +672,10 @@ fn the_same_field_changed_on_two_devices_keeps_both_values_with_their_authors_un
     by_anna.city = "Самара".into();
     let mut anna_later = edit("Анна");
     anna_later.at += chrono::Duration::minutes(30);
-    anna.edit_account(a, &by_anna, &anna_later).unwrap();
+    anna.edit(a, &by_anna, &anna_later).unwrap();
     let mut by_tom = account("Acme");
     by_tom.city = "Leeds".into();
-    tom.edit_account(a, &by_tom, &later).unwrap();
+    tom.edit(a, &by_tom, &later).unwrap();
     anna.merge(&mut tom).unwrap();
 
     let conflicts = anna.conflicts(RecordKey::Account(a)).unwrap();
@@ -736,7 +721,7 @@ fn a_look_alike_document_is_refused_before_it_can_hide_records() {
         Err(DocumentError::NotAWorkspace(_))
     ));
     let mut ws = Workspace::new(actor(1));
-    ws.create_account(&account("Acme"), &edit("Анна")).unwrap();
+    ws.create(&account("Acme"), &edit("Анна")).unwrap();
     assert!(matches!(
         ws.apply(&bytes),
         Err(DocumentError::NotAWorkspace(_))
@@ -747,12 +732,9 @@ fn a_look_alike_document_is_refused_before_it_can_hide_records() {
 #[test]
 fn importing_another_devices_export_merges_and_never_replaces() {
     let mut here = Workspace::new(actor(1));
-    here.create_account(&account("Here"), &edit("Анна"))
-        .unwrap();
+    here.create(&account("Here"), &edit("Анна")).unwrap();
     let mut there = Workspace::new(actor(2));
-    there
-        .create_account(&account("There"), &edit("Tom"))
-        .unwrap();
+    there.create(&account("There"), &edit("Tom")).unwrap();
     let exported = there.save();
     here.apply(&exported).unwrap();
     let names: Vec<String> = here

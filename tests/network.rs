@@ -496,7 +496,7 @@ impl Sim {
                     city: CITIES[self.rng.usize(..CITIES.len())].into(),
                     ..AccountDraft::default()
                 };
-                if let Ok(id) = ws.create_account(&draft, &edit) {
+                if let Ok(id) = ws.create(&draft, &edit) {
                     self.accounts.push(id);
                 }
             }
@@ -510,12 +510,12 @@ impl Sim {
                         1 => draft.industry = word.into(),
                         _ => draft.note = format!("{} {word}", draft.note),
                     }
-                    let _ = ws.edit_account(id, &draft, &edit);
+                    let _ = ws.edit(id, &draft, &edit);
                 }
             }
             3 => {
                 if let Some(id) = account.filter(|_| self.rng.u32(..3) == 0) {
-                    let _ = ws.delete_account(id, &edit);
+                    let _ = ws.delete(id, &edit);
                 }
             }
             4 => {
@@ -525,7 +525,7 @@ impl Sim {
                         role: "buyer".into(),
                         ..ContactDraft::default()
                     };
-                    if let Ok(id) = ws.add_contact(id, &draft, &edit) {
+                    if let Ok(id) = ws.create_in(id, &draft, &edit) {
                         self.contacts.push(id);
                     }
                 }
@@ -536,18 +536,18 @@ impl Sim {
                 {
                     let mut draft = ContactDraft::of(&current);
                     draft.phone = format!("+7 900 {:07}", self.rng.u32(..10_000_000));
-                    let _ = ws.edit_contact(id, &draft, &edit);
+                    let _ = ws.edit(id, &draft, &edit);
                 }
             }
             6 => {
                 if let Some(id) = contact.filter(|_| self.rng.bool()) {
-                    let _ = ws.delete_contact(id, &edit);
+                    let _ = ws.delete(id, &edit);
                 }
             }
             7 | 8 => {
                 if let Some(id) = account {
                     let draft = touch_draft(&mut self.rng, edit.today, word);
-                    if let Ok(id) = ws.log_touch(id, &draft, &edit) {
+                    if let Ok(id) = ws.create_in(id, &draft, &edit) {
                         self.touches.push(id);
                     }
                 }
@@ -556,9 +556,9 @@ impl Sim {
                 if let Some(id) = touch {
                     if self.rng.bool() {
                         let draft = touch_draft(&mut self.rng, edit.today, word);
-                        let _ = ws.edit_touch(id, &draft, &edit);
+                        let _ = ws.edit(id, &draft, &edit);
                     } else {
-                        let _ = ws.delete_touch(id, &edit);
+                        let _ = ws.delete(id, &edit);
                     }
                 }
             }
@@ -582,7 +582,7 @@ impl Sim {
             if let Some(current) = ws.read_model().account(id).cloned() {
                 let mut draft = AccountDraft::of(&current);
                 draft.city = city.into();
-                let _ = ws.edit_account(id, &draft, &edit);
+                let _ = ws.edit(id, &draft, &edit);
             }
             self.made_change(device, &before);
         }

@@ -39,7 +39,7 @@ async fn write_accounts(
             name: format!("Клиент {i}"),
             ..Default::default()
         };
-        let id = ws.create_account(&draft, &edit()).unwrap();
+        let id = ws.create(&draft, &edit()).unwrap();
         let change = ws.last_local_change().unwrap();
         let key = store.append(ChunkKind::Change, &change).await.unwrap();
         log.record(key, ChunkKind::Change, change.len());
@@ -49,7 +49,7 @@ async fn write_accounts(
             contact: None,
             note: format!("заметка {i}"),
         };
-        ws.log_touch(id, &touch, &edit()).unwrap();
+        ws.create_in(id, &touch, &edit()).unwrap();
         let change = ws.last_local_change().unwrap();
         let key = store.append(ChunkKind::Change, &change).await.unwrap();
         log.record(key, ChunkKind::Change, change.len());
@@ -168,7 +168,7 @@ async fn snapshots_are_gzipped_by_the_browser_and_read_back_whole() {
             city: "Казань".into(),
             ..AccountDraft::default()
         };
-        ws.create_account(&draft, &edit()).unwrap();
+        ws.create(&draft, &edit()).unwrap();
     }
     let snapshot = ws.save();
     assert!(

@@ -50,7 +50,7 @@ fn log_touch_and_update_model_s(bencher: divan::Bencher) {
     };
     bencher.bench_local(|| {
         let before = workspace.heads();
-        workspace.log_touch(account, &draft, &edit).unwrap();
+        workspace.create_in(account, &draft, &edit).unwrap();
         let changed = workspace.changes_since(&before);
         model.update(workspace.doc(), &changed);
     });

@@ -425,17 +425,16 @@ fn changes_of(root: &Path, name: &str, history: &[u8], mode: Mode, n: usize) -> 
                 city: "Казань".into(),
                 ..AccountDraft::default()
             };
-            ws.create_account(&draft, &edit).expect("a new name");
+            ws.create(&draft, &edit).expect("a new name");
         } else if i % 10 <= 6 {
             let note = format!("{rep}, визит {i}: обсудили поставку к праздникам.");
-            let id = ws.log_touch(account, &touch(note), &edit).expect("a touch");
+            let id = ws.create_in(account, &touch(note), &edit).expect("a touch");
             logged.push((id, account));
         } else if i % 10 == 7 {
             // A touch logged a little earlier, its note completed.
             let (id, _) = logged[logged.len() - 1 - (i / 10) % logged.len().min(50)];
             let note = format!("{rep}, визит {i}: обсудили поставку; ждут предложение к пятнице.");
-            ws.edit_touch(id, &touch(note), &edit)
-                .expect("a live touch");
+            ws.edit(id, &touch(note), &edit).expect("a live touch");
         } else if i % 10 == 8 {
             let draft = ContactDraft {
                 name: format!("Контакт {}-{i}", mode.name()),
@@ -443,12 +442,12 @@ fn changes_of(root: &Path, name: &str, history: &[u8], mode: Mode, n: usize) -> 
                 phone: format!("+7 900 {:03} {:04}", i % 1000, i % 10_000),
                 ..ContactDraft::default()
             };
-            ws.add_contact(account, &draft, &edit).expect("a contact");
+            ws.create_in(account, &draft, &edit).expect("a contact");
         } else if i % 100 == 9 {
             // Account edits check every name for duplicates (~40 ms on M
             // natively), so they are the rare kind. Device A edits notes,
             // device C cities: different fields merge without conflicts.
-            let old = ws.read_account(account).expect("readable").expect("live");
+            let old = ws.read(account).expect("readable").expect("live");
             let mut draft = AccountDraft {
                 name: old.name,
                 city: old.city,
@@ -459,14 +458,14 @@ fn changes_of(root: &Path, name: &str, history: &[u8], mode: Mode, n: usize) -> 
                 Mode::Live => draft.note = format!("Обновлено {i}: ждут предложение к пятнице."),
                 Mode::Coalesced => draft.city = format!("Город {i}"),
             }
-            ws.edit_account(account, &draft, &edit).expect("an edit");
+            ws.edit(account, &draft, &edit).expect("an edit");
         } else {
             let (id, old) = &contacts[(i * 7919) % contacts.len()];
             let draft = ContactDraft {
                 phone: format!("+7 901 {:03} {:04}", i % 1000, i % 10_000),
                 ..old.clone()
             };
-            ws.edit_contact(*id, &draft, &edit).expect("a contact edit");
+            ws.edit(*id, &draft, &edit).expect("a contact edit");
         }
         changes.push(ws.last_local_change().expect("a change"));
     }

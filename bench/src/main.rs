@@ -125,7 +125,7 @@ fn measure(scale: Scale, bytes: &[u8], generated: Option<Duration>) -> Row {
                 let start = Instant::now();
                 let before = workspace.heads();
                 workspace
-                    .log_touch(account, &draft, &edit)
+                    .create_in(account, &draft, &edit)
                     .expect("valid touch");
                 workspace.last_local_change();
                 let changed = workspace.changes_since(&before);

@@ -10,28 +10,19 @@
 //! [`ModelCache`] is the whole model saved with the heads it reflects, so the
 //! first screen can be drawn before the document is loaded.
 
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 
 use automerge::{AutoCommit, ChangeHash, ObjId, ObjType, ROOT, ReadDoc, Value};
-use autosurgeon::Hydrate;
 use serde::{Deserialize, Serialize};
 
 use crate::document::FieldConflict;
 use crate::document::conflict::field_conflicts;
 use crate::document::prefetch::Prefetched;
-use crate::document::schema::{ACCOUNTS, CONTACTS, TOUCHES};
-use crate::domain::{Account, AccountId, Contact, ContactId, Day, Touch, TouchId, lowercase};
-
-/// Names one record of the document.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum RecordKey {
-    /// An account.
-    Account(AccountId),
-    /// A contact.
-    Contact(ContactId),
-    /// A touch.
-    Touch(TouchId),
-}
+use crate::domain::{
+    Account, AccountId, AnyRecord, Contact, ContactId, Day, KeyVisitor, Kind, KindVisitor, Record,
+    RecordKey, Records, Tables, Touch, TouchId, for_each_kind, lowercase, name_key,
+};
 
 /// What a change to the document touched.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,13 +35,13 @@ pub enum Changed {
 
 /// One record as the document holds it now.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "a patch holds records nearly always; a box would cost an allocation each"
+)]
 pub enum Found {
-    /// An account (live or a tombstone).
-    Account(Account),
-    /// A contact.
-    Contact(Contact),
-    /// A touch.
-    Touch(Touch),
+    /// The record (live or a tombstone).
+    Record(AnyRecord),
     /// Not in the document.
     Missing,
     /// In the document, but not in a shape this version reads.
@@ -65,10 +56,14 @@ pub struct Patch {
     pub reset: bool,
     /// Each changed record as it is now.
     pub records: Vec<(RecordKey, Found)>,
-    /// The fields of accounts and contacts that two devices changed while
-    /// apart, each with every value kept. An empty list clears a record's
-    /// conflicts; a resetting patch lists only records that have some.
+    /// The fields of records that two devices changed while apart, each
+    /// with every value kept. An empty list clears a record's conflicts; a
+    /// resetting patch lists only records that have some.
     pub conflicts: Vec<(RecordKey, Vec<FieldConflict>)>,
+    /// Records in collections this version does not know (a newer version
+    /// added them): kept untouched, counted so the rep can be told to
+    /// update.
+    pub newer: usize,
 }
 
 impl Patch {
@@ -82,11 +77,7 @@ impl Patch {
         let records = keys
             .into_iter()
             .map(|key| {
-                let (found, record) = match key {
-                    RecordKey::Account(id) => hydrate(doc, ACCOUNTS, id, Found::Account),
-                    RecordKey::Contact(id) => hydrate(doc, CONTACTS, id, Found::Contact),
-                    RecordKey::Touch(id) => (hydrate(doc, TOUCHES, id, Found::Touch).0, None),
-                };
+                let (found, record) = key.visit(Hydrating(doc));
                 if let Some(record) = record {
                     let fields = field_conflicts(doc, &record).unwrap_or_default();
                     if !(reset && fields.is_empty()) {
@@ -100,6 +91,7 @@ impl Patch {
             reset,
             records,
             conflicts,
+            newer: newer_records(doc),
         }
     }
 
@@ -124,6 +116,7 @@ impl Patch {
                 reset,
                 records: slice,
                 conflicts: Vec::new(),
+                newer: self.newer,
             });
             reset = false;
             if records.peek().is_none() {
@@ -141,39 +134,54 @@ impl Patch {
 
 /// The key of every record in `doc`.
 fn all_keys(doc: &AutoCommit) -> BTreeSet<RecordKey> {
-    let mut keys = BTreeSet::new();
-    for (collection, kind) in [
-        (ACCOUNTS, RecordKind::Account),
-        (CONTACTS, RecordKind::Contact),
-        (TOUCHES, RecordKind::Touch),
-    ] {
-        if let Some(obj) = collection_obj(doc, collection) {
-            keys.extend(doc.keys(&obj).filter_map(|k| kind.key(&k)));
+    struct Keys<'a>(&'a AutoCommit, BTreeSet<RecordKey>);
+    impl KindVisitor for Keys<'_> {
+        fn visit<K: Kind>(&mut self) {
+            if let Some(obj) = collection_obj(self.0, K::COLLECTION) {
+                let keys = self
+                    .0
+                    .keys(&obj)
+                    .filter_map(|id| id.parse().ok().map(K::record_key));
+                self.1.extend(keys);
+            }
         }
     }
-    keys
+    let mut keys = Keys(doc, BTreeSet::new());
+    for_each_kind(&mut keys);
+    keys.1
 }
 
-/// The record stored under `id` in `collection`, or why there is none.
-fn hydrate<T: Hydrate>(
-    doc: &AutoCommit,
-    collection: &str,
-    id: impl ToString,
-    found: fn(T) -> Found,
-) -> (Found, Option<ObjId>) {
-    let Some(obj) = collection_obj(doc, collection) else {
-        return (Found::Missing, None);
-    };
-    match doc.get(&obj, id.to_string()) {
-        // A fresh cache per record: it never holds more than one record.
-        Ok(Some((Value::Object(ObjType::Map), record))) => {
-            let found = T::hydrate_map(&Prefetched::new(doc), &record)
-                .map(found)
-                .unwrap_or(Found::Unreadable);
-            (found, Some(record))
+/// How many records `doc` holds in collections this version does not know.
+fn newer_records(doc: &AutoCommit) -> usize {
+    doc.map_range(ROOT, ..)
+        .filter(|item| !RecordKey::is_collection(&item.key))
+        .filter(|item| matches!(item.value, automerge::ValueRef::Object(ObjType::Map)))
+        .map(|item| doc.length(item.id()))
+        .sum()
+}
+
+/// Reads one record of the document: found or why not, and its object.
+struct Hydrating<'a>(&'a AutoCommit);
+
+impl KeyVisitor for Hydrating<'_> {
+    type Output = (Found, Option<ObjId>);
+
+    fn visit<K: Kind>(self, id: K::Id) -> Self::Output {
+        let doc = self.0;
+        let Some(obj) = collection_obj(doc, K::COLLECTION) else {
+            return (Found::Missing, None);
+        };
+        match doc.get(&obj, id.to_string()) {
+            // A fresh cache per record: it never holds more than one record.
+            Ok(Some((Value::Object(ObjType::Map), record))) => {
+                let found = K::hydrate_map(&Prefetched::new(doc), &record)
+                    .map(|r| Found::Record(r.any()))
+                    .unwrap_or(Found::Unreadable);
+                (found, Some(record))
+            }
+            Ok(None) => (Found::Missing, None),
+            _ => (Found::Unreadable, None),
         }
-        Ok(None) => (Found::Missing, None),
-        _ => (Found::Unreadable, None),
     }
 }
 
@@ -226,8 +234,9 @@ pub struct ModelCache {
 }
 
 impl ModelCache {
-    /// The form this version writes and reads (2: patches carry conflicts).
-    pub const FORMAT: u32 = 2;
+    /// The form this version writes and reads (2: patches carry conflicts;
+    /// 3: records of any kind, and the count of records of newer kinds).
+    pub const FORMAT: u32 = 3;
 
     /// The cache of `model`, read at `heads`.
     pub fn of(model: &ReadModel, heads: &[ChangeHash]) -> Self {
@@ -285,12 +294,8 @@ struct AccountView {
 /// Every record of a workspace, ready to show.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ReadModel {
-    // Every hydrated record, tombstones included.
-    accounts: HashMap<AccountId, Account>,
-    contacts: HashMap<ContactId, Contact>,
-    touches: HashMap<TouchId, Touch>,
-    /// Which contacts and touches name each account, live or not.
-    members: HashMap<AccountId, (BTreeSet<ContactId>, BTreeSet<TouchId>)>,
+    /// Every hydrated record, tombstones included, by kind.
+    tables: Tables,
     // Derived, live records only.
     views: HashMap<AccountId, AccountView>,
     /// Live account rows sorted by name.
@@ -298,6 +303,8 @@ pub struct ReadModel {
     /// Records this version could not read (written by a newer version, or
     /// damaged). They stay in the document untouched.
     unreadable: BTreeSet<RecordKey>,
+    /// Records in collections a newer version added ([`Patch::newer`]).
+    newer: usize,
     /// Fields with concurrent values, by record (only records that have some).
     conflicts: HashMap<RecordKey, Vec<FieldConflict>>,
 }
@@ -320,52 +327,23 @@ impl ReadModel {
         if patch.reset {
             *self = Self::default();
         }
+        self.newer = patch.newer;
         let mut dirty = BTreeSet::new();
         for (key, found) in patch.records {
             self.unreadable.remove(&key);
-            if found == Found::Unreadable {
-                self.unreadable.insert(key);
-            }
-            match key {
-                RecordKey::Account(id) => {
-                    let record = match found {
-                        Found::Account(a) => Some(a),
-                        _ => None,
-                    };
-                    set(&mut self.accounts, id, record);
-                    dirty.insert(id);
+            let record = match found {
+                Found::Record(record) => Some(record),
+                Found::Unreadable => {
+                    self.unreadable.insert(key);
+                    None
                 }
-                RecordKey::Contact(id) => {
-                    if let Some(old) = self.contacts.get(&id) {
-                        dirty.insert(old.account);
-                        self.member(old.account).0.remove(&id);
-                    }
-                    let record = match found {
-                        Found::Contact(c) => Some(c),
-                        _ => None,
-                    };
-                    if let Some(new) = &record {
-                        dirty.insert(new.account);
-                        self.member(new.account).0.insert(id);
-                    }
-                    set(&mut self.contacts, id, record);
-                }
-                RecordKey::Touch(id) => {
-                    if let Some(old) = self.touches.get(&id) {
-                        dirty.insert(old.account);
-                        self.member(old.account).1.remove(&id);
-                    }
-                    let record = match found {
-                        Found::Touch(t) => Some(t),
-                        _ => None,
-                    };
-                    if let Some(new) = &record {
-                        dirty.insert(new.account);
-                        self.member(new.account).1.insert(id);
-                    }
-                    set(&mut self.touches, id, record);
-                }
-            }
+                Found::Missing => None,
+            };
+            let accounts = key.visit(Taking {
+                tables: &mut self.tables,
+                record,
+            });
+            dirty.extend(accounts.into_iter().flatten());
         }
         for account in dirty {
             self.reindex(account);
@@ -395,24 +373,20 @@ impl ReadModel {
 
     /// Every record as one resetting patch: the model's saved form.
     pub fn to_patch(&self) -> Patch {
-        let mut records: Vec<(RecordKey, Found)> = Vec::with_capacity(
-            self.accounts.len() + self.contacts.len() + self.touches.len() + self.unreadable.len(),
-        );
-        records.extend(
-            self.accounts
-                .iter()
-                .map(|(id, a)| (RecordKey::Account(*id), Found::Account(a.clone()))),
-        );
-        records.extend(
-            self.contacts
-                .iter()
-                .map(|(id, c)| (RecordKey::Contact(*id), Found::Contact(c.clone()))),
-        );
-        records.extend(
-            self.touches
-                .iter()
-                .map(|(id, t)| (RecordKey::Touch(*id), Found::Touch(t.clone()))),
-        );
+        struct Every<'a>(&'a Tables, Vec<(RecordKey, Found)>);
+        impl KindVisitor for Every<'_> {
+            fn visit<K: Kind>(&mut self) {
+                let table = K::table(self.0);
+                self.1.reserve(table.len());
+                let records = table
+                    .iter()
+                    .map(|(id, r)| (K::record_key(id), Found::Record(r.clone().any())));
+                self.1.extend(records);
+            }
+        }
+        let mut every = Every(&self.tables, Vec::new());
+        for_each_kind(&mut every);
+        let mut records = every.1;
         records.extend(self.unreadable.iter().map(|k| (*k, Found::Unreadable)));
         Patch {
             reset: true,
@@ -422,11 +396,8 @@ impl ReadModel {
                 .iter()
                 .map(|(k, f)| (*k, f.clone()))
                 .collect(),
+            newer: self.newer,
         }
-    }
-
-    fn member(&mut self, account: AccountId) -> &mut (BTreeSet<ContactId>, BTreeSet<TouchId>) {
-        self.members.entry(account).or_default()
     }
 
     /// Recomputes one account's view and row from the records.
@@ -434,44 +405,48 @@ impl ReadModel {
         if let Ok(i) = self.row_position(id) {
             self.rows.remove(i);
         }
-        let Some(account) = self.accounts.get(&id).filter(|a| a.is_live()) else {
+        let Some(account) = self.get::<Account>(id) else {
             self.views.remove(&id);
             return;
         };
-        let (contact_ids, touch_ids) = self.members.get(&id).cloned().unwrap_or_default();
-        let mut contacts: Vec<ContactId> = contact_ids
-            .into_iter()
-            .filter(|c| self.contacts[c].is_live())
+        let contact_table = Contact::table(&self.tables);
+        let touch_table = Touch::table(&self.tables);
+        let mut contacts: Vec<(ContactId, &Contact)> = contact_table
+            .of_account(id)
+            .filter(|(_, c)| c.is_live())
             .collect();
-        contacts.sort_by_cached_key(|c| (lowercase(&self.contacts[c].name), *c));
-        let mut touches: Vec<TouchId> = touch_ids
-            .into_iter()
-            .filter(|t| self.touches[t].is_live())
+        contacts.sort_by_cached_key(|(c, contact)| (lowercase(&contact.name), *c));
+        let mut touches: Vec<(TouchId, &Touch)> = touch_table
+            .of_account(id)
+            .filter(|(_, t)| t.is_live())
             .collect();
         // Newest first; same day: the later logged first.
-        touches.sort_by(|a, b| {
-            let (ta, tb) = (&self.touches[a], &self.touches[b]);
+        touches.sort_by(|(a, ta), (b, tb)| {
             (tb.day, tb.created.at, *b).cmp(&(ta.day, ta.created.at, *a))
         });
         let mut search = format!("{}\n{}\n{}", account.name, account.city, account.industry);
-        for c in &contacts {
+        for (_, c) in &contacts {
             search.push('\n');
-            search.push_str(&self.contacts[c].name);
+            search.push_str(&c.name);
         }
         let row = AccountRow {
             id,
             name: account.name.clone(),
             city: account.city.clone(),
             industry: account.industry.clone(),
-            last_touch: touches.first().map(|t| self.touches[t].day),
+            last_touch: touches.first().map(|(_, t)| t.day),
             contacts: contacts.len(),
             search: lowercase(&search),
+        };
+        let view = AccountView {
+            contacts: contacts.into_iter().map(|(id, _)| id).collect(),
+            touches: touches.into_iter().map(|(id, _)| id).collect(),
         };
         let at = self
             .rows
             .partition_point(|r| row_order(r) < row_order(&row));
         self.rows.insert(at, row);
-        self.views.insert(id, AccountView { contacts, touches });
+        self.views.insert(id, view);
     }
 
     fn row_position(&self, id: AccountId) -> Result<usize, ()> {
@@ -493,28 +468,44 @@ impl ReadModel {
         self.views.values().map(|v| v.touches.len()).sum()
     }
 
-    /// Records this version could not read.
+    /// Records this version could not read: damaged, or written by a newer
+    /// version (in a shape, or a collection, this one does not know).
     pub fn unreadable(&self) -> usize {
-        self.unreadable.len()
+        self.unreadable.len() + self.newer
+    }
+
+    /// A live record of any kind (its account live too), by id.
+    pub fn get<K: Kind>(&self, id: K::Id) -> Option<&K> {
+        match self.live::<K>(id) {
+            Ok(Cow::Borrowed(record)) => Some(record),
+            _ => None,
+        }
+    }
+
+    /// The live records of kind `K` grouped under a live account, by id.
+    pub fn of_account<K: Kind>(&self, account: AccountId) -> Vec<(K::Id, &K)> {
+        if self.get::<Account>(account).is_none() {
+            return Vec::new();
+        }
+        K::table(&self.tables)
+            .of_account(account)
+            .filter(|(_, r)| r.is_live())
+            .collect()
     }
 
     /// A live account.
     pub fn account(&self, id: AccountId) -> Option<&Account> {
-        self.accounts.get(&id).filter(|a| a.is_live())
+        self.get(id)
     }
 
     /// A live contact of a live account.
     pub fn contact(&self, id: ContactId) -> Option<&Contact> {
-        self.contacts
-            .get(&id)
-            .filter(|c| c.is_live() && self.account(c.account).is_some())
+        self.get(id)
     }
 
     /// A live touch of a live account.
     pub fn touch(&self, id: TouchId) -> Option<&Touch> {
-        self.touches
-            .get(&id)
-            .filter(|t| t.is_live() && self.account(t.account).is_some())
+        self.get(id)
     }
 
     /// Account rows whose name, city, industry or a contact's name contains
@@ -529,12 +520,13 @@ impl ReadModel {
 
     /// The live contacts of an account, by name.
     pub fn contacts_of(&self, account: AccountId) -> Vec<(ContactId, &Contact)> {
+        let contacts = Contact::table(&self.tables);
         self.views
             .get(&account)
             .map(|v| {
                 v.contacts
                     .iter()
-                    .map(|id| (*id, &self.contacts[id]))
+                    .filter_map(|id| Some((*id, contacts.get(*id)?)))
                     .collect()
             })
             .unwrap_or_default()
@@ -542,15 +534,60 @@ impl ReadModel {
 
     /// The live touches of an account, newest first.
     pub fn timeline(&self, account: AccountId) -> Vec<(TouchId, &Touch)> {
+        let touches = Touch::table(&self.tables);
         self.views
             .get(&account)
             .map(|v| {
                 v.touches
                     .iter()
-                    .map(|id| (*id, &self.touches[id]))
+                    .filter_map(|id| Some((*id, touches.get(*id)?)))
                     .collect()
             })
             .unwrap_or_default()
+    }
+}
+
+/// The page checks commands against its read model: the records as they
+/// stand, as far as this tab knows.
+impl Records for ReadModel {
+    fn stored<K: Kind>(&self, id: K::Id) -> Option<Cow<'_, K>> {
+        K::table(&self.tables).get(id).map(Cow::Borrowed)
+    }
+
+    fn taken(&self, key: RecordKey) -> bool {
+        struct Taken<'a>(&'a Tables);
+        impl KeyVisitor for Taken<'_> {
+            type Output = bool;
+            fn visit<K: Kind>(self, id: K::Id) -> bool {
+                K::table(self.0).get(id).is_some()
+            }
+        }
+        self.unreadable.contains(&key) || key.visit(Taken(&self.tables))
+    }
+
+    fn account_named(&self, name: &str, except: Option<AccountId>) -> Option<AccountId> {
+        let wanted = name_key(name);
+        self.rows
+            .iter()
+            .find(|row| Some(row.id) != except && name_key(&row.name) == wanted)
+            .map(|row| row.id)
+    }
+}
+
+/// Puts one record of a patch into its table; gives the accounts to reindex.
+struct Taking<'a> {
+    tables: &'a mut Tables,
+    record: Option<AnyRecord>,
+}
+
+impl KeyVisitor for Taking<'_> {
+    type Output = [Option<AccountId>; 2];
+
+    fn visit<K: Kind>(self, id: K::Id) -> Self::Output {
+        // A record of another kind than its key says (a damaged cache) is
+        // not taken.
+        let record = self.record.and_then(K::from_any);
+        K::table_mut(self.tables).set(id, record)
     }
 }
 
@@ -570,35 +607,6 @@ fn set<K: std::hash::Hash + Eq, V>(map: &mut HashMap<K, V>, key: K, value: Optio
         None => {
             map.remove(&key);
         }
-    }
-}
-
-/// The kind of record a collection holds.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum RecordKind {
-    Account,
-    Contact,
-    Touch,
-}
-
-impl RecordKind {
-    /// The kind of the records in `collection`, if it is one.
-    pub(crate) fn of_collection(collection: &str) -> Option<Self> {
-        match collection {
-            ACCOUNTS => Some(Self::Account),
-            CONTACTS => Some(Self::Contact),
-            TOUCHES => Some(Self::Touch),
-            _ => None,
-        }
-    }
-
-    /// The key of the record stored under `id`, if `id` is a record id.
-    pub(crate) fn key(self, id: &str) -> Option<RecordKey> {
-        Some(match self {
-            Self::Account => RecordKey::Account(id.parse().ok()?),
-            Self::Contact => RecordKey::Contact(id.parse().ok()?),
-            Self::Touch => RecordKey::Touch(id.parse().ok()?),
-        })
     }
 }
 

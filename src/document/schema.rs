@@ -3,10 +3,11 @@
 //!
 //! ```text
 //! ROOT
-//! ├── schema_version: u64
+//! ├── schema_version: u64          (1, written by the genesis, never raised)
 //! ├── accounts: { <AccountId>: Account }
 //! ├── contacts: { <ContactId>: Contact }
-//! └── touches:  { <TouchId>: Touch }
+//! ├── touches:  { <TouchId>: Touch }
+//! └── …: a map per later kind, each made by its version's upgrade change
 //! ```
 //!
 //! Records are maps keyed by their id, and each field is its own map key, so
@@ -24,19 +25,60 @@
 //!
 //! New fields are added with defaults, never renamed or re-typed; documents
 //! saved by earlier versions are kept in `tests/fixtures/` and must load.
+//!
+//! **The schema grows by upgrade changes.** A collection added by version
+//! `n` (a kind whose [`Record::SINCE`] is `n`) is made by the *upgrade
+//! change* of `n`: written by a fixed actor (all zeros but `n` in the last
+//! eight bytes), at time 0, on top of the genesis alone. It depends only on
+//! the genesis and on the code, so every device that upgrades makes it
+//! byte-identical, with the same hash, whenever and wherever it does: two
+//! devices that upgrade separately while apart merge into one map, with
+//! nobody's records hidden behind a conflict. A workspace gets the upgrade
+//! changes it lacks when it is made or loaded.
+//!
+//! The root's `schema_version` stays at 1: versions before this scheme
+//! refuse a document whose number is higher, and an upgrade must not lock
+//! them out. A device on an older version keeps reading and writing every
+//! kind it knows; the collections it does not know it leaves untouched
+//! and counts ([`Patch::newer`](crate::document::Patch::newer)), so the
+//! rep is told that an update is needed to see them.
+
+use std::sync::OnceLock;
 
 use automerge::transaction::{CommitOptions, Transactable};
-use automerge::{ActorId, AutoCommit, ObjType, ROOT, ReadDoc, ScalarValue, Value};
+use automerge::{
+    ActorId, AutoCommit, Change, ChangeHash, ObjType, ROOT, ReadDoc, ScalarValue, Value,
+};
 
 use crate::document::DocumentError;
+#[cfg(doc)]
+use crate::domain::Record;
+use crate::domain::{Kind, KindVisitor, for_each_kind};
 
-/// The schema this version writes and reads.
+/// The newest schema this version writes and reads: the highest
+/// [`Record::SINCE`] of its kinds (a test holds them equal).
 pub const SCHEMA_VERSION: u64 = 1;
 
-pub(crate) const ACCOUNTS: &str = "accounts";
-pub(crate) const CONTACTS: &str = "contacts";
-pub(crate) const TOUCHES: &str = "touches";
+/// The collections the genesis makes (schema 1). Never changed: every
+/// workspace ever made starts from exactly these.
+const GENESIS_COLLECTIONS: [&str; 3] = ["accounts", "contacts", "touches"];
 const VERSION_KEY: &str = "schema_version";
+
+/// Every collection this version knows, with the version that added it.
+pub(crate) fn collections() -> &'static [(&'static str, u64)] {
+    static ALL: OnceLock<Vec<(&'static str, u64)>> = OnceLock::new();
+    ALL.get_or_init(|| {
+        struct Collections(Vec<(&'static str, u64)>);
+        impl KindVisitor for Collections {
+            fn visit<K: Kind>(&mut self) {
+                self.0.push((K::COLLECTION, K::SINCE));
+            }
+        }
+        let mut all = Collections(Vec::new());
+        for_each_kind(&mut all);
+        all.0
+    })
+}
 
 /// The actor that writes the genesis change: all zeros, so every device makes
 /// the byte-identical change.
@@ -50,7 +92,7 @@ const GENESIS_ACTOR: [u8; 16] = [0; 16];
 /// the same hash everywhere, so merging deduplicates it instead.
 pub(crate) fn genesis() -> AutoCommit {
     let mut doc = AutoCommit::new().with_actor(ActorId::from(GENESIS_ACTOR));
-    for key in [ACCOUNTS, CONTACTS, TOUCHES] {
+    for key in GENESIS_COLLECTIONS {
         doc.put_object(ROOT, key, ObjType::Map)
             .expect("putting a map on a fresh root cannot fail");
     }
@@ -66,9 +108,85 @@ pub(crate) fn genesis() -> AutoCommit {
 
 /// The heads of the genesis document, computed once: every saved document
 /// and every apply of a snapshot is checked against them.
-pub(crate) fn genesis_heads() -> &'static [automerge::ChangeHash] {
-    static HEADS: std::sync::OnceLock<Vec<automerge::ChangeHash>> = std::sync::OnceLock::new();
+pub(crate) fn genesis_heads() -> &'static [ChangeHash] {
+    static HEADS: OnceLock<Vec<ChangeHash>> = OnceLock::new();
     HEADS.get_or_init(|| genesis().get_heads())
+}
+
+/// The upgrade change of schema `version` making `collections`: the same
+/// bytes on every device (see the module doc).
+pub fn upgrade_change(version: u64, collections: &[&str]) -> Change {
+    let mut actor = GENESIS_ACTOR;
+    actor[8..].copy_from_slice(&version.to_be_bytes());
+    let mut doc = genesis().with_actor(ActorId::from(actor));
+    for key in collections {
+        doc.put_object(ROOT, *key, ObjType::Map)
+            .expect("putting a map on the root cannot fail");
+    }
+    doc.commit_with(
+        CommitOptions::default()
+            .with_message(format!("schema {version}"))
+            .with_time(0),
+    );
+    doc.get_last_local_change()
+        .expect("the upgrade was just committed")
+        .clone()
+}
+
+/// The upgrade changes from `known` (collections with the version that
+/// added them), oldest version first; none for schema 1.
+pub fn upgrades_of(known: &[(&str, u64)]) -> Vec<Change> {
+    let mut versions: Vec<u64> = known.iter().map(|(_, v)| *v).filter(|v| *v > 1).collect();
+    versions.sort_unstable();
+    versions.dedup();
+    versions
+        .into_iter()
+        .map(|version| {
+            let names: Vec<&str> = known
+                .iter()
+                .filter(|(_, v)| *v == version)
+                .map(|(name, _)| *name)
+                .collect();
+            upgrade_change(version, &names)
+        })
+        .collect()
+}
+
+/// This version's upgrade changes, made once.
+fn upgrades() -> &'static [Change] {
+    static UPGRADES: OnceLock<Vec<Change>> = OnceLock::new();
+    UPGRADES.get_or_init(|| upgrades_of(collections()))
+}
+
+/// Gives `doc` the upgrade changes of `upgrades` it lacks. Applied as
+/// changes, so the document's own actor writes nothing.
+pub(crate) fn upgrade_with(doc: &mut AutoCommit, upgrades: &[Change]) -> Result<(), DocumentError> {
+    let missing: Vec<Change> = upgrades
+        .iter()
+        .filter(|change| doc.get_change_by_hash(&change.hash()).is_none())
+        .cloned()
+        .collect();
+    if !missing.is_empty() {
+        doc.apply_changes(missing)?;
+    }
+    Ok(())
+}
+
+/// Gives `doc` this version's upgrade changes it lacks.
+pub(crate) fn upgrade(doc: &mut AutoCommit) -> Result<(), DocumentError> {
+    upgrade_with(doc, upgrades())
+}
+
+/// The heads of a workspace with nothing in it yet: the genesis and this
+/// version's upgrades.
+pub(crate) fn empty_heads() -> &'static [ChangeHash] {
+    static HEADS: OnceLock<Vec<ChangeHash>> = OnceLock::new();
+    HEADS.get_or_init(|| {
+        let mut doc = genesis();
+        // This version's own upgrades always apply to its own genesis.
+        let _ = upgrade(&mut doc);
+        doc.get_heads()
+    })
 }
 
 /// The schema version the document claims, refusing documents this version
@@ -92,7 +210,7 @@ pub(crate) fn check(doc: &AutoCommit) -> Result<u64, DocumentError> {
             supported: SCHEMA_VERSION,
         });
     }
-    for key in [ACCOUNTS, CONTACTS, TOUCHES] {
+    for key in GENESIS_COLLECTIONS {
         if !matches!(doc.get(ROOT, key)?, Some((Value::Object(ObjType::Map), _))) {
             return Err(DocumentError::NotAWorkspace(
                 "a record collection is missing",

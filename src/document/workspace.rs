@@ -12,16 +12,14 @@ use automerge::{
 use std::collections::{BTreeSet, HashMap};
 
 use automerge::{Prop, legacy};
-use autosurgeon::{Hydrate, Reconcile, hydrate_prop, reconcile_prop};
+use autosurgeon::{hydrate_prop, reconcile_prop};
 
 use crate::document::conflict::field_conflicts;
-use crate::document::read_model::{Changed, RecordKind};
-use crate::document::schema::{self, ACCOUNTS, CONTACTS, TOUCHES};
-use crate::document::{DocumentError, ReadModel};
-use crate::document::{FieldConflict, RecordKey};
+use crate::document::read_model::Changed;
+use crate::document::schema;
+use crate::document::{DocumentError, FieldConflict, ReadModel};
 use crate::domain::{
-    Account, AccountDraft, AccountId, Contact, ContactDraft, ContactId, DomainError, Edit, Touch,
-    TouchDraft, TouchId,
+    AccountId, Command, Draft, Edit, Field, Kind, Op, Planned, Record, RecordId, RecordKey, Records,
 };
 
 /// One team workspace: an Automerge document with typed commands.
@@ -59,6 +57,8 @@ impl Workspace {
     /// An empty workspace whose changes will be written by `actor`.
     pub fn new(actor: ActorId) -> Self {
         let mut doc = schema::genesis();
+        // This version's upgrades on its own genesis cannot be refused.
+        let _ = schema::upgrade(&mut doc);
         doc.set_actor(actor);
         Self {
             doc,
@@ -78,9 +78,9 @@ impl Workspace {
         self.doc.set_actor(actor);
     }
 
-    /// One account as stored, tombstone included; `None` if there is none.
-    pub fn read_account(&self, id: AccountId) -> Result<Option<Account>, DocumentError> {
-        self.record(ACCOUNTS, &id.to_string())
+    /// One record as stored, tombstone included; `None` if there is none.
+    pub fn read<I: RecordId>(&self, id: I) -> Result<Option<I::Record>, DocumentError> {
+        self.record::<I::Record>(&id.to_string())
     }
 
     /// Makes every new record id from a generator seeded with `seed`.
@@ -99,6 +99,7 @@ impl Workspace {
         let mut doc = AutoCommit::load(bytes)?;
         schema::check(&doc)?;
         schema::check_genesis(&mut doc)?;
+        schema::upgrade(&mut doc)?;
         doc.set_actor(actor);
         Ok(Self {
             doc,
@@ -132,13 +133,14 @@ impl Workspace {
                 // maps would hide this workspace's records behind conflicts.
                 schema::check(&other)?;
                 schema::check_genesis(&mut other)?;
-                let only_genesis = self.doc.get_heads() == schema::genesis_heads()
+                let only_genesis = self.doc.get_heads() == schema::empty_heads()
                     && self.doc.get_missing_deps(&[]).is_empty();
                 if only_genesis {
-                    // Nothing here but the genesis, which every saved
-                    // workspace contains, and no changes waiting for their
-                    // dependencies: take the loaded document as is rather
-                    // than replay all of it.
+                    // Nothing here but the genesis and this version's
+                    // upgrades, which every workspace gets, and no changes
+                    // waiting for their dependencies: take the loaded
+                    // document as is rather than replay all of it.
+                    schema::upgrade(&mut other)?;
                     let actor = self.doc.get_actor().clone();
                     self.doc = other.with_actor(actor);
                     self.records = None;
@@ -361,7 +363,7 @@ impl Workspace {
                     continue;
                 };
                 if op.obj == legacy::ObjectId::Root {
-                    if RecordKind::of_collection(key).is_some() {
+                    if RecordKey::is_collection(key) {
                         return Changed::Everything;
                     }
                     continue;
@@ -372,13 +374,9 @@ impl Workspace {
                 };
                 let record = match path.as_slice() {
                     // A record put into its collection: the op's key is its id.
-                    [collection] => {
-                        RecordKind::of_collection(collection).and_then(|kind| kind.key(key))
-                    }
+                    [collection] => RecordKey::parse(collection, key),
                     // A field of a record, or deeper.
-                    [collection, id, ..] => {
-                        RecordKind::of_collection(collection).and_then(|kind| kind.key(id))
-                    }
+                    [collection, id, ..] => RecordKey::parse(collection, id),
                     _ => None,
                 };
                 keys.extend(record);
@@ -402,232 +400,98 @@ impl Workspace {
         &self.doc
     }
 
-    // --- accounts ---------------------------------------------------------
+    // --- commands ---------------------------------------------------------
 
-    /// Creates an account; refuses a name a live account already has.
-    pub fn create_account(
+    /// Runs `command` on the document: planned against the document as it
+    /// stands (the same rules the page checked), then written as one
+    /// change; or nothing is written and the error says why.
+    pub fn execute(&mut self, command: &Command, edit: &Edit) -> Result<(), DocumentError> {
+        struct Run<'a>(&'a mut Workspace, &'a Edit);
+        impl crate::domain::CommandVisitor for Run<'_> {
+            type Output = Result<(), DocumentError>;
+            fn visit<K: Kind>(self, op: &Op<K>) -> Self::Output {
+                self.0.run(op, self.1)
+            }
+        }
+        command.visit(Run(self, edit))
+    }
+
+    /// Runs one operation: plan, then write.
+    pub fn run<K: Kind>(&mut self, op: &Op<K>, edit: &Edit) -> Result<(), DocumentError> {
+        let planned = op.plan(self, edit)?;
+        self.write(planned, edit)
+    }
+
+    /// Creates a record of a kind of its own (an account) under a new id.
+    pub fn create<D: Draft>(
         &mut self,
-        draft: &AccountDraft,
+        draft: &D,
         edit: &Edit,
-    ) -> Result<AccountId, DocumentError> {
+    ) -> Result<<D::Record as Record>::Id, DocumentError>
+    where
+        D::Record: Record<Parent = (), Draft = D>,
+    {
+        self.create_under::<D::Record>((), draft, edit)
+    }
+
+    /// Creates a record grouped under a live account, under a new id.
+    pub fn create_in<D: Draft>(
+        &mut self,
+        account: AccountId,
+        draft: &D,
+        edit: &Edit,
+    ) -> Result<<D::Record as Record>::Id, DocumentError>
+    where
+        D::Record: Record<Parent = AccountId, Draft = D>,
+    {
+        self.create_under::<D::Record>(account, draft, edit)
+    }
+
+    fn create_under<K: Kind>(
+        &mut self,
+        parent: K::Parent,
+        draft: &K::Draft,
+        edit: &Edit,
+    ) -> Result<K::Id, DocumentError> {
         // Checked before an id is drawn, so a refused command leaves a
         // seeded id generator where it was (demo and bench workspaces stay
-        // reproducible); `create_account_as` checks everything again.
-        draft.validated()?;
+        // reproducible); the command checks everything again.
+        K::check_draft(draft, edit)?;
         let id = self
             .next_id_bytes()
-            .map_or_else(AccountId::random, AccountId::from_random_bytes);
-        self.create_account_as(id, draft, edit)?;
+            .map_or_else(K::Id::random, K::Id::from_random_bytes);
+        self.run::<K>(
+            &Op::Create {
+                id,
+                parent,
+                draft: draft.clone(),
+            },
+            edit,
+        )?;
         Ok(id)
     }
 
-    /// Creates an account under an id the caller chose (the page picks ids
-    /// so it can open the new record at once); refuses an id in use.
-    pub fn create_account_as(
+    /// Changes a live record's fields (only the fields that differ are
+    /// written, so a colleague's edit of another field survives the merge).
+    pub fn edit<I: RecordId>(
         &mut self,
-        id: AccountId,
-        draft: &AccountDraft,
+        id: I,
+        draft: &<I::Record as Record>::Draft,
         edit: &Edit,
     ) -> Result<(), DocumentError> {
-        let draft = draft.validated()?;
-        if self.exists(ACCOUNTS, &id.to_string())? {
-            return Err(DomainError::IdTaken(id.to_string()).into());
-        }
-        if let Some(existing) = self.live_account_named(&draft.name, None)? {
-            return Err(DomainError::DuplicateAccount {
-                name: draft.name,
-                existing,
-            }
-            .into());
-        }
-        let account = Account {
-            name: draft.name,
-            city: draft.city,
-            industry: draft.industry,
-            note: draft.note,
-            created: edit.stamp(),
-            updated: edit.stamp(),
-            deleted: None,
-        };
-        self.write(ACCOUNTS, &id.to_string(), &account, "create account", edit)
+        self.run(
+            &Op::<I::Record>::Edit {
+                id,
+                draft: draft.clone(),
+            },
+            edit,
+        )
     }
 
-    /// Changes an account's fields (only the fields that differ are written,
-    /// so a colleague's edit of another field survives the merge).
-    pub fn edit_account(
-        &mut self,
-        id: AccountId,
-        draft: &AccountDraft,
-        edit: &Edit,
-    ) -> Result<(), DocumentError> {
-        let draft = draft.validated()?;
-        let mut account = self.live_account(id)?;
-        if let Some(existing) = self.live_account_named(&draft.name, Some(id))? {
-            return Err(DomainError::DuplicateAccount {
-                name: draft.name,
-                existing,
-            }
-            .into());
-        }
-        account.name = draft.name;
-        account.city = draft.city;
-        account.industry = draft.industry;
-        account.note = draft.note;
-        account.updated = edit.stamp();
-        self.write(ACCOUNTS, &id.to_string(), &account, "edit account", edit)
-    }
-
-    /// Deletes an account, leaving a tombstone. Its contacts and touches stay
-    /// in the document but are hidden with it.
-    pub fn delete_account(&mut self, id: AccountId, edit: &Edit) -> Result<(), DocumentError> {
-        let mut account = self.live_account(id)?;
-        account.deleted = Some(edit.stamp());
-        account.updated = edit.stamp();
-        self.write(ACCOUNTS, &id.to_string(), &account, "delete account", edit)
-    }
-
-    // --- contacts ---------------------------------------------------------
-
-    /// Adds a person to a live account.
-    pub fn add_contact(
-        &mut self,
-        account: AccountId,
-        draft: &ContactDraft,
-        edit: &Edit,
-    ) -> Result<ContactId, DocumentError> {
-        draft.validated()?;
-        self.live_account(account)?;
-        let id = self
-            .next_id_bytes()
-            .map_or_else(ContactId::random, ContactId::from_random_bytes);
-        self.add_contact_as(id, account, draft, edit)?;
-        Ok(id)
-    }
-
-    /// Adds a person under an id the caller chose; refuses an id in use.
-    pub fn add_contact_as(
-        &mut self,
-        id: ContactId,
-        account: AccountId,
-        draft: &ContactDraft,
-        edit: &Edit,
-    ) -> Result<(), DocumentError> {
-        let draft = draft.validated()?;
-        self.live_account(account)?;
-        if self.exists(CONTACTS, &id.to_string())? {
-            return Err(DomainError::IdTaken(id.to_string()).into());
-        }
-        let contact = Contact {
-            account,
-            name: draft.name,
-            role: draft.role,
-            phone: draft.phone,
-            email: draft.email,
-            note: draft.note,
-            created: edit.stamp(),
-            updated: edit.stamp(),
-            deleted: None,
-        };
-        self.write(CONTACTS, &id.to_string(), &contact, "add contact", edit)
-    }
-
-    /// Changes a contact's fields.
-    pub fn edit_contact(
-        &mut self,
-        id: ContactId,
-        draft: &ContactDraft,
-        edit: &Edit,
-    ) -> Result<(), DocumentError> {
-        let draft = draft.validated()?;
-        let mut contact = self.live_contact(id)?;
-        contact.name = draft.name;
-        contact.role = draft.role;
-        contact.phone = draft.phone;
-        contact.email = draft.email;
-        contact.note = draft.note;
-        contact.updated = edit.stamp();
-        self.write(CONTACTS, &id.to_string(), &contact, "edit contact", edit)
-    }
-
-    /// Deletes a contact, leaving a tombstone. Touches that named the person
-    /// keep their note.
-    pub fn delete_contact(&mut self, id: ContactId, edit: &Edit) -> Result<(), DocumentError> {
-        let mut contact = self.live_contact(id)?;
-        contact.deleted = Some(edit.stamp());
-        contact.updated = edit.stamp();
-        self.write(CONTACTS, &id.to_string(), &contact, "delete contact", edit)
-    }
-
-    // --- touches ----------------------------------------------------------
-
-    /// Logs a visit, call, email or message with a live account.
-    pub fn log_touch(
-        &mut self,
-        account: AccountId,
-        draft: &TouchDraft,
-        edit: &Edit,
-    ) -> Result<TouchId, DocumentError> {
-        draft.validated(edit.today)?;
-        self.live_account(account)?;
-        self.check_contact_at(draft.contact, account)?;
-        let id = self
-            .next_id_bytes()
-            .map_or_else(TouchId::random, TouchId::from_random_bytes);
-        self.log_touch_as(id, account, draft, edit)?;
-        Ok(id)
-    }
-
-    /// Logs a touch under an id the caller chose; refuses an id in use.
-    pub fn log_touch_as(
-        &mut self,
-        id: TouchId,
-        account: AccountId,
-        draft: &TouchDraft,
-        edit: &Edit,
-    ) -> Result<(), DocumentError> {
-        let (day, note) = draft.validated(edit.today)?;
-        self.live_account(account)?;
-        self.check_contact_at(draft.contact, account)?;
-        if self.exists(TOUCHES, &id.to_string())? {
-            return Err(DomainError::IdTaken(id.to_string()).into());
-        }
-        let touch = Touch {
-            account,
-            contact: draft.contact,
-            kind: draft.kind,
-            day,
-            note,
-            created: edit.stamp(),
-            updated: edit.stamp(),
-            deleted: None,
-        };
-        self.write(TOUCHES, &id.to_string(), &touch, "log touch", edit)
-    }
-
-    /// Changes a logged touch.
-    pub fn edit_touch(
-        &mut self,
-        id: TouchId,
-        draft: &TouchDraft,
-        edit: &Edit,
-    ) -> Result<(), DocumentError> {
-        let (day, note) = draft.validated(edit.today)?;
-        let mut touch = self.live_touch(id)?;
-        self.check_contact_at(draft.contact, touch.account)?;
-        touch.kind = draft.kind;
-        touch.day = day;
-        touch.contact = draft.contact;
-        touch.note = note;
-        touch.updated = edit.stamp();
-        self.write(TOUCHES, &id.to_string(), &touch, "edit touch", edit)
-    }
-
-    /// Deletes a touch, leaving a tombstone.
-    pub fn delete_touch(&mut self, id: TouchId, edit: &Edit) -> Result<(), DocumentError> {
-        let mut touch = self.live_touch(id)?;
-        touch.deleted = Some(edit.stamp());
-        touch.updated = edit.stamp();
-        self.write(TOUCHES, &id.to_string(), &touch, "delete touch", edit)
+    /// Deletes a live record, leaving a tombstone. An account's records
+    /// stay in the document but are hidden with it.
+    pub fn delete<I: RecordId>(&mut self, id: I, edit: &Edit) -> Result<(), DocumentError> {
+        self.run(&Op::<I::Record>::Delete { id }, edit)
     }
 
     // --- conflicts --------------------------------------------------------
@@ -642,7 +506,8 @@ impl Workspace {
         }
     }
 
-    /// Settles a conflict on a text field by writing the chosen value, which
+    /// Settles a conflict by keeping `value` in the field stored under
+    /// `field`: it goes through the kind's rules like a form's value, and
     /// supersedes every concurrent one.
     pub fn resolve(
         &mut self,
@@ -651,50 +516,13 @@ impl Workspace {
         value: &str,
         edit: &Edit,
     ) -> Result<(), DocumentError> {
-        let Some(record) = self.record_obj(key)? else {
-            return Err(match key {
-                RecordKey::Account(id) => DomainError::UnknownAccount(id),
-                RecordKey::Contact(id) => DomainError::UnknownContact(id),
-                RecordKey::Touch(id) => DomainError::UnknownTouch(id),
-            }
-            .into());
-        };
-        let written = self
-            .doc
-            .put(&record, field, value)
-            .map_err(DocumentError::from)
-            .and_then(|()| {
-                Ok(reconcile_prop(
-                    &mut self.doc,
-                    &record,
-                    "updated",
-                    edit.stamp(),
-                )?)
-            });
-        match written {
-            Ok(()) => {
-                self.doc.commit_with(
-                    CommitOptions::default()
-                        .with_message("resolve conflict")
-                        .with_time(edit.at.timestamp()),
-                );
-                Ok(())
-            }
-            Err(e) => {
-                self.doc.rollback();
-                Err(e)
-            }
-        }
+        let command = Command::resolve(key, field, value.to_owned())?;
+        self.execute(&command, edit)
     }
 
     fn record_obj(&self, key: RecordKey) -> Result<Option<ObjId>, DocumentError> {
-        let (collection, id) = match key {
-            RecordKey::Account(id) => (ACCOUNTS, id.to_string()),
-            RecordKey::Contact(id) => (CONTACTS, id.to_string()),
-            RecordKey::Touch(id) => (TOUCHES, id.to_string()),
-        };
-        let obj = self.collection(collection)?;
-        Ok(match self.doc.get(&obj, id)? {
+        let obj = self.collection(key.collection())?;
+        Ok(match self.doc.get(&obj, key.id_text())? {
             Some((Value::Object(ObjType::Map), record)) => Some(record),
             _ => None,
         })
@@ -711,52 +539,12 @@ impl Workspace {
         }
     }
 
-    fn record<T: Hydrate>(&self, key: &'static str, id: &str) -> Result<Option<T>, DocumentError> {
-        let obj = self.collection(key)?;
+    fn record<K: Record>(&self, id: &str) -> Result<Option<K>, DocumentError> {
+        let obj = self.collection(K::COLLECTION)?;
         if self.doc.get(&obj, id)?.is_none() {
             return Ok(None);
         }
-        Ok(hydrate_prop::<_, Option<T>, _, _>(&self.doc, &obj, id)?)
-    }
-
-    /// Whether `collection` holds anything under `id`.
-    fn exists(&self, collection: &'static str, id: &str) -> Result<bool, DocumentError> {
-        let obj = self.collection(collection)?;
-        Ok(self.doc.get(&obj, id)?.is_some())
-    }
-
-    fn live_account(&self, id: AccountId) -> Result<Account, DocumentError> {
-        match self.record::<Account>(ACCOUNTS, &id.to_string())? {
-            Some(a) if a.is_live() => Ok(a),
-            _ => Err(DomainError::UnknownAccount(id).into()),
-        }
-    }
-
-    fn live_contact(&self, id: ContactId) -> Result<Contact, DocumentError> {
-        match self.record::<Contact>(CONTACTS, &id.to_string())? {
-            Some(c) if c.is_live() => Ok(c),
-            _ => Err(DomainError::UnknownContact(id).into()),
-        }
-    }
-
-    fn live_touch(&self, id: TouchId) -> Result<Touch, DocumentError> {
-        match self.record::<Touch>(TOUCHES, &id.to_string())? {
-            Some(t) if t.is_live() => Ok(t),
-            _ => Err(DomainError::UnknownTouch(id).into()),
-        }
-    }
-
-    fn check_contact_at(
-        &self,
-        contact: Option<ContactId>,
-        account: AccountId,
-    ) -> Result<(), DocumentError> {
-        if let Some(contact) = contact
-            && self.live_contact(contact)?.account != account
-        {
-            return Err(DomainError::ContactOfOtherAccount { contact, account }.into());
-        }
-        Ok(())
+        Ok(hydrate_prop::<_, Option<K>, _, _>(&self.doc, &obj, id)?)
     }
 
     /// The live account (other than `except`) whose name matches `name`
@@ -767,7 +555,7 @@ impl Workspace {
         except: Option<AccountId>,
     ) -> Result<Option<AccountId>, DocumentError> {
         let wanted = crate::domain::name_key(name);
-        let accounts = self.collection(ACCOUNTS)?;
+        let accounts = self.collection(crate::domain::Account::COLLECTION)?;
         for key in self.doc.keys(&accounts) {
             let Some((Value::Object(ObjType::Map), record)) = self.doc.get(&accounts, &key)? else {
                 continue;
@@ -797,23 +585,31 @@ impl Workspace {
         Ok(None)
     }
 
-    /// Writes one record and commits, or rolls back every pending operation.
-    fn write<T: Reconcile>(
-        &mut self,
-        collection: &'static str,
-        id: &str,
-        record: &T,
-        message: &str,
-        edit: &Edit,
-    ) -> Result<(), DocumentError> {
-        let written = self
-            .collection(collection)
-            .and_then(|obj| Ok(reconcile_prop(&mut self.doc, &obj, id, record)?));
+    /// Writes one planned record and commits, or rolls back every pending
+    /// operation.
+    fn write<K: Kind>(&mut self, planned: Planned<K>, edit: &Edit) -> Result<(), DocumentError> {
+        let id = planned.id.to_string();
+        let written = self.collection(K::COLLECTION).and_then(|obj| {
+            if let Some(field) = planned.force
+                && let Some((Value::Object(ObjType::Map), record)) = self.doc.get(&obj, &id)?
+            {
+                // Deleting the key removes every concurrent value; the
+                // reconcile below then writes the kept one, whether or not
+                // it was the value shown.
+                self.doc.delete(&record, field.name())?;
+            }
+            Ok(reconcile_prop(
+                &mut self.doc,
+                &obj,
+                id.as_str(),
+                &planned.record,
+            )?)
+        });
         match written {
             Ok(()) => {
                 self.doc.commit_with(
                     CommitOptions::default()
-                        .with_message(message)
+                        .with_message(format!("{} {}", planned.verb, K::COLLECTION))
                         .with_time(edit.at.timestamp()),
                 );
                 Ok(())
@@ -823,6 +619,28 @@ impl Workspace {
                 Err(e)
             }
         }
+    }
+}
+
+/// The rules see the document itself: what the worker checks a command
+/// against before writing it.
+impl Records for Workspace {
+    fn stored<K: Kind>(&self, id: K::Id) -> Option<std::borrow::Cow<'_, K>> {
+        self.record::<K>(&id.to_string())
+            .ok()
+            .flatten()
+            .map(std::borrow::Cow::Owned)
+    }
+
+    fn taken(&self, key: RecordKey) -> bool {
+        // A collection that cannot be read takes nothing new either.
+        self.collection(key.collection())
+            .and_then(|obj| Ok(self.doc.get(&obj, key.id_text())?.is_some()))
+            .unwrap_or(true)
+    }
+
+    fn account_named(&self, name: &str, except: Option<AccountId>) -> Option<AccountId> {
+        self.live_account_named(name, except).ok().flatten()
     }
 }
 
@@ -872,8 +690,8 @@ fn path_of(
 /// → the record's collection and id.
 fn record_index(doc: &AutoCommit) -> HashMap<String, Vec<String>> {
     let mut index = HashMap::new();
-    for collection in [ACCOUNTS, CONTACTS, TOUCHES] {
-        let Ok(Some((Value::Object(ObjType::Map), obj))) = doc.get(ROOT, collection) else {
+    for (collection, _) in schema::collections() {
+        let Ok(Some((Value::Object(ObjType::Map), obj))) = doc.get(ROOT, *collection) else {
             continue;
         };
         for item in doc.map_range(&obj, ..) {
@@ -881,7 +699,7 @@ fn record_index(doc: &AutoCommit) -> HashMap<String, Vec<String>> {
                 continue;
             }
             let record = item.id();
-            let path = vec![collection.to_owned(), item.key.into_owned()];
+            let path = vec![collection.to_string(), item.key.into_owned()];
             // The record's own objects (its stamps) belong to it too.
             for field in doc.map_range(&record, ..) {
                 if matches!(field.value, automerge::ValueRef::Object(_)) {

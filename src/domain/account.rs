@@ -4,7 +4,9 @@ use autosurgeon::{Hydrate, Reconcile};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::text::{note, required_name, short};
-use crate::domain::{DomainError, Stamp};
+use crate::domain::{
+    AccountId, DomainError, Draft, Edit, Field, Record, Records, Stamp, StampsMut,
+};
 
 /// A client company, as stored in the workspace document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Reconcile, Hydrate)]
@@ -26,10 +28,133 @@ pub struct Account {
     pub deleted: Option<Stamp>,
 }
 
-impl Account {
-    /// Not deleted.
-    pub fn is_live(&self) -> bool {
-        self.deleted.is_none()
+/// The fields of an account a conflict can be settled on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AccountField {
+    /// [`Account::name`].
+    Name,
+    /// [`Account::city`].
+    City,
+    /// [`Account::industry`].
+    Industry,
+    /// [`Account::note`].
+    Note,
+}
+
+impl Field for AccountField {
+    const ALL: &'static [Self] = &[Self::Name, Self::City, Self::Industry, Self::Note];
+
+    fn name(self) -> &'static str {
+        match self {
+            Self::Name => "name",
+            Self::City => "city",
+            Self::Industry => "industry",
+            Self::Note => "note",
+        }
+    }
+}
+
+impl Record for Account {
+    const COLLECTION: &'static str = "accounts";
+    const SINCE: u64 = 1;
+    type Id = AccountId;
+    type Parent = ();
+    type Draft = AccountDraft;
+    type Field = AccountField;
+
+    fn parent(&self) -> Option<AccountId> {
+        None
+    }
+
+    fn as_account(id: AccountId) -> Option<AccountId> {
+        Some(id)
+    }
+
+    fn deleted(&self) -> Option<&Stamp> {
+        self.deleted.as_ref()
+    }
+
+    fn stamps_mut(&mut self) -> StampsMut<'_> {
+        StampsMut {
+            updated: &mut self.updated,
+            deleted: &mut self.deleted,
+        }
+    }
+
+    fn check_draft(draft: &AccountDraft, _: &Edit) -> Result<(), DomainError> {
+        draft.validated().map(|_| ())
+    }
+
+    /// Refuses a name a live account already has.
+    fn create(
+        (): (),
+        draft: &AccountDraft,
+        records: &impl Records,
+        edit: &Edit,
+    ) -> Result<Self, DomainError> {
+        let draft = draft.validated()?;
+        unique(&draft.name, None, records)?;
+        Ok(Account {
+            name: draft.name,
+            city: draft.city,
+            industry: draft.industry,
+            note: draft.note,
+            created: edit.stamp(),
+            updated: edit.stamp(),
+            deleted: None,
+        })
+    }
+
+    fn edited(
+        &self,
+        id: AccountId,
+        draft: &AccountDraft,
+        records: &impl Records,
+        _: &Edit,
+    ) -> Result<Self, DomainError> {
+        let draft = draft.validated()?;
+        unique(&draft.name, Some(id), records)?;
+        Ok(Account {
+            name: draft.name,
+            city: draft.city,
+            industry: draft.industry,
+            note: draft.note,
+            ..self.clone()
+        })
+    }
+
+    fn draft(&self) -> AccountDraft {
+        AccountDraft::of(self)
+    }
+
+    fn set_field(
+        draft: &mut AccountDraft,
+        field: AccountField,
+        value: &str,
+    ) -> Result<(), DomainError> {
+        let slot = match field {
+            AccountField::Name => &mut draft.name,
+            AccountField::City => &mut draft.city,
+            AccountField::Industry => &mut draft.industry,
+            AccountField::Note => &mut draft.note,
+        };
+        value.clone_into(slot);
+        Ok(())
+    }
+}
+
+/// Refuses `name` if a live account other than `except` has it.
+fn unique(
+    name: &str,
+    except: Option<AccountId>,
+    records: &impl Records,
+) -> Result<(), DomainError> {
+    match records.account_named(name, except) {
+        Some(existing) => Err(DomainError::DuplicateAccount {
+            name: name.to_owned(),
+            existing,
+        }),
+        None => Ok(()),
     }
 }
 
@@ -44,6 +169,10 @@ pub struct AccountDraft {
     pub industry: String,
     /// Standing notes.
     pub note: String,
+}
+
+impl Draft for AccountDraft {
+    type Record = Account;
 }
 
 impl AccountDraft {

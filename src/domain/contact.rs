@@ -5,7 +5,9 @@ use autosurgeon::{Hydrate, Reconcile};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::text::{note, required_name, short};
-use crate::domain::{AccountId, DomainError, Stamp};
+use crate::domain::{
+    AccountId, ContactId, DomainError, Draft, Edit, Field, Record, Records, Stamp, StampsMut,
+};
 
 /// A person at a client company.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Reconcile, Hydrate)]
@@ -30,10 +32,119 @@ pub struct Contact {
     pub deleted: Option<Stamp>,
 }
 
-impl Contact {
-    /// Not deleted.
-    pub fn is_live(&self) -> bool {
-        self.deleted.is_none()
+/// The fields of a contact a conflict can be settled on (not its account:
+/// a person does not move between companies by a conflict).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ContactField {
+    /// [`Contact::name`].
+    Name,
+    /// [`Contact::role`].
+    Role,
+    /// [`Contact::phone`].
+    Phone,
+    /// [`Contact::email`].
+    Email,
+    /// [`Contact::note`].
+    Note,
+}
+
+impl Field for ContactField {
+    const ALL: &'static [Self] = &[Self::Name, Self::Role, Self::Phone, Self::Email, Self::Note];
+
+    fn name(self) -> &'static str {
+        match self {
+            Self::Name => "name",
+            Self::Role => "role",
+            Self::Phone => "phone",
+            Self::Email => "email",
+            Self::Note => "note",
+        }
+    }
+}
+
+impl Record for Contact {
+    const COLLECTION: &'static str = "contacts";
+    const SINCE: u64 = 1;
+    type Id = ContactId;
+    type Parent = AccountId;
+    type Draft = ContactDraft;
+    type Field = ContactField;
+
+    fn parent(&self) -> Option<AccountId> {
+        Some(self.account)
+    }
+
+    fn deleted(&self) -> Option<&Stamp> {
+        self.deleted.as_ref()
+    }
+
+    fn stamps_mut(&mut self) -> StampsMut<'_> {
+        StampsMut {
+            updated: &mut self.updated,
+            deleted: &mut self.deleted,
+        }
+    }
+
+    fn check_draft(draft: &ContactDraft, _: &Edit) -> Result<(), DomainError> {
+        draft.validated().map(|_| ())
+    }
+
+    fn create(
+        account: AccountId,
+        draft: &ContactDraft,
+        _: &impl Records,
+        edit: &Edit,
+    ) -> Result<Self, DomainError> {
+        let draft = draft.validated()?;
+        Ok(Contact {
+            account,
+            name: draft.name,
+            role: draft.role,
+            phone: draft.phone,
+            email: draft.email,
+            note: draft.note,
+            created: edit.stamp(),
+            updated: edit.stamp(),
+            deleted: None,
+        })
+    }
+
+    fn edited(
+        &self,
+        _: ContactId,
+        draft: &ContactDraft,
+        _: &impl Records,
+        _: &Edit,
+    ) -> Result<Self, DomainError> {
+        let draft = draft.validated()?;
+        Ok(Contact {
+            name: draft.name,
+            role: draft.role,
+            phone: draft.phone,
+            email: draft.email,
+            note: draft.note,
+            ..self.clone()
+        })
+    }
+
+    fn draft(&self) -> ContactDraft {
+        ContactDraft::of(self)
+    }
+
+    fn set_field(
+        draft: &mut ContactDraft,
+        field: ContactField,
+        value: &str,
+    ) -> Result<(), DomainError> {
+        let slot = match field {
+            ContactField::Name => &mut draft.name,
+            ContactField::Role => &mut draft.role,
+            ContactField::Phone => &mut draft.phone,
+            ContactField::Email => &mut draft.email,
+            ContactField::Note => &mut draft.note,
+        };
+        value.clone_into(slot);
+        Ok(())
     }
 }
 
@@ -50,6 +161,10 @@ pub struct ContactDraft {
     pub email: String,
     /// Small things to remember.
     pub note: String,
+}
+
+impl Draft for ContactDraft {
+    type Record = Contact;
 }
 
 impl ContactDraft {

@@ -1,7 +1,7 @@
 //! Why a command was refused. Messages are lowercase and carry the facts; the
 //! UI turns them into the rep's words (and language).
 
-use crate::domain::{AccountId, ContactId, Day, TouchId};
+use crate::domain::{AccountId, ContactId, Day, RecordKey};
 
 /// A command that broke a rule. Nothing was written.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -29,22 +29,26 @@ pub enum DomainError {
     /// The date field did not hold a date.
     #[error("{0:?} is not a date")]
     NotADay(String),
-    /// No live account with this id.
-    #[error("no account {0}")]
-    UnknownAccount(AccountId),
-    /// No live contact with this id.
-    #[error("no contact {0}")]
-    UnknownContact(ContactId),
+    /// No live record with this key (or its account was deleted).
+    #[error("no live record {0}")]
+    Unknown(RecordKey),
     /// The contact belongs to another account.
     #[error("contact {contact} is not at account {account}")]
     ContactOfOtherAccount {
         contact: ContactId,
         account: AccountId,
     },
-    /// No live touch with this id.
-    #[error("no touch {0}")]
-    UnknownTouch(TouchId),
+    /// A conflict resolution named a field the kind does not let a rep
+    /// settle (a field of another kind, the record's account, its stamps).
+    #[error("{collection} have no field {field:?} that a conflict can be settled on")]
+    NotAField {
+        collection: &'static str,
+        field: String,
+    },
+    /// A value that is not one of the field's choices.
+    #[error("{value:?} is not a valid {field}")]
+    NotAValue { field: &'static str, value: String },
     /// A new record's id is already in use (a command sent twice).
     #[error("a record {0} already exists")]
-    IdTaken(String),
+    IdTaken(RecordKey),
 }

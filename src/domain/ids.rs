@@ -1,6 +1,9 @@
 //! Typed ids for records. A `ContactId` can never be passed where an
 //! `AccountId` is expected; in the document they are stored as the
 //! hyphenated UUID string, so an exported document stays readable.
+//!
+//! A new kind declares its id in its own file with [`typed_id!`]:
+//! `typed_id!(/// Identifies a promise. PromiseId for Promise);`.
 
 use std::fmt;
 use std::str::FromStr;
@@ -14,7 +17,23 @@ use uuid::Uuid;
 #[error("not a record id: {0:?}")]
 pub struct IdError(pub String);
 
+/// Declares a typed id; with `for Kind`, the id of that kind of record.
 macro_rules! typed_id {
+    ($(#[$doc:meta])* $name:ident for $record:ty) => {
+        typed_id!($(#[$doc])* $name);
+
+        impl crate::domain::RecordId for $name {
+            type Record = $record;
+
+            fn random() -> Self {
+                $name::random()
+            }
+
+            fn from_random_bytes(bytes: [u8; 16]) -> Self {
+                $name::from_random_bytes(bytes)
+            }
+        }
+    };
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
         #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
@@ -86,21 +105,24 @@ macro_rules! typed_id {
 
 typed_id!(
     /// Identifies an account: a client company.
-    AccountId
+    AccountId for crate::domain::Account
 );
 typed_id!(
     /// Identifies a contact: a person at an account.
-    ContactId
+    ContactId for crate::domain::Contact
 );
 typed_id!(
     /// Identifies a touch: one visit, call, email or message.
-    TouchId
+    TouchId for crate::domain::Touch
 );
 
 typed_id!(
     /// Identifies a device (a browser profile on a tablet or laptop).
     DeviceId
 );
+
+#[allow(unused_imports, reason = "for the files of kinds added later")]
+pub(crate) use typed_id;
 
 #[cfg(test)]
 mod tests {
@@ -121,3 +143,4 @@ mod tests {
         );
     }
 }
+

@@ -7,7 +7,10 @@ use chrono::{Days, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::text::note;
-use crate::domain::{AccountId, ContactId, Day, DomainError, Stamp};
+use crate::domain::{
+    AccountId, Contact, ContactId, Day, DomainError, Draft, Edit, Field, Record, Records, Stamp,
+    StampsMut, TouchId,
+};
 
 /// How the rep was in touch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Hash, Reconcile, Hydrate)]
@@ -35,6 +38,14 @@ impl TouchKind {
             Self::Message => "message",
         }
     }
+
+    /// The kind stored under its variant's name ("Visit"), as the document
+    /// holds it.
+    pub fn from_stored(name: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|kind| format!("{kind:?}") == name)
+    }
 }
 
 /// One interaction, as stored.
@@ -59,11 +70,145 @@ pub struct Touch {
     pub deleted: Option<Stamp>,
 }
 
-impl Touch {
-    /// Not deleted.
-    pub fn is_live(&self) -> bool {
-        self.deleted.is_none()
+/// The fields of a touch a conflict can be settled on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TouchField {
+    /// [`Touch::kind`].
+    Kind,
+    /// [`Touch::day`].
+    Day,
+    /// [`Touch::contact`].
+    Contact,
+    /// [`Touch::note`].
+    Note,
+}
+
+impl Field for TouchField {
+    const ALL: &'static [Self] = &[Self::Kind, Self::Day, Self::Contact, Self::Note];
+
+    fn name(self) -> &'static str {
+        match self {
+            Self::Kind => "kind",
+            Self::Day => "day",
+            Self::Contact => "contact",
+            Self::Note => "note",
+        }
     }
+}
+
+impl Record for Touch {
+    const COLLECTION: &'static str = "touches";
+    const SINCE: u64 = 1;
+    type Id = TouchId;
+    type Parent = AccountId;
+    type Draft = TouchDraft;
+    type Field = TouchField;
+
+    fn parent(&self) -> Option<AccountId> {
+        Some(self.account)
+    }
+
+    fn deleted(&self) -> Option<&Stamp> {
+        self.deleted.as_ref()
+    }
+
+    fn stamps_mut(&mut self) -> StampsMut<'_> {
+        StampsMut {
+            updated: &mut self.updated,
+            deleted: &mut self.deleted,
+        }
+    }
+
+    fn check_draft(draft: &TouchDraft, edit: &Edit) -> Result<(), DomainError> {
+        draft.validated(edit.today).map(|_| ())
+    }
+
+    /// The person, if named, must be a live contact of this account.
+    fn create(
+        account: AccountId,
+        draft: &TouchDraft,
+        records: &impl Records,
+        edit: &Edit,
+    ) -> Result<Self, DomainError> {
+        let (day, note) = draft.validated(edit.today)?;
+        contact_at(draft.contact, account, records)?;
+        Ok(Touch {
+            account,
+            contact: draft.contact,
+            kind: draft.kind,
+            day,
+            note,
+            created: edit.stamp(),
+            updated: edit.stamp(),
+            deleted: None,
+        })
+    }
+
+    fn edited(
+        &self,
+        _: TouchId,
+        draft: &TouchDraft,
+        records: &impl Records,
+        edit: &Edit,
+    ) -> Result<Self, DomainError> {
+        let (day, note) = draft.validated(edit.today)?;
+        contact_at(draft.contact, self.account, records)?;
+        Ok(Touch {
+            contact: draft.contact,
+            kind: draft.kind,
+            day,
+            note,
+            ..self.clone()
+        })
+    }
+
+    fn draft(&self) -> TouchDraft {
+        TouchDraft {
+            kind: self.kind,
+            day: self.day.to_string(),
+            contact: self.contact,
+            note: self.note.clone(),
+        }
+    }
+
+    fn set_field(
+        draft: &mut TouchDraft,
+        field: TouchField,
+        value: &str,
+    ) -> Result<(), DomainError> {
+        let not_a = |field| DomainError::NotAValue {
+            field,
+            value: value.to_owned(),
+        };
+        match field {
+            TouchField::Kind => {
+                draft.kind = TouchKind::from_stored(value).ok_or_else(|| not_a("kind"))?
+            }
+            TouchField::Day => value.clone_into(&mut draft.day),
+            TouchField::Contact => {
+                draft.contact = match value {
+                    "" => None,
+                    id => Some(id.parse().map_err(|_| not_a("contact"))?),
+                }
+            }
+            TouchField::Note => value.clone_into(&mut draft.note),
+        }
+        Ok(())
+    }
+}
+
+/// Refuses a person who is not a live contact of `account`.
+fn contact_at(
+    contact: Option<ContactId>,
+    account: AccountId,
+    records: &impl Records,
+) -> Result<(), DomainError> {
+    if let Some(contact) = contact
+        && records.live::<Contact>(contact)?.account != account
+    {
+        return Err(DomainError::ContactOfOtherAccount { contact, account });
+    }
+    Ok(())
 }
 
 /// What the rep enters in the touch form, before validation.
@@ -81,6 +226,10 @@ pub struct TouchDraft {
 
 /// How far back a touch may be dated: older history belongs in an import.
 const YEARS_BACK: u32 = 10;
+
+impl Draft for TouchDraft {
+    type Record = Touch;
+}
 
 impl TouchDraft {
     /// The earliest and latest day a touch logged `today` may carry. One day

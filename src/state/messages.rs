@@ -137,7 +137,7 @@ pub fn decode<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> Option<T> {
 mod tests {
     use super::*;
     use crate::document::{Found, RecordKey};
-    use crate::domain::{AccountDraft, AccountId, Author};
+    use crate::domain::{Account, AccountDraft, AccountId, Author};
 
     #[test]
     fn messages_round_trip() {
@@ -150,13 +150,14 @@ mod tests {
             today: chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap(),
         };
         let to = ToWorker::Command {
-            command: Command::CreateAccount {
-                id: AccountId::random(),
-                draft: AccountDraft {
+            command: Command::create::<Account>(
+                AccountId::random(),
+                (),
+                AccountDraft {
                     name: "ООО «Ромашка»".into(),
                     ..AccountDraft::default()
                 },
-            },
+            ),
             edit,
         };
         assert_eq!(decode::<ToWorker>(&encode(&to)), Some(to));
@@ -164,6 +165,7 @@ mod tests {
             reset: false,
             records: vec![(RecordKey::Account(AccountId::random()), Found::Missing)],
             conflicts: Vec::new(),
+            newer: 0,
         });
         assert_eq!(decode::<FromWorker>(&encode(&from)), Some(from));
         assert_eq!(decode::<FromWorker>(b"\xff\xff garbage"), None);

@@ -77,7 +77,7 @@ impl AppState {
         }
         let edit = self.edit();
         self.model
-            .with_untracked(|m| command.check(m, &edit))
+            .with_untracked(|m| command.check(m.as_ref(), &edit))
             .map_err(DocumentError::from)?;
         self.save.set(SaveState::Saving);
         self.send(ToWorker::Command { command, edit });

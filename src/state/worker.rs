@@ -578,7 +578,7 @@ impl WorkspaceWorker {
         if self.leader {
             self.start_sync().await;
             // What this device wrote before joining goes to the team too.
-            if self.workspace.heads() != crate::document::genesis_heads() {
+            if self.workspace.heads() != crate::document::empty_heads() {
                 self.upload_snapshot().await;
             }
         } else {

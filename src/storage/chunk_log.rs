@@ -233,7 +233,7 @@ mod tests {
             name: name.into(),
             ..Default::default()
         };
-        ws.create_account(&draft, &edit()).unwrap();
+        ws.create(&draft, &edit()).unwrap();
         ws.last_local_change().unwrap()
     }
 

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::document::Command;
-use crate::domain::{AccountDraft, AccountId, DomainError};
+use crate::domain::{Account, AccountDraft, AccountId, DomainError};
 use crate::state::AppState;
 use crate::state::Screen;
 use crate::ui::messages::describe;
@@ -44,12 +44,12 @@ pub fn AccountForm(
         };
         let result = match editing {
             Some(id) => state
-                .command(Command::EditAccount { id, draft })
+                .command(Command::edit::<Account>(id, draft))
                 .map(|()| id),
             None => {
                 let id = AccountId::random();
                 state
-                    .command(Command::CreateAccount { id, draft })
+                    .command(Command::create::<Account>(id, (), draft))
                     .map(|()| id)
             }
         };

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use crate::document::Command;
 use crate::document::RecordKey;
-use crate::domain::{AccountId, Day};
+use crate::domain::{Account, AccountId, Day};
 use crate::state::Screen;
 use crate::state::{AppState, SaveState};
 use crate::ui::account_form::AccountForm;
@@ -55,7 +55,7 @@ fn AccountDetails(
     let editing = RwSignal::new(false);
     let confirming = RwSignal::new(false);
     let delete = move |_| {
-        if state.command(Command::DeleteAccount { id }).is_ok() {
+        if state.command(Command::delete::<Account>(id)).is_ok() {
             here.open(Screen::Accounts);
         }
     };

@@ -64,18 +64,22 @@ fn choice(
     } else {
         value.value.clone()
     };
-    let command = Command::ResolveConflict {
-        key: record,
-        field,
-        value: value.value,
-    };
+    // A field this version cannot settle (written by a newer one) is
+    // shown without the button.
+    let keep = Command::resolve(record, &field, value.value)
+        .ok()
+        .map(|command| {
+            view! {
+                <button data-testid="keep-value" on:click=move |_| {
+                    let _ = state.command(command.clone());
+                }>"Keep this"</button>
+            }
+        });
     view! {
         <li data-testid="conflict-value">
             <span class="conflict-text">{shown}</span>
             <span class="conflict-by">{by}</span>
-            <button data-testid="keep-value" on:click=move |_| {
-                let _ = state.command(command.clone());
-            }>"Keep this"</button>
+            {keep}
         </li>
     }
 }

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::document::{Command, RecordKey};
-use crate::domain::{AccountId, ContactDraft, ContactId};
+use crate::domain::{AccountId, Contact, ContactDraft, ContactId};
 use crate::state::AppState;
 use crate::ui::confirm_delete::ConfirmDelete;
 use crate::ui::conflicts::Conflicts;
@@ -101,7 +101,7 @@ fn ContactRow(
                     what="person"
                     testid="delete-contact"
                     on_confirm=Callback::new(move |_| {
-                        let _ = state.command(Command::DeleteContact { id });
+                        let _ = state.command(Command::delete::<Contact>(id));
                     })
                 />
             </div>
@@ -143,12 +143,8 @@ fn ContactForm(
             note: note.get_untracked(),
         };
         let result = state.command(match editing {
-            Some(id) => Command::EditContact { id, draft },
-            None => Command::AddContact {
-                id: ContactId::random(),
-                account,
-                draft,
-            },
+            Some(id) => Command::edit::<Contact>(id, draft),
+            None => Command::create::<Contact>(ContactId::random(), account, draft),
         });
         match result {
             Ok(()) => on_close.run(()),

@@ -24,15 +24,17 @@ pub fn describe(error: &DocumentError) -> String {
             format!("Pick a date between {earliest} and {latest}.")
         }
         DomainError::NotADay(_) => "Pick a date.".into(),
-        DomainError::UnknownAccount(_)
-        | DomainError::UnknownContact(_)
-        | DomainError::UnknownTouch(_) => {
+        DomainError::Unknown(_) => {
             "This record no longer exists (it may have been deleted on another device).".into()
         }
         DomainError::IdTaken(_) => "This record was saved already.".into(),
         DomainError::ContactOfOtherAccount { .. } => {
             "That person works at another account; pick someone from this one.".into()
         }
+        DomainError::NotAField { .. } => {
+            "This version of Rapport cannot settle that field; update the app.".into()
+        }
+        DomainError::NotAValue { field, .. } => format!("That is not a valid {field}."),
     }
 }
 

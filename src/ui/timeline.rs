@@ -78,7 +78,7 @@ fn TimelineItem(
                     what="touch"
                     testid="delete-touch"
                     on_confirm=Callback::new(move |_| {
-                        let _ = state.command(Command::DeleteTouch { id });
+                        let _ = state.command(Command::delete::<Touch>(id));
                     })
                 />
             </div>

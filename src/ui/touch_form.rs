@@ -4,7 +4,9 @@ use chrono::Local;
 use leptos::prelude::*;
 
 use crate::document::Command;
-use crate::domain::{AccountId, ContactId, Day, MAX_NOTE_CHARS, TouchDraft, TouchId, TouchKind};
+use crate::domain::{
+    AccountId, ContactId, Day, MAX_NOTE_CHARS, Touch, TouchDraft, TouchId, TouchKind,
+};
 use crate::state::AppState;
 use crate::ui::messages::{describe, group};
 
@@ -67,12 +69,8 @@ pub fn TouchForm(
             note: note.get_untracked(),
         };
         let result = state.command(match editing {
-            Some(id) => Command::EditTouch { id, draft },
-            None => Command::LogTouch {
-                id: TouchId::random(),
-                account,
-                draft,
-            },
+            Some(id) => Command::edit::<Touch>(id, draft),
+            None => Command::create::<Touch>(TouchId::random(), account, draft),
         });
         match result {
             Ok(()) => {
