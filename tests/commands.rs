@@ -168,3 +168,140 @@ fn slices_and_the_rows_cache_give_the_same_screens() {
     };
     assert_eq!(empty.clone().into_slices(5), vec![empty]);
 }
+
+/// The rules that had drifted apart agree now: a contact whose account was
+/// deleted is gone for the page and the document alike (it is hidden), so
+/// neither edits, deletes, settles nor names it.
+#[test]
+fn a_contact_of_a_deleted_account_is_refused_on_both_sides() {
+    use rapport::document::RecordKey;
+    use rapport::domain::DomainError;
+    let mut ws = Workspace::new(ActorId::from([1; 16]));
+    let e = edit();
+    let doomed = ws.create(&account("Doomed"), &e).unwrap();
+    let other = ws.create(&account("Other"), &e).unwrap();
+    let petr = ws
+        .create_in(
+            doomed,
+            &ContactDraft {
+                name: "Пётр".into(),
+                ..ContactDraft::default()
+            },
+            &e,
+        )
+        .unwrap();
+    ws.delete(doomed, &e).unwrap();
+    let renamed = ContactDraft {
+        name: "Пётр Иванович".into(),
+        ..ContactDraft::default()
+    };
+    let gone = DomainError::Unknown(RecordKey::Contact(petr));
+    let commands = [
+        (Command::edit::<Contact>(petr, renamed), gone.clone()),
+        (Command::delete::<Contact>(petr), gone.clone()),
+        (
+            Command::resolve(RecordKey::Contact(petr), "role", "buyer".into()).unwrap(),
+            gone.clone(),
+        ),
+        (
+            Command::create::<Touch>(TouchId::random(), other, touch(Some(petr), "2026-11-26")),
+            gone,
+        ),
+    ];
+    for (command, expected) in commands {
+        let before = ws.heads();
+        let page = command.check(&ws.read_model(), &e);
+        let document = ws.execute(&command, &e);
+        assert_eq!(page, Err(expected.clone()), "{command:?} on the page");
+        assert_eq!(
+            document.as_ref().err().and_then(|d| d.rule()),
+            Some(&expected),
+            "{command:?} in the document"
+        );
+        assert_eq!(ws.heads(), before, "{command:?} wrote nothing");
+    }
+}
+
+/// A kept value goes through the same rules as the form, and only the
+/// fields a rep may settle can be named: an oversized value, a duplicate
+/// name, a foreign field, the record's account or its stamps are refused
+/// with a clear error, and nothing is written.
+#[test]
+fn a_resolution_is_checked_like_a_form_and_names_only_real_fields() {
+    use rapport::document::RecordKey;
+    use rapport::domain::{DomainError, MAX_NAME_CHARS};
+    let mut ws = Workspace::new(ActorId::from([1; 16]));
+    let e = edit();
+    let a = ws.create(&account("Acme"), &e).unwrap();
+    ws.create(&account("Wolf & Sons"), &e).unwrap();
+    let anna = ws
+        .create_in(
+            a,
+            &ContactDraft {
+                name: "Anna".into(),
+                ..ContactDraft::default()
+            },
+            &e,
+        )
+        .unwrap();
+
+    let refused = [
+        (
+            Command::resolve(RecordKey::Account(a), "name", "x".repeat(1_000_000)).unwrap(),
+            DomainError::TooLong {
+                field: "name",
+                chars: 1_000_000,
+                max: MAX_NAME_CHARS,
+            },
+        ),
+        (
+            Command::resolve(RecordKey::Account(a), "name", " wolf &  SONS".into()).unwrap(),
+            DomainError::DuplicateAccount {
+                name: "wolf & SONS".into(),
+                existing: ws.read_model().filter_accounts("wolf")[0].id,
+            },
+        ),
+        (
+            Command::resolve(RecordKey::Contact(anna), "name", "  ".into()).unwrap(),
+            DomainError::Empty { field: "name" },
+        ),
+    ];
+    for (command, expected) in refused {
+        let before = ws.heads();
+        assert_eq!(command.check(&ws.read_model(), &e), Err(expected.clone()));
+        let document = ws.execute(&command, &e).unwrap_err();
+        assert_eq!(document.rule(), Some(&expected));
+        assert_eq!(ws.heads(), before, "{command:?} wrote nothing");
+    }
+
+    // Fields the kind does not let a rep settle cannot even be named.
+    for (key, field) in [
+        (RecordKey::Contact(anna), "account"),
+        (RecordKey::Contact(anna), "created"),
+        (RecordKey::Contact(anna), "industry"),
+        (RecordKey::Account(a), "deleted"),
+    ] {
+        let before = ws.heads();
+        let err = Command::resolve(key, field, a.to_string()).unwrap_err();
+        assert!(matches!(err, DomainError::NotAField { .. }), "{err:?}");
+        assert!(err.to_string().contains(field), "{err}");
+        let document = ws.resolve(key, field, &a.to_string(), &e).unwrap_err();
+        assert_eq!(document.rule(), Some(&err));
+        assert_eq!(ws.heads(), before);
+    }
+    let model = ws.read_model();
+    assert_eq!(model.contact(anna).unwrap().account, a, "still readable");
+    assert_eq!(model.unreadable(), 0);
+
+    // A value the field cannot hold is refused too.
+    let t = ws.create_in(a, &touch(None, "2026-11-26"), &e).unwrap();
+    for (field, value) in [("kind", "Teleport"), ("day", "yesterday"), ("contact", "x")] {
+        let command = Command::resolve(RecordKey::Touch(t), field, value.into()).unwrap();
+        let page = command.check(&ws.read_model(), &e).unwrap_err();
+        assert_eq!(ws.execute(&command, &e).unwrap_err().rule(), Some(&page));
+    }
+    // And a good one is kept.
+    let command = Command::resolve(RecordKey::Touch(t), "kind", "Visit".into()).unwrap();
+    ws.execute(&command, &e).unwrap();
+    assert_eq!(ws.read_model().touch(t).unwrap().kind, TouchKind::Visit);
+}

@@ -235,3 +235,30 @@ pub(crate) fn check_genesis(doc: &mut AutoCommit) -> Result<(), DocumentError> {
         ))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_schema_version_is_that_of_the_newest_kind() {
+        let newest = collections().iter().map(|(_, since)| *since).max();
+        assert_eq!(newest, Some(SCHEMA_VERSION));
+        for name in GENESIS_COLLECTIONS {
+            assert!(collections().contains(&(name, 1)), "{name} is schema 1");
+        }
+    }
+
+    #[test]
+    fn a_fresh_workspace_holds_the_genesis_and_this_versions_upgrades() {
+        let mut doc = genesis();
+        upgrade(&mut doc).unwrap();
+        assert_eq!(doc.get_heads(), empty_heads());
+        for (name, _) in collections() {
+            assert!(matches!(
+                doc.get(ROOT, *name).unwrap(),
+                Some((Value::Object(ObjType::Map), _))
+            ));
+        }
+    }
+}
