@@ -177,6 +177,13 @@ fn a_device_on_an_older_version_keeps_working_and_is_told_to_update_for_the_rest
         "one record needs an update to be seen"
     );
     assert_eq!(page, old.read_model());
+    // What the rep reads about them.
+    let notice = Notice::Unreadable {
+        count: page.unreadable(),
+    }
+    .message();
+    assert!(notice.contains("newer version of Rapport"), "{notice}");
+    assert!(notice.contains("Update the app"), "{notice}");
 
     // Everything it knows still works: nothing is refused.
     old.create(&account("Wolf & Sons"), &edit("Анна")).unwrap();
