@@ -6,6 +6,7 @@
 //! kinds the domain lists: nothing here names a kind but where a query of
 //! the screens needs one.
 
+mod change_batch;
 mod conflict;
 mod error;
 mod prefetch;
@@ -14,6 +15,7 @@ mod schema;
 mod workspace;
 
 pub use crate::domain::{Command, RecordKey};
+pub use change_batch::ChangeBatch;
 pub use conflict::{ConflictValue, FieldConflict};
 pub use error::DocumentError;
 pub use read_model::{AccountRow, Changed, Found, ModelCache, Patch, ReadModel, RowsCache};

@@ -6,7 +6,7 @@
 //!
 //! - each local change is written at once as its own `change` chunk; a page
 //!   of the team's changes is written as one `changes` chunk (a
-//!   [`ChangeBatch`](crate::sync::ChangeBatch)), in one transaction;
+//!   [`ChangeBatch`](crate::document::ChangeBatch)), in one transaction;
 //! - when the changes outgrow the snapshots (or, once sync has settled,
 //!   pass 500 change records), they are compacted: one IndexedDB
 //!   transaction adds a `snapshot` chunk (the whole document) and

@@ -6,19 +6,16 @@
 //! - [`SyncStatus`]: the indicator's state machine.
 //! - [`SyncEngine`]: one device's half of the relay protocol (seal, upload,
 //!   retry, fetch, open), with [`EngineState`] to persist between runs.
-//! - [`ChangeBatch`]: what a change chunk holds once opened.
 //! - [`Membership`] and [`Invite`]: this device's team, and the invite link.
 
 mod engine;
 mod engine_state;
 mod error;
-mod payload;
 mod status;
 mod team;
 
 pub use engine::{Action, DEFAULT_PAGE_LIMIT, DEFAULT_SNAPSHOT_EVERY, SyncEngine};
 pub use engine_state::{EngineState, PendingUpload};
 pub use error::SyncError;
-pub use payload::ChangeBatch;
 pub use status::{Problem, SyncEvent, SyncPhase, SyncStatus};
 pub use team::{BadInvite, Invite, Membership};

@@ -23,15 +23,13 @@ use rapport_protocol::{
     token_hash,
 };
 
-use crate::document::{Changed, ModelCache, Patch, ReadModel, RowsCache, Workspace};
+use crate::document::{ChangeBatch, Changed, ModelCache, Patch, ReadModel, RowsCache, Workspace};
 use crate::state::ecdh::KeyPair;
 use crate::state::messages::{DeviceView, FromWorker, SyncView, ToWorker, decode, encode};
 use crate::state::sync_link::{self, LinkEvent, SyncLink};
 use crate::state::{Notice, SaveState};
 use crate::storage::{BrowserStore, ChunkKind, ChunkLog, StorageError, pack, request_persistence};
-use crate::sync::{
-    Action, ChangeBatch, EngineState, Invite, Membership, SyncEngine, SyncEvent, SyncStatus,
-};
+use crate::sync::{Action, EngineState, Invite, Membership, SyncEngine, SyncEvent, SyncStatus};
 
 /// Records per part when the whole model goes to the page.
 const MODEL_PART: usize = 2_000;
@@ -420,7 +418,15 @@ impl WorkspaceWorker {
         let changed = self.workspace.changes_since(before);
         if changed != Changed::Records(Default::default()) {
             let patch = Patch::read(self.workspace.doc(), &changed);
+            let hidden = self.model.unreadable();
             self.model.apply(patch.clone());
+            // Records of a kind a newer version added arrived: the rep
+            // needs an update to see them (the page keeps one such notice).
+            if self.model.unreadable() > hidden {
+                self.notice(Notice::Unreadable {
+                    count: self.model.unreadable(),
+                });
+            }
             for part in patch.into_slices(PATCH_PART) {
                 self.post(FromWorker::Patch(part));
             }

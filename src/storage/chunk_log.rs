@@ -2,8 +2,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::document::ChangeBatch;
 use crate::document::Workspace;
-use crate::sync::ChangeBatch;
 
 /// What a stored chunk holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

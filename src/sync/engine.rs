@@ -41,7 +41,8 @@ use rapport_protocol::{
     seal_link, token_hash,
 };
 
-use crate::sync::{ChangeBatch, EngineState, PendingUpload, Problem, SyncError, SyncEvent};
+use crate::document::ChangeBatch;
+use crate::sync::{EngineState, PendingUpload, Problem, SyncError, SyncEvent};
 
 /// While offline, a device's new changes join its newest unsent change
 /// chunk while that holds at most this many bytes of changes: a week of

@@ -1,4 +1,7 @@
-//! What a sealed chunk holds once opened: the chunk payload format.
+//! [`ChangeBatch`]: several Automerge changes as one value — what a sealed
+//! change chunk holds once opened (sync) and what a page of the team's
+//! changes is stored as (storage). Here, below both, so neither imports the
+//! other.
 //!
 //! - A **change** chunk's plaintext is a postcard-encoded [`ChangeBatch`]:
 //!   a version tag, then the raw bytes of each Automerge change in it. The
@@ -9,7 +12,8 @@
 //!   [`Workspace::save`](crate::document::Workspace::save) wrote it; the
 //!   Automerge format carries its own magic bytes and version.
 //!
-//! Nothing here touches keys or the network: sealing happens in the engine.
+//! Nothing here touches keys, storage or the network: sealing happens in
+//! the sync engine.
 
 use serde::{Deserialize, Serialize};
 
