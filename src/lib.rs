@@ -33,5 +33,4 @@ pub mod seed;
 pub mod state;
 pub mod storage;
 pub mod sync;
-#[cfg(target_arch = "wasm32")]
 pub mod ui;

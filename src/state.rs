@@ -26,5 +26,5 @@ pub mod worker;
 
 #[cfg(target_arch = "wasm32")]
 pub use page::{AppState, current, start};
-pub use save_state::{Notice, SaveState};
+pub use save_state::{Notice, Refusal, SaveState};
 pub use screen::Screen;

@@ -1,21 +1,41 @@
 //! The user interface: Leptos components, tablet first (1024×768 landscape
 //! and 768×1024 portrait). Components stay thin: they read the state's
-//! signals and call its commands; every rule lives in `domain`.
+//! signals and call its commands; every rule lives in `domain`, and every
+//! word the rep reads in [`words`].
+//!
+//! The components run in the browser only; [`words`] is plain Rust, tested
+//! natively.
 
+#[cfg(target_arch = "wasm32")]
 mod account_form;
+#[cfg(target_arch = "wasm32")]
 mod account_list;
+#[cfg(target_arch = "wasm32")]
 mod account_page;
+#[cfg(target_arch = "wasm32")]
 mod app;
+#[cfg(target_arch = "wasm32")]
 mod backup;
+#[cfg(target_arch = "wasm32")]
 mod confirm_delete;
+#[cfg(target_arch = "wasm32")]
 mod conflicts;
+#[cfg(target_arch = "wasm32")]
 mod contacts;
-mod messages;
+#[cfg(target_arch = "wasm32")]
 mod qr;
+#[cfg(target_arch = "wasm32")]
 mod screen;
+#[cfg(target_arch = "wasm32")]
 mod status;
+#[cfg(target_arch = "wasm32")]
 mod team;
+#[cfg(target_arch = "wasm32")]
 mod timeline;
+#[cfg(target_arch = "wasm32")]
 mod touch_form;
 
+pub mod words;
+
+#[cfg(target_arch = "wasm32")]
 pub use app::App;

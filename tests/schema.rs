@@ -16,6 +16,7 @@ use rapport::document::{
 };
 use rapport::domain::{AccountDraft, Author, Edit};
 use rapport::state::Notice;
+use rapport::ui::words::words;
 
 const FUTURE: &str = "future_things";
 
@@ -178,10 +179,9 @@ fn a_device_on_an_older_version_keeps_working_and_is_told_to_update_for_the_rest
     );
     assert_eq!(page, old.read_model());
     // What the rep reads about them.
-    let notice = Notice::Unreadable {
+    let notice = words().notice(&Notice::Unreadable {
         count: page.unreadable(),
-    }
-    .message();
+    });
     assert!(notice.contains("newer version of Rapport"), "{notice}");
     assert!(notice.contains("Update the app"), "{notice}");
 

@@ -17,7 +17,7 @@ use crate::document::{Command, DocumentError, ReadModel, RowsCache};
 use crate::domain::{Author, Edit};
 use crate::state::messages::{FromWorker, SyncView, ToWorker, decode, encode};
 use crate::state::worker::WORKSPACE_DB;
-use crate::state::{Notice, SaveState};
+use crate::state::{Notice, Refusal, SaveState};
 use crate::storage::BrowserStore;
 use crate::storage::settings::DeviceSettings;
 
@@ -97,7 +97,7 @@ impl AppState {
                 None => Err("the demo file could not be downloaded".into()),
             };
             if let Err(e) = result {
-                state.notice(Notice::Refused(format!("no demo workspace: {e}")));
+                state.notice(Notice::Refused(Refusal::NoDemo(e.to_string())));
             }
         });
     }

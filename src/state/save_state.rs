@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::DomainError;
+
 /// Where the rep's latest changes are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum SaveState {
@@ -25,20 +27,11 @@ impl SaveState {
             Self::Unsaved => "error",
         }
     }
-
-    /// The words the rep reads.
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Loading => "Opening…",
-            Self::Saved => "Saved on this device",
-            Self::Saving => "Saving…",
-            Self::Unsaved => "Not saved — see the notice",
-        }
-    }
 }
 
-/// A message about storage the rep should read: what happened, that nothing
-/// was lost (or what was), and what to do.
+/// Something the rep should be told: what happened, that nothing was lost
+/// (or what was), and what to do. Typed, never a sentence: the UI's words
+/// module (`ui::words`) says it in the rep's language.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Notice {
     /// The device refused to store more.
@@ -54,60 +47,50 @@ pub enum Notice {
     /// The workspace worker did not start: the page shows the saved read
     /// model but cannot change anything.
     WorkerFailed(String),
-    /// A command the page let through was refused by the document (another
-    /// tab or device changed it in between).
-    Refused(String),
+    /// Something the rep asked for was not done.
+    Refused(Refusal),
+}
+
+/// Why something the rep asked for was not done.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Refusal {
+    /// A command the page let through broke a rule on the document (another
+    /// tab or device changed the record in between).
+    Rule(DomainError),
+    /// A command could not be written for a reason that is no rule (the
+    /// technical detail, for a bug report).
+    Unwritten(String),
+    /// The browser gave no randomness for a team key.
+    NoRandomness,
+    /// Team sync needs storage on this device, and there is none.
+    NeedsStorage,
+    /// This device is in a team already.
+    AlreadyInTeam,
+    /// Only the device that started the team may remove devices.
+    NotAdmin,
+    /// The invite link is not one.
+    BadInvite,
+    /// A change from the team could not be read (the technical detail).
+    TeamChangeUnreadable(String),
+    /// The demo workspace could not be loaded (the technical detail).
+    NoDemo(String),
+}
+
+impl Refusal {
+    /// Why the document refused a command.
+    pub fn of(error: &crate::document::DocumentError) -> Self {
+        match error.rule() {
+            Some(rule) => Self::Rule(rule.clone()),
+            None => Self::Unwritten(error.to_string()),
+        }
+    }
 }
 
 impl Notice {
-    /// The sentence shown in the banner.
-    pub fn message(&self) -> String {
-        match self {
-            Self::QuotaExceeded { unsaved } => format!(
-                "This device's storage is full. {} kept in this tab but not yet saved: keep the tab \
-                 open, free some space (or clear other sites' data), then press “Try again”.",
-                match unsaved {
-                    1 => "Your last change is".to_owned(),
-                    n => format!("Your last {n} changes are"),
-                }
-            ),
-            Self::StorageUnavailable(why) => format!(
-                "This browser does not let Rapport store data ({why}). You can work, but changes \
-                 will be lost when the tab closes. Leave private browsing or allow site storage."
-            ),
-            Self::SetAside { count } => format!(
-                "{} of stored data {} damaged and set aside (kept, not deleted). Everything else loaded.",
-                plural(*count, "piece", "pieces"),
-                if *count == 1 { "was" } else { "were" }
-            ),
-            Self::Unreadable { count } => format!(
-                "{} written by a newer version of Rapport {} hidden here. Update the app to see \
-                 them; they are kept unchanged.",
-                plural(*count, "record", "records"),
-                if *count == 1 { "is" } else { "are" }
-            ),
-            Self::WriteFailed(why) => format!(
-                "A change could not be saved ({why}). It is kept in this tab; press “Try again”."
-            ),
-            Self::WorkerFailed(why) => format!(
-                "Rapport could not open the workspace for editing ({why}). You are looking at the \
-                 last saved view; nothing is lost. Reload the page; if this stays, update the browser."
-            ),
-            Self::Refused(why) => format!(
-                "A change was not made: {why}. The record may have changed on another device or tab."
-            ),
-        }
-    }
-
     /// Whether the notice offers “Try again”.
     pub fn can_retry(&self) -> bool {
         matches!(self, Self::QuotaExceeded { .. } | Self::WriteFailed(_))
     }
-}
-
-/// "1 piece", "3 pieces".
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 #[cfg(test)]
@@ -115,28 +98,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn notices_say_what_happened_in_whole_sentences() {
-        assert!(
-            Notice::QuotaExceeded { unsaved: 1 }
-                .message()
-                .contains("Your last change is kept in this tab")
-        );
-        assert!(
-            Notice::QuotaExceeded { unsaved: 3 }
-                .message()
-                .contains("Your last 3 changes are kept")
-        );
-        assert!(
-            Notice::SetAside { count: 1 }
-                .message()
-                .starts_with("1 piece of stored data was damaged and set aside")
-        );
-        assert!(
-            Notice::SetAside { count: 2 }
-                .message()
-                .starts_with("2 pieces")
-        );
+    fn only_failed_writes_offer_to_try_again() {
         assert!(Notice::QuotaExceeded { unsaved: 1 }.can_retry());
+        assert!(Notice::WriteFailed("x".into()).can_retry());
         assert!(!Notice::SetAside { count: 1 }.can_retry());
+        assert!(!Notice::Refused(Refusal::NotAdmin).can_retry());
     }
 }

@@ -27,7 +27,7 @@ use crate::document::{ChangeBatch, Changed, ModelCache, Patch, ReadModel, RowsCa
 use crate::state::ecdh::KeyPair;
 use crate::state::messages::{DeviceView, FromWorker, SyncView, ToWorker, decode, encode};
 use crate::state::sync_link::{self, LinkEvent, SyncLink};
-use crate::state::{Notice, SaveState};
+use crate::state::{Notice, Refusal, SaveState};
 use crate::storage::{BrowserStore, ChunkKind, ChunkLog, StorageError, pack, request_persistence};
 use crate::sync::{Action, EngineState, Invite, Membership, SyncEngine, SyncEvent, SyncStatus};
 
@@ -249,7 +249,7 @@ impl WorkspaceWorker {
                             self.upload(vec![change]).await;
                         }
                     }
-                    Err(e) => self.notice(Notice::Refused(e.to_string())),
+                    Err(e) => self.notice(Notice::Refused(Refusal::of(&e))),
                 }
             }
             ToWorker::Import { request, bytes } => {
@@ -277,9 +277,7 @@ impl WorkspaceWorker {
             ToWorker::CreateTeam => {
                 let mut random = [0u8; 80];
                 if getrandom::fill(&mut random).is_err() {
-                    return self.notice(Notice::Refused(
-                        "this browser gave no randomness for a team key".into(),
-                    ));
+                    return self.notice(Notice::Refused(Refusal::NoRandomness));
                 }
                 let membership = Membership::create(random_device(), random);
                 self.set_up_team(membership).await;
@@ -295,7 +293,7 @@ impl WorkspaceWorker {
                     self.set_up_team(Membership::join(&invite, random_device()))
                         .await
                 }
-                Err(e) => self.notice(Notice::Refused(e.to_string())),
+                Err(_) => self.notice(Notice::Refused(Refusal::BadInvite)),
             },
             ToWorker::ListDevices if self.sync.is_none() => self.forward(DEVICES_ASKED.into()),
             ToWorker::RevokeDevice { device } if self.sync.is_none() => {
@@ -312,9 +310,7 @@ impl WorkspaceWorker {
             ToWorker::RevokeDevice { device } => {
                 let Some(link) = &self.sync else { return };
                 let Some(admin) = &link.membership.admin else {
-                    return self.notice(Notice::Refused(
-                        "only the device that started the team can remove devices".into(),
-                    ));
+                    return self.notice(Notice::Refused(Refusal::NotAdmin));
                 };
                 // Removed, then the key rotated: the device is refused and
                 // could not read anything new even with another's access.
@@ -555,9 +551,7 @@ impl WorkspaceWorker {
     /// Stores a new membership and starts syncing (if this tab leads).
     async fn set_up_team(&mut self, membership: Membership) {
         let Some(store) = &self.store else {
-            return self.notice(Notice::Refused(
-                "team sync needs storage on this device".into(),
-            ));
+            return self.notice(Notice::Refused(Refusal::NeedsStorage));
         };
         if load_membership(store).await.is_some() {
             // A device the team no longer takes may join again by a fresh
@@ -568,9 +562,7 @@ impl WorkspaceWorker {
                     self.sync = None;
                 }
                 _ => {
-                    return self.notice(Notice::Refused(
-                        "this device already syncs with a team".into(),
-                    ));
+                    return self.notice(Notice::Refused(Refusal::AlreadyInTeam));
                 }
             }
         }
@@ -888,8 +880,8 @@ impl WorkspaceWorker {
             match result {
                 Ok(Some(_)) => changes.push(item),
                 Ok(None) => records.push((ChunkKind::Snapshot, item)),
-                Err(e) => self.notice(Notice::Refused(format!(
-                    "a change from the team could not be read ({e})"
+                Err(e) => self.notice(Notice::Refused(Refusal::TeamChangeUnreadable(
+                    e.to_string(),
                 ))),
             }
         }

@@ -6,8 +6,8 @@ use crate::document::Command;
 use crate::domain::{Account, AccountDraft, AccountId, DomainError};
 use crate::state::AppState;
 use crate::state::Screen;
-use crate::ui::messages::describe;
 use crate::ui::screen::use_here;
+use crate::ui::words::words;
 
 /// The account form. `editing` is the account being edited, or `None` to
 /// create one (then the app opens the new account's page).
@@ -65,7 +65,7 @@ pub fn AccountForm(
                     Some(DomainError::DuplicateAccount { existing, .. }) => Some(*existing),
                     _ => None,
                 });
-                error.set(Some(describe(&e)));
+                error.set(Some(words().refusal(&e)));
             }
         }
     };

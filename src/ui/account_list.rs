@@ -6,8 +6,8 @@ use crate::document::AccountRow;
 use crate::state::AppState;
 use crate::ui::account_form::AccountForm;
 use crate::ui::backup::Backup;
-use crate::ui::messages::group;
 use crate::ui::team::TeamPanel;
+use crate::ui::words::words;
 
 /// Rows drawn at once; the filter narrows the rest.
 const SHOWN: usize = 200;
@@ -57,11 +57,11 @@ pub fn AccountList() -> impl IntoView {
                     {move || {
                         let (shown, total) = matches.get();
                         if shown.len() < total {
-                            format!("{} of {} accounts — type to narrow", shown.len(), group(total))
+                            format!("{} of {} accounts — type to narrow", shown.len(), words().number(total))
                         } else if total == 1 {
                             "1 account".to_owned()
                         } else {
-                            format!("{} accounts", group(total))
+                            format!("{} accounts", words().number(total))
                         }
                     }}
                 </p>

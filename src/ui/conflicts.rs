@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use crate::document::{Command, ConflictValue, RecordKey};
 use crate::state::AppState;
+use crate::ui::words::{Key, t, words};
 
 /// The conflicts of one record, if it has any.
 #[component]
@@ -29,18 +30,16 @@ pub fn Conflicts(
                         .collect_view();
                     view! {
                         <div class="conflict" data-testid="conflict">
-                            <h3>{label(&conflict.field)}</h3>
+                            <h3>{words().field(record.collection(), &conflict.field)}</h3>
                             <ul>{choices}</ul>
                         </div>
                     }
                 })
                 .collect_view();
             view! {
-                <section class="conflicts card" data-testid="conflicts" aria-label="Changed on two devices">
-                    <h2>"Changed on two devices"</h2>
-                    <p class="hint">
-                        "These fields were changed on two devices while they were apart. Every value is kept until you keep one."
-                    </p>
+                <section class="conflicts card" data-testid="conflicts" aria-label=t(Key::ConflictsTitle)>
+                    <h2>{t(Key::ConflictsTitle)}</h2>
+                    <p class="hint">{t(Key::ConflictsHint)}</p>
                     {fields}
                 </section>
             }
@@ -56,11 +55,11 @@ fn choice(
     value: ConflictValue,
 ) -> impl IntoView {
     let by = value.by.as_ref().map_or_else(
-        || "author unknown".to_string(),
+        || t(Key::AuthorUnknown).to_string(),
         |stamp| format!("{}, {}", stamp.by, stamp.local_text()),
     );
     let shown = if value.value.is_empty() {
-        "(empty)".to_string()
+        t(Key::EmptyValue).to_string()
     } else {
         value.value.clone()
     };
@@ -72,7 +71,7 @@ fn choice(
             view! {
                 <button data-testid="keep-value" on:click=move |_| {
                     let _ = state.command(command.clone());
-                }>"Keep this"</button>
+                }>{t(Key::KeepThis)}</button>
             }
         });
     view! {
@@ -82,19 +81,4 @@ fn choice(
             {keep}
         </li>
     }
-}
-
-/// The field's name as the forms call it.
-fn label(field: &str) -> String {
-    match field {
-        "name" => "Name",
-        "city" => "City",
-        "industry" => "Industry",
-        "note" => "Standing note",
-        "role" => "Role",
-        "phone" => "Phone",
-        "email" => "Email",
-        other => other,
-    }
-    .to_string()
 }

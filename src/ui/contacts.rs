@@ -7,7 +7,7 @@ use crate::domain::{AccountId, Contact, ContactDraft, ContactId};
 use crate::state::AppState;
 use crate::ui::confirm_delete::ConfirmDelete;
 use crate::ui::conflicts::Conflicts;
-use crate::ui::messages::describe;
+use crate::ui::words::words;
 
 /// The contacts of one account, with a form to add or edit one.
 #[component]
@@ -148,7 +148,7 @@ fn ContactForm(
         });
         match result {
             Ok(()) => on_close.run(()),
-            Err(e) => error.set(Some(describe(&e))),
+            Err(e) => error.set(Some(words().refusal(&e))),
         }
     };
     view! {

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use crate::state::AppState;
 use crate::ui::team::SyncBadge;
+use crate::ui::words::{Key, t, words};
 
 /// Top bar: the app's name, the rep's name on this device, and where the
 /// latest changes are ("Saved on this device").
@@ -28,12 +29,12 @@ pub fn Header() -> impl IntoView {
                 "Rapport"
             </a>
             <label class="rep-name">
-                <span class="visually-hidden">"Your name"</span>
+                <span class="visually-hidden">{t(Key::YourName)}</span>
                 <input
                     data-testid="rep-name"
                     type="text"
-                    placeholder="Your name"
-                    title="Shown on every note and record you write"
+                    placeholder=t(Key::YourName)
+                    title=t(Key::YourNameHint)
                     maxlength="80"
                     prop:value=move || state.settings.with(|s| s.rep_name.clone())
                     on:change=move |ev| state.set_rep_name(event_target_value(&ev))
@@ -47,7 +48,7 @@ pub fn Header() -> impl IntoView {
                 role="status"
                 aria-live="polite"
             >
-                {move || state.save.get().label()}
+                {move || words().save_state(state.save.get())}
             </span>
         </header>
     }
@@ -68,9 +69,9 @@ pub fn Notices() -> impl IntoView {
                         let retry = notice.can_retry();
                         view! {
                             <p class="notice" data-testid="notice">
-                                {notice.message()}
+                                {words().notice(&notice)}
                                 <Show when=move || retry>
-                                    <button on:click=move |_| state.retry()>"Try again"</button>
+                                    <button on:click=move |_| state.retry()>{t(Key::TryAgain)}</button>
                                 </Show>
                             </p>
                         }
@@ -98,10 +99,10 @@ pub fn NamePrompt() -> impl IntoView {
                 }
             >
                 <label>
-                    "Your name, shown to colleagues on everything you write: "
-                    <input data-testid="welcome-name" type="text" placeholder="e.g. Анна Соколова" bind:value=name />
+                    {t(Key::NamePrompt)}
+                    <input data-testid="welcome-name" type="text" placeholder=t(Key::NameExample) bind:value=name />
                 </label>
-                <button type="submit" class="primary">"Save"</button>
+                <button type="submit" class="primary">{t(Key::Save)}</button>
             </form>
         </Show>
     }

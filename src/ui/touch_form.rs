@@ -8,7 +8,7 @@ use crate::domain::{
     AccountId, ContactId, Day, MAX_NOTE_CHARS, Touch, TouchDraft, TouchId, TouchKind,
 };
 use crate::state::AppState;
-use crate::ui::messages::{describe, group};
+use crate::ui::words::words;
 
 /// The rep's words for a kind of touch.
 pub fn kind_label(kind: TouchKind) -> &'static str {
@@ -80,7 +80,7 @@ pub fn TouchForm(
                     None => note.set(String::new()),
                 }
             }
-            Err(e) => error.set(Some(describe(&e))),
+            Err(e) => error.set(Some(words().refusal(&e))),
         }
     };
 
@@ -134,7 +134,7 @@ pub fn TouchForm(
                 ></textarea>
             </label>
             <p class="counter" class:over=move || { chars.get() > MAX_NOTE_CHARS }>
-                {move || format!("{} / {}", group(chars.get()), group(MAX_NOTE_CHARS))}
+                {move || format!("{} / {}", words().number(chars.get()), words().number(MAX_NOTE_CHARS))}
             </p>
             <p class="form-error" data-testid="form-error" role="alert" hidden=move || error.get().is_none()>
                 {move || error.get()}

@@ -1,0 +1,374 @@
+//! English: the words the app shipped with.
+
+use chrono::{FixedOffset, Timelike};
+
+use crate::document::DocumentError;
+use crate::domain::DomainError;
+use crate::state::{Notice, Refusal, SaveState};
+use crate::sync::{Problem, SyncPhase, SyncStatus};
+use crate::ui::words::{Key, Language};
+
+/// English.
+pub struct English;
+
+impl Language for English {
+    fn text(&self, key: Key) -> &'static str {
+        match key {
+            Key::YourName => "Your name",
+            Key::YourNameHint => "Shown on every note and record you write",
+            Key::NamePrompt => "Your name, shown to colleagues on everything you write: ",
+            Key::NameExample => "e.g. Анна Соколова",
+            Key::Save => "Save",
+            Key::TryAgain => "Try again",
+            Key::ConflictsTitle => "Changed on two devices",
+            Key::ConflictsHint => {
+                "These fields were changed on two devices while they were apart. Every value is kept until you keep one."
+            }
+            Key::KeepThis => "Keep this",
+            Key::AuthorUnknown => "author unknown",
+            Key::EmptyValue => "(empty)",
+        }
+    }
+
+    fn field(&self, collection: &str, field: &str) -> String {
+        match (collection, field) {
+            ("accounts", "note") => "Standing note",
+            ("touches", "note") => "Note",
+            (_, "name") => "Name",
+            (_, "city") => "City",
+            (_, "industry") => "Industry",
+            (_, "note") => "Note",
+            (_, "role") => "Role",
+            (_, "phone") => "Phone",
+            (_, "email") => "Email",
+            (_, "kind") => "Kind",
+            (_, "day") => "Date",
+            (_, "contact") => "Person",
+            (_, other) => return other.to_owned(),
+        }
+        .to_owned()
+    }
+
+    fn save_state(&self, state: SaveState) -> &'static str {
+        match state {
+            SaveState::Loading => "Opening…",
+            SaveState::Saved => "Saved on this device",
+            SaveState::Saving => "Saving…",
+            SaveState::Unsaved => "Not saved — see the notice",
+        }
+    }
+
+    fn notice(&self, notice: &Notice) -> String {
+        match notice {
+            Notice::QuotaExceeded { unsaved } => format!(
+                "This device's storage is full. {} kept in this tab but not yet saved: keep the tab \
+                 open, free some space (or clear other sites' data), then press “Try again”.",
+                match unsaved {
+                    1 => "Your last change is".to_owned(),
+                    n => format!("Your last {n} changes are"),
+                }
+            ),
+            Notice::StorageUnavailable(why) => format!(
+                "This browser does not let Rapport store data ({why}). You can work, but changes \
+                 will be lost when the tab closes. Leave private browsing or allow site storage."
+            ),
+            Notice::SetAside { count } => format!(
+                "{} of stored data {} damaged and set aside (kept, not deleted). Everything else loaded.",
+                plural(*count, "piece", "pieces"),
+                if *count == 1 { "was" } else { "were" }
+            ),
+            Notice::Unreadable { count } => format!(
+                "{} written by a newer version of Rapport {} hidden here. Update the app to see \
+                 them; they are kept unchanged.",
+                plural(*count, "record", "records"),
+                if *count == 1 { "is" } else { "are" }
+            ),
+            Notice::WriteFailed(why) => format!(
+                "A change could not be saved ({why}). It is kept in this tab; press “Try again”."
+            ),
+            Notice::WorkerFailed(why) => format!(
+                "Rapport could not open the workspace for editing ({why}). You are looking at the \
+                 last saved view; nothing is lost. Reload the page; if this stays, update the browser."
+            ),
+            Notice::Refused(refusal) => self.refused(refusal),
+        }
+    }
+
+    fn refusal(&self, error: &DocumentError) -> String {
+        match error.rule() {
+            Some(rule) => self.rule(rule),
+            None => format!("Could not save: {error}. Nothing was changed."),
+        }
+    }
+
+    fn rule(&self, rule: &DomainError) -> String {
+        match rule {
+            DomainError::Empty { field } => format!("Please enter a {field}."),
+            DomainError::TooLong { field, chars, max } => format!(
+                "The {field} is {} characters long; the limit is {}. Shorten it or split it in two.",
+                self.number(*chars),
+                self.number(*max)
+            ),
+            DomainError::DuplicateAccount { name, .. } => {
+                format!("An account named “{name}” already exists.")
+            }
+            DomainError::DayOutOfRange {
+                earliest, latest, ..
+            } => format!("Pick a date between {earliest} and {latest}."),
+            DomainError::NotADay(_) => "Pick a date.".into(),
+            DomainError::Unknown(_) => {
+                "This record no longer exists (it may have been deleted on another device).".into()
+            }
+            DomainError::IdTaken(_) => "This record was saved already.".into(),
+            DomainError::ContactOfOtherAccount { .. } => {
+                "That person works at another account; pick someone from this one.".into()
+            }
+            DomainError::NotAField { .. } => {
+                "This version of Rapport cannot settle that field; update the app.".into()
+            }
+            DomainError::NotAValue { field, .. } => format!("That is not a valid {field}."),
+        }
+    }
+
+    fn sync_headline(&self, status: &SyncStatus, zone: FixedOffset) -> String {
+        match &status.phase {
+            SyncPhase::NotSetUp => "On this device only".into(),
+            SyncPhase::Offline => "Offline".into(),
+            SyncPhase::Connecting => "Connecting…".into(),
+            SyncPhase::Syncing => "Syncing…".into(),
+            SyncPhase::UpToDate { since } => {
+                let since = since.with_timezone(&zone);
+                format!("Up to date · {:02}:{:02}", since.hour(), since.minute())
+            }
+            SyncPhase::Problem(_) => "Sync stopped".into(),
+        }
+    }
+
+    fn sync_detail(&self, status: &SyncStatus) -> String {
+        let waiting = match status.pending {
+            0 => String::new(),
+            1 => " 1 change is waiting to be sent.".into(),
+            n => format!(" {n} changes are waiting to be sent."),
+        };
+        match &status.phase {
+            SyncPhase::NotSetUp => {
+                "Everything is saved on this device. Create or join a team to share it with colleagues.".into()
+            }
+            SyncPhase::Offline => format!(
+                "Your work is saved on this device and will sync when you are online.{waiting}"
+            ),
+            SyncPhase::Connecting | SyncPhase::Syncing => {
+                format!("Your work is saved on this device.{waiting}")
+            }
+            SyncPhase::UpToDate { .. } => {
+                "Your colleagues have everything you wrote, and you have theirs.".into()
+            }
+            SyncPhase::Problem(problem) => {
+                let what = match problem {
+                    Problem::NotAdmitted => {
+                        "The relay no longer admits this device. Ask your team's admin for a new invite."
+                            .to_owned()
+                    }
+                    Problem::WrongKey => {
+                        "This device's team key cannot read the team's data. Join again with a fresh invite."
+                            .to_owned()
+                    }
+                    Problem::Relay(message) => format!(
+                        "The relay reported a problem ({message}). Sync will retry; nothing is lost."
+                    ),
+                };
+                format!("Your work is saved on this device.{waiting} {what}")
+            }
+        }
+    }
+
+    fn other_tab_headline(&self) -> &'static str {
+        "Synced by another tab"
+    }
+
+    fn other_tab_detail(&self) -> &'static str {
+        "Rapport is open in another tab, which syncs this device with the team. Your work here is saved and reaches it at once."
+    }
+
+    fn number(&self, n: usize) -> String {
+        let digits = n.to_string();
+        let mut out = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        out
+    }
+}
+
+impl English {
+    /// Why something the rep asked for was not done.
+    fn refused(&self, refusal: &Refusal) -> String {
+        match refusal {
+            Refusal::Rule(rule) => format!(
+                "A change was not made: {} The record may have changed on another device or tab.",
+                self.rule(rule)
+            ),
+            Refusal::Unwritten(why) => {
+                format!("A change was not made ({why}). Nothing was changed; try again.")
+            }
+            Refusal::NoRandomness => {
+                "This browser gave no randomness for a team key, so no team was made. Update the browser and try again.".into()
+            }
+            Refusal::NeedsStorage => {
+                "Team sync needs storage on this device. Leave private browsing or allow site storage, then try again.".into()
+            }
+            Refusal::AlreadyInTeam => "This device already syncs with a team.".into(),
+            Refusal::NotAdmin => {
+                "Only the device that started the team can remove devices.".into()
+            }
+            Refusal::BadInvite => {
+                "That invite link is not complete. Ask a colleague for the link again, or scan its code.".into()
+            }
+            Refusal::TeamChangeUnreadable(why) => format!(
+                "A change from the team could not be read ({why}). Everything else was applied; nothing of yours is lost."
+            ),
+            Refusal::NoDemo(why) => format!("The demo workspace could not be loaded ({why})."),
+        }
+    }
+}
+
+/// "1 piece", "3 pieces".
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::RecordKey;
+    use crate::sync::SyncEvent;
+    use chrono::{DateTime, TimeZone, Utc};
+
+    fn at(h: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 27, h, 0, 0).unwrap()
+    }
+
+    fn run(events: impl IntoIterator<Item = SyncEvent>) -> SyncStatus {
+        events
+            .into_iter()
+            .fold(SyncStatus::default(), SyncStatus::on)
+    }
+
+    #[test]
+    fn notices_say_what_happened_in_whole_sentences() {
+        let en = English;
+        assert!(
+            en.notice(&Notice::QuotaExceeded { unsaved: 1 })
+                .contains("Your last change is kept in this tab")
+        );
+        assert!(
+            en.notice(&Notice::QuotaExceeded { unsaved: 3 })
+                .contains("Your last 3 changes are kept")
+        );
+        assert!(
+            en.notice(&Notice::SetAside { count: 1 })
+                .starts_with("1 piece of stored data was damaged and set aside")
+        );
+        assert!(
+            en.notice(&Notice::SetAside { count: 2 })
+                .starts_with("2 pieces")
+        );
+    }
+
+    /// Only a command refused by the document suggests another device or
+    /// tab changed the record; a team's refusal says what it is about.
+    #[test]
+    fn refusals_get_their_own_words() {
+        let en = English;
+        let rule = en.notice(&Notice::Refused(Refusal::Rule(DomainError::Unknown(
+            RecordKey::Account(crate::domain::AccountId::random()),
+        ))));
+        assert!(
+            rule.contains("may have changed on another device or tab"),
+            "{rule}"
+        );
+        assert!(rule.contains("no longer exists"), "{rule}");
+        for refusal in [
+            Refusal::AlreadyInTeam,
+            Refusal::NotAdmin,
+            Refusal::BadInvite,
+            Refusal::NeedsStorage,
+            Refusal::NoRandomness,
+        ] {
+            let text = en.notice(&Notice::Refused(refusal.clone()));
+            assert!(
+                !text.contains("another device or tab"),
+                "{refusal:?}: {text}"
+            );
+            assert!(text.ends_with('.'), "{refusal:?}: a whole sentence: {text}");
+        }
+    }
+
+    #[test]
+    fn the_sync_indicator_reassures_and_says_what_to_do() {
+        let en = English;
+        let s = run([
+            SyncEvent::LocalChange(1),
+            SyncEvent::Connected,
+            SyncEvent::Offline,
+        ]);
+        assert!(en.sync_detail(&s).contains("saved on this device"));
+
+        let s = run([
+            SyncEvent::TeamJoined,
+            SyncEvent::Connected,
+            SyncEvent::LocalChange(1),
+            SyncEvent::Uploaded(1),
+            SyncEvent::Settled(at(10)),
+        ]);
+        assert_eq!(
+            en.sync_headline(&s, FixedOffset::east_opt(0).unwrap()),
+            "Up to date · 10:00"
+        );
+        let moscow = FixedOffset::east_opt(3 * 3600).unwrap();
+        assert_eq!(en.sync_headline(&s, moscow), "Up to date · 13:00");
+
+        let s = run([
+            SyncEvent::TeamJoined,
+            SyncEvent::Connected,
+            SyncEvent::Settled(at(9)),
+            SyncEvent::Offline,
+            SyncEvent::LocalChange(1),
+            SyncEvent::LocalChange(1),
+        ]);
+        assert_eq!(
+            en.sync_detail(&s),
+            "Your work is saved on this device and will sync when you are online. 2 changes are waiting to be sent."
+        );
+
+        let s = run([
+            SyncEvent::TeamJoined,
+            SyncEvent::Connected,
+            SyncEvent::Settled(at(8)),
+        ])
+        .on(SyncEvent::LocalChange(1));
+        assert!(en.sync_detail(&s).contains("1 change is waiting"));
+
+        let s = run([
+            SyncEvent::TeamJoined,
+            SyncEvent::Connected,
+            SyncEvent::Failed(Problem::NotAdmitted),
+            SyncEvent::Offline,
+        ]);
+        let detail = en.sync_detail(&s);
+        assert!(detail.contains("Ask your team's admin for a new invite"));
+        assert!(detail.starts_with("Your work is saved on this device."));
+    }
+
+    #[test]
+    fn numbers_are_grouped_and_fields_named_as_the_forms_do() {
+        let en = English;
+        assert_eq!(en.number(1_000_000), "1,000,000");
+        assert_eq!(en.number(999), "999");
+        assert_eq!(en.field("accounts", "note"), "Standing note");
+        assert_eq!(en.field("contacts", "phone"), "Phone");
+    }
+}
