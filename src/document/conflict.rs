@@ -33,6 +33,16 @@ pub(crate) fn field_conflicts(
     doc: &AutoCommit,
     record: &ObjId,
 ) -> Result<Vec<FieldConflict>, DocumentError> {
+    // One pass over the record says which fields hold concurrent values:
+    // for nearly every record, none, and nothing more is read.
+    let conflicted: Vec<String> = doc
+        .map_range(record, ..)
+        .filter(|item| item.conflict && item.key != "updated" && item.key != "created")
+        .map(|item| item.key.into_owned())
+        .collect();
+    if conflicted.is_empty() {
+        return Ok(Vec::new());
+    }
     // Who wrote each concurrent `updated` stamp, by actor. Every edit
     // writes a fresh stamp object (its key is its time, see `Stamp`), so
     // concurrent edits leave concurrent stamps, each whole.
@@ -43,10 +53,7 @@ pub(crate) fn field_conflicts(
         }
     }
     let mut conflicts = Vec::new();
-    for field in doc.keys(record) {
-        if field == "updated" || field == "created" {
-            continue;
-        }
+    for field in conflicted {
         let all = doc.get_all(record, field.as_str())?;
         if all.len() < 2 {
             continue;
