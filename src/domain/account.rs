@@ -3,10 +3,9 @@
 use autosurgeon::{Hydrate, Reconcile};
 use serde::{Deserialize, Serialize};
 
+use crate::domain::record::{fields, stamps};
 use crate::domain::text::{note, required_name, short};
-use crate::domain::{
-    AccountId, DomainError, Draft, Edit, Field, Record, Records, Stamp, StampsMut,
-};
+use crate::domain::{AccountId, DomainError, Draft, Edit, Record, Records, Stamp};
 
 /// A client company, as stored in the workspace document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Reconcile, Hydrate)]
@@ -28,29 +27,17 @@ pub struct Account {
     pub deleted: Option<Stamp>,
 }
 
-/// The fields of an account a conflict can be settled on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum AccountField {
-    /// [`Account::name`].
-    Name,
-    /// [`Account::city`].
-    City,
-    /// [`Account::industry`].
-    Industry,
-    /// [`Account::note`].
-    Note,
-}
-
-impl Field for AccountField {
-    const ALL: &'static [Self] = &[Self::Name, Self::City, Self::Industry, Self::Note];
-
-    fn name(self) -> &'static str {
-        match self {
-            Self::Name => "name",
-            Self::City => "city",
-            Self::Industry => "industry",
-            Self::Note => "note",
-        }
+fields! {
+    /// The fields of an account a conflict can be settled on.
+    AccountField {
+        /// [`Account::name`].
+        Name = "name",
+        /// [`Account::city`].
+        City = "city",
+        /// [`Account::industry`].
+        Industry = "industry",
+        /// [`Account::note`].
+        Note = "note",
     }
 }
 
@@ -70,16 +57,7 @@ impl Record for Account {
         Some(id)
     }
 
-    fn deleted(&self) -> Option<&Stamp> {
-        self.deleted.as_ref()
-    }
-
-    fn stamps_mut(&mut self) -> StampsMut<'_> {
-        StampsMut {
-            updated: &mut self.updated,
-            deleted: &mut self.deleted,
-        }
-    }
+    stamps!();
 
     fn check_draft(draft: &AccountDraft, _: &Edit) -> Result<(), DomainError> {
         draft.validated().map(|_| ())

@@ -4,10 +4,9 @@
 use autosurgeon::{Hydrate, Reconcile};
 use serde::{Deserialize, Serialize};
 
+use crate::domain::record::{fields, stamps};
 use crate::domain::text::{note, required_name, short};
-use crate::domain::{
-    AccountId, ContactId, DomainError, Draft, Edit, Field, Record, Records, Stamp, StampsMut,
-};
+use crate::domain::{AccountId, ContactId, DomainError, Draft, Edit, Record, Records, Stamp};
 
 /// A person at a client company.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Reconcile, Hydrate)]
@@ -32,33 +31,20 @@ pub struct Contact {
     pub deleted: Option<Stamp>,
 }
 
-/// The fields of a contact a conflict can be settled on (not its account:
-/// a person does not move between companies by a conflict).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum ContactField {
-    /// [`Contact::name`].
-    Name,
-    /// [`Contact::role`].
-    Role,
-    /// [`Contact::phone`].
-    Phone,
-    /// [`Contact::email`].
-    Email,
-    /// [`Contact::note`].
-    Note,
-}
-
-impl Field for ContactField {
-    const ALL: &'static [Self] = &[Self::Name, Self::Role, Self::Phone, Self::Email, Self::Note];
-
-    fn name(self) -> &'static str {
-        match self {
-            Self::Name => "name",
-            Self::Role => "role",
-            Self::Phone => "phone",
-            Self::Email => "email",
-            Self::Note => "note",
-        }
+fields! {
+    /// The fields of a contact a conflict can be settled on (not its account:
+    /// a person does not move between companies by a conflict).
+    ContactField {
+        /// [`Contact::name`].
+        Name = "name",
+        /// [`Contact::role`].
+        Role = "role",
+        /// [`Contact::phone`].
+        Phone = "phone",
+        /// [`Contact::email`].
+        Email = "email",
+        /// [`Contact::note`].
+        Note = "note",
     }
 }
 
@@ -74,16 +60,7 @@ impl Record for Contact {
         Some(self.account)
     }
 
-    fn deleted(&self) -> Option<&Stamp> {
-        self.deleted.as_ref()
-    }
-
-    fn stamps_mut(&mut self) -> StampsMut<'_> {
-        StampsMut {
-            updated: &mut self.updated,
-            deleted: &mut self.deleted,
-        }
-    }
+    stamps!();
 
     fn check_draft(draft: &ContactDraft, _: &Edit) -> Result<(), DomainError> {
         draft.validated().map(|_| ())

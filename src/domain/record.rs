@@ -281,3 +281,48 @@ impl<K: Record> Table<K> {
         self.records.is_empty()
     }
 }
+
+/// Declares a kind's [`Field`] enum from its variants and their keys in the
+/// document: `fields!(/// … AccountField { /// … Name = "name", … })`.
+macro_rules! fields {
+    (
+        $(#[$doc:meta])* $name:ident {
+            $($(#[$vdoc:meta])* $variant:ident = $key:literal),+ $(,)?
+        }
+    ) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+        pub enum $name {
+            $($(#[$vdoc])* $variant,)+
+        }
+
+        impl crate::domain::Field for $name {
+            const ALL: &'static [Self] = &[$(Self::$variant),+];
+
+            fn name(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $key,)+
+                }
+            }
+        }
+    };
+}
+pub(crate) use fields;
+
+/// The two [`Record`] methods over the stamps every record carries in its
+/// `updated` and `deleted` fields; used inside a kind's `impl Record`.
+macro_rules! stamps {
+    () => {
+        fn deleted(&self) -> Option<&crate::domain::Stamp> {
+            self.deleted.as_ref()
+        }
+
+        fn stamps_mut(&mut self) -> crate::domain::StampsMut<'_> {
+            crate::domain::StampsMut {
+                updated: &mut self.updated,
+                deleted: &mut self.deleted,
+            }
+        }
+    };
+}
+pub(crate) use stamps;

@@ -6,10 +6,10 @@ use autosurgeon::{Hydrate, Reconcile};
 use chrono::{Days, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use crate::domain::record::{fields, stamps};
 use crate::domain::text::note;
 use crate::domain::{
-    AccountId, Contact, ContactId, Day, DomainError, Draft, Edit, Field, Record, Records, Stamp,
-    StampsMut, TouchId,
+    AccountId, Contact, ContactId, Day, DomainError, Draft, Edit, Record, Records, Stamp, TouchId,
 };
 
 /// How the rep was in touch.
@@ -70,29 +70,17 @@ pub struct Touch {
     pub deleted: Option<Stamp>,
 }
 
-/// The fields of a touch a conflict can be settled on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum TouchField {
-    /// [`Touch::kind`].
-    Kind,
-    /// [`Touch::day`].
-    Day,
-    /// [`Touch::contact`].
-    Contact,
-    /// [`Touch::note`].
-    Note,
-}
-
-impl Field for TouchField {
-    const ALL: &'static [Self] = &[Self::Kind, Self::Day, Self::Contact, Self::Note];
-
-    fn name(self) -> &'static str {
-        match self {
-            Self::Kind => "kind",
-            Self::Day => "day",
-            Self::Contact => "contact",
-            Self::Note => "note",
-        }
+fields! {
+    /// The fields of a touch a conflict can be settled on.
+    TouchField {
+        /// [`Touch::kind`].
+        Kind = "kind",
+        /// [`Touch::day`].
+        Day = "day",
+        /// [`Touch::contact`].
+        Contact = "contact",
+        /// [`Touch::note`].
+        Note = "note",
     }
 }
 
@@ -108,16 +96,7 @@ impl Record for Touch {
         Some(self.account)
     }
 
-    fn deleted(&self) -> Option<&Stamp> {
-        self.deleted.as_ref()
-    }
-
-    fn stamps_mut(&mut self) -> StampsMut<'_> {
-        StampsMut {
-            updated: &mut self.updated,
-            deleted: &mut self.deleted,
-        }
-    }
+    stamps!();
 
     fn check_draft(draft: &TouchDraft, edit: &Edit) -> Result<(), DomainError> {
         draft.validated(edit.today).map(|_| ())
