@@ -27,11 +27,14 @@ pub use command::{Op, Planned};
 pub use contact::{Contact, ContactDraft, ContactField};
 pub use day::Day;
 pub use error::DomainError;
-pub use ids::{AccountId, ContactId, DeviceId, IdError, TouchId};
+pub use ids::{AccountId, ContactId, IdError, TouchId};
 pub use kinds::{
     AnyRecord, Command, CommandVisitor, KeyVisitor, Kind, KindVisitor, RecordKey, Tables,
     for_each_kind,
 };
+/// This device (one browser profile): the one id it has everywhere — in the
+/// stamps of what its rep writes, in its storage and to the relay.
+pub use rapport_protocol::DeviceId;
 pub use record::{Draft, Field, Parent, Record, RecordId, Records, StampsMut, Table};
 pub use stamp::{Author, Edit, Stamp};
 pub(crate) use text::name_key;

@@ -222,7 +222,7 @@ pub fn fill(
     let devices: Vec<(Author, ActorId)> = REPS
         .iter()
         .map(|name| {
-            let device = DeviceId::from_random_bytes(rng.u128(..).to_le_bytes());
+            let device = DeviceId::from_bytes(rng.u128(..).to_le_bytes());
             let author = Author {
                 name: (*name).into(),
                 device: device.to_string(),

@@ -116,11 +116,6 @@ typed_id!(
     TouchId for crate::domain::Touch
 );
 
-typed_id!(
-    /// Identifies a device (a browser profile on a tablet or laptop).
-    DeviceId
-);
-
 #[allow(unused_imports, reason = "for the files of kinds added later")]
 pub(crate) use typed_id;
 

@@ -10,7 +10,8 @@ use serde::{Deserialize, Serialize};
 pub struct Author {
     /// The rep's name as they typed it in the settings.
     pub name: String,
-    /// A stable id of this device (browser profile), made on first start.
+    /// This device's [`DeviceId`](crate::domain::DeviceId) as text: the id
+    /// it also has in storage and to the relay.
     pub device: String,
 }
 
@@ -19,7 +20,8 @@ pub struct Author {
 pub struct Stamp {
     /// The rep's name.
     pub by: String,
-    /// The device id.
+    /// The device id as text (stamps written before the device had one
+    /// id everywhere hold the hyphenated UUID it had then).
     pub device: String,
     /// Milliseconds since the Unix epoch, UTC. The stamp's key: a stamp of
     /// another moment is written as a new object rather than field by field

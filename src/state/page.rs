@@ -187,7 +187,7 @@ impl AppState {
         Edit {
             author: Author {
                 name,
-                device: settings.device_id,
+                device: settings.device_id.to_string(),
             },
             at: Utc::now(),
             today: Local::now().date_naive(),

@@ -2,14 +2,17 @@
 //! this device's id, the rep's name and the UI language. Nothing here is
 //! workspace data; losing it loses no records.
 
+use crate::domain::DeviceId;
+
 /// The localStorage key.
 pub const KEY: &str = "rapport.device";
 
 /// Settings of this device (browser profile).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeviceSettings {
-    /// A random id made on first start; names this device in record stamps.
-    pub device_id: String,
+    /// This device's id, made on first start: in the stamps of what its rep
+    /// writes, in storage and to the relay.
+    pub device_id: DeviceId,
     /// The rep's name, shown on everything they write.
     pub rep_name: String,
     /// UI language: "en" or "ru" ("en" when missing from what was saved).
@@ -18,7 +21,7 @@ pub struct DeviceSettings {
 
 impl DeviceSettings {
     /// Fresh settings with a new device id.
-    pub fn new(device_id: String, language: &str) -> Self {
+    pub fn new(device_id: DeviceId, language: &str) -> Self {
         Self {
             device_id,
             rep_name: String::new(),
@@ -38,7 +41,7 @@ impl DeviceSettings {
             .and_then(|w| w.navigator().language())
             .filter(|l| l.starts_with("ru"))
             .map_or("en", |_| "ru");
-        let settings = Self::new(crate::domain::DeviceId::random().to_string(), language);
+        let settings = Self::new(random_device(), language);
         settings.save();
         settings
     }
@@ -58,7 +61,7 @@ impl DeviceSettings {
                 .and_then(|v| v.as_string())
         };
         Some(Self {
-            device_id: field("device_id").filter(|id| !id.is_empty())?,
+            device_id: field("device_id").as_deref().and_then(parse_device)?,
             rep_name: field("rep_name")?,
             language: field("language").unwrap_or_else(|| "en".into()),
         })
@@ -69,7 +72,7 @@ impl DeviceSettings {
         use gloo_storage::{LocalStorage, Storage};
         let value = js_sys::Object::new();
         for (name, text) in [
-            ("device_id", &self.device_id),
+            ("device_id", &self.device_id.to_string()),
             ("rep_name", &self.rep_name),
             ("language", &self.language),
         ] {
@@ -78,5 +81,36 @@ impl DeviceSettings {
         if let Ok(text) = js_sys::JSON::stringify(&value) {
             let _ = LocalStorage::raw().set_item(KEY, &String::from(text));
         }
+    }
+}
+
+/// A stored device id: 32 hex digits, or the hyphenated UUID the first
+/// versions made (the same 16 bytes).
+pub fn parse_device(text: &str) -> Option<DeviceId> {
+    let digits: String = text.chars().filter(|c| *c != '-').collect();
+    digits.parse().ok()
+}
+
+/// A new random device id from the platform's random source.
+pub fn random_device() -> DeviceId {
+    let mut bytes = [0u8; 16];
+    if getrandom::fill(&mut bytes).is_err() {
+        bytes = fastrand::u128(..).to_le_bytes();
+    }
+    DeviceId::from_bytes(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_id_stored_by_the_first_versions_is_the_same_device() {
+        let old = "4f2a91c3-0b1d-4e5f-8a9b-0c1d2e3f4a5b";
+        let id = parse_device(old).unwrap();
+        assert_eq!(id.to_string(), old.replace('-', ""));
+        assert_eq!(parse_device(&id.to_string()), Some(id));
+        assert_eq!(parse_device("tablet"), None);
+        assert_eq!(parse_device(""), None);
     }
 }
