@@ -29,8 +29,8 @@ pub use day::Day;
 pub use error::DomainError;
 pub use ids::{AccountId, ContactId, IdError, TouchId};
 pub use kinds::{
-    AnyRecord, Command, CommandVisitor, KeyVisitor, Kind, KindVisitor, RecordKey, Tables,
-    for_each_kind,
+    AnyRecord, Command, CommandVisitor, KeyVisitor, Kind, KindVisitor, NEWEST_SINCE, RecordKey,
+    Tables, for_each_kind,
 };
 /// This device (one browser profile): the one id it has everywhere — in the
 /// stamps of what its rep writes, in its storage and to the relay.

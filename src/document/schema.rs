@@ -56,13 +56,16 @@ use crate::domain::Record;
 use crate::domain::{Kind, KindVisitor, for_each_kind};
 
 /// The newest schema this version writes and reads: the highest
-/// [`Record::SINCE`] of its kinds (a test holds them equal).
-pub const SCHEMA_VERSION: u64 = 1;
+/// [`Record::SINCE`] of its kinds.
+pub const SCHEMA_VERSION: u64 = crate::domain::NEWEST_SINCE;
 
 /// The collections the genesis makes (schema 1). Never changed: every
 /// workspace ever made starts from exactly these.
 const GENESIS_COLLECTIONS: [&str; 3] = ["accounts", "contacts", "touches"];
 const VERSION_KEY: &str = "schema_version";
+/// What the genesis writes under [`VERSION_KEY`], forever: the genesis must
+/// stay the same change on every device, whatever this version's schema.
+const GENESIS_VERSION: u64 = 1;
 
 /// Every collection this version knows, with the version that added it.
 pub(crate) fn collections() -> &'static [(&'static str, u64)] {
@@ -96,7 +99,7 @@ pub(crate) fn genesis() -> AutoCommit {
         doc.put_object(ROOT, key, ObjType::Map)
             .expect("putting a map on a fresh root cannot fail");
     }
-    doc.put(ROOT, VERSION_KEY, SCHEMA_VERSION)
+    doc.put(ROOT, VERSION_KEY, GENESIS_VERSION)
         .expect("putting a scalar on a fresh root cannot fail");
     doc.commit_with(
         CommitOptions::default()

@@ -120,6 +120,18 @@ macro_rules! record_kinds {
             }
         )+
 
+        /// The newest schema version of the kinds in the list: the highest
+        /// [`Record::SINCE`].
+        pub const NEWEST_SINCE: u64 = {
+            let mut newest = 0;
+            $(
+                if <$kind as Record>::SINCE > newest {
+                    newest = <$kind as Record>::SINCE;
+                }
+            )+
+            newest
+        };
+
         /// Runs `visitor` once per kind, in the list's order.
         pub fn for_each_kind(visitor: &mut impl KindVisitor) {
             $(visitor.visit::<$kind>();)+
