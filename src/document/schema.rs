@@ -223,6 +223,22 @@ pub(crate) fn check(doc: &AutoCommit) -> Result<u64, DocumentError> {
     Ok(version)
 }
 
+/// The schema a document is at: the newest of its genesis and of the
+/// collections this version knows that it holds (each came in by its
+/// version's upgrade change).
+pub(crate) fn version_of(doc: &AutoCommit) -> Result<u64, DocumentError> {
+    let mut version = check(doc)?;
+    for (name, since) in collections() {
+        if matches!(
+            doc.get(ROOT, *name)?,
+            Some((Value::Object(ObjType::Map), _))
+        ) {
+            version = version.max(*since);
+        }
+    }
+    Ok(version)
+}
+
 /// Refuses a document that does not grow from the shared genesis change: its
 /// collections would be other objects than every device's, and merging it
 /// would hide one side's records.

@@ -2,16 +2,10 @@
 //! `AccountId` is expected; in the document they are stored as the
 //! hyphenated UUID string, so an exported document stays readable.
 //!
-//! A new kind declares its id in its own file with [`typed_id!`]:
+//! A new kind declares its id in its own file with `typed_id!`:
 //! `typed_id!(/// Identifies a promise. PromiseId for Promise);`.
 
-use std::fmt;
-use std::str::FromStr;
-
-use autosurgeon::reconcile::NoKey;
-use autosurgeon::{Hydrate, HydrateError, Reconcile, Reconciler};
-use uuid::Uuid;
-
+// The macro names every path in full, so a kind's own file can use it.
 /// A string that is not a record id.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("not a record id: {0:?}")]
@@ -37,7 +31,7 @@ macro_rules! typed_id {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
         #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
-        pub struct $name(Uuid);
+        pub struct $name(::uuid::Uuid);
 
         impl $name {
             /// A new random id (UUID v4) from the platform's random source.
@@ -46,58 +40,60 @@ macro_rules! typed_id {
                 // The platform RNG failing is not something a user can act on;
                 // fall back to the clock-free fastrand generator, which is
                 // still unique enough for record ids within one workspace.
-                if getrandom::fill(&mut bytes).is_err() {
-                    bytes = fastrand::u128(..).to_le_bytes();
+                if ::getrandom::fill(&mut bytes).is_err() {
+                    bytes = ::fastrand::u128(..).to_le_bytes();
                 }
                 Self::from_random_bytes(bytes)
             }
 
             /// An id from caller-supplied random bytes (deterministic demo data).
             pub fn from_random_bytes(bytes: [u8; 16]) -> Self {
-                Self(uuid::Builder::from_random_bytes(bytes).into_uuid())
+                Self(::uuid::Builder::from_random_bytes(bytes).into_uuid())
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 self.0.hyphenated().fmt(f)
             }
         }
 
-        impl FromStr for $name {
-            type Err = IdError;
+        impl ::std::str::FromStr for $name {
+            type Err = crate::domain::IdError;
 
             fn from_str(s: &str) -> Result<Self, Self::Err> {
-                Uuid::parse_str(s).map(Self).map_err(|_| IdError(s.to_owned()))
+                ::uuid::Uuid::parse_str(s)
+                    .map(Self)
+                    .map_err(|_| crate::domain::IdError(s.to_owned()))
             }
         }
 
-        impl Reconcile for $name {
-            type Key<'a> = NoKey;
+        impl ::autosurgeon::Reconcile for $name {
+            type Key<'a> = ::autosurgeon::reconcile::NoKey;
 
-            fn reconcile<R: Reconciler>(&self, mut reconciler: R) -> Result<(), R::Error> {
+            fn reconcile<R: ::autosurgeon::Reconciler>(&self, mut reconciler: R) -> Result<(), R::Error> {
                 reconciler.str(self.to_string())
             }
         }
 
         // Between the app's threads and in the read-model cache an id travels
         // as its 128-bit number, not its 36-character text.
-        impl serde::Serialize for $name {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 s.serialize_u128(self.0.as_u128())
             }
         }
 
-        impl<'de> serde::Deserialize<'de> for $name {
-            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                <u128 as serde::Deserialize>::deserialize(d).map(|n| Self(Uuid::from_u128(n)))
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                <u128 as ::serde::Deserialize>::deserialize(d).map(|n| Self(::uuid::Uuid::from_u128(n)))
             }
         }
 
-        impl Hydrate for $name {
-            fn hydrate_string(s: &str) -> Result<Self, HydrateError> {
+        impl ::autosurgeon::Hydrate for $name {
+            fn hydrate_string(s: &str) -> Result<Self, ::autosurgeon::HydrateError> {
                 s.parse()
-                    .map_err(|_| HydrateError::unexpected(stringify!($name), s.to_owned()))
+                    .map_err(|_| ::autosurgeon::HydrateError::unexpected(stringify!($name), s.to_owned()))
             }
         }
     };
