@@ -7,8 +7,8 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-# P4: shipped wasm + JS, gzipped, in bytes (700 KB).
-P4_BUDGET=700000
+# P4: shipped wasm + JS, gzipped, in bytes (900 KB, with every feature in).
+P4_BUDGET=900000
 
 shipped=0
 count=0
