@@ -180,7 +180,7 @@ impl AppState {
     fn edit(&self) -> Edit {
         let settings = self.settings.get_untracked();
         let name = if settings.rep_name.is_empty() {
-            "Unnamed rep".to_owned()
+            crate::ui::words::t(crate::ui::words::Key::UnnamedRep).to_owned()
         } else {
             settings.rep_name
         };
