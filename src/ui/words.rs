@@ -5,7 +5,12 @@
 //! key.
 //!
 //! Plain Rust (no browser), so it is tested natively; the components reach
-//! it through [`words`] and [`t`].
+//! it through [`words`], [`t`] and [`label`] (a form's field labels, the
+//! same words the conflicts block names fields with).
+//!
+//! What stays out: data (names, notes, dates as `Day` prints them), test
+//! ids, CSS classes and slugs, and the lowercase `why` inside a notice's
+//! parentheses, which is an error's own context (habit 4), not a sentence.
 
 mod en;
 
