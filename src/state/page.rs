@@ -20,6 +20,7 @@ use crate::state::worker::WORKSPACE_DB;
 use crate::state::{Notice, Refusal, SaveState};
 use crate::storage::BrowserStore;
 use crate::storage::settings::DeviceSettings;
+use crate::ui::words::{Key, t};
 
 /// The bootstrap script of the workspace worker (copied from `public/`).
 const WORKER_SCRIPT: &str = "/public/worker.js";
@@ -180,7 +181,7 @@ impl AppState {
     fn edit(&self) -> Edit {
         let settings = self.settings.get_untracked();
         let name = if settings.rep_name.is_empty() {
-            "Unnamed rep".to_owned()
+            t(Key::UnnamedRep).to_owned()
         } else {
             settings.rep_name
         };

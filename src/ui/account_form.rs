@@ -3,11 +3,11 @@
 use leptos::prelude::*;
 
 use crate::document::Command;
-use crate::domain::{Account, AccountDraft, AccountId, DomainError};
+use crate::domain::{Account, AccountDraft, AccountField, AccountId, DomainError};
 use crate::state::AppState;
 use crate::state::Screen;
 use crate::ui::screen::use_here;
-use crate::ui::words::words;
+use crate::ui::words::{Key, label, t, words};
 
 /// The account form. `editing` is the account being edited, or `None` to
 /// create one (then the app opens the new account's page).
@@ -72,9 +72,9 @@ pub fn AccountForm(
 
     view! {
         <form class="card form" on:submit=submit>
-            <h2>{if editing.is_some() { "Edit account" } else { "New account" }}</h2>
+            <h2>{t(if editing.is_some() { Key::EditAccount } else { Key::NewAccount })}</h2>
             <label>
-                "Company name"
+                {label::<Account>(AccountField::Name)}
                 <input
                     data-testid="account-name"
                     type="text"
@@ -85,15 +85,16 @@ pub fn AccountForm(
             </label>
             <div class="row">
                 <label>
-                    "City" <input data-testid="account-city" type="text" bind:value=city />
+                    {label::<Account>(AccountField::City)}
+                    <input data-testid="account-city" type="text" bind:value=city />
                 </label>
                 <label>
-                    "Industry"
+                    {label::<Account>(AccountField::Industry)}
                     <input data-testid="account-industry" type="text" bind:value=industry />
                 </label>
             </div>
             <label>
-                "Standing notes"
+                {label::<Account>(AccountField::Note)}
                 <textarea
                     data-testid="account-note"
                     rows="2"
@@ -105,15 +106,15 @@ pub fn AccountForm(
                 {move || {
                     existing
                         .get()
-                        .map(|id| view! { " " <a href=format!("/accounts/{id}")>"Open it"</a> })
+                        .map(|id| view! { " " <a href=format!("/accounts/{id}")>{t(Key::OpenIt)}</a> })
                 }}
             </p>
             <div class="actions">
                 <button type="submit" class="primary" data-testid="save-account">
-                    {if editing.is_some() { "Save changes" } else { "Create account" }}
+                    {t(if editing.is_some() { Key::SaveChanges } else { Key::CreateAccount })}
                 </button>
                 <button type="button" on:click=move |_| on_close.run(())>
-                    "Cancel"
+                    {t(Key::Cancel)}
                 </button>
             </div>
         </form>

@@ -7,7 +7,7 @@ use crate::state::AppState;
 use crate::ui::account_form::AccountForm;
 use crate::ui::backup::Backup;
 use crate::ui::team::TeamPanel;
-use crate::ui::words::words;
+use crate::ui::words::{Key, t, words};
 
 /// Rows drawn at once; the filter narrows the rest.
 const SHOWN: usize = 200;
@@ -34,8 +34,8 @@ pub fn AccountList() -> impl IntoView {
                     class="filter"
                     type="search"
                     data-testid="account-filter"
-                    placeholder="Filter by company, city, industry or person"
-                    aria-label="Filter accounts"
+                    placeholder=t(Key::FilterPlaceholder)
+                    aria-label=t(Key::FilterAccounts)
                     bind:value=query
                 />
                 <button
@@ -43,7 +43,7 @@ pub fn AccountList() -> impl IntoView {
                     data-testid="new-account"
                     on:click=move |_| creating.set(true)
                 >
-                    "+ New account"
+                    {t(Key::NewAccountButton)}
                 </button>
             </div>
             <Show when=move || creating.get()>
@@ -57,11 +57,9 @@ pub fn AccountList() -> impl IntoView {
                     {move || {
                         let (shown, total) = matches.get();
                         if shown.len() < total {
-                            format!("{} of {} accounts — type to narrow", shown.len(), words().number(total))
-                        } else if total == 1 {
-                            "1 account".to_owned()
+                            words().accounts_shown(shown.len(), total)
                         } else {
-                            format!("{} accounts", words().number(total))
+                            words().accounts(total)
                         }
                     }}
                 </p>
@@ -84,8 +82,8 @@ pub fn AccountList() -> impl IntoView {
                             </span>
                             <span class="last-touch">
                                 {match row.last_touch {
-                                    Some(day) => format!("last touch {day}"),
-                                    None => "no touches yet".to_owned(),
+                                    Some(day) => words().last_touch(day),
+                                    None => t(Key::NoTouchesYet).to_owned(),
                                 }}
                             </span>
                         </a>
@@ -93,7 +91,7 @@ pub fn AccountList() -> impl IntoView {
                 </For>
             </ul>
             <Show when=move || !empty() && matches.get().1 == 0>
-                <p class="empty">"No account matches “" {move || query.get()} "”."</p>
+                <p class="empty">{move || query.with(|q| words().no_account_matches(q))}</p>
             </Show>
             <TeamPanel />
             <Backup />
@@ -108,16 +106,14 @@ fn EmptyWorkspace() -> impl IntoView {
     let size = RwSignal::new("40".to_owned());
     view! {
         <div class="empty-workspace" data-testid="empty-workspace">
-            <h2>"No accounts yet"</h2>
-            <p>
-                "Add your first client with “New account”. Everything you enter is saved on this device and works without a network."
-            </p>
+            <h2>{t(Key::NoAccountsYet)}</h2>
+            <p>{t(Key::EmptyWorkspaceHint)}</p>
             <div class="seed">
                 <label>
-                    <span class="visually-hidden">"Demo size"</span>
+                    <span class="visually-hidden">{t(Key::DemoSize)}</span>
                     <select data-testid="seed-size" bind:value=size>
-                        <option value="40">"40 accounts"</option>
-                        <option value="100">"100 accounts"</option>
+                        <option value="40">{words().accounts(40)}</option>
+                        <option value="100">{words().accounts(100)}</option>
                     </select>
                 </label>
                 <button
@@ -127,7 +123,7 @@ fn EmptyWorkspace() -> impl IntoView {
                         state.seed_demo(accounts);
                     }
                 >
-                    "Load a demo workspace"
+                    {t(Key::LoadDemo)}
                 </button>
             </div>
         </div>

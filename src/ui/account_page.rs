@@ -13,6 +13,7 @@ use crate::ui::contacts::Contacts;
 use crate::ui::screen::use_here;
 use crate::ui::timeline::Timeline;
 use crate::ui::touch_form::TouchForm;
+use crate::ui::words::{Key, t, words};
 
 /// The account page at `/accounts/<id>`.
 #[component]
@@ -23,7 +24,7 @@ pub fn AccountPage(
     let state = expect_context::<AppState>();
     let exists = move || state.model.with(|m| m.account(id).is_some());
     view! {
-        <a class="back" data-testid="back-to-accounts" href="/">"← Accounts"</a>
+        <a class="back" data-testid="back-to-accounts" href="/">{t(Key::BackToAccounts)}</a>
         <Show
             when=exists
             fallback=move || {
@@ -33,7 +34,7 @@ pub fn AccountPage(
                 let writing = state.save.get() == SaveState::Saving || !state.complete.get();
                 view! {
                     <p class="empty" hidden=writing>
-                        "This account does not exist or was deleted (perhaps on another device)."
+                        {t(Key::AccountGone)}
                     </p>
                 }
             }
@@ -83,24 +84,24 @@ fn AccountDetails(
                 </div>
                 <div class="head-actions">
                     <button data-testid="edit-account" on:click=move |_| editing.set(true)>
-                        "Edit"
+                        {t(Key::Edit)}
                     </button>
                     <Show
                         when=move || confirming.get()
                         fallback=move || {
                             view! {
                                 <button data-testid="delete-account" on:click=move |_| confirming.set(true)>
-                                    "Delete"
+                                    {t(Key::Delete)}
                                 </button>
                             }
                         }
                     >
                         <span class="confirm">
-                            "Delete this account with its people and touches?"
+                            {t(Key::ConfirmDeleteAccount)}
                             <button class="danger" data-testid="confirm-delete" on:click=delete>
-                                "Delete"
+                                {t(Key::Delete)}
                             </button>
-                            <button on:click=move |_| confirming.set(false)>"Keep"</button>
+                            <button on:click=move |_| confirming.set(false)>{t(Key::Keep)}</button>
                         </span>
                     </Show>
                 </div>
@@ -121,12 +122,11 @@ fn AccountDetails(
                             account
                                 .get()
                                 .map(|a| {
-                                    format!(
-                                        "Created by {} on {}; last changed by {} on {}.",
-                                        a.created.by,
+                                    words().record_stamps(
+                                        &a.created.by,
                                         Day(a.created.time().date_naive()),
-                                        a.updated.by,
-                                        a.updated.local_text(),
+                                        &a.updated.by,
+                                        &a.updated.local_text(),
                                     )
                                 })
                         }}

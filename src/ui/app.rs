@@ -8,6 +8,7 @@ use crate::ui::account_page::AccountPage;
 use crate::ui::screen::provide_screen;
 use crate::ui::status::{Header, NamePrompt, Notices};
 use crate::ui::team::JoinPrompt;
+use crate::ui::words::{Key, t};
 
 /// The whole app. Starts the state (which loads the workspace from the
 /// device) and shows the screens once it is loaded.
@@ -33,7 +34,7 @@ pub fn App() -> impl IntoView {
                         Screen::Missing => {
                             view! {
                                 <p class="empty">
-                                    "This page does not exist. " <a href="/">"Go to accounts"</a>
+                                    {t(Key::PageMissing)} " " <a href="/">{t(Key::GoToAccounts)}</a>
                                 </p>
                             }
                                 .into_any()

@@ -10,6 +10,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use crate::domain::Day;
 use crate::state::AppState;
+use crate::ui::words::{Key, t, words};
 
 /// The export button and the import file picker.
 #[component]
@@ -27,9 +28,7 @@ pub fn Backup() -> impl IntoView {
                 None => true,
             };
             if refused {
-                result.set(Some(
-                    "The workspace could not be exported. Nothing was changed.".into(),
-                ));
+                result.set(Some(t(Key::ExportFailed).to_owned()));
             }
         });
     };
@@ -49,22 +48,11 @@ pub fn Backup() -> impl IntoView {
                 Ok(buffer) => {
                     let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
                     match state.import(bytes).await {
-                        Ok(0) => format!(
-                            "“{}” holds nothing new: everything in it is already here.",
-                            file.name()
-                        ),
-                        Ok(n) => format!(
-                            "Merged “{}”: {n} records added or updated. Nothing was replaced.",
-                            file.name()
-                        ),
-                        Err(e) => format!(
-                            "“{}” is not a Rapport workspace file ({}). Nothing was changed.",
-                            file.name(),
-                            e
-                        ),
+                        Ok(n) => words().imported(&file.name(), n),
+                        Err(e) => words().import_refused(&file.name(), &e),
                     }
                 }
-                Err(_) => format!("Could not read “{}”. Nothing was changed.", file.name()),
+                Err(_) => words().file_unreadable(&file.name()),
             };
             result.set(Some(message));
         });
@@ -72,10 +60,10 @@ pub fn Backup() -> impl IntoView {
     view! {
         <section class="backup">
             <button data-testid="export-workspace" on:click=export>
-                "Export workspace"
+                {t(Key::ExportWorkspace)}
             </button>
             <label class="file-button">
-                "Import a workspace file"
+                {t(Key::ImportWorkspace)}
                 <input
                     data-testid="import-workspace"
                     type="file"

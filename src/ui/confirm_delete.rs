@@ -3,11 +3,13 @@
 
 use leptos::prelude::*;
 
+use crate::ui::words::{Key, t};
+
 /// The two-step delete button of a list row.
 #[component]
 pub fn ConfirmDelete(
-    /// What the record is, for the confirm button ("Delete this person").
-    what: &'static str,
+    /// The confirm button's words ([`Key::DeleteThisPerson`]).
+    confirm: Key,
     /// The test id of the first button; the confirm button gets `confirm-` before it.
     testid: &'static str,
     /// Runs when the rep confirms.
@@ -20,7 +22,7 @@ pub fn ConfirmDelete(
             fallback=move || {
                 view! {
                     <button class="link" data-testid=testid on:click=move |_| confirming.set(true)>
-                        "Delete"
+                        {t(Key::Delete)}
                     </button>
                 }
             }
@@ -30,10 +32,10 @@ pub fn ConfirmDelete(
                 data-testid=format!("confirm-{testid}")
                 on:click=move |_| on_confirm.run(())
             >
-                {format!("Delete this {what}")}
+                {t(confirm)}
             </button>
             <button class="link" on:click=move |_| confirming.set(false)>
-                "Keep"
+                {t(Key::Keep)}
             </button>
         </Show>
     }

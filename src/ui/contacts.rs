@@ -3,11 +3,11 @@
 use leptos::prelude::*;
 
 use crate::document::{Command, RecordKey};
-use crate::domain::{AccountId, Contact, ContactDraft, ContactId};
+use crate::domain::{AccountId, Contact, ContactDraft, ContactField, ContactId};
 use crate::state::AppState;
 use crate::ui::confirm_delete::ConfirmDelete;
 use crate::ui::conflicts::Conflicts;
-use crate::ui::words::words;
+use crate::ui::words::{Key, label, t, words};
 
 /// The contacts of one account, with a form to add or edit one.
 #[component]
@@ -29,9 +29,9 @@ pub fn Contacts(
     view! {
         <section class="card contacts">
             <div class="section-head">
-                <h2>"People"</h2>
+                <h2>{t(Key::People)}</h2>
                 <button data-testid="add-contact" on:click=move |_| form.set(Some(None))>
-                    "+ Add person"
+                    {t(Key::AddPersonButton)}
                 </button>
             </div>
             {move || {
@@ -52,7 +52,7 @@ pub fn Contacts(
                 </For>
             </ul>
             <Show when=move || contacts.with(Vec::is_empty)>
-                <p class="hint">"No one yet. Add the buyer, and the engineers and users too."</p>
+                <p class="hint">{t(Key::NoPeopleYet)}</p>
             </Show>
         </section>
     }
@@ -95,10 +95,10 @@ fn ContactRow(
             <Conflicts record=RecordKey::Contact(id) />
             <div class="row-actions">
                 <button class="link" data-testid="edit-contact" on:click=move |_| on_edit.run(id)>
-                    "Edit"
+                    {t(Key::Edit)}
                 </button>
                 <ConfirmDelete
-                    what="person"
+                    confirm=Key::DeleteThisPerson
                     testid="delete-contact"
                     on_confirm=Callback::new(move |_| {
                         let _ = state.command(Command::delete::<Contact>(id));
@@ -154,25 +154,25 @@ fn ContactForm(
     view! {
         <form class="form inline-form" on:submit=submit>
             <div class="row">
-                <label>"Name" <input data-testid="contact-name" type="text" autofocus bind:value=name /></label>
-                <label>"Role" <input data-testid="contact-role" type="text" placeholder="buyer, engineer, user…" bind:value=role /></label>
+                <label>{label::<Contact>(ContactField::Name)} <input data-testid="contact-name" type="text" autofocus bind:value=name /></label>
+                <label>{label::<Contact>(ContactField::Role)} <input data-testid="contact-role" type="text" placeholder=t(Key::RolePlaceholder) bind:value=role /></label>
             </div>
             <div class="row">
-                <label>"Phone" <input data-testid="contact-phone" type="tel" bind:value=phone /></label>
-                <label>"Email" <input data-testid="contact-email" type="email" bind:value=email /></label>
+                <label>{label::<Contact>(ContactField::Phone)} <input data-testid="contact-phone" type="tel" bind:value=phone /></label>
+                <label>{label::<Contact>(ContactField::Email)} <input data-testid="contact-email" type="email" bind:value=email /></label>
             </div>
             <label>
-                "Small things to remember"
-                <input data-testid="contact-note" type="text" placeholder="no calls before 10, daughter's graduation in June…" bind:value=note />
+                {label::<Contact>(ContactField::Note)}
+                <input data-testid="contact-note" type="text" placeholder=t(Key::ContactNotePlaceholder) bind:value=note />
             </label>
             <p class="form-error" data-testid="form-error" role="alert" hidden=move || error.get().is_none()>
                 {move || error.get()}
             </p>
             <div class="actions">
                 <button type="submit" class="primary" data-testid="save-contact">
-                    {if editing.is_some() { "Save person" } else { "Add person" }}
+                    {t(if editing.is_some() { Key::SavePerson } else { Key::AddPerson })}
                 </button>
-                <button type="button" on:click=move |_| on_close.run(())>"Cancel"</button>
+                <button type="button" on:click=move |_| on_close.run(())>{t(Key::Cancel)}</button>
             </div>
         </form>
     }

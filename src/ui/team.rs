@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use crate::state::AppState;
 use crate::ui::qr::QrImage;
+use crate::ui::words::{Key, t};
 
 /// The sync indicator: always there, never blocking; its title says what is
 /// safe and what to do.
@@ -45,7 +46,7 @@ pub fn TeamPanel() -> impl IntoView {
     let qr_shown = RwSignal::new(false);
     view! {
         <section class="team card" data-testid="team-panel">
-            <h2>"Team sync"</h2>
+            <h2>{t(Key::TeamSync)}</h2>
             <p class="team-detail" data-testid="sync-detail">
                 {move || state.sync.with(|s| s.detail.clone())}
             </p>
@@ -54,11 +55,9 @@ pub fn TeamPanel() -> impl IntoView {
                 fallback=move || {
                     view! {
                         <button data-testid="create-team" on:click=move |_| state.create_team()>
-                            "Start a team"
+                            {t(Key::StartTeam)}
                         </button>
-                        <p class="hint">
-                            "Your records go to your team encrypted: the relay that passes them on cannot read them."
-                        </p>
+                        <p class="hint">{t(Key::TeamEncrypted)}</p>
                     }
                 }
             >
@@ -66,7 +65,7 @@ pub fn TeamPanel() -> impl IntoView {
                 // the detail above says what to do.
                 <Show when=move || link().is_some()>
                     <label>
-                        "Invite a colleague: open this link on their tablet. Anyone with it can read the team's data, so send it only to them."
+                        {t(Key::InviteHint)}
                         <input
                             data-testid="invite-link"
                             type="text"
@@ -84,18 +83,18 @@ pub fn TeamPanel() -> impl IntoView {
                         />
                     </label>
                     <button class="link" data-testid="show-qr" on:click=move |_| qr_shown.update(|s| *s = !*s)>
-                        {move || if qr_shown.get() { "Hide the QR code" } else { "Show as a QR code to scan" }}
+                        {move || t(if qr_shown.get() { Key::HideQr } else { Key::ShowQr })}
                     </button>
                     {move || {
                         qr_shown
                             .get()
                             .then(link)
                             .flatten()
-                            .map(|text| view! { <QrImage text label="Invite link as a QR code" /> })
+                            .map(|text| view! { <QrImage text label=t(Key::InviteQr) /> })
                     }}
                 </Show>
                 <p class="hint" data-testid="this-device">
-                    "This device: " {move || state.sync.with(|s| s.device.clone())}
+                    {t(Key::ThisDeviceIs)} " " {move || state.sync.with(|s| s.device.clone())}
                 </p>
                 {move || admin.get().then(|| view! { <Devices /> })}
             </Show>
@@ -111,7 +110,7 @@ fn Devices() -> impl IntoView {
     // Fresh whenever shown: a colleague may have joined since.
     state.list_devices();
     view! {
-        <h3>"Devices in the team"</h3>
+        <h3>{t(Key::DevicesInTeam)}</h3>
         <ul class="devices" data-testid="team-devices">
             {move || {
                 state
@@ -119,24 +118,24 @@ fn Devices() -> impl IntoView {
                     .with(|s| s.devices.clone())
                     .into_iter()
                     .map(|d| {
-                        let label = format!(
-                            "{}{}",
-                            d.code,
-                            if d.this {
-                                " · this device"
-                            } else if d.revoked {
-                                " · removed: the relay refuses it"
-                            } else {
-                                ""
-                            }
-                        );
+                        let mark = if d.this {
+                            Some(Key::ThisDevice)
+                        } else if d.revoked {
+                            Some(Key::DeviceRemoved)
+                        } else {
+                            None
+                        };
+                        let label = match mark {
+                            Some(mark) => format!("{} · {}", d.code, t(mark)),
+                            None => d.code.clone(),
+                        };
                         let id = d.id;
                         view! {
                             <li data-testid="team-device" data-code=d.code data-revoked=d.revoked.to_string()>
                                 {label}
                                 {(!d.this && !d.revoked).then(|| view! {
                                     <button data-testid="revoke-device" on:click=move |_| state.revoke_device(id)>
-                                        "Remove from team"
+                                        {t(Key::RemoveDevice)}
                                     </button>
                                 })}
                             </li>
@@ -145,9 +144,7 @@ fn Devices() -> impl IntoView {
                     .collect_view()
             }}
         </ul>
-        <p class="hint">
-            "Removing a device also changes the team key: it can read nothing written from then on, while the other devices get the new key by themselves. What it already holds stays on it. Invite links made before stop working; share the new one."
-        </p>
+        <p class="hint">{t(Key::RemovingHint)}</p>
     }
 }
 
@@ -157,14 +154,12 @@ pub fn JoinPrompt() -> impl IntoView {
     let state = expect_context::<AppState>();
     view! {
         <Show when=move || state.invite.with(Option::is_some) && state.ready.get()>
-            <div class="join-prompt card" data-testid="join-prompt" role="dialog" aria-label="Join a team">
-                <p>
-                    "You were invited to a team. Join it to see your colleagues' accounts and share yours; everything already on this device stays."
-                </p>
+            <div class="join-prompt card" data-testid="join-prompt" role="dialog" aria-label=t(Key::JoinATeam)>
+                <p>{t(Key::Invited)}</p>
                 <button data-testid="join-team" on:click=move |_| state.answer_invite(true)>
-                    "Join the team"
+                    {t(Key::JoinTeam)}
                 </button>
-                <button class="link" on:click=move |_| state.answer_invite(false)>"Not now"</button>
+                <button class="link" on:click=move |_| state.answer_invite(false)>{t(Key::NotNow)}</button>
             </div>
         </Show>
     }

@@ -6,7 +6,8 @@ use crate::document::Command;
 use crate::domain::{AccountId, Touch, TouchId};
 use crate::state::AppState;
 use crate::ui::confirm_delete::ConfirmDelete;
-use crate::ui::touch_form::{TouchForm, kind_label};
+use crate::ui::touch_form::TouchForm;
+use crate::ui::words::{Key, t, words};
 
 /// The timeline of touches with one account.
 #[component]
@@ -28,14 +29,14 @@ pub fn Timeline(
     });
     view! {
         <section class="card timeline">
-            <h2>"Timeline"</h2>
+            <h2>{t(Key::Timeline)}</h2>
             <ol data-testid="timeline">
                 <For each=move || items.get() key=|(id, t, with)| (*id, t.updated.at, with.clone()) let:item>
                     <TimelineItem id=item.0 touch=item.1 with=item.2 />
                 </For>
             </ol>
             <Show when=move || items.with(Vec::is_empty)>
-                <p class="hint">"No touches yet. Log the first visit or call above."</p>
+                <p class="hint">{t(Key::NoTouchesHint)}</p>
             </Show>
         </section>
     }
@@ -64,18 +65,18 @@ fn TimelineItem(
                 />
             </Show>
             <div class="when">
-                <span class="kind-badge">{kind_label(touch.kind)}</span>
+                <span class="kind-badge">{words().touch_kind(touch.kind)}</span>
                 <time datetime=touch.day.to_string()>{touch.day.to_string()}</time>
-                {with.map(|name| view! { <span class="with">"with " {name}</span> })}
-                <span class="by">"by " {touch.created.by.clone()}</span>
+                {with.map(|name| view! { <span class="with">{words().touch_with(&name)}</span> })}
+                <span class="by">{words().touch_by(&touch.created.by)}</span>
             </div>
             <p class="note">{touch.note.clone()}</p>
             <div class="row-actions">
                 <button class="link" data-testid="edit-touch" on:click=move |_| editing.set(true)>
-                    "Edit"
+                    {t(Key::Edit)}
                 </button>
                 <ConfirmDelete
-                    what="touch"
+                    confirm=Key::DeleteThisTouch
                     testid="delete-touch"
                     on_confirm=Callback::new(move |_| {
                         let _ = state.command(Command::delete::<Touch>(id));

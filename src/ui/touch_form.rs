@@ -5,20 +5,10 @@ use leptos::prelude::*;
 
 use crate::document::Command;
 use crate::domain::{
-    AccountId, ContactId, Day, MAX_NOTE_CHARS, Touch, TouchDraft, TouchId, TouchKind,
+    AccountId, ContactId, Day, MAX_NOTE_CHARS, Touch, TouchDraft, TouchField, TouchId, TouchKind,
 };
 use crate::state::AppState;
-use crate::ui::words::words;
-
-/// The rep's words for a kind of touch.
-pub fn kind_label(kind: TouchKind) -> &'static str {
-    match kind {
-        TouchKind::Visit => "Visit",
-        TouchKind::Call => "Call",
-        TouchKind::Email => "Email",
-        TouchKind::Message => "Message",
-    }
-}
+use crate::ui::words::{Key, label, t, words};
 
 /// The touch form: at the top of an account page to log a new touch, or in
 /// the timeline to edit one.
@@ -90,7 +80,7 @@ pub fn TouchForm(
             data-testid=if editing.is_some() { "edit-touch-form" } else { "touch-form" }
             on:submit=submit
         >
-            <div class="kinds" role="radiogroup" aria-label="Kind of touch">
+            <div class="kinds" role="radiogroup" aria-label={label::<Touch>(TouchField::Kind)}>
                 {TouchKind::ALL
                     .into_iter()
                     .map(|k| {
@@ -104,7 +94,7 @@ pub fn TouchForm(
                                 data-testid=format!("touch-kind-{}", k.slug())
                                 on:click=move |_| kind.set(k)
                             >
-                                {kind_label(k)}
+                                {words().touch_kind(k)}
                             </button>
                         }
                     })
@@ -112,12 +102,13 @@ pub fn TouchForm(
             </div>
             <div class="row">
                 <label>
-                    "Date" <input data-testid="touch-date" type="date" bind:value=day />
+                    {label::<Touch>(TouchField::Day)}
+                    <input data-testid="touch-date" type="date" bind:value=day />
                 </label>
                 <label>
-                    "With"
+                    {label::<Touch>(TouchField::Contact)}
                     <select data-testid="touch-contact" bind:value=contact>
-                        <option value="">"— the account —"</option>
+                        <option value="">{t(Key::WithTheAccount)}</option>
                         <For each=move || people.get() key=|(id, name)| (*id, name.clone()) let:person>
                             <option value=person.0.to_string()>{person.1}</option>
                         </For>
@@ -125,11 +116,11 @@ pub fn TouchForm(
                 </label>
             </div>
             <label>
-                "Note"
+                {label::<Touch>(TouchField::Note)}
                 <textarea
                     data-testid="touch-note"
                     rows="4"
-                    placeholder="What was said, what was promised, what to remember"
+                    placeholder=t(Key::TouchNotePlaceholder)
                     bind:value=note
                 ></textarea>
             </label>
@@ -147,9 +138,9 @@ pub fn TouchForm(
                 >
                     {move || {
                         if editing.is_some() {
-                            "Save changes".to_owned()
+                            t(Key::SaveChanges)
                         } else {
-                            format!("Log {}", kind_label(kind.get()).to_ascii_lowercase())
+                            words().log_touch(kind.get())
                         }
                     }}
                 </button>
@@ -157,7 +148,7 @@ pub fn TouchForm(
                     .map(|close| {
                         view! {
                             <button type="button" on:click=move |_| close.run(())>
-                                "Cancel"
+                                {t(Key::Cancel)}
                             </button>
                         }
                     })}

@@ -5,14 +5,19 @@
 //! key.
 //!
 //! Plain Rust (no browser), so it is tested natively; the components reach
-//! it through [`words`] and [`t`].
+//! it through [`words`], [`t`] and [`label`] (a form's field labels, the
+//! same words the conflicts block names fields with).
+//!
+//! What stays out: data (names, notes, dates as `Day` prints them), test
+//! ids, CSS classes and slugs, and the lowercase `why` inside a notice's
+//! parentheses, which is an error's own context (habit 4), not a sentence.
 
 mod en;
 
 use chrono::FixedOffset;
 
 use crate::document::DocumentError;
-use crate::domain::DomainError;
+use crate::domain::{Day, DomainError, Field, Record, TouchKind};
 use crate::state::{Notice, SaveState};
 use crate::sync::SyncStatus;
 
@@ -43,6 +48,133 @@ pub enum Key {
     AuthorUnknown,
     /// An empty conflict value.
     EmptyValue,
+    /// The author of a change made before the rep gave a name (stored with
+    /// the record, so colleagues see it too).
+    UnnamedRep,
+
+    // The account list.
+    /// The filter box's placeholder: what it searches.
+    FilterPlaceholder,
+    /// The filter box's accessible name.
+    FilterAccounts,
+    /// The button that opens the new-account form.
+    NewAccountButton,
+    /// An account row whose account has no touch yet.
+    NoTouchesYet,
+    /// The empty workspace's title.
+    NoAccountsYet,
+    /// What to do in an empty workspace, and that work stays on the device.
+    EmptyWorkspaceHint,
+    /// The demo size picker's accessible name.
+    DemoSize,
+    /// The button that loads the demo workspace.
+    LoadDemo,
+
+    // The account form and page.
+    /// The account form's title when editing.
+    EditAccount,
+    /// The account form's title when creating.
+    NewAccount,
+    /// The link to the account that already has the name typed.
+    OpenIt,
+    /// The submit button of a form editing a record.
+    SaveChanges,
+    /// The account form's submit button when creating.
+    CreateAccount,
+    /// Closes a form without saving.
+    Cancel,
+    /// The link back to the account list.
+    BackToAccounts,
+    /// An account page whose account is gone.
+    AccountGone,
+    /// Opens a record's edit form.
+    Edit,
+    /// The first step of deleting a record.
+    Delete,
+    /// Asks before deleting an account and everything under it.
+    ConfirmDeleteAccount,
+    /// Declines a delete.
+    Keep,
+    /// Confirms deleting a person.
+    DeleteThisPerson,
+    /// Confirms deleting a touch.
+    DeleteThisTouch,
+
+    // The app shell.
+    /// A path the app has no screen for.
+    PageMissing,
+    /// The link from there to the account list.
+    GoToAccounts,
+
+    // Export and import.
+    /// The export button.
+    ExportWorkspace,
+    /// The import file picker.
+    ImportWorkspace,
+    /// The export did not happen.
+    ExportFailed,
+
+    // The people at an account.
+    /// The people block's title.
+    People,
+    /// The button that opens the add-person form.
+    AddPersonButton,
+    /// An account with nobody yet: whom to add.
+    NoPeopleYet,
+    /// Example roles in the role field.
+    RolePlaceholder,
+    /// Examples in a person's note field.
+    ContactNotePlaceholder,
+    /// The person form's submit button when editing.
+    SavePerson,
+    /// The person form's submit button when adding.
+    AddPerson,
+
+    // Touches.
+    /// The timeline's title.
+    Timeline,
+    /// An empty timeline: what to log.
+    NoTouchesHint,
+    /// The person picker's choice for a touch with nobody in particular.
+    WithTheAccount,
+    /// Examples in a touch's note field.
+    TouchNotePlaceholder,
+
+    // Team sync.
+    /// The team panel's title.
+    TeamSync,
+    /// The button that makes a team.
+    StartTeam,
+    /// Why a team's data is safe at the relay.
+    TeamEncrypted,
+    /// How to invite a colleague, and who may have the link.
+    InviteHint,
+    /// Shows the invite as a QR code.
+    ShowQr,
+    /// Hides it.
+    HideQr,
+    /// The QR code's accessible name.
+    InviteQr,
+    /// Before this device's code.
+    ThisDeviceIs,
+    /// The device list's title.
+    DevicesInTeam,
+    /// Marks this device in the device list.
+    ThisDevice,
+    /// Marks a removed device in the device list.
+    DeviceRemoved,
+    /// Removes a device from the team.
+    RemoveDevice,
+    /// What removing a device does and does not do.
+    RemovingHint,
+    /// The invite prompt's accessible name.
+    JoinATeam,
+    /// What joining the team of an invite means.
+    Invited,
+    /// Joins it.
+    JoinTeam,
+    /// Declines it.
+    NotNow,
 }
 
 /// One language's words.
@@ -82,6 +214,51 @@ pub trait Language: Sync {
 
     /// A count as the rep reads numbers: 1000000 → "1,000,000".
     fn number(&self, n: usize) -> String;
+
+    /// The name of a kind of touch ("Visit").
+    fn touch_kind(&self, kind: TouchKind) -> &'static str;
+
+    /// The button that logs a touch of `kind` ("Log visit").
+    fn log_touch(&self, kind: TouchKind) -> &'static str;
+
+    /// How many accounts there are: "1 account", "1,000 accounts".
+    fn accounts(&self, n: usize) -> String;
+
+    /// How many accounts are drawn of how many match, when the list is
+    /// cut short.
+    fn accounts_shown(&self, shown: usize, total: usize) -> String;
+
+    /// When an account was last touched.
+    fn last_touch(&self, day: Day) -> String;
+
+    /// The filter matches nothing.
+    fn no_account_matches(&self, query: &str) -> String;
+
+    /// Who created a record and when, who changed it last and when.
+    fn record_stamps(
+        &self,
+        created_by: &str,
+        created_on: Day,
+        changed_by: &str,
+        changed_at: &str,
+    ) -> String;
+
+    /// The person a touch was with.
+    fn touch_with(&self, name: &str) -> String;
+
+    /// Who logged a touch.
+    fn touch_by(&self, name: &str) -> String;
+
+    /// The workspace file named `file` was merged; `changed` records were
+    /// added or updated.
+    fn imported(&self, file: &str, changed: usize) -> String;
+
+    /// The file named `file` is not a workspace (`why`, in the document's
+    /// words).
+    fn import_refused(&self, file: &str, why: &str) -> String;
+
+    /// The browser could not read the file named `file`.
+    fn file_unreadable(&self, file: &str) -> String;
 }
 
 /// The language the rep reads (English until the Russian file is added).
@@ -92,4 +269,10 @@ pub fn words() -> &'static dyn Language {
 /// The fixed words for `key`.
 pub fn t(key: Key) -> &'static str {
     words().text(key)
+}
+
+/// The label of a field of `K`, the same in its form and in the conflicts
+/// block (which names fields as stored, through [`Language::field`]).
+pub fn label<K: Record>(field: K::Field) -> String {
+    words().field(K::COLLECTION, field.name())
 }

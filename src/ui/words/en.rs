@@ -3,7 +3,7 @@
 use chrono::{FixedOffset, Timelike};
 
 use crate::document::DocumentError;
-use crate::domain::DomainError;
+use crate::domain::{Day, DomainError, TouchKind};
 use crate::state::{Notice, Refusal, SaveState};
 use crate::sync::{Problem, SyncPhase, SyncStatus};
 use crate::ui::words::{Key, Language};
@@ -27,23 +27,93 @@ impl Language for English {
             Key::KeepThis => "Keep this",
             Key::AuthorUnknown => "author unknown",
             Key::EmptyValue => "(empty)",
+            Key::UnnamedRep => "Unnamed rep",
+            Key::FilterPlaceholder => "Filter by company, city, industry or person",
+            Key::FilterAccounts => "Filter accounts",
+            Key::NewAccountButton => "+ New account",
+            Key::NoTouchesYet => "no touches yet",
+            Key::NoAccountsYet => "No accounts yet",
+            Key::EmptyWorkspaceHint => {
+                "Add your first client with “New account”. Everything you enter is saved on this device and works without a network."
+            }
+            Key::DemoSize => "Demo size",
+            Key::LoadDemo => "Load a demo workspace",
+            Key::EditAccount => "Edit account",
+            Key::NewAccount => "New account",
+            Key::OpenIt => "Open it",
+            Key::SaveChanges => "Save changes",
+            Key::CreateAccount => "Create account",
+            Key::Cancel => "Cancel",
+            Key::BackToAccounts => "← Accounts",
+            Key::AccountGone => {
+                "This account does not exist or was deleted (perhaps on another device)."
+            }
+            Key::Edit => "Edit",
+            Key::Delete => "Delete",
+            Key::ConfirmDeleteAccount => "Delete this account with its people and touches?",
+            Key::Keep => "Keep",
+            Key::DeleteThisPerson => "Delete this person",
+            Key::DeleteThisTouch => "Delete this touch",
+            Key::PageMissing => "This page does not exist.",
+            Key::GoToAccounts => "Go to accounts",
+            Key::ExportWorkspace => "Export workspace",
+            Key::ImportWorkspace => "Import a workspace file",
+            Key::ExportFailed => "The workspace could not be exported. Nothing was changed.",
+            Key::People => "People",
+            Key::AddPersonButton => "+ Add person",
+            Key::NoPeopleYet => "No one yet. Add the buyer, and the engineers and users too.",
+            Key::RolePlaceholder => "buyer, engineer, user…",
+            Key::ContactNotePlaceholder => "no calls before 10, daughter's graduation in June…",
+            Key::SavePerson => "Save person",
+            Key::AddPerson => "Add person",
+            Key::Timeline => "Timeline",
+            Key::NoTouchesHint => "No touches yet. Log the first visit or call above.",
+            Key::WithTheAccount => "— the account —",
+            Key::TouchNotePlaceholder => "What was said, what was promised, what to remember",
+            Key::TeamSync => "Team sync",
+            Key::StartTeam => "Start a team",
+            Key::TeamEncrypted => {
+                "Your records go to your team encrypted: the relay that passes them on cannot read them."
+            }
+            Key::InviteHint => {
+                "Invite a colleague: open this link on their tablet. Anyone with it can read the team's data, so send it only to them."
+            }
+            Key::ShowQr => "Show as a QR code to scan",
+            Key::HideQr => "Hide the QR code",
+            Key::InviteQr => "Invite link as a QR code",
+            Key::ThisDeviceIs => "This device:",
+            Key::DevicesInTeam => "Devices in the team",
+            Key::ThisDevice => "this device",
+            Key::DeviceRemoved => "removed: the relay refuses it",
+            Key::RemoveDevice => "Remove from team",
+            Key::RemovingHint => {
+                "Removing a device also changes the team key: it can read nothing written from then on, while the other devices get the new key by themselves. What it already holds stays on it. Invite links made before stop working; share the new one."
+            }
+            Key::JoinATeam => "Join a team",
+            Key::Invited => {
+                "You were invited to a team. Join it to see your colleagues' accounts and share yours; everything already on this device stays."
+            }
+            Key::JoinTeam => "Join the team",
+            Key::NotNow => "Not now",
         }
     }
 
     fn field(&self, collection: &str, field: &str) -> String {
         match (collection, field) {
-            ("accounts", "note") => "Standing note",
+            ("accounts", "name") => "Company name",
+            ("accounts", "city") => "City",
+            ("accounts", "industry") => "Industry",
+            ("accounts", "note") => "Standing notes",
+            ("contacts", "name") => "Name",
+            ("contacts", "role") => "Role",
+            ("contacts", "phone") => "Phone",
+            ("contacts", "email") => "Email",
+            ("contacts", "note") => "Small things to remember",
+            ("touches", "kind") => "Kind of touch",
+            ("touches", "day") => "Date",
+            ("touches", "contact") => "With",
             ("touches", "note") => "Note",
-            (_, "name") => "Name",
-            (_, "city") => "City",
-            (_, "industry") => "Industry",
-            (_, "note") => "Note",
-            (_, "role") => "Role",
-            (_, "phone") => "Phone",
-            (_, "email") => "Email",
-            (_, "kind") => "Kind",
-            (_, "day") => "Date",
-            (_, "contact") => "Person",
+            // A field of a newer version: its stored name beats nothing.
             (_, other) => return other.to_owned(),
         }
         .to_owned()
@@ -200,6 +270,87 @@ impl Language for English {
             out.push(c);
         }
         out
+    }
+
+    fn touch_kind(&self, kind: TouchKind) -> &'static str {
+        match kind {
+            TouchKind::Visit => "Visit",
+            TouchKind::Call => "Call",
+            TouchKind::Email => "Email",
+            TouchKind::Message => "Message",
+        }
+    }
+
+    fn log_touch(&self, kind: TouchKind) -> &'static str {
+        match kind {
+            TouchKind::Visit => "Log visit",
+            TouchKind::Call => "Log call",
+            TouchKind::Email => "Log email",
+            TouchKind::Message => "Log message",
+        }
+    }
+
+    fn accounts(&self, n: usize) -> String {
+        format!(
+            "{} {}",
+            self.number(n),
+            if n == 1 { "account" } else { "accounts" }
+        )
+    }
+
+    fn accounts_shown(&self, shown: usize, total: usize) -> String {
+        format!(
+            "{} of {} — type to narrow",
+            self.number(shown),
+            self.accounts(total)
+        )
+    }
+
+    fn last_touch(&self, day: Day) -> String {
+        format!("last touch {day}")
+    }
+
+    fn no_account_matches(&self, query: &str) -> String {
+        format!("No account matches “{query}”.")
+    }
+
+    fn record_stamps(
+        &self,
+        created_by: &str,
+        created_on: Day,
+        changed_by: &str,
+        changed_at: &str,
+    ) -> String {
+        format!(
+            "Created by {created_by} on {created_on}; last changed by {changed_by} on {changed_at}."
+        )
+    }
+
+    fn touch_with(&self, name: &str) -> String {
+        format!("with {name}")
+    }
+
+    fn touch_by(&self, name: &str) -> String {
+        format!("by {name}")
+    }
+
+    fn imported(&self, file: &str, changed: usize) -> String {
+        match changed {
+            0 => format!("“{file}” holds nothing new: everything in it is already here."),
+            n => format!(
+                "Merged “{file}”: {} {} added or updated. Nothing was replaced.",
+                self.number(n),
+                if n == 1 { "record" } else { "records" }
+            ),
+        }
+    }
+
+    fn import_refused(&self, file: &str, why: &str) -> String {
+        format!("“{file}” is not a Rapport workspace file ({why}). Nothing was changed.")
+    }
+
+    fn file_unreadable(&self, file: &str) -> String {
+        format!("Could not read “{file}”. Nothing was changed.")
     }
 }
 
@@ -368,7 +519,107 @@ mod tests {
         let en = English;
         assert_eq!(en.number(1_000_000), "1,000,000");
         assert_eq!(en.number(999), "999");
-        assert_eq!(en.field("accounts", "note"), "Standing note");
+        assert_eq!(en.field("accounts", "note"), "Standing notes");
         assert_eq!(en.field("contacts", "phone"), "Phone");
+        assert_eq!(en.field("contacts", "later"), "later");
+    }
+
+    /// Every field a form shows is labelled, and the conflicts block (which
+    /// names fields as stored) says the same.
+    #[test]
+    fn every_field_has_the_label_its_form_shows() {
+        use crate::domain::{
+            Account, AccountField, Contact, ContactField, Field, Touch, TouchField,
+        };
+        use crate::ui::words::label;
+
+        fn all<K: crate::domain::Record>() -> Vec<(String, &'static str)> {
+            <K::Field as Field>::ALL
+                .iter()
+                .map(|f| (label::<K>(*f), f.name()))
+                .collect()
+        }
+        for (label, stored) in all::<Account>()
+            .into_iter()
+            .chain(all::<Contact>())
+            .chain(all::<Touch>())
+        {
+            assert_ne!(label, stored, "{stored} has no label");
+        }
+        assert_eq!(label::<Account>(AccountField::Name), "Company name");
+        assert_eq!(
+            label::<Contact>(ContactField::Note),
+            "Small things to remember"
+        );
+        assert_eq!(label::<Touch>(TouchField::Contact), "With");
+    }
+
+    #[test]
+    fn touch_kinds_have_names_and_log_buttons() {
+        let en = English;
+        let names: Vec<_> = TouchKind::ALL.map(|k| en.touch_kind(k)).into();
+        assert_eq!(names, ["Visit", "Call", "Email", "Message"]);
+        let buttons: Vec<_> = TouchKind::ALL.map(|k| en.log_touch(k)).into();
+        assert_eq!(
+            buttons,
+            ["Log visit", "Log call", "Log email", "Log message"]
+        );
+    }
+
+    #[test]
+    fn account_counts_take_the_count_and_group_it() {
+        let en = English;
+        assert_eq!(en.accounts(0), "0 accounts");
+        assert_eq!(en.accounts(1), "1 account");
+        assert_eq!(en.accounts(2), "2 accounts");
+        assert_eq!(en.accounts(40), "40 accounts");
+        assert_eq!(en.accounts(12_345), "12,345 accounts");
+        assert_eq!(
+            en.accounts_shown(200, 1_000),
+            "200 of 1,000 accounts — type to narrow"
+        );
+    }
+
+    #[test]
+    fn rows_and_stamps_name_the_day_and_the_people() {
+        let en = English;
+        let day = Day(chrono::NaiveDate::from_ymd_opt(2026, 3, 9).unwrap());
+        assert_eq!(en.last_touch(day), "last touch 2026-03-09");
+        assert_eq!(
+            en.no_account_matches("Zyxwv"),
+            "No account matches “Zyxwv”."
+        );
+        assert_eq!(
+            en.record_stamps("Анна", day, "Борис", "2026-03-10 14:05"),
+            "Created by Анна on 2026-03-09; last changed by Борис on 2026-03-10 14:05."
+        );
+        assert_eq!(en.touch_with("Claire Martin"), "with Claire Martin");
+        assert_eq!(en.touch_by("Анна Соколова"), "by Анна Соколова");
+    }
+
+    #[test]
+    fn import_results_count_records_and_name_the_file() {
+        let en = English;
+        let file = "rapport.automerge.gz";
+        assert_eq!(
+            en.imported(file, 0),
+            "“rapport.automerge.gz” holds nothing new: everything in it is already here."
+        );
+        assert_eq!(
+            en.imported(file, 1),
+            "Merged “rapport.automerge.gz”: 1 record added or updated. Nothing was replaced."
+        );
+        assert_eq!(
+            en.imported(file, 2_500),
+            "Merged “rapport.automerge.gz”: 2,500 records added or updated. Nothing was replaced."
+        );
+        assert_eq!(
+            en.import_refused("x.bin", "not an automerge document"),
+            "“x.bin” is not a Rapport workspace file (not an automerge document). Nothing was changed."
+        );
+        assert_eq!(
+            en.file_unreadable("x.bin"),
+            "Could not read “x.bin”. Nothing was changed."
+        );
     }
 }
