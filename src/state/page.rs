@@ -20,7 +20,6 @@ use crate::state::worker::WORKSPACE_DB;
 use crate::state::{Notice, Refusal, SaveState};
 use crate::storage::BrowserStore;
 use crate::storage::settings::DeviceSettings;
-use crate::ui::words::{Key, t};
 
 /// The bootstrap script of the workspace worker (copied from `public/`).
 const WORKER_SCRIPT: &str = "/public/worker.js";
@@ -180,14 +179,11 @@ impl AppState {
 
     fn edit(&self) -> Edit {
         let settings = self.settings.get_untracked();
-        let name = if settings.rep_name.is_empty() {
-            t(Key::UnnamedRep).to_owned()
-        } else {
-            settings.rep_name
-        };
         Edit {
             author: Author {
-                name,
+                // Empty until the rep gives a name: the screens say
+                // "Unnamed rep" in the reader's language (`ui::words`).
+                name: settings.rep_name,
                 device: settings.device_id.to_string(),
             },
             at: Utc::now(),

@@ -56,7 +56,7 @@ fn choice(
 ) -> impl IntoView {
     let by = value.by.as_ref().map_or_else(
         || t(Key::AuthorUnknown).to_string(),
-        |stamp| format!("{}, {}", stamp.by, stamp.local_text()),
+        |stamp| format!("{}, {}", words().rep(&stamp.by), stamp.local_text()),
     );
     let shown = if value.value.is_empty() {
         t(Key::EmptyValue).to_string()

@@ -249,6 +249,16 @@ pub trait Language: Sync {
     /// Who logged a touch.
     fn touch_by(&self, name: &str) -> String;
 
+    /// A rep's name as a stamp holds it: an empty one (the rep had not
+    /// given a name yet) reads as [`Key::UnnamedRep`].
+    fn rep(&self, name: &str) -> String {
+        if name.trim().is_empty() {
+            self.text(Key::UnnamedRep).to_owned()
+        } else {
+            name.to_owned()
+        }
+    }
+
     /// The workspace file named `file` was merged; `changed` records were
     /// added or updated.
     fn imported(&self, file: &str, changed: usize) -> String;

@@ -321,6 +321,7 @@ impl Language for English {
         changed_by: &str,
         changed_at: &str,
     ) -> String {
+        let (created_by, changed_by) = (self.rep(created_by), self.rep(changed_by));
         format!(
             "Created by {created_by} on {created_on}; last changed by {changed_by} on {changed_at}."
         )
@@ -331,7 +332,7 @@ impl Language for English {
     }
 
     fn touch_by(&self, name: &str) -> String {
-        format!("by {name}")
+        format!("by {}", self.rep(name))
     }
 
     fn imported(&self, file: &str, changed: usize) -> String {
@@ -620,6 +621,22 @@ mod tests {
         assert_eq!(
             en.file_unreadable("x.bin"),
             "Could not read “x.bin”. Nothing was changed."
+        );
+    }
+
+    #[test]
+    fn a_rep_without_a_name_reads_as_unnamed() {
+        let en = English;
+        assert_eq!(en.touch_by(""), "by Unnamed rep");
+        assert_eq!(en.touch_by("Анна"), "by Анна");
+        assert!(
+            en.record_stamps(
+                "",
+                crate::domain::Day::parse("2026-12-01").unwrap(),
+                "Tom",
+                "x"
+            )
+            .starts_with("Created by Unnamed rep on 2026-12-01; last changed by Tom")
         );
     }
 }
