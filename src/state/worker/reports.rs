@@ -1,0 +1,193 @@
+//! [`Reports`]: when the sync engine's [`Action::Report`](crate::sync::Action::Report)s
+//! stop being noise and become something the rep must be told.
+//!
+//! A report says something was refused or skipped ([`SyncError`]); none of
+//! them loses local data. One alone is usually a passing thing — a relay
+//! restored from a backup, one damaged chunk — so each is only logged. But
+//! the same kind coming back connection after connection means sync is not
+//! doing its job (the relay speaks another protocol version; a colleague
+//! seals with a key this device does not hold; this device cannot follow a
+//! key rotation), and the rep should hear of it.
+//!
+//! # The rule
+//!
+//! Each connection to the relay is a round. A kind of report **persists**
+//! once it has been reported in [`PERSISTS_AFTER`] rounds in a row. A round
+//! that settles (everything sent and fetched) without that kind breaks the
+//! run; a round that ends before it settles neither extends nor breaks it
+//! (an outage says nothing about the data). Rounds, not time: a tablet
+//! that is offline for a week must not count the week against the relay,
+//! and a relay that answers every reconnect with the same garbage is
+//! noticed within three reconnects (about a minute with the link's backoff)
+//! rather than after some fixed hour.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::sync::SyncError;
+
+/// Rounds in a row a kind of report must come in before the rep is told.
+pub const PERSISTS_AFTER: u32 = 3;
+
+/// What kind of thing a [`SyncError`] reports; the same kind again is
+/// the same trouble, whatever its details (which chunk, which cursor).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ReportKind {
+    /// The relay sent bytes that are not a frame.
+    BadFrame,
+    /// A chunk did not open with this device's team keys.
+    Unopened,
+    /// A chunk opened but holds nothing this version reads.
+    Unreadable,
+    /// The relay refused a frame.
+    Refused,
+    /// A snapshot this device offered covered more than it had applied.
+    SnapshotAhead,
+    /// This device could not take up a new team key.
+    Rekey,
+    /// The relay had lost part of its log.
+    RelayBehind,
+}
+
+impl ReportKind {
+    /// The kind of `error`.
+    pub fn of(error: &SyncError) -> ReportKind {
+        match error {
+            SyncError::BadFrame { .. } => Self::BadFrame,
+            SyncError::Open { .. } => Self::Unopened,
+            SyncError::Payload { .. } => Self::Unreadable,
+            SyncError::Refused { .. } => Self::Refused,
+            SyncError::SnapshotAhead { .. } => Self::SnapshotAhead,
+            SyncError::Rekey { .. } => Self::Rekey,
+            SyncError::RelayBehind { .. } => Self::RelayBehind,
+        }
+    }
+}
+
+/// The reports of one team membership so far (see the module docs).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Reports {
+    /// Kinds reported on the current connection.
+    this_round: BTreeSet<ReportKind>,
+    /// Per kind: in how many rounds in a row it was reported.
+    runs: BTreeMap<ReportKind, u32>,
+}
+
+impl Reports {
+    /// A connection opened: a new round.
+    pub fn connected(&mut self) {
+        self.this_round.clear();
+    }
+
+    /// The engine reported `error` on the current round. Returns whether
+    /// this made its kind persist (so it is worth saying once, loudly).
+    pub fn report(&mut self, error: &SyncError) -> bool {
+        let kind = ReportKind::of(error);
+        if !self.this_round.insert(kind) {
+            return false;
+        }
+        let run = self.runs.entry(kind).or_default();
+        *run += 1;
+        *run == PERSISTS_AFTER
+    }
+
+    /// The round settled: kinds it did not report are behind us.
+    pub fn settled(&mut self) {
+        let this_round = &self.this_round;
+        self.runs.retain(|kind, _| this_round.contains(kind));
+    }
+
+    /// The kind of trouble to show the rep, if one persists (the first, in
+    /// the order of [`ReportKind`]).
+    pub fn persisting(&self) -> Option<ReportKind> {
+        self.runs
+            .iter()
+            .find(|&(_, &run)| run >= PERSISTS_AFTER)
+            .map(|(&kind, _)| kind)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rapport_protocol::{Cursor, DeviceId, Seq};
+
+    use super::*;
+
+    fn bad_frame() -> SyncError {
+        SyncError::BadFrame {
+            reason: "unexpected end".into(),
+        }
+    }
+
+    fn unopened(cursor: u64) -> SyncError {
+        SyncError::Open {
+            cursor: Cursor(cursor),
+            device: DeviceId::from_bytes([3; 16]),
+            seq: Seq(cursor),
+        }
+    }
+
+    #[test]
+    fn a_kind_persists_after_three_rounds_in_a_row() {
+        let mut reports = Reports::default();
+        for round in 1..=PERSISTS_AFTER {
+            reports.connected();
+            // Reported twice in one round: still one round.
+            let first = reports.report(&bad_frame());
+            assert!(!reports.report(&bad_frame()));
+            assert_eq!(first, round == PERSISTS_AFTER, "round {round}");
+        }
+        assert_eq!(reports.persisting(), Some(ReportKind::BadFrame));
+        // Coming again in the fourth round does not announce it again.
+        reports.connected();
+        assert!(!reports.report(&bad_frame()));
+        assert_eq!(reports.persisting(), Some(ReportKind::BadFrame));
+    }
+
+    #[test]
+    fn a_round_that_settles_without_it_breaks_the_run() {
+        let mut reports = Reports::default();
+        for cursor in 1..PERSISTS_AFTER {
+            reports.connected();
+            reports.report(&unopened(u64::from(cursor)));
+            reports.settled();
+        }
+        reports.connected();
+        reports.settled();
+        reports.connected();
+        assert!(!reports.report(&unopened(9)), "the run started again");
+        assert_eq!(reports.persisting(), None);
+    }
+
+    #[test]
+    fn a_round_cut_short_neither_extends_nor_breaks_the_run() {
+        let mut reports = Reports::default();
+        for _ in 1..PERSISTS_AFTER {
+            reports.connected();
+            reports.report(&bad_frame());
+        }
+        // Two connections drop before settling, with no report.
+        reports.connected();
+        reports.connected();
+        assert_eq!(reports.persisting(), None);
+        reports.connected();
+        assert!(reports.report(&bad_frame()));
+        // Then a clean catch-up clears it.
+        reports.connected();
+        reports.settled();
+        assert_eq!(reports.persisting(), None);
+    }
+
+    #[test]
+    fn kinds_are_counted_apart() {
+        let mut reports = Reports::default();
+        for round in 0..PERSISTS_AFTER {
+            reports.connected();
+            reports.report(&unopened(u64::from(round)));
+            if round % 2 == 0 {
+                reports.report(&bad_frame());
+            }
+            reports.settled();
+        }
+        assert_eq!(reports.persisting(), Some(ReportKind::Unopened));
+    }
+}
