@@ -12,14 +12,19 @@
 //! # The rule
 //!
 //! Each connection to the relay is a round. A kind of report **persists**
-//! once it has been reported in [`PERSISTS_AFTER`] rounds in a row. A round
-//! that settles (everything sent and fetched) without that kind breaks the
-//! run; a round that ends before it settles neither extends nor breaks it
-//! (an outage says nothing about the data). Rounds, not time: a tablet
-//! that is offline for a week must not count the week against the relay,
-//! and a relay that answers every reconnect with the same garbage is
-//! noticed within three reconnects (about a minute with the link's backoff)
-//! rather than after some fixed hour.
+//! once it has been reported in [`PERSISTS_AFTER`] rounds in a row, and
+//! stops persisting once a stretch of sync goes by without it: from one
+//! moment sync settled (everything sent and fetched) to the next. A
+//! connection that drops before settling neither extends nor breaks a run
+//! (an outage says nothing about the data). Stretches between settles,
+//! rather than the rounds themselves, break runs because some reports come
+//! while a round settles (the engine refuses a snapshot then), after the
+//! settle that would otherwise have cleared them.
+//!
+//! Rounds, not time: a tablet that is offline for a week must not count the
+//! week against the relay, and a relay that answers every reconnect with
+//! the same garbage is noticed within three reconnects (seconds, with the
+//! link's backoff) rather than after some fixed hour.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -68,6 +73,8 @@ impl ReportKind {
 pub struct Reports {
     /// Kinds reported on the current connection.
     this_round: BTreeSet<ReportKind>,
+    /// Kinds reported since sync last settled.
+    since_settled: BTreeSet<ReportKind>,
     /// Per kind: in how many rounds in a row it was reported.
     runs: BTreeMap<ReportKind, u32>,
 }
@@ -82,6 +89,7 @@ impl Reports {
     /// this made its kind persist (so it is worth saying once, loudly).
     pub fn report(&mut self, error: &SyncError) -> bool {
         let kind = ReportKind::of(error);
+        self.since_settled.insert(kind);
         if !self.this_round.insert(kind) {
             return false;
         }
@@ -90,10 +98,10 @@ impl Reports {
         *run == PERSISTS_AFTER
     }
 
-    /// The round settled: kinds it did not report are behind us.
+    /// Sync settled: kinds not reported since it last did are behind us.
     pub fn settled(&mut self) {
-        let this_round = &self.this_round;
-        self.runs.retain(|kind, _| this_round.contains(kind));
+        let since = std::mem::take(&mut self.since_settled);
+        self.runs.retain(|kind, _| since.contains(kind));
     }
 
     /// The kind of trouble to show the rep, if one persists (the first, in
@@ -164,6 +172,7 @@ mod tests {
         for _ in 1..PERSISTS_AFTER {
             reports.connected();
             reports.report(&bad_frame());
+            reports.settled();
         }
         // Two connections drop before settling, with no report.
         reports.connected();
@@ -171,8 +180,31 @@ mod tests {
         assert_eq!(reports.persisting(), None);
         reports.connected();
         assert!(reports.report(&bad_frame()));
-        // Then a clean catch-up clears it.
+        reports.settled();
+        // Then a clean stretch clears it.
         reports.connected();
+        reports.settled();
+        assert_eq!(reports.persisting(), None);
+    }
+
+    #[test]
+    fn a_report_that_comes_as_sync_settles_counts_for_its_round() {
+        let mut reports = Reports::default();
+        for round in 1..=PERSISTS_AFTER {
+            reports.connected();
+            reports.settled();
+            let persists = reports.report(&SyncError::SnapshotAhead {
+                covers: Cursor(9),
+                cursor: Cursor(4),
+            });
+            assert_eq!(persists, round == PERSISTS_AFTER, "round {round}");
+        }
+        assert_eq!(reports.persisting(), Some(ReportKind::SnapshotAhead));
+        // It came after the last settle: the next stretch must pass without
+        // it before it is behind us.
+        reports.connected();
+        reports.settled();
+        assert_eq!(reports.persisting(), Some(ReportKind::SnapshotAhead));
         reports.settled();
         assert_eq!(reports.persisting(), None);
     }
