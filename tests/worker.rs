@@ -8,8 +8,9 @@
 //! Every event goes through one queue, in order, and each tab handles one
 //! event to the end before the next, as the browser adapter does; the
 //! random source is seeded, so a run replays exactly. The harness checks
-//! the sync engine's contract on every frame: an upload reaches the relay
-//! only after the engine state holding it was stored.
+//! the sync engine's contract on every frame as the core emits it: an
+//! upload leaves only after the engine state holding it was stored, and
+//! only with changes already saved on the device.
 
 // Native only: the relay it runs in memory is a native crate.
 #![cfg(not(target_arch = "wasm32"))]
@@ -33,7 +34,7 @@ use rapport::state::worker::{
 };
 use rapport::state::{Notice, SaveState};
 use rapport::storage::{ChunkKind, StorageError, StoredChunk};
-use rapport::sync::{EngineState, Membership};
+use rapport::sync::{ChangeBatch, EngineState, Membership};
 use rapport_protocol::{ClientFrame, Cursor, DeviceId, DevicePublicKey, ErrorCode, ServerFrame};
 use rapport_relay::{DEFAULT_MAX_FRAME_BYTES, Session, SqliteStore};
 
@@ -68,11 +69,43 @@ impl Db {
     fn membership(&self) -> Option<Membership> {
         Membership::decode(self.sync.get("membership-v2")?)
     }
+
+    /// The changes in an upload this device sealed.
+    fn opened(
+        &self,
+        seq: rapport_protocol::Seq,
+        kind: rapport_protocol::ChunkKind,
+        sealed: &rapport_protocol::Sealed,
+    ) -> Vec<Vec<u8>> {
+        let m = self.membership().expect("a member uploads");
+        let plain = std::iter::once(m.key())
+            .chain(m.older_keys())
+            .find_map(|key| rapport_protocol::open(&key, m.team, m.device, seq, kind, sealed).ok())
+            .expect("this device's upload opens with its keys");
+        ChangeBatch::decode(plain.as_bytes())
+            .expect("a change batch")
+            .into_changes()
+    }
+
+    /// Whether `change` is in a stored chunk.
+    fn holds(&self, change: &[u8]) -> bool {
+        let hash = automerge::Change::try_from(change).unwrap().hash();
+        self.chunks.values().any(|(kind, bytes)| match kind {
+            ChunkKind::Change => bytes == change,
+            ChunkKind::Changes => ChangeBatch::decode(bytes)
+                .is_some_and(|batch| batch.into_changes().iter().any(|c| c == change)),
+            ChunkKind::Snapshot => {
+                let mut ws = rapport::document::Workspace::new(ActorId::from([9; 16]));
+                ws.apply(bytes).is_ok() && ws.has_change(&hash)
+            }
+        })
+    }
 }
 
 /// One tab's platform: the device's storage, a seeded random source, a
 /// clock, and the effects the core emitted, for the world to carry out.
 struct TabHost {
+    name: &'static str,
     db: Rc<RefCell<Db>>,
     effects: RefCell<Vec<Effect>>,
     rng: RefCell<fastrand::Rng>,
@@ -202,8 +235,38 @@ impl Gzip for TabHost {
     }
 }
 
+impl TabHost {
+    /// The engine's contract, checked as the frame leaves (not when the
+    /// world carries it out, after the event): an upload goes out only
+    /// once the engine state holding it is stored, so a retry reuses the
+    /// same bytes; and every change in it is saved on the device first.
+    fn check_upload(&self, bytes: &[u8]) {
+        let Ok(ClientFrame::Upload { seq, kind, sealed }) = ClientFrame::decode(bytes) else {
+            return;
+        };
+        let name = self.name;
+        let db = self.db.borrow();
+        let stored = db.engine();
+        assert!(
+            stored.is_some_and(|s| s.pending.iter().any(|u| u.seq == seq)),
+            "{name}: upload {seq} sent before the engine state holding it was stored",
+        );
+        if kind == rapport_protocol::ChunkKind::Change && !db.full {
+            for change in db.opened(seq, kind, &sealed) {
+                assert!(
+                    db.holds(&change),
+                    "{name}: a change went out before it was stored"
+                );
+            }
+        }
+    }
+}
+
 impl Host for TabHost {
     fn emit(&self, effect: Effect) {
+        if let Effect::Send(bytes) = &effect {
+            self.check_upload(bytes);
+        }
         self.effects.borrow_mut().push(effect);
     }
 
@@ -365,6 +428,7 @@ impl World {
         };
         let index = self.tabs.len();
         let host = TabHost {
+            name,
             db: db.clone(),
             effects: RefCell::default(),
             rng: RefCell::new(fastrand::Rng::with_seed(0x5eed + index as u64)),
@@ -519,16 +583,6 @@ impl World {
 
     /// The relay handles one frame of `tab`'s connection.
     fn to_relay(&mut self, tab: usize, bytes: &[u8]) {
-        if let Ok(ClientFrame::Upload { seq, .. }) = ClientFrame::decode(bytes) {
-            // The engine's contract: stored on the device before it can
-            // reach the relay, so a retry reuses the same bytes.
-            let stored = self.tabs[tab].db.borrow().engine();
-            assert!(
-                stored.is_some_and(|s| s.pending.iter().any(|u| u.seq == seq)),
-                "{}: upload {seq} sent before the engine state holding it was stored",
-                self.tabs[tab].name
-            );
-        }
         let Some(conn) = self.tabs[tab].conn.as_mut() else {
             return; // No open socket: dropped, as in the browser.
         };
