@@ -574,7 +574,7 @@ impl World {
                         .push_back((tab, Event::Link(LinkEvent::Message(vec![0xff, 0xff, 0xff]))));
                 }
             }
-            Effect::Send(bytes) => self.to_relay(tab, &bytes),
+            Effect::Send(bytes) => self.relay_handles(tab, &bytes),
             Effect::Close => self.tabs[tab].conn = None,
             Effect::RetryIn { ms } => self.tabs[tab].timers.push(ms),
             Effect::Log(line) => self.tabs[tab].logs.push(line),
@@ -582,7 +582,7 @@ impl World {
     }
 
     /// The relay handles one frame of `tab`'s connection.
-    fn to_relay(&mut self, tab: usize, bytes: &[u8]) {
+    fn relay_handles(&mut self, tab: usize, bytes: &[u8]) {
         let Some(conn) = self.tabs[tab].conn.as_mut() else {
             return; // No open socket: dropped, as in the browser.
         };

@@ -117,7 +117,7 @@ impl<H: Host> WorkerCore<H> {
                 self.handled += 1;
                 message
             }
-            Event::Tab(message) => match self.from_tab(message).await {
+            Event::Tab(message) => match self.heard(message).await {
                 Some(message) => message,
                 None => return,
             },

@@ -93,20 +93,14 @@ impl TabMessage {
 impl<H: Host> WorkerCore<H> {
     /// Handles what another tab said; returns the page request it passed
     /// on, if this tab is the one to carry it out.
-    pub(super) async fn from_tab(&mut self, message: TabMessage) -> Option<ToWorker> {
+    pub(super) async fn heard(&mut self, message: TabMessage) -> Option<ToWorker> {
         match message {
             TabMessage::Stored => self.refresh().await,
-            TabMessage::View(view) => {
-                if self.team.is_none() {
-                    self.leader_view = Some(view);
-                    self.post_sync().await;
-                }
+            TabMessage::View(view) if self.team.is_none() => {
+                self.leader_view = Some(view);
+                self.post_sync().await;
             }
-            TabMessage::ViewAsked => {
-                if self.team.is_some() {
-                    self.post_sync().await;
-                }
-            }
+            TabMessage::ViewAsked if self.team.is_some() => self.post_sync().await,
             // Not this tab's page's message: not counted as handled for it.
             request if self.team.is_some() => return request.forwarded(),
             _ => {}
