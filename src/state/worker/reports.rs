@@ -26,8 +26,6 @@
 //! the same garbage is noticed within three reconnects (seconds, with the
 //! link's backoff) rather than after some fixed hour.
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use crate::sync::SyncError;
 
 /// Rounds in a row a kind of report must come in before the rep is told.
@@ -36,6 +34,7 @@ pub const PERSISTS_AFTER: u32 = 3;
 /// What kind of thing a [`SyncError`] reports; the same kind again is
 /// the same trouble, whatever its details (which chunk, which cursor).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[repr(u8)]
 pub enum ReportKind {
     /// The relay sent bytes that are not a frame.
     BadFrame,
@@ -54,6 +53,22 @@ pub enum ReportKind {
 }
 
 impl ReportKind {
+    /// Every kind, in order.
+    const ALL: [ReportKind; 7] = [
+        Self::BadFrame,
+        Self::Unopened,
+        Self::Unreadable,
+        Self::Refused,
+        Self::SnapshotAhead,
+        Self::Rekey,
+        Self::RelayBehind,
+    ];
+
+    /// The kind's bit in a [`Kinds`] set.
+    fn bit(self) -> u8 {
+        1 << self as u8
+    }
+
     /// The kind of `error`.
     pub fn of(error: &SyncError) -> ReportKind {
         match error {
@@ -68,32 +83,37 @@ impl ReportKind {
     }
 }
 
+/// A set of [`ReportKind`]s, one bit each (a `BTreeSet` would cost the
+/// shipped wasm its own copy of the B-tree code).
+type Kinds = u8;
+
 /// The reports of one team membership so far (see the module docs).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Reports {
     /// Kinds reported on the current connection.
-    this_round: BTreeSet<ReportKind>,
+    this_round: Kinds,
     /// Kinds reported since sync last settled.
-    since_settled: BTreeSet<ReportKind>,
+    since_settled: Kinds,
     /// Per kind: in how many rounds in a row it was reported.
-    runs: BTreeMap<ReportKind, u32>,
+    runs: [u32; ReportKind::ALL.len()],
 }
 
 impl Reports {
     /// A connection opened: a new round.
     pub fn connected(&mut self) {
-        self.this_round.clear();
+        self.this_round = 0;
     }
 
     /// The engine reported `error` on the current round. Returns whether
     /// this made its kind persist (so it is worth saying once, loudly).
     pub fn report(&mut self, error: &SyncError) -> bool {
         let kind = ReportKind::of(error);
-        self.since_settled.insert(kind);
-        if !self.this_round.insert(kind) {
+        self.since_settled |= kind.bit();
+        if self.this_round & kind.bit() != 0 {
             return false;
         }
-        let run = self.runs.entry(kind).or_default();
+        self.this_round |= kind.bit();
+        let run = &mut self.runs[kind as usize];
         *run += 1;
         *run == PERSISTS_AFTER
     }
@@ -101,16 +121,19 @@ impl Reports {
     /// Sync settled: kinds not reported since it last did are behind us.
     pub fn settled(&mut self) {
         let since = std::mem::take(&mut self.since_settled);
-        self.runs.retain(|kind, _| since.contains(kind));
+        for kind in ReportKind::ALL {
+            if since & kind.bit() == 0 {
+                self.runs[kind as usize] = 0;
+            }
+        }
     }
 
     /// The kind of trouble to show the rep, if one persists (the first, in
     /// the order of [`ReportKind`]).
     pub fn persisting(&self) -> Option<ReportKind> {
-        self.runs
-            .iter()
-            .find(|&(_, &run)| run >= PERSISTS_AFTER)
-            .map(|(&kind, _)| kind)
+        ReportKind::ALL
+            .into_iter()
+            .find(|&kind| self.runs[kind as usize] >= PERSISTS_AFTER)
     }
 }
 
@@ -207,6 +230,15 @@ mod tests {
         assert_eq!(reports.persisting(), Some(ReportKind::SnapshotAhead));
         reports.settled();
         assert_eq!(reports.persisting(), None);
+    }
+
+    #[test]
+    fn every_kind_has_its_own_bit() {
+        for (i, kind) in ReportKind::ALL.into_iter().enumerate() {
+            assert_eq!(kind as usize, i);
+        }
+        let bits = ReportKind::ALL.map(ReportKind::bit);
+        assert_eq!(bits.iter().fold(0, |all, bit| all | bit).count_ones(), 7);
     }
 
     #[test]
