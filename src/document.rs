@@ -19,7 +19,6 @@ pub use change_batch::ChangeBatch;
 pub use conflict::{ConflictValue, FieldConflict};
 pub use error::DocumentError;
 pub use read_model::{AccountRow, Changed, Found, ModelCache, Patch, ReadModel, RowsCache};
-#[cfg(target_arch = "wasm32")]
 pub(crate) use schema::empty_heads;
 pub use schema::{SCHEMA_VERSION, upgrade_change, upgrades_of};
 pub use workspace::Workspace;

@@ -9,6 +9,8 @@
 //!   IndexedDB: it loads the document (seconds for a large team, off the
 //!   page's thread), runs commands, stores each change, merges other tabs'
 //!   changes, saves the read-model cache, and posts read-model patches back.
+//!   Its behaviour is a core without I/O, tested natively; a thin wasm
+//!   adapter connects it to the browser.
 //!
 //! [`messages`] is what they say to each other.
 
@@ -21,7 +23,6 @@ mod save_state;
 mod screen;
 #[cfg(target_arch = "wasm32")]
 mod sync_link;
-#[cfg(target_arch = "wasm32")]
 pub mod worker;
 
 #[cfg(target_arch = "wasm32")]

@@ -31,7 +31,6 @@
 mod browser;
 mod chunk_log;
 mod error;
-#[cfg(target_arch = "wasm32")]
 pub mod pack;
 pub mod settings;
 

@@ -42,9 +42,12 @@ impl KeyPair {
         ecdh_generate().await.ok().map(KeyPair)
     }
 
-    /// A pair read back from IndexedDB, if it is one.
-    pub fn from_stored(value: JsValue) -> Option<KeyPair> {
-        ecdh_public(&value).is_some().then_some(KeyPair(value))
+    /// A pair read back from IndexedDB, as it was kept: a damaged value
+    /// gives a pair with no [`public`](KeyPair::public) key whose
+    /// [`shared`](KeyPair::shared) secrets all fail, which the worker
+    /// treats as having no pair.
+    pub fn from_stored(value: JsValue) -> KeyPair {
+        KeyPair(value)
     }
 
     /// What to store in IndexedDB.

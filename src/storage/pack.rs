@@ -12,10 +12,13 @@
 //!
 //! Reading accepts both: gzip is recognised by its magic bytes, anything
 //! else is handed to automerge as it is (snapshots stored before this, and
-//! files from other automerge tools).
+//! files from other automerge tools). [`is_packed`] is plain Rust; the rest
+//! is wasm32 only.
 
+#[cfg(target_arch = "wasm32")]
 use wasm_bindgen::prelude::*;
 
+#[cfg(target_arch = "wasm32")]
 #[wasm_bindgen(inline_js = "
 export function gzip(bytes, pack) {
   const transform = pack ? new CompressionStream('gzip') : new DecompressionStream('gzip');
@@ -35,6 +38,7 @@ pub fn is_packed(bytes: &[u8]) -> bool {
 }
 
 /// `bytes` gzipped, or `None` if this browser cannot compress.
+#[cfg(target_arch = "wasm32")]
 pub async fn pack(bytes: &[u8]) -> Option<Vec<u8>> {
     run(bytes, true).await
 }
@@ -42,6 +46,7 @@ pub async fn pack(bytes: &[u8]) -> Option<Vec<u8>> {
 /// `bytes` as automerge reads them: gunzipped if they are gzip. Damaged
 /// gzip comes back unchanged, so that loading it fails with automerge's own
 /// reason (and the chunk is set aside, not lost).
+#[cfg(target_arch = "wasm32")]
 pub async fn unpack(bytes: Vec<u8>) -> Vec<u8> {
     if !is_packed(&bytes) {
         return bytes;
@@ -51,6 +56,7 @@ pub async fn unpack(bytes: Vec<u8>) -> Vec<u8> {
 
 /// `pack`, falling back to the bytes as they are: storing a snapshot
 /// uncompressed is better than not storing it.
+#[cfg(target_arch = "wasm32")]
 pub async fn pack_or_keep(bytes: Vec<u8>) -> Vec<u8> {
     if is_packed(&bytes) {
         return bytes;
@@ -58,6 +64,7 @@ pub async fn pack_or_keep(bytes: Vec<u8>) -> Vec<u8> {
     pack(&bytes).await.unwrap_or(bytes)
 }
 
+#[cfg(target_arch = "wasm32")]
 async fn run(bytes: &[u8], pack: bool) -> Option<Vec<u8>> {
     let promise = gzip(bytes, pack).ok()?;
     let value = wasm_bindgen_futures::JsFuture::from(promise).await.ok()?;
