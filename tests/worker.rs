@@ -29,13 +29,15 @@ use p256::{PublicKey, SecretKey};
 use rapport::document::ChangeBatch;
 use rapport::document::{Command, ReadModel};
 use rapport::domain::{Account, AccountDraft, AccountId, Author, DomainError, Edit};
-use rapport::state::messages::{FromWorker, SyncView, ToWorker};
+use rapport::state::messages::{FromWorker, SyncState, SyncView, ToWorker};
 use rapport::state::worker::{
-    Crypto, Effect, Event, Gzip, Host, LinkEvent, PERSISTS_AFTER, Storage, TabMessage, WorkerCore,
+    Crypto, Effect, Event, Gzip, Host, LinkEvent, PERSISTS_AFTER, ReportKind, Storage, TabMessage,
+    WorkerCore,
 };
 use rapport::state::{Notice, Refusal, SaveState};
 use rapport::storage::{ChunkKind, StorageError, StoredChunk};
 use rapport::sync::{EngineState, Membership};
+use rapport::ui::words::words;
 use rapport_protocol::{ClientFrame, Cursor, DeviceId, DevicePublicKey, ErrorCode, ServerFrame};
 use rapport_relay::{DEFAULT_MAX_FRAME_BYTES, Session, SqliteStore};
 
@@ -278,10 +280,6 @@ impl Host for TabHost {
 
     fn now(&self) -> DateTime<Utc> {
         self.now.get()
-    }
-
-    fn local_offset(&self) -> FixedOffset {
-        FixedOffset::east_opt(3 * 3600).unwrap()
     }
 
     fn online(&self) -> bool {
@@ -738,17 +736,17 @@ fn team() -> Team {
     let mut world = World::new();
     let a = world.open_tab("A", None);
     assert!(world.tabs[a].leads, "the first tab takes the sync lock");
-    assert_eq!(world.page(a).sync.slug, "not-set-up");
+    assert_eq!(world.page(a).sync.state.slug(), "not-set-up");
     world.send(a, ToWorker::CreateTeam);
     world.run();
-    assert_eq!(world.page(a).sync.slug, "up-to-date");
+    assert_eq!(world.page(a).sync.state.slug(), "up-to-date");
     let a2 = world.open_tab("A2", Some(a));
     assert!(!world.tabs[a2].leads);
     let b = world.open_tab("B", None);
     let invite = world.invite(a);
     world.send(b, ToWorker::JoinTeam { fragment: invite });
     world.run();
-    assert_eq!(world.page(b).sync.slug, "up-to-date");
+    assert_eq!(world.page(b).sync.state.slug(), "up-to-date");
     Team { world, a, a2, b }
 }
 
@@ -765,7 +763,7 @@ fn a_command_is_stored_and_reaches_the_team_through_the_tab_that_syncs() {
     // The second tab shows where sync stands as the first tab says it.
     let view = &world.page(a2).sync;
     assert_eq!(
-        (view.slug.as_str(), view.leader, view.admin),
+        (view.state.slug(), view.leader, view.admin),
         ("up-to-date", false, true)
     );
     assert_eq!(view.device, world.page(a).sync.device);
@@ -864,9 +862,14 @@ fn a_tab_that_does_not_sync_passes_device_management_to_the_one_that_does() {
     );
     world.run();
     assert!(world.page(a2).sync.devices[1].revoked, "B shows as removed");
-    assert_eq!(world.page(b).sync.slug, "problem");
+    assert_eq!(world.page(b).sync.state.slug(), "problem");
     assert!(world.page(b).sync.refused);
-    assert!(world.page(b).sync.detail.contains("no longer admits"));
+    let sync = &world.page(b).sync;
+    assert!(
+        words()
+            .sync_detail(&sync.state, sync.pending)
+            .contains("no longer admits")
+    );
     let membership = world.tabs[a].db.borrow().membership().unwrap();
     assert_eq!(membership.epoch, 1, "the key was rotated");
     assert_ne!(
@@ -880,12 +883,12 @@ fn a_tab_that_does_not_sync_passes_device_management_to_the_one_that_does() {
     world.create_account(a2, "Written after B was removed");
     world.fire_timers();
     assert!(!world.page(b).has("Written after B was removed"));
-    assert_eq!(world.page(b).sync.slug, "problem");
+    assert_eq!(world.page(b).sync.state.slug(), "problem");
     // A fresh invite lets B join again, as a new device.
     let fresh = world.invite(a);
     world.send(b, ToWorker::JoinTeam { fragment: fresh });
     world.run();
-    assert_eq!(world.page(b).sync.slug, "up-to-date");
+    assert_eq!(world.page(b).sync.state.slug(), "up-to-date");
     assert!(world.page(b).has("Written after B was removed"));
 }
 
@@ -902,7 +905,7 @@ fn when_the_syncing_tab_closes_another_takes_over_and_sends_what_it_had_not() {
     world.create_account(a, "Sealed while the relay was away");
     let pending = world.tabs[a].db.borrow().engine().unwrap().pending.len();
     assert_eq!(pending, 1);
-    assert_eq!(world.page(a2).sync.slug, "connecting");
+    assert_eq!(world.page(a2).sync.state.slug(), "connecting");
 
     // A's worker is busy when the second tab stores a change, and the tab
     // closes before it ever reads (and seals) it.
@@ -935,7 +938,7 @@ fn when_the_syncing_tab_closes_another_takes_over_and_sends_what_it_had_not() {
 
     assert!(world.tabs[a2].leads, "the second tab took over");
     assert_eq!(world.tabs[a2].connections, 1);
-    assert_eq!(world.page(a2).sync.slug, "up-to-date");
+    assert_eq!(world.page(a2).sync.state.slug(), "up-to-date");
     assert_eq!(world.page(a2).sync.pending, 0);
     for name in [
         "Sealed while the relay was away",
@@ -1048,7 +1051,7 @@ fn the_same_report_connection_after_connection_is_shown_and_a_clean_stretch_clea
         world.tabs[a].garble = true;
         world.relay_down();
         world.relay_back();
-        let shown = world.page(a).sync.slug == "problem";
+        let shown = world.page(a).sync.state.slug() == "problem";
         assert_eq!(shown, round == PERSISTS_AFTER, "round {round}");
     }
     assert_eq!(
@@ -1063,20 +1066,25 @@ fn the_same_report_connection_after_connection_is_shown_and_a_clean_stretch_clea
     );
     for tab in [a, a2] {
         let view = &world.page(tab).sync;
-        assert_eq!(view.headline, "Sync needs attention");
-        assert!(view.detail.contains("cannot read"), "{}", view.detail);
+        let zone = FixedOffset::east_opt(0).unwrap();
+        assert_eq!(
+            words().sync_headline(&view.state, zone),
+            "Sync needs attention"
+        );
+        let detail = words().sync_detail(&view.state, view.pending);
+        assert!(detail.contains("cannot read"), "{detail}");
         assert!(!view.refused, "the invite still works");
     }
     // Sync itself went on: a change still goes through.
     world.create_account(a, "Written while the proxy garbled");
-    assert_eq!(world.page(a).sync.slug, "up-to-date");
+    assert_eq!(world.page(a).sync.state.slug(), "up-to-date");
     // Cleared: a clean stretch between two settles passed in the
     // command's round trip... which is why the slug is back. Another
     // clean connection keeps it so.
     world.relay_down();
     world.relay_back();
-    assert_eq!(world.page(a).sync.slug, "up-to-date");
-    assert_eq!(world.page(a2).sync.slug, "up-to-date");
+    assert_eq!(world.page(a).sync.state.slug(), "up-to-date");
+    assert_eq!(world.page(a2).sync.state.slug(), "up-to-date");
 }
 
 #[test]
@@ -1090,7 +1098,7 @@ fn what_a_tab_of_another_build_says_is_ignored_not_misread() {
     // team refused this device; and the builds before typed messages posted
     // strings.
     let view = TabMessage::View(SyncView {
-        slug: "problem".into(),
+        state: SyncState::Trouble(ReportKind::Rekey),
         refused: true,
         ..before.clone()
     });

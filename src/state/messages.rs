@@ -10,7 +10,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::document::{Command, Patch};
 use crate::domain::Edit;
+use crate::state::worker::ReportKind;
 use crate::state::{Notice, SaveState};
+use crate::sync::SyncPhase;
 
 /// From the page to the worker. The worker handles them one at a time, in
 /// the order sent.
@@ -40,16 +42,12 @@ pub enum ToWorker {
     RevokeDevice { device: [u8; 16] },
 }
 
-/// What the sync indicator and the team panel show.
+/// What the sync indicator and the team panel show: states, never words
+/// (the page says them in the rep's language, `ui::words`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SyncView {
-    /// `not-set-up`, `offline`, `connecting`, `syncing`, `up-to-date` or
-    /// `problem`: the indicator's `data-state`.
-    pub slug: String,
-    /// The short words on the indicator.
-    pub headline: String,
-    /// The sentence under it.
-    pub detail: String,
+    /// Where sync stands.
+    pub state: SyncState,
     /// Local changes not yet on the relay.
     pub pending: usize,
     /// The invite link's fragment, once this device is in a team.
@@ -65,6 +63,34 @@ pub struct SyncView {
     /// The team no longer takes this device (removed, or its key out of
     /// date): a fresh invite may replace its membership.
     pub refused: bool,
+}
+
+/// Where sync stands, as the indicator shows it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SyncState {
+    /// Not known yet (the worker has not said): the indicator is hidden.
+    #[default]
+    Unknown,
+    /// The team sync of this device, where it stands.
+    Phase(SyncPhase),
+    /// Another tab of this device syncs it.
+    OtherTab,
+    /// Sync runs, but the same trouble keeps coming back.
+    Trouble(ReportKind),
+}
+
+impl SyncState {
+    /// `not-set-up`, `offline`, `connecting`, `syncing`, `up-to-date`,
+    /// `problem` or `other-tab`: the indicator's `data-state` (empty while
+    /// unknown).
+    pub fn slug(&self) -> &'static str {
+        match self {
+            Self::Unknown => "",
+            Self::Phase(phase) => phase.slug(),
+            Self::OtherTab => "other-tab",
+            Self::Trouble(_) => "problem",
+        }
+    }
 }
 
 /// One device of the team in the admin's list.

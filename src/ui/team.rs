@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use crate::state::AppState;
 use crate::ui::qr::QrImage;
-use crate::ui::words::{Key, t};
+use crate::ui::words::{Key, t, words};
 
 /// The sync indicator: always there, never blocking; its title says what is
 /// safe and what to do.
@@ -17,12 +17,12 @@ pub fn SyncBadge() -> impl IntoView {
         <span
             class="sync-state"
             data-testid="sync-state"
-            data-state=move || state.sync.with(|s| s.slug.clone())
-            title=move || state.sync.with(|s| s.detail.clone())
+            data-state=move || state.sync.with(|s| s.state.slug())
+            title=move || state.sync.with(|s| words().sync_detail(&s.state, s.pending))
             role="status"
-            hidden=move || state.sync.with(|s| s.slug.is_empty())
+            hidden=move || state.sync.with(|s| s.state.slug().is_empty())
         >
-            {move || state.sync.with(|s| s.headline.clone())}
+            {move || state.sync.with(|s| words().sync_headline(&s.state, local_offset()))}
         </span>
     }
 }
@@ -48,7 +48,7 @@ pub fn TeamPanel() -> impl IntoView {
         <section class="team card" data-testid="team-panel">
             <h2>{t(Key::TeamSync)}</h2>
             <p class="team-detail" data-testid="sync-detail">
-                {move || state.sync.with(|s| s.detail.clone())}
+                {move || state.sync.with(|s| words().sync_detail(&s.state, s.pending))}
             </p>
             <Show
                 when=move || state.sync.with(|s| !s.device.is_empty())
@@ -163,4 +163,10 @@ pub fn JoinPrompt() -> impl IntoView {
             </div>
         </Show>
     }
+}
+
+/// The device's offset from UTC now (the browser's time zone): what the
+/// rep's clock shows.
+fn local_offset() -> chrono::FixedOffset {
+    *chrono::Local::now().offset()
 }

@@ -18,8 +18,9 @@ use chrono::FixedOffset;
 
 use crate::document::DocumentError;
 use crate::domain::{Day, DomainError, Field, Record, TouchKind};
+use crate::state::messages::SyncState;
+use crate::state::worker::ReportKind;
 use crate::state::{Notice, SaveState};
-use crate::sync::SyncStatus;
 
 pub use en::English;
 
@@ -201,16 +202,14 @@ pub trait Language: Sync {
 
     /// The short words on the sync indicator, with times in `zone` (the
     /// device's offset from UTC: what the rep's clock shows).
-    fn sync_headline(&self, status: &SyncStatus, zone: FixedOffset) -> String;
+    fn sync_headline(&self, state: &SyncState, zone: FixedOffset) -> String;
 
-    /// The sentence under it: what is safe, and what to do if anything.
-    fn sync_detail(&self, status: &SyncStatus) -> String;
+    /// The sentence under it: what is safe (with `pending` changes not yet
+    /// sent), and what to do if anything.
+    fn sync_detail(&self, state: &SyncState, pending: usize) -> String;
 
-    /// The sync indicator while another tab of this device syncs.
-    fn other_tab_headline(&self) -> &'static str;
-
-    /// The sentence under it.
-    fn other_tab_detail(&self) -> &'static str;
+    /// What to do about a kind of trouble that keeps coming back.
+    fn trouble(&self, kind: ReportKind) -> &'static str;
 
     /// A count as the rep reads numbers: 1000000 → "1,000,000".
     fn number(&self, n: usize) -> String;

@@ -8,7 +8,7 @@
 use std::cell::{OnceCell, RefCell};
 
 use automerge::ActorId;
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, Utc};
 use futures::StreamExt;
 use futures::channel::mpsc;
 use rapport_protocol::DevicePublicKey;
@@ -154,10 +154,6 @@ impl Host for BrowserHost {
 
     fn now(&self) -> DateTime<Utc> {
         Utc::now()
-    }
-
-    fn local_offset(&self) -> FixedOffset {
-        *chrono::Local::now().offset()
     }
 
     fn online(&self) -> bool {

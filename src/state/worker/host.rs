@@ -8,7 +8,7 @@
 //! real P-256, so that two tabs and a relay run natively. Nothing here
 //! touches web-sys.
 
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, Utc};
 use rapport_protocol::DevicePublicKey;
 
 use crate::state::messages::FromWorker;
@@ -134,8 +134,6 @@ pub trait Host: Storage + Crypto + Gzip {
     fn random(&self, bytes: &mut [u8]) -> bool;
     /// The time now.
     fn now(&self) -> DateTime<Utc>;
-    /// The device's offset from UTC now (what the rep's clock shows).
-    fn local_offset(&self) -> FixedOffset;
     /// Whether the platform believes it is online.
     fn online(&self) -> bool;
     /// Bytes of memory this worker holds (for the benchmarks' probe).

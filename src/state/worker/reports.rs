@@ -33,7 +33,9 @@ pub const PERSISTS_AFTER: u32 = 3;
 
 /// What kind of thing a [`SyncError`] reports; the same kind again is
 /// the same trouble, whatever its details (which chunk, which cursor).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[repr(u8)]
 pub enum ReportKind {
     /// The relay sent bytes that are not a frame.

@@ -5,11 +5,9 @@
 //! The leader also broadcasts its view, so every tab of the device shows
 //! the same state (with `leader: false` in the others).
 
-use chrono::FixedOffset;
 use rapport_protocol::DeviceId;
 
-use crate::state::messages::{DeviceView, FromWorker, SyncView};
-use crate::state::worker::reports::ReportKind;
+use crate::state::messages::{DeviceView, FromWorker, SyncState, SyncView};
 use crate::state::worker::team::{Team, load_membership};
 use crate::state::worker::{Effect, Host, TabMessage, WorkerCore};
 use crate::sync::{SyncPhase, SyncStatus};
@@ -19,7 +17,7 @@ impl<H: Host> WorkerCore<H> {
     /// tabs too).
     pub(super) async fn post_sync(&self) {
         let view = match &self.team {
-            Some(team) => leader_view(team, self.host.local_offset()),
+            Some(team) => leader_view(team),
             // What the syncing tab last said, as it said it (the same team,
             // the same device); this tab passes device management on to it.
             None if self.leader_view.is_some() => SyncView {
@@ -34,9 +32,7 @@ impl<H: Host> WorkerCore<H> {
                 };
                 match member {
                     Some(m) => SyncView {
-                        slug: "other-tab".into(),
-                        headline: "Synced by another tab".into(),
-                        detail: "Rapport is open in another tab, which syncs this device with the team. Your work here is saved and reaches it at once.".into(),
+                        state: SyncState::OtherTab,
                         pending: 0,
                         invite: Some(m.invite().fragment()),
                         leader: false,
@@ -46,9 +42,7 @@ impl<H: Host> WorkerCore<H> {
                     None => {
                         let status = SyncStatus::default();
                         SyncView {
-                            slug: status.slug().into(),
-                            headline: status.headline(self.host.local_offset()),
-                            detail: status.detail(),
+                            state: SyncState::Phase(status.phase),
                             pending: 0,
                             invite: None,
                             leader: self.leader,
@@ -65,13 +59,11 @@ impl<H: Host> WorkerCore<H> {
     }
 }
 
-/// The view of the team sync this tab leads, times in `zone`.
-pub(super) fn leader_view<K>(team: &Team<K>, zone: FixedOffset) -> SyncView {
+/// The view of the team sync this tab leads.
+pub(super) fn leader_view<K>(team: &Team<K>) -> SyncView {
     let status = &team.status;
     let mut view = SyncView {
-        slug: status.slug().into(),
-        headline: status.headline(zone),
-        detail: status.detail(),
+        state: SyncState::Phase(status.phase.clone()),
         pending: status.pending,
         // A refused device's link would admit nobody.
         invite: (!status.refused()).then(|| team.membership.invite().fragment()),
@@ -95,38 +87,9 @@ pub(super) fn leader_view<K>(team: &Team<K>, zone: FixedOffset) -> SyncView {
     if let Some(kind) = team.reports.persisting()
         && !matches!(status.phase, SyncPhase::Problem(_))
     {
-        view.slug = "problem".into();
-        view.headline = "Sync needs attention".into();
-        view.detail = format!("Your work is saved on this device. {}", trouble(kind));
+        view.state = SyncState::Trouble(kind);
     }
     view
-}
-
-/// What to tell the rep about a kind of report that persists.
-pub(super) fn trouble(kind: ReportKind) -> &'static str {
-    match kind {
-        ReportKind::BadFrame => {
-            "The relay keeps sending data this version of Rapport cannot read. Update the app; if this stays, ask whoever runs the relay to update it."
-        }
-        ReportKind::Unopened => {
-            "Some of your team's changes keep arriving sealed with a key this device does not hold, and are skipped. Ask your team's admin for a fresh invite."
-        }
-        ReportKind::Unreadable => {
-            "Some of your team's changes were written by a newer version of Rapport and are skipped here. Update the app to read them."
-        }
-        ReportKind::Refused => {
-            "The relay keeps refusing what this device sends. Sync will retry; if this stays, ask whoever runs the relay."
-        }
-        ReportKind::SnapshotAhead => {
-            "This device keeps failing to send the team a summary of the workspace. Your changes still go out one by one."
-        }
-        ReportKind::Rekey => {
-            "This device cannot take up the team's new key. Ask your team's admin for a fresh invite."
-        }
-        ReportKind::RelayBehind => {
-            "The relay keeps losing what it stored; this device sends it again. Ask whoever runs the relay to check its storage."
-        }
-    }
 }
 
 /// A device's short code, as the team panel shows it ("4f2a-91c3").

@@ -122,14 +122,16 @@ impl<H: Host> WorkerCore<H> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::state::messages::SyncState;
 
     fn all() -> Vec<TabMessage> {
         vec![
             TabMessage::Stored,
             TabMessage::ViewAsked,
             TabMessage::View(SyncView {
-                slug: "up-to-date".into(),
-                headline: "Up to date · 10:00".into(),
+                state: SyncState::Phase(crate::sync::SyncPhase::UpToDate {
+                    since: chrono::DateTime::from_timestamp_millis(1_790_000_000_000).unwrap(),
+                }),
                 invite: Some("join=ab.cd".into()),
                 leader: true,
                 ..SyncView::default()

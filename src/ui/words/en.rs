@@ -4,8 +4,10 @@ use chrono::{FixedOffset, Timelike};
 
 use crate::document::DocumentError;
 use crate::domain::{Day, DomainError, TouchKind};
+use crate::state::messages::SyncState;
+use crate::state::worker::ReportKind;
 use crate::state::{Notice, Refusal, SaveState};
-use crate::sync::{Problem, SyncPhase, SyncStatus};
+use crate::sync::{Problem, SyncPhase};
 use crate::ui::words::{Key, Language};
 
 /// English.
@@ -200,8 +202,14 @@ impl Language for English {
         }
     }
 
-    fn sync_headline(&self, status: &SyncStatus, zone: FixedOffset) -> String {
-        match &status.phase {
+    fn sync_headline(&self, state: &SyncState, zone: FixedOffset) -> String {
+        let phase = match state {
+            SyncState::Unknown => return String::new(),
+            SyncState::OtherTab => return "Synced by another tab".into(),
+            SyncState::Trouble(_) => return "Sync needs attention".into(),
+            SyncState::Phase(phase) => phase,
+        };
+        match phase {
             SyncPhase::NotSetUp => "On this device only".into(),
             SyncPhase::Offline => "Offline".into(),
             SyncPhase::Connecting => "Connecting…".into(),
@@ -214,13 +222,23 @@ impl Language for English {
         }
     }
 
-    fn sync_detail(&self, status: &SyncStatus) -> String {
-        let waiting = match status.pending {
+    fn sync_detail(&self, state: &SyncState, pending: usize) -> String {
+        let waiting = match pending {
             0 => String::new(),
             1 => " 1 change is waiting to be sent.".into(),
             n => format!(" {n} changes are waiting to be sent."),
         };
-        match &status.phase {
+        let phase = match state {
+            SyncState::Unknown => return String::new(),
+            SyncState::OtherTab => {
+                return "Rapport is open in another tab, which syncs this device with the team. Your work here is saved and reaches it at once.".into();
+            }
+            SyncState::Trouble(kind) => {
+                return format!("Your work is saved on this device. {}", self.trouble(*kind));
+            }
+            SyncState::Phase(phase) => phase,
+        };
+        match phase {
             SyncPhase::NotSetUp => {
                 "Everything is saved on this device. Create or join a team to share it with colleagues.".into()
             }
@@ -252,12 +270,30 @@ impl Language for English {
         }
     }
 
-    fn other_tab_headline(&self) -> &'static str {
-        "Synced by another tab"
-    }
-
-    fn other_tab_detail(&self) -> &'static str {
-        "Rapport is open in another tab, which syncs this device with the team. Your work here is saved and reaches it at once."
+    fn trouble(&self, kind: ReportKind) -> &'static str {
+        match kind {
+            ReportKind::BadFrame => {
+                "The relay keeps sending data this version of Rapport cannot read. Update the app; if this stays, ask whoever runs the relay to update it."
+            }
+            ReportKind::Unopened => {
+                "Some of your team's changes keep arriving sealed with a key this device does not hold, and are skipped. Ask your team's admin for a fresh invite."
+            }
+            ReportKind::Unreadable => {
+                "Some of your team's changes were written by a newer version of Rapport and are skipped here. Update the app to read them."
+            }
+            ReportKind::Refused => {
+                "The relay keeps refusing what this device sends. Sync will retry; if this stays, ask whoever runs the relay."
+            }
+            ReportKind::SnapshotAhead => {
+                "This device keeps failing to send the team a summary of the workspace. Your changes still go out one by one."
+            }
+            ReportKind::Rekey => {
+                "This device cannot take up the team's new key. Ask your team's admin for a fresh invite."
+            }
+            ReportKind::RelayBehind => {
+                "The relay keeps losing what it stored; this device sends it again. Ask whoever runs the relay to check its storage."
+            }
+        }
     }
 
     fn number(&self, n: usize) -> String {
@@ -396,7 +432,7 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 mod tests {
     use super::*;
     use crate::domain::RecordKey;
-    use crate::sync::SyncEvent;
+    use crate::sync::{SyncEvent, SyncStatus};
     use chrono::{DateTime, TimeZone, Utc};
 
     fn at(h: u32) -> DateTime<Utc> {
@@ -459,15 +495,40 @@ mod tests {
         }
     }
 
+    fn detail(status: &SyncStatus) -> String {
+        English.sync_detail(&SyncState::Phase(status.phase.clone()), status.pending)
+    }
+
+    fn headline(status: &SyncStatus, zone: FixedOffset) -> String {
+        English.sync_headline(&SyncState::Phase(status.phase.clone()), zone)
+    }
+
+    #[test]
+    fn trouble_and_another_tab_are_said_too() {
+        let en = English;
+        let zone = FixedOffset::east_opt(0).unwrap();
+        let trouble = SyncState::Trouble(ReportKind::Unopened);
+        assert_eq!(en.sync_headline(&trouble, zone), "Sync needs attention");
+        assert!(
+            en.sync_detail(&trouble, 0)
+                .starts_with("Your work is saved on this device. Some of")
+        );
+        assert_eq!(
+            en.sync_headline(&SyncState::OtherTab, zone),
+            "Synced by another tab"
+        );
+        assert_eq!(trouble.slug(), "problem");
+        assert_eq!(SyncState::OtherTab.slug(), "other-tab");
+    }
+
     #[test]
     fn the_sync_indicator_reassures_and_says_what_to_do() {
-        let en = English;
         let s = run([
             SyncEvent::LocalChange(1),
             SyncEvent::Connected,
             SyncEvent::Offline,
         ]);
-        assert!(en.sync_detail(&s).contains("saved on this device"));
+        assert!(detail(&s).contains("saved on this device"));
 
         let s = run([
             SyncEvent::TeamJoined,
@@ -477,11 +538,11 @@ mod tests {
             SyncEvent::Settled(at(10)),
         ]);
         assert_eq!(
-            en.sync_headline(&s, FixedOffset::east_opt(0).unwrap()),
+            headline(&s, FixedOffset::east_opt(0).unwrap()),
             "Up to date · 10:00"
         );
         let moscow = FixedOffset::east_opt(3 * 3600).unwrap();
-        assert_eq!(en.sync_headline(&s, moscow), "Up to date · 13:00");
+        assert_eq!(headline(&s, moscow), "Up to date · 13:00");
 
         let s = run([
             SyncEvent::TeamJoined,
@@ -492,7 +553,7 @@ mod tests {
             SyncEvent::LocalChange(1),
         ]);
         assert_eq!(
-            en.sync_detail(&s),
+            detail(&s),
             "Your work is saved on this device and will sync when you are online. 2 changes are waiting to be sent."
         );
 
@@ -502,7 +563,7 @@ mod tests {
             SyncEvent::Settled(at(8)),
         ])
         .on(SyncEvent::LocalChange(1));
-        assert!(en.sync_detail(&s).contains("1 change is waiting"));
+        assert!(detail(&s).contains("1 change is waiting"));
 
         let s = run([
             SyncEvent::TeamJoined,
@@ -510,7 +571,7 @@ mod tests {
             SyncEvent::Failed(Problem::NotAdmitted),
             SyncEvent::Offline,
         ]);
-        let detail = en.sync_detail(&s);
+        let detail = detail(&s);
         assert!(detail.contains("Ask your team's admin for a new invite"));
         assert!(detail.starts_with("Your work is saved on this device."));
     }
