@@ -451,9 +451,16 @@ impl World {
             garble: false,
         });
         self.carry_out(index);
-        self.send(index, ToWorker::Start);
+        let device = self.device_of(index);
+        self.send(index, ToWorker::Start { device });
         self.run();
         index
+    }
+
+    /// The id the page of `tab` keeps for its device (tabs of one device
+    /// share it).
+    fn device_of(&self, tab: usize) -> DeviceId {
+        DeviceId::from_bytes([self.tabs[tab].device as u8; 16])
     }
 
     /// The page of `tab` sends `message`.
@@ -747,6 +754,14 @@ fn team() -> Team {
     world.send(b, ToWorker::JoinTeam { fragment: invite });
     world.run();
     assert_eq!(world.page(b).sync.state.slug(), "up-to-date");
+    // One id per device: the one its page stamps records with is the one
+    // it has in the team, in every tab.
+    for tab in [a, a2, b] {
+        let id = world.device_of(tab);
+        assert_eq!(world.page(tab).sync.this_device, Some(id), "tab {tab}");
+        let membership = world.tabs[tab].db.borrow().membership().unwrap();
+        assert_eq!(membership.device, id, "tab {tab}");
+    }
     Team { world, a, a2, b }
 }
 
@@ -890,6 +905,10 @@ fn a_tab_that_does_not_sync_passes_device_management_to_the_one_that_does() {
     world.run();
     assert_eq!(world.page(b).sync.state.slug(), "up-to-date");
     assert!(world.page(b).has("Written after B was removed"));
+    // As a new device: a new id, which its page takes up for its stamps.
+    let rejoined = world.tabs[b].db.borrow().membership().unwrap().device;
+    assert_ne!(rejoined, world.device_of(b));
+    assert_eq!(world.page(b).sync.this_device, Some(rejoined));
 }
 
 #[test]

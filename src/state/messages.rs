@@ -9,6 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::document::{Command, Patch};
+use crate::domain::DeviceId;
 use crate::domain::Edit;
 use crate::state::worker::ReportKind;
 use crate::state::{Notice, SaveState};
@@ -19,7 +20,12 @@ use crate::sync::SyncPhase;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum ToWorker {
     /// First message: open the workspace.
-    Start,
+    Start {
+        /// This device's id as the page keeps it (the settings): the id it
+        /// joins a team under, so its records' stamps and the relay name
+        /// it alike.
+        device: DeviceId,
+    },
     /// Run a command (the page checked it already).
     Command { command: Command, edit: Edit },
     /// Merge an exported workspace file; answered by `Imported`.
@@ -63,6 +69,9 @@ pub struct SyncView {
     /// The team no longer takes this device (removed, or its key out of
     /// date): a fresh invite may replace its membership.
     pub refused: bool,
+    /// The id this device has in its team: the page stamps records with it
+    /// too (a device that joined again is a new device, with a new id).
+    pub this_device: Option<DeviceId>,
 }
 
 /// Where sync stands, as the indicator shows it.

@@ -281,7 +281,20 @@ impl AppState {
             FromWorker::WritesRecovered => {
                 self.notices.update(|list| list.retain(|n| !n.can_retry()));
             }
-            FromWorker::Sync(view) => self.sync.set(view),
+            FromWorker::Sync(view) => {
+                // The id this device has in its team is the one its stamps
+                // carry: adopted when it differs (a membership made before
+                // the device had one id, or a device that joined again).
+                if let Some(device) = view.this_device
+                    && self.settings.with_untracked(|s| s.device_id != device)
+                {
+                    self.settings.update(|s| {
+                        s.device_id = device;
+                        s.save();
+                    });
+                }
+                self.sync.set(view)
+            }
             answer @ (FromWorker::Imported { .. }
             | FromWorker::Exported { .. }
             | FromWorker::Probed { .. }) => {
@@ -369,7 +382,9 @@ pub fn start() -> AppState {
             state.model.set(Arc::new(ReadModel::preview(cache.rows)));
             state.ready.set(true);
         }
-        state.send(ToWorker::Start);
+        state.send(ToWorker::Start {
+            device: state.settings.get_untracked().device_id,
+        });
     });
     guard_unsaved_changes(state);
     state

@@ -10,6 +10,7 @@
 use automerge::{ActorId, ChangeHash};
 
 use crate::document::{Changed, Patch, ReadModel, Workspace};
+use crate::domain::DeviceId;
 use crate::state::messages::{FromWorker, SyncView, ToWorker};
 use crate::state::worker::team::Team;
 use crate::state::worker::{Effect, Host, TabMessage};
@@ -78,6 +79,8 @@ pub struct WorkerCore<H: Host> {
     /// Where sync stands, as the tab that syncs last said (other tabs show
     /// it too).
     pub(super) leader_view: Option<SyncView>,
+    /// This device's id as its page keeps it: the id it joins a team under.
+    pub(super) device: Option<DeviceId>,
 }
 
 impl<H: Host> WorkerCore<H> {
@@ -96,6 +99,7 @@ impl<H: Host> WorkerCore<H> {
             handled: 0,
             cached: Vec::new(),
             leader_view: None,
+            device: None,
         }
     }
 
@@ -149,7 +153,10 @@ impl<H: Host> WorkerCore<H> {
     async fn request(&mut self, message: ToWorker) {
         let leads = self.team.is_some();
         match message {
-            ToWorker::Start => self.start().await,
+            ToWorker::Start { device } => {
+                self.device = Some(device);
+                self.start().await
+            }
             ToWorker::Command { command, edit } => {
                 let before = self.workspace.heads();
                 match self.workspace.execute(&command, &edit) {

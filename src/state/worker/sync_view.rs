@@ -35,6 +35,7 @@ impl<H: Host> WorkerCore<H> {
                         state: SyncState::OtherTab,
                         pending: 0,
                         invite: Some(m.invite().fragment()),
+                        this_device: Some(m.device),
                         leader: false,
                         device: device_code(&m.device),
                         ..SyncView::default()
@@ -71,6 +72,7 @@ pub(super) fn leader_view<K>(team: &Team<K>) -> SyncView {
         leader: true,
         device: device_code(&team.membership.device),
         admin: team.membership.admin.is_some(),
+        this_device: Some(team.membership.device),
         devices: team
             .devices
             .iter()

@@ -123,7 +123,8 @@ impl<H: Host> WorkerCore<H> {
         if !self.host.random(&mut random) {
             return self.notice(Notice::Refused(Refusal::NoRandomness));
         }
-        let membership = Membership::create(self.random_device(), random);
+        let device = self.device.unwrap_or_else(|| self.random_device());
+        let membership = Membership::create(device, random);
         self.set_up_team(membership).await;
     }
 
@@ -131,7 +132,13 @@ impl<H: Host> WorkerCore<H> {
     pub(super) async fn join_team(&mut self, fragment: &str) {
         match Invite::parse(fragment) {
             Ok(invite) => {
-                let device = self.random_device();
+                // A device the team refused joins again as a new device:
+                // the relay refuses its old id for good.
+                let refused = self.team.as_ref().is_some_and(|t| t.status.refused());
+                let device = match self.device {
+                    Some(device) if !refused => device,
+                    _ => self.random_device(),
+                };
                 self.set_up_team(Membership::join(&invite, device)).await;
             }
             Err(_) => self.notice(Notice::Refused(Refusal::BadInvite)),
