@@ -187,7 +187,10 @@ macro_rules! record_kinds {
     };
 }
 
-// The list. A new kind is one more name here (and its file in `domain/`).
+// The list. A new kind is one more name here, at the end (and its file in
+// `domain/`): a kind's place in the list is its variant number in postcard,
+// which the read-model cache and the page's messages carry, so names are
+// only ever appended, never reordered or removed.
 record_kinds!(Account, Contact, Touch);
 
 impl fmt::Display for RecordKey {
