@@ -305,3 +305,45 @@ fn a_resolution_is_checked_like_a_form_and_names_only_real_fields() {
     ws.execute(&command, &e).unwrap();
     assert_eq!(ws.read_model().touch(t).unwrap().kind, TouchKind::Visit);
 }
+
+/// The generic query a new kind's screen starts from: the live records of
+/// one kind under a live account, none once the account is deleted.
+#[test]
+fn the_records_of_an_account_are_its_live_ones_of_that_kind() {
+    let mut ws = Workspace::new(ActorId::from([1; 16]));
+    let e = edit();
+    let a = ws.create(&account("Acme"), &e).unwrap();
+    let other = ws.create(&account("Other"), &e).unwrap();
+    let person = |name: &str| ContactDraft {
+        name: name.into(),
+        ..ContactDraft::default()
+    };
+    let anna = ws.create_in(a, &person("Anna"), &e).unwrap();
+    let gone = ws.create_in(a, &person("Gone"), &e).unwrap();
+    ws.create_in(other, &person("Ivan"), &e).unwrap();
+    ws.delete(gone, &e).unwrap();
+    let t = ws
+        .create_in(a, &touch(Some(anna), "2026-11-26"), &e)
+        .unwrap();
+
+    let model = ws.read_model();
+    let contacts: Vec<ContactId> = model
+        .of_account::<Contact>(a)
+        .iter()
+        .map(|(id, _)| *id)
+        .collect();
+    assert_eq!(contacts, [anna]);
+    let touches: Vec<TouchId> = model
+        .of_account::<Touch>(a)
+        .iter()
+        .map(|(id, _)| *id)
+        .collect();
+    assert_eq!(touches, [t]);
+    assert_eq!(model.get::<Contact>(anna).unwrap().name, "Anna");
+    assert!(model.get::<Contact>(gone).is_none());
+
+    ws.delete(a, &e).unwrap();
+    let model = ws.read_model();
+    assert!(model.of_account::<Contact>(a).is_empty());
+    assert!(model.get::<Touch>(t).is_none());
+}

@@ -68,7 +68,10 @@ pub struct Planned<K: Record> {
 
 impl<K: Kind> Op<K> {
     /// The record this operation writes, or the first rule it breaks
-    /// against `records`.
+    /// against `records`. A draft's own field rules are checked first, so
+    /// a form hears about its fields before anything else; the kind's
+    /// `create` and `edited` clean the fields again as they build the
+    /// record (a few string passes, for one order of errors everywhere).
     pub fn plan(&self, records: &impl Records, edit: &Edit) -> Result<Planned<K>, DomainError> {
         match self {
             Op::Create { id, parent, draft } => {
