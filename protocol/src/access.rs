@@ -74,6 +74,11 @@ opaque_32!(
     /// SHA-256 of an [`AdminSecret`]: all the relay stores to check it.
     AdminHash
 );
+opaque_32!(
+    /// A device's answer to the relay's challenge: proof that it holds the
+    /// private key its id is derived from ([`hello_proof`](crate::hello_proof)).
+    Proof
+);
 
 /// The relay access token of `team`:
 /// HKDF-SHA256(ikm = team key, salt = team id, info = "rapport relay access v1").

@@ -4,30 +4,38 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     AccessToken, AdminHash, AdminSecret, ChainLink, ChunkKind, Cursor, DeviceId, DevicePublicKey,
-    Envelope, ProtocolError, Sealed, Seq, TeamId, TokenHash, wire,
+    Envelope, Proof, ProtocolError, Sealed, Seq, TeamId, TokenHash, wire,
 };
 
 /// The protocol version a device states in its first frame.
-pub const PROTOCOL_VERSION: u16 = 1;
+///
+/// Version 2: device ids derived from keys, `Hello` answered by a
+/// `Challenge` that `Prove` answers, envelopes authenticated by the admin.
+pub const PROTOCOL_VERSION: u16 = 2;
 
 /// A frame from a device. Each is one binary WebSocket message.
 ///
 /// A connection opens with `Hello` (or with `CreateTeam` followed by
-/// `Hello`); every other frame is refused until `Hello` succeeded.
+/// `Hello`), which the relay answers with a `Challenge`; the device answers
+/// it with `Prove`. Every other frame is refused until then.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ClientFrame {
-    /// Says which device of which team this is. The relay hashes `token`,
-    /// compares it with the team's stored hash, records the device if new,
-    /// and answers `Welcome`.
+    /// Says which device of which team this is. The relay checks that
+    /// `device` is [`DeviceId::of_key`] of `public_key` and answers with a
+    /// `Challenge`; after `Prove`, it hashes `token`, compares it with the
+    /// team's stored hash, records the device and its key if new, and
+    /// answers `Welcome`.
     Hello {
         /// [`PROTOCOL_VERSION`] of the sender.
         version: u16,
         /// The team to join.
         team: TeamId,
-        /// This device.
+        /// This device: the id of `public_key`.
         device: DeviceId,
         /// [`access_token`](crate::access_token) of the team key.
         token: AccessToken,
+        /// This device's P-256 public key.
+        public_key: DevicePublicKey,
     },
     /// Registers a new team; allowed only as the first frame, and only if the
     /// relay has no team with this id. It has no answer of its own: send
@@ -83,12 +91,12 @@ pub enum ClientFrame {
         /// The team's admin secret.
         admin_secret: AdminSecret,
     },
-    /// Gives the relay this device's public key for key rotation; answered
-    /// by `Enrolled`. The first key a device enrolls stays: another one is
-    /// a `Conflict`, so nobody can swap a device's key once it has one.
+    /// Gives the relay this device's card for the team's admin (the rep's
+    /// name, sealed under the team key with [`seal_card`](crate::seal_card));
+    /// answered by `Enrolled`. A newer card replaces the older.
     Enroll {
-        /// The device's P-256 public key.
-        public_key: DevicePublicKey,
+        /// The sealed card.
+        card: Sealed,
     },
     /// Asks for the public keys of the team's devices that are not revoked
     /// (to seal a new key to each). Answered by `DeviceKeys`.
@@ -115,6 +123,13 @@ pub enum ClientFrame {
     /// Asks for the team's key chain (to read chunks sealed before the
     /// newest rotation). Answered by `KeyChain`.
     KeyChain,
+    /// Answers the relay's `Challenge`: [`hello_proof`](crate::hello_proof)
+    /// of the ECDH secret of this device's private key and the challenge's
+    /// ephemeral key.
+    Prove {
+        /// The proof.
+        proof: Proof,
+    },
 }
 
 impl ClientFrame {
@@ -143,6 +158,7 @@ impl ClientFrame {
             ClientFrame::DeviceKeys { .. } => "DeviceKeys",
             ClientFrame::RotateKey { .. } => "RotateKey",
             ClientFrame::KeyChain => "KeyChain",
+            ClientFrame::Prove { .. } => "Prove",
         }
     }
 }
@@ -170,6 +186,7 @@ mod tests {
                 team,
                 device,
                 token,
+                public_key: public_key(),
             },
             ClientFrame::CreateTeam {
                 version: PROTOCOL_VERSION,
@@ -203,7 +220,10 @@ mod tests {
                 admin_secret: secret,
             },
             ClientFrame::Enroll {
-                public_key: public_key(),
+                card: Sealed {
+                    nonce: [2; 24],
+                    ciphertext: vec![3; 30],
+                },
             },
             ClientFrame::DeviceKeys {
                 admin_secret: secret,
@@ -215,6 +235,7 @@ mod tests {
                 envelopes: vec![Envelope {
                     device,
                     ephemeral: public_key(),
+                    admin: public_key(),
                     sealed: Sealed {
                         nonce: [7; 24],
                         ciphertext: vec![8; 48],
@@ -229,6 +250,9 @@ mod tests {
                 },
             },
             ClientFrame::KeyChain,
+            ClientFrame::Prove {
+                proof: Proof::from_bytes([11; 32]),
+            },
         ];
         for frame in frames {
             assert_eq!(
@@ -278,6 +302,7 @@ mod tests {
             team: TeamId::from_bytes([1; 16]),
             device: DeviceId::from_bytes([2; 16]),
             token: AccessToken::from_bytes([0xab; 32]),
+            public_key: public_key(),
         };
         assert!(
             !format!("{frame:?}").contains("171"),

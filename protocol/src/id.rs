@@ -1,7 +1,8 @@
-//! Team and device ids: 16 random bytes each, written as 32 hex digits.
+//! Team and device ids: 16 bytes each, written as 32 hex digits.
 //!
-//! Both are chosen by devices (a team's creator picks the [`TeamId`], each
-//! device picks its own [`DeviceId`]) from random bytes the caller supplies.
+//! A team's creator picks the [`TeamId`] from random bytes the caller
+//! supplies; a [`DeviceId`] is derived from the device's public key
+//! ([`DeviceId::of_key`], in `identity.rs`), so nobody can claim another's.
 
 use core::fmt;
 use core::str::FromStr;

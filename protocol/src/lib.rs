@@ -5,8 +5,8 @@
 //! the team's other devices, but it never holds the team key and so can
 //! never read them. This crate is everything both sides must agree on:
 //!
-//! - **Typed ids and counters**: [`TeamId`] and [`DeviceId`] (16 random
-//!   bytes, shown as hex), [`Seq`] (a device's own 1-based upload counter)
+//! - **Typed ids and counters**: [`TeamId`] (16 random bytes, shown as hex)
+//!   and [`DeviceId`] (derived from the device's public key), [`Seq`] (a device's own 1-based upload counter)
 //!   and [`Cursor`] (the relay's per-team order).
 //! - **What is plaintext and what is not**: [`Plain`] holds bytes only a
 //!   device may see and has no serde impls, so it cannot end up in a frame
@@ -15,6 +15,11 @@
 //! - **Sealing**: [`seal()`] and [`open()`] (XChaCha20-Poly1305). The team,
 //!   device, seq and [`ChunkKind`] are bound in as associated data, so a
 //!   chunk replayed under another team, device, seq or kind does not open.
+//! - **Device identity**: [`DeviceId::of_key`], the [`Fingerprint`] people
+//!   compare when a device joins, the [`hello_proof`] that the device holds
+//!   its key, and its sealed card ([`seal_card`]).
+//! - **Key rotation**: a new team key sealed to each device by the admin
+//!   ([`seal_envelope`], authenticated with the admin's device key).
 //! - **Relay access**: [`access_token`] derives the token a device shows the
 //!   relay from the team key; the relay only ever stores [`token_hash`] of it.
 //!   Team admin actions use a separate [`AdminSecret`].
@@ -31,7 +36,7 @@
 //! // which keeps this crate free of a random source on wasm32.
 //! let key = TeamKey::from_bytes([7; 32]);
 //! let team = TeamId::from_bytes([1; 16]);
-//! let device = DeviceId::from_bytes([2; 16]);
+//! let device = DeviceId::of_key(&DevicePublicKey::from_bytes(&[4; 65]).unwrap());
 //!
 //! let plain = Plain::new(b"an automerge change".to_vec());
 //! let sealed = seal(&key, team, device, Seq::FIRST, ChunkKind::Change, &plain, [9; 24]);
@@ -42,6 +47,7 @@
 //!     team,
 //!     device,
 //!     token: access_token(&key, team),
+//!     public_key: DevicePublicKey::from_bytes(&[4; 65]).unwrap(),
 //! };
 //! let upload = ClientFrame::Upload { seq: Seq::FIRST, kind: ChunkKind::Change, sealed: sealed.clone() };
 //! assert_eq!(ClientFrame::decode(&upload.encode())?, upload);
@@ -63,6 +69,7 @@ mod cursor;
 mod error;
 mod error_code;
 mod id;
+mod identity;
 mod plain;
 mod rekey;
 mod seal;
@@ -73,7 +80,7 @@ mod team_key;
 mod wire;
 
 pub use access::{
-    AccessToken, AdminHash, AdminSecret, TokenHash, access_token, admin_hash, token_hash,
+    AccessToken, AdminHash, AdminSecret, Proof, TokenHash, access_token, admin_hash, token_hash,
 };
 pub use chunk_kind::ChunkKind;
 pub use client_frame::{ClientFrame, PROTOCOL_VERSION};
@@ -81,10 +88,11 @@ pub use cursor::Cursor;
 pub use error::ProtocolError;
 pub use error_code::ErrorCode;
 pub use id::{DeviceId, TeamId};
+pub use identity::{Fingerprint, hello_proof, open_card, seal_card};
 pub use plain::Plain;
 pub use rekey::{
-    ChainLink, DevicePublicKey, Envelope, PUBLIC_KEY_LEN, open_envelope, open_link, seal_envelope,
-    seal_link,
+    ChainLink, DevicePublicKey, Envelope, EnvelopeSecrets, PUBLIC_KEY_LEN, Rotation, open_envelope,
+    open_link, seal_envelope, seal_link,
 };
 pub use seal::{open, seal};
 pub use sealed::Sealed;

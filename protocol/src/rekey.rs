@@ -9,6 +9,15 @@
 //! key that seals the new team key. A removed device gets no envelope, and
 //! the relay refuses its old token, so it reads nothing written after.
 //!
+//! An envelope is also *authenticated by the admin*: its wrapping key comes
+//! from two ECDH secrets, the ephemeral one and the static one of the
+//! admin's device key and the device's ([`EnvelopeSecrets`]). Only the
+//! admin's device and the receiving device can compute the second, so a
+//! relay (which knows every device's public key and could seal anything to
+//! it) or a removed member (who knows the old team key) cannot make an
+//! envelope that opens. Each member pinned the admin's device id at join
+//! (the invite carries it) and checks [`Envelope::admin`] against it.
+//!
 //! Each rotation also leaves a [`ChainLink`]: the previous key sealed under
 //! the new one, so a device that joins later by the new invite can still
 //! read chunks sealed before the rotation.
@@ -29,9 +38,9 @@ use crate::{DeviceId, ProtocolError, Sealed, TeamId, TeamKey};
 pub const PUBLIC_KEY_LEN: usize = 65;
 
 /// HKDF `info` prefix of an envelope's wrapping key.
-const ENVELOPE_INFO: &[u8] = b"rapport key envelope v1";
+const ENVELOPE_INFO: &[u8] = b"rapport key envelope v2";
 /// Associated-data label of an envelope.
-const ENVELOPE_AD: &[u8; 16] = b"rapport-envl-v1\0";
+const ENVELOPE_AD: &[u8; 16] = b"rapport-envl-v2\0";
 /// Associated-data label of a chain link.
 const LINK_AD: &[u8; 16] = b"rapport-link-v1\0";
 
@@ -65,15 +74,40 @@ impl core::fmt::Debug for DevicePublicKey {
     }
 }
 
-/// A new team key sealed to one device's public key.
+/// A new team key sealed to one device's public key by the team's admin.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Envelope {
     /// The device that can open it.
     pub device: DeviceId,
     /// The rotation's ephemeral public key, for the device's ECDH.
     pub ephemeral: DevicePublicKey,
+    /// The admin's device key that sealed it: the device checks that its id
+    /// is the admin's it pinned, then does ECDH with it too.
+    pub admin: DevicePublicKey,
     /// The new key, sealed.
     pub sealed: Sealed,
+}
+
+/// The two ECDH secrets an envelope's wrapping key comes from (each the
+/// shared point's x coordinate: WebCrypto's `deriveBits(…, 256)`).
+pub struct EnvelopeSecrets {
+    /// Of the rotation's ephemeral key and the device's key.
+    pub ephemeral: [u8; 32],
+    /// Of the admin's device key and the device's key: what proves the
+    /// envelope comes from the admin.
+    pub admin: [u8; 32],
+}
+
+/// What one rotation's envelopes share.
+pub struct Rotation<'a> {
+    /// The team.
+    pub team: TeamId,
+    /// The new key's epoch.
+    pub epoch: u32,
+    /// The rotation's ephemeral public key.
+    pub ephemeral: &'a DevicePublicKey,
+    /// The admin's device key.
+    pub admin: &'a DevicePublicKey,
 }
 
 /// The key of `epoch - 1` sealed under the key of `epoch`.
@@ -85,42 +119,43 @@ pub struct ChainLink {
     pub sealed: Sealed,
 }
 
-/// Seals `new_key` of `epoch` for `device`, given the ECDH shared secret
-/// (the x coordinate: WebCrypto's `deriveBits(…, 256)`) of the ephemeral
-/// private key and the device's public key. `nonce` must be fresh.
+/// Seals `new_key` for `device`, from the admin's device, given the two
+/// ECDH secrets with the device's public key. `nonce` must be fresh.
 pub fn seal_envelope(
-    shared: &[u8; 32],
-    team: TeamId,
+    secrets: &EnvelopeSecrets,
+    rotation: &Rotation<'_>,
     device: DeviceId,
-    ephemeral: &DevicePublicKey,
-    epoch: u32,
     new_key: &TeamKey,
     nonce: [u8; 24],
 ) -> Envelope {
     let sealed = seal_key(
-        &envelope_key(shared, team, ephemeral),
-        &envelope_ad(team, device, epoch),
+        &envelope_key(secrets, rotation.team, rotation.ephemeral, rotation.admin),
+        &envelope_ad(rotation.team, device, rotation.epoch, rotation.admin),
         new_key,
         nonce,
     );
     Envelope {
         device,
-        ephemeral: ephemeral.clone(),
+        ephemeral: rotation.ephemeral.clone(),
+        admin: rotation.admin.clone(),
         sealed,
     }
 }
 
-/// Opens an envelope of `epoch` with the shared secret of this device's
-/// private key and the envelope's ephemeral key.
+/// Opens an envelope of `epoch` with the two ECDH secrets of this device's
+/// private key and the envelope's ephemeral and admin keys. Fails unless
+/// it was sealed for this device, this epoch, by the holder of the admin
+/// key's private half. Whether that admin key is the team admin's is the
+/// caller's to check (against the id it pinned).
 pub fn open_envelope(
-    shared: &[u8; 32],
+    secrets: &EnvelopeSecrets,
     team: TeamId,
     epoch: u32,
     envelope: &Envelope,
 ) -> Result<TeamKey, ProtocolError> {
     open_key(
-        &envelope_key(shared, team, &envelope.ephemeral),
-        &envelope_ad(team, envelope.device, epoch),
+        &envelope_key(secrets, team, &envelope.ephemeral, &envelope.admin),
+        &envelope_ad(team, envelope.device, epoch, &envelope.admin),
         &envelope.sealed,
     )
     .ok_or(ProtocolError::Rekey {
@@ -151,23 +186,34 @@ pub fn open_link(key: &TeamKey, team: TeamId, link: &ChainLink) -> Result<TeamKe
     })
 }
 
-/// HKDF-SHA256(ikm = shared secret, salt = team id, info = label ‖
-/// ephemeral public key): binds the wrapping key to this rotation's
-/// ephemeral key, so two rotations never share one.
-fn envelope_key(shared: &[u8; 32], team: TeamId, ephemeral: &DevicePublicKey) -> [u8; 32] {
-    let hkdf = Hkdf::<Sha256>::new(Some(team.as_bytes()), shared);
+/// HKDF-SHA256(ikm = ephemeral secret ‖ admin secret, salt = team id,
+/// info = label ‖ ephemeral public key ‖ admin public key): binds the
+/// wrapping key to this rotation's ephemeral key, so two rotations never
+/// share one, and to the admin's key, which only its holder can use.
+fn envelope_key(
+    secrets: &EnvelopeSecrets,
+    team: TeamId,
+    ephemeral: &DevicePublicKey,
+    admin: &DevicePublicKey,
+) -> [u8; 32] {
+    let ikm = [secrets.ephemeral, secrets.admin].concat();
+    let hkdf = Hkdf::<Sha256>::new(Some(team.as_bytes()), &ikm);
     let mut key = [0u8; 32];
-    hkdf.expand_multi_info(&[ENVELOPE_INFO, ephemeral.as_bytes()], &mut key)
-        .expect("32 bytes is a valid HKDF-SHA256 output length");
+    hkdf.expand_multi_info(
+        &[ENVELOPE_INFO, ephemeral.as_bytes(), admin.as_bytes()],
+        &mut key,
+    )
+    .expect("32 bytes is a valid HKDF-SHA256 output length");
     key
 }
 
-fn envelope_ad(team: TeamId, device: DeviceId, epoch: u32) -> Vec<u8> {
+fn envelope_ad(team: TeamId, device: DeviceId, epoch: u32, admin: &DevicePublicKey) -> Vec<u8> {
     [
         &ENVELOPE_AD[..],
         team.as_bytes(),
         device.as_bytes(),
         &epoch.to_be_bytes(),
+        DeviceId::of_key(admin).as_bytes(),
     ]
     .concat()
 }
@@ -216,28 +262,58 @@ mod tests {
         DevicePublicKey::from_bytes(&bytes).unwrap()
     }
 
+    fn point(fill: u8) -> DevicePublicKey {
+        let mut bytes = [fill; PUBLIC_KEY_LEN];
+        bytes[0] = 0x04;
+        DevicePublicKey::from_bytes(&bytes).unwrap()
+    }
+
+    fn secrets(ephemeral: u8, admin: u8) -> EnvelopeSecrets {
+        EnvelopeSecrets {
+            ephemeral: [ephemeral; 32],
+            admin: [admin; 32],
+        }
+    }
+
     #[test]
-    fn an_envelope_opens_with_the_same_secret_only() {
+    fn an_envelope_opens_with_the_same_secrets_only() {
         let new_key = TeamKey::from_bytes([9; 32]);
-        let envelope = seal_envelope(&[5; 32], TEAM, PHONE, &ephemeral(), 3, &new_key, [1; 24]);
-        let opened = open_envelope(&[5; 32], TEAM, 3, &envelope).unwrap();
+        let (eph, admin) = (ephemeral(), point(8));
+        let rotation = Rotation {
+            team: TEAM,
+            epoch: 3,
+            ephemeral: &eph,
+            admin: &admin,
+        };
+        let envelope = seal_envelope(&secrets(5, 6), &rotation, PHONE, &new_key, [1; 24]);
+        let opened = open_envelope(&secrets(5, 6), TEAM, 3, &envelope).unwrap();
         assert_eq!(opened.as_bytes(), new_key.as_bytes());
         assert!(
-            open_envelope(&[6; 32], TEAM, 3, &envelope).is_err(),
-            "other secret"
+            open_envelope(&secrets(4, 6), TEAM, 3, &envelope).is_err(),
+            "other ephemeral secret"
         );
         assert!(
-            open_envelope(&[5; 32], TEAM, 4, &envelope).is_err(),
+            open_envelope(&secrets(5, 7), TEAM, 3, &envelope).is_err(),
+            "without the admin's secret (a relay sealing to the device's public key)"
+        );
+        assert!(
+            open_envelope(&secrets(5, 6), TEAM, 4, &envelope).is_err(),
             "other epoch"
         );
         let mut moved = envelope.clone();
         moved.device = DeviceId::from_bytes([3; 16]);
         assert!(
-            open_envelope(&[5; 32], TEAM, 3, &moved).is_err(),
+            open_envelope(&secrets(5, 6), TEAM, 3, &moved).is_err(),
             "other device"
         );
+        let mut other_admin = envelope.clone();
+        other_admin.admin = point(10);
+        assert!(
+            open_envelope(&secrets(5, 6), TEAM, 3, &other_admin).is_err(),
+            "another admin key named"
+        );
         let other_team = TeamId::from_bytes([8; 16]);
-        assert!(open_envelope(&[5; 32], other_team, 3, &envelope).is_err());
+        assert!(open_envelope(&secrets(5, 6), other_team, 3, &envelope).is_err());
     }
 
     #[test]

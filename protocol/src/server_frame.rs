@@ -35,13 +35,17 @@ pub struct TeamDevice {
     pub chunks: u64,
 }
 
-/// A device that can receive a new team key: not revoked, key enrolled.
+/// A device of the team that is not revoked, as the relay lists it for the
+/// admin to approve: the admin pins the key after comparing fingerprints,
+/// and never seals a new team key to a key the relay listed alone.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EnrolledDevice {
     /// The device.
     pub device: DeviceId,
-    /// Its public key.
+    /// Its public key (the device proved it holds the private half).
     pub public_key: DevicePublicKey,
+    /// Its card (the rep's name), sealed under the team key, if it sent one.
+    pub card: Option<Sealed>,
 }
 
 /// A frame from the relay. Each is one binary WebSocket message.
@@ -130,6 +134,12 @@ pub enum ServerFrame {
         /// The current key, sealed to this device.
         envelope: Envelope,
     },
+    /// The answer to `Hello`: prove that you hold the private key of the
+    /// public key you named, with `Prove`.
+    Challenge {
+        /// A fresh ephemeral P-256 public key of the relay's.
+        ephemeral: DevicePublicKey,
+    },
 }
 
 impl ServerFrame {
@@ -202,6 +212,7 @@ mod tests {
                 devices: vec![EnrolledDevice {
                     device: DeviceId::from_bytes([2; 16]),
                     public_key: public_key.clone(),
+                    card: Some(sealed.clone()),
                 }],
             },
             ServerFrame::KeyRotated { epoch: 2 },
@@ -216,9 +227,13 @@ mod tests {
                 epoch: 2,
                 envelope: Envelope {
                     device: DeviceId::from_bytes([2; 16]),
-                    ephemeral: public_key,
+                    ephemeral: public_key.clone(),
+                    admin: public_key.clone(),
                     sealed,
                 },
+            },
+            ServerFrame::Challenge {
+                ephemeral: public_key,
             },
         ];
         for frame in frames {

@@ -15,8 +15,8 @@ use std::time::Instant;
 
 use futures_util::{SinkExt, StreamExt};
 use rapport_protocol::{
-    AdminSecret, ChunkKind, ClientFrame, DeviceId, PROTOCOL_VERSION, Plain, Seq, ServerFrame,
-    TeamId, TeamKey, access_token, admin_hash, seal, token_hash,
+    AdminSecret, ChunkKind, ClientFrame, PROTOCOL_VERSION, Plain, Seq, ServerFrame, TeamId,
+    TeamKey, access_token, admin_hash, seal, token_hash,
 };
 use tokio_tungstenite::tungstenite::Message;
 
@@ -47,15 +47,23 @@ async fn main() {
         token_hash: token_hash(&token),
         admin_hash: admin_hash(&AdminSecret::from_bytes([3; 32])),
     };
-    let device = DeviceId::from_bytes([4; 16]);
+    let identity = rapport_relay::TestDevice::from_seed(4);
+    let device = identity.id();
     let hello = ClientFrame::Hello {
         version: PROTOCOL_VERSION,
         team,
         device,
         token,
+        public_key: identity.public_key(),
     };
     socket.send(Message::binary(create.encode())).await.unwrap();
     socket.send(Message::binary(hello.encode())).await.unwrap();
+    let ServerFrame::Challenge { ephemeral } = next_frame(&mut socket).await else {
+        panic!("Hello is answered by a challenge");
+    };
+    let proof = identity.prove(team, &ephemeral).unwrap();
+    let prove = ClientFrame::Prove { proof };
+    socket.send(Message::binary(prove.encode())).await.unwrap();
     next_frame(&mut socket).await;
 
     // Sealed up front so the clock measures the relay, not the sealing.

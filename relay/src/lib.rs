@@ -42,6 +42,7 @@ mod page;
 mod serve;
 mod session;
 mod store;
+mod test_device;
 
 pub use config::{Config, DEFAULT_MAX_FRAME_BYTES};
 pub use error::RelayError;
@@ -50,3 +51,4 @@ pub use session::{Effect, Session, Step};
 pub use store::{
     Budget, Credentials, KeyStore, Scan, SqliteStore, Store, StoreError, Stored, TeamHead,
 };
+pub use test_device::TestDevice;

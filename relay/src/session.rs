@@ -14,8 +14,8 @@ use std::sync::Arc;
 
 use rapport_protocol::{
     AccessToken, AdminHash, AdminSecret, ChainLink, ChunkKind, ClientFrame, Cursor, DeviceId,
-    Envelope, ErrorCode, PROTOCOL_VERSION, Sealed, Seq, ServerFrame, TeamId, TokenHash, admin_hash,
-    token_hash,
+    DevicePublicKey, Envelope, ErrorCode, PROTOCOL_VERSION, Proof, Sealed, Seq, ServerFrame,
+    TeamId, TokenHash, admin_hash, hello_proof, token_hash,
 };
 use tracing::{debug, error, info};
 
@@ -38,6 +38,9 @@ enum State {
     Fresh,
     /// `CreateTeam` succeeded; `Hello` must follow.
     Created,
+    /// `Hello` named a device and its key; `Prove` must follow with
+    /// `expected`, the proof only the holder of that key can compute.
+    Challenged(Box<Claim>),
     /// `Hello` succeeded: this connection is `device` of `team`.
     Joined { team: TeamId, device: DeviceId },
 }
@@ -77,6 +80,15 @@ pub enum Effect {
     },
     /// The token was rotated: close the team's other connections.
     Rotated,
+}
+
+/// What a `Hello` claimed, kept until `Prove` shows it is true.
+struct Claim {
+    team: TeamId,
+    device: DeviceId,
+    token: AccessToken,
+    public_key: DevicePublicKey,
+    expected: Proof,
 }
 
 impl Step {
@@ -141,8 +153,10 @@ impl Session {
                     team,
                     device,
                     token,
+                    public_key,
                 },
-            ) => self.hello(version, team, device, token),
+            ) => self.hello(version, team, device, token, public_key),
+            (State::Challenged(_), ClientFrame::Prove { proof }) => self.prove(&proof),
             (
                 State::Fresh,
                 ClientFrame::CreateTeam {
@@ -200,14 +214,14 @@ impl Session {
                     new_token_hash,
                 },
             ) => self.rotate(team, &admin_secret, new_token_hash),
-            (&State::Joined { team, device }, ClientFrame::Enroll { public_key }) => {
-                if !public_key.is_well_formed() {
+            (&State::Joined { team, device }, ClientFrame::Enroll { card }) => {
+                if card.len() > MAX_CARD_BYTES {
                     return Step::refuse(
-                        ErrorCode::BadFrame,
-                        "a public key must be an uncompressed P-256 point of 65 bytes",
+                        ErrorCode::TooLarge,
+                        format!("a device card may hold at most {MAX_CARD_BYTES} bytes"),
                     );
                 }
-                match self.store.enroll(team, device, &public_key) {
+                match self.store.set_card(team, device, &card) {
                     Ok(()) => Step::reply(ServerFrame::Enrolled),
                     Err(error) => refusal(error),
                 }
@@ -251,6 +265,13 @@ impl Session {
                     frame.name()
                 ),
             ),
+            (State::Challenged(_), frame) => Step::refuse(
+                ErrorCode::Unauthorized,
+                format!(
+                    "{} after Hello: answer the challenge with Prove",
+                    frame.name()
+                ),
+            ),
             (State::Created, frame) => Step::refuse(
                 ErrorCode::Unauthorized,
                 format!("{} after CreateTeam: send Hello next", frame.name()),
@@ -289,10 +310,67 @@ impl Session {
         }
     }
 
-    fn hello(&mut self, version: u16, team: TeamId, device: DeviceId, token: AccessToken) -> Step {
+    /// `Hello`: checks that the device id is its key's and challenges the
+    /// device to prove it holds that key. Nothing about the team is
+    /// answered before the proof.
+    fn hello(
+        &mut self,
+        version: u16,
+        team: TeamId,
+        device: DeviceId,
+        token: AccessToken,
+        public_key: DevicePublicKey,
+    ) -> Step {
         if let Some(refused) = check_version(version) {
             return refused;
         }
+        if DeviceId::of_key(&public_key) != device {
+            return Step::refuse(
+                ErrorCode::Unauthorized,
+                format!(
+                    "device {device} is not the id of the key it sent: a device's id is \
+                     derived from its public key"
+                ),
+            );
+        }
+        let Some((ephemeral, shared)) = challenge(&public_key) else {
+            return Step::refuse(
+                ErrorCode::BadFrame,
+                "the public key is not a P-256 point (uncompressed, 65 bytes, on the curve)",
+            );
+        };
+        let expected = hello_proof(&shared, team, device, &ephemeral);
+        self.state = State::Challenged(Box::new(Claim {
+            team,
+            device,
+            token,
+            public_key,
+            expected,
+        }));
+        Step::reply(ServerFrame::Challenge { ephemeral })
+    }
+
+    /// `Prove`: with the right proof, the `Hello` it answers goes ahead.
+    fn prove(&mut self, proof: &Proof) -> Step {
+        let State::Challenged(claim) = std::mem::replace(&mut self.state, State::Fresh) else {
+            return Step::refuse(ErrorCode::Unauthorized, "Prove without a challenge");
+        };
+        if *proof != claim.expected {
+            return Step::refuse(
+                ErrorCode::Unauthorized,
+                format!(
+                    "device {} did not prove it holds the key its id is derived from",
+                    claim.device
+                ),
+            );
+        }
+        let Claim {
+            team,
+            device,
+            token,
+            public_key,
+            ..
+        } = *claim;
         let credentials = match self.store.credentials(team) {
             Ok(Some(credentials)) => credentials,
             Ok(None) => return refusal(StoreError::UnknownTeam { team }),
@@ -317,7 +395,11 @@ impl Session {
                 ),
             );
         }
-        match self.store.join(team, device) {
+        let joined = self
+            .store
+            .join(team, device)
+            .and_then(|head| self.store.enroll(team, device, &public_key).map(|()| head));
+        match joined {
             Ok(head) => {
                 info!(%team, %device, head = %head.head, "device joined");
                 self.state = State::Joined { team, device };
@@ -448,6 +530,22 @@ impl Session {
     }
 }
 
+/// The largest device card the relay keeps (a rep's name, sealed).
+const MAX_CARD_BYTES: usize = 1024;
+
+/// A fresh ephemeral key pair of the relay's: its public key (the
+/// challenge) and its ECDH secret with `device_key`. `None` if the device's
+/// key is not a point on P-256.
+fn challenge(device_key: &DevicePublicKey) -> Option<(DevicePublicKey, [u8; 32])> {
+    use p256::elliptic_curve::sec1::ToEncodedPoint;
+    let device = p256::PublicKey::from_sec1_bytes(device_key.as_bytes()).ok()?;
+    let secret = p256::ecdh::EphemeralSecret::random(&mut rand_core::OsRng);
+    let public = secret.public_key().to_encoded_point(false);
+    let shared = secret.diffie_hellman(&device);
+    let ephemeral = DevicePublicKey::from_bytes(public.as_bytes())?;
+    Some((ephemeral, (*shared.raw_secret_bytes()).into()))
+}
+
 fn check_version(version: u16) -> Option<Step> {
     (version != PROTOCOL_VERSION).then(|| {
         Step::refuse(
@@ -486,10 +584,13 @@ mod tests {
     use rapport_protocol::{TeamKey, access_token};
 
     use super::*;
-    use crate::SqliteStore;
+    use crate::{SqliteStore, TestDevice};
 
     const TEAM: TeamId = TeamId::from_bytes([1; 16]);
-    const PHONE: DeviceId = DeviceId::from_bytes([2; 16]);
+
+    fn phone() -> TestDevice {
+        TestDevice::from_seed(2)
+    }
     const SECRET: AdminSecret = AdminSecret::from_bytes([6; 32]);
 
     fn token() -> AccessToken {
@@ -516,12 +617,25 @@ mod tests {
     }
 
     fn hello() -> ClientFrame {
-        ClientFrame::Hello {
-            version: PROTOCOL_VERSION,
-            team: TEAM,
-            device: PHONE,
-            token: token(),
-        }
+        hello_as(&phone(), &TeamKey::from_bytes([5; 32]))
+    }
+
+    /// Says `hello` and answers the challenge as `device`: the step after.
+    fn join(session: &mut Session, device: &TestDevice, hello: ClientFrame) -> Step {
+        let challenged = send(session, hello);
+        let [ServerFrame::Challenge { ephemeral }] = &challenged.frames[..] else {
+            return challenged;
+        };
+        let proof = device.prove(TEAM, ephemeral).unwrap();
+        send(session, ClientFrame::Prove { proof })
+    }
+
+    fn join_phone(session: &mut Session) -> Step {
+        join(session, &phone(), hello())
+    }
+
+    fn join_phone_with(session: &mut Session, hello: ClientFrame) -> Step {
+        join(session, &phone(), hello)
     }
 
     fn error_code(step: &Step) -> Option<ErrorCode> {
@@ -537,7 +651,7 @@ mod tests {
         let (_dir, mut session) = session();
         let created = send(&mut session, create());
         assert!(created.frames.is_empty() && !created.close);
-        let welcome = send(&mut session, hello());
+        let welcome = join_phone(&mut session);
         assert_eq!(
             welcome.frames,
             [ServerFrame::Welcome {
@@ -549,7 +663,7 @@ mod tests {
             welcome.effect,
             Some(Effect::Joined {
                 team: TEAM,
-                device: PHONE,
+                device: phone().id(),
                 head: Cursor(0)
             })
         );
@@ -589,12 +703,13 @@ mod tests {
         rapport_protocol::DevicePublicKey::from_bytes(&bytes).unwrap()
     }
 
-    fn hello_as(device: DeviceId, key: &TeamKey) -> ClientFrame {
+    fn hello_as(device: &TestDevice, key: &TeamKey) -> ClientFrame {
         ClientFrame::Hello {
             version: PROTOCOL_VERSION,
             team: TEAM,
-            device,
+            device: device.id(),
             token: access_token(key, TEAM),
+            public_key: device.public_key(),
         }
     }
 
@@ -614,38 +729,27 @@ mod tests {
         let store = admin.store.clone();
         let old_key = TeamKey::from_bytes([5; 32]);
         let new_key = TeamKey::from_bytes([55; 32]);
-        const LAPTOP: DeviceId = DeviceId::from_bytes([3; 16]);
-        const LOST: DeviceId = DeviceId::from_bytes([4; 16]);
+        let (laptop_key, lost_key) = (TestDevice::from_seed(3), TestDevice::from_seed(4));
+        let (laptop_id, lost_id) = (laptop_key.id(), lost_key.id());
         send(&mut admin, create());
-        send(&mut admin, hello());
-        let connect = |device| {
+        join_phone(&mut admin);
+        let connect = |device: &TestDevice| {
             let mut session = Session::new(store.clone(), 1024);
-            let welcome = send(&mut session, hello_as(device, &old_key));
+            let welcome = join(&mut session, device, hello_as(device, &old_key));
             assert!(matches!(welcome.frames[..], [ServerFrame::Welcome { .. }]));
             session
         };
-        let mut laptop = connect(LAPTOP);
-        let mut lost = connect(LOST);
-        for (session, key) in [(&mut laptop, point(1)), (&mut lost, point(2))] {
-            let enroll = ClientFrame::Enroll { public_key: key };
-            assert_eq!(send(session, enroll).frames, [ServerFrame::Enrolled]);
+        let mut laptop = connect(&laptop_key);
+        let _lost = connect(&lost_key);
+        // A card goes with the key; a newer one replaces it.
+        for card in [sealed(1), sealed(2)] {
+            let enroll = ClientFrame::Enroll { card };
+            assert_eq!(send(&mut laptop, enroll).frames, [ServerFrame::Enrolled]);
         }
-        // Enrolling the same key again is fine; another key is refused.
-        let again = ClientFrame::Enroll {
-            public_key: point(1),
-        };
-        assert_eq!(send(&mut laptop, again).frames, [ServerFrame::Enrolled]);
-        let swap = ClientFrame::Enroll {
-            public_key: point(9),
-        };
-        assert_eq!(
-            error_code(&send(&mut laptop, swap)),
-            Some(ErrorCode::Conflict)
-        );
 
         let revoke = ClientFrame::Revoke {
             admin_secret: SECRET,
-            device: LOST,
+            device: lost_id,
         };
         send(&mut admin, revoke);
         let keys = send(
@@ -658,14 +762,21 @@ mod tests {
             panic!("{:?}", keys.frames)
         };
         assert_eq!(
-            devices.iter().map(|d| d.device).collect::<Vec<_>>(),
-            [LAPTOP],
-            "only devices that are not revoked and have a key"
+            devices
+                .iter()
+                .map(|d| (d.device, d.public_key.clone(), d.card.clone()))
+                .collect::<Vec<_>>(),
+            [
+                (phone().id(), phone().public_key(), None),
+                (laptop_id, laptop_key.public_key(), Some(sealed(2)))
+            ],
+            "the devices that are not revoked, with the keys they proved and their cards"
         );
 
         let envelope = Envelope {
-            device: LAPTOP,
+            device: laptop_id,
             ephemeral: point(7),
+            admin: phone().public_key(),
             sealed: sealed(8),
         };
         let rotate = |epoch| ClientFrame::RotateKey {
@@ -679,7 +790,7 @@ mod tests {
             },
         };
         let mut stale = Session::new(store.clone(), 1024);
-        send(&mut stale, hello());
+        join_phone(&mut stale);
         assert_eq!(
             error_code(&send(&mut stale, rotate(2))),
             Some(ErrorCode::BadFrame)
@@ -691,7 +802,7 @@ mod tests {
         // The laptop comes back with the old token: its envelope, and the
         // connection stays open for a Hello with the new key.
         let mut back = Session::new(store.clone(), 1024);
-        let rekey = send(&mut back, hello_as(LAPTOP, &old_key));
+        let rekey = join(&mut back, &laptop_key, hello_as(&laptop_key, &old_key));
         assert_eq!(
             rekey.frames,
             [ServerFrame::Rekey {
@@ -707,7 +818,7 @@ mod tests {
                 sealed: sealed(9),
             }],
         };
-        let welcome = send(&mut back, hello_as(LAPTOP, &new_key));
+        let welcome = join(&mut back, &laptop_key, hello_as(&laptop_key, &new_key));
         assert!(
             matches!(&welcome.frames[..], [ServerFrame::Welcome { .. }, c] if *c == chain),
             "after a rotation the chain follows Welcome: {:?}",
@@ -717,13 +828,13 @@ mod tests {
 
         // The removed device, with the old token or as another device id,
         // gets no envelope and no entry.
-        for device in [LOST, DeviceId::from_bytes([5; 16])] {
+        for device in [lost_key, TestDevice::from_seed(5)] {
             let mut outsider = Session::new(store.clone(), 1024);
-            let refused = send(&mut outsider, hello_as(device, &old_key));
+            let refused = join(&mut outsider, &device, hello_as(&device, &old_key));
             assert_eq!(
                 error_code(&refused),
                 Some(ErrorCode::Unauthorized),
-                "{device}"
+                "{device:?}"
             );
         }
     }
@@ -753,7 +864,7 @@ mod tests {
             Some(ErrorCode::TooLarge)
         );
         assert_eq!(
-            error_code(&send(&mut session, hello())),
+            error_code(&join_phone(&mut session)),
             Some(ErrorCode::UnknownTeam)
         );
 
@@ -765,31 +876,27 @@ mod tests {
         );
 
         let mut wrong = Session::new(session.store.clone(), 1024);
-        let bad_token = ClientFrame::Hello {
-            version: PROTOCOL_VERSION,
-            team: TEAM,
-            device: PHONE,
-            token: AccessToken::from_bytes([0; 32]),
-        };
+        let mut bad_token = hello();
+        if let ClientFrame::Hello { token, .. } = &mut bad_token {
+            *token = AccessToken::from_bytes([0; 32]);
+        }
         assert_eq!(
-            error_code(&send(&mut wrong, bad_token)),
+            error_code(&join_phone_with(&mut wrong, bad_token)),
             Some(ErrorCode::Unauthorized)
         );
 
         let mut old = Session::new(session.store.clone(), 1024);
-        let old_version = ClientFrame::Hello {
-            version: 0,
-            team: TEAM,
-            device: PHONE,
-            token: token(),
-        };
+        let mut old_version = hello();
+        if let ClientFrame::Hello { version, .. } = &mut old_version {
+            *version = 0;
+        }
         assert_eq!(
             error_code(&send(&mut old, old_version)),
             Some(ErrorCode::UnsupportedVersion)
         );
 
         let mut joined = Session::new(session.store.clone(), 1024);
-        send(&mut joined, hello());
+        join_phone(&mut joined);
         let zero = ClientFrame::Upload {
             seq: Seq(0),
             kind: ChunkKind::Change,
@@ -804,10 +911,10 @@ mod tests {
         );
 
         let mut admin = Session::new(session.store.clone(), 1024);
-        send(&mut admin, hello());
+        join_phone(&mut admin);
         let guess = ClientFrame::Revoke {
             admin_secret: AdminSecret::from_bytes([0; 32]),
-            device: PHONE,
+            device: phone().id(),
         };
         assert_eq!(
             error_code(&send(&mut admin, guess)),
@@ -819,7 +926,7 @@ mod tests {
     fn revoke_and_rotate_need_the_admin_secret_and_say_so() {
         let (_dir, mut session) = session();
         send(&mut session, create());
-        send(&mut session, hello());
+        join_phone(&mut session);
         let laptop = DeviceId::from_bytes([3; 16]);
         let revoked = send(
             &mut session,
@@ -842,5 +949,105 @@ mod tests {
         let rotated = send(&mut session, rotate);
         assert_eq!(rotated.frames, [ServerFrame::TokenRotated]);
         assert_eq!(rotated.effect, Some(Effect::Rotated));
+    }
+
+    /// A member who knows the team key and a colleague's public key (both
+    /// easy to have) cannot be that colleague: not under the colleague's id
+    /// with a key of their own, and not with the colleague's key without its
+    /// private half. Nothing is answered about the team before the proof.
+    #[test]
+    fn a_device_id_is_its_keys_and_only_its_holder_can_use_it() {
+        let (_dir, mut session) = session();
+        send(&mut session, create());
+        join_phone(&mut session);
+        let store = session.store.clone();
+        let colleague = TestDevice::from_seed(3);
+        let squatter = TestDevice::from_seed(4);
+
+        // The colleague's id with the squatter's key: refused at once.
+        let mut claim = hello_as(&squatter, &TeamKey::from_bytes([5; 32]));
+        if let ClientFrame::Hello { device, .. } = &mut claim {
+            *device = colleague.id();
+        }
+        let mut attempt = Session::new(store.clone(), 1024);
+        assert_eq!(
+            error_code(&send(&mut attempt, claim)),
+            Some(ErrorCode::Unauthorized)
+        );
+
+        // The colleague's id and key, but the squatter answers the challenge.
+        let mut attempt = Session::new(store.clone(), 1024);
+        let hello = hello_as(&colleague, &TeamKey::from_bytes([5; 32]));
+        let challenged = send(&mut attempt, hello);
+        assert!(
+            matches!(&challenged.frames[..], [ServerFrame::Challenge { .. }]),
+            "only a challenge before the proof: {:?}",
+            challenged.frames
+        );
+        let [ServerFrame::Challenge { ephemeral }] = &challenged.frames[..] else {
+            unreachable!()
+        };
+        let forged = squatter.prove(TEAM, ephemeral).unwrap();
+        assert_eq!(
+            error_code(&send(&mut attempt, ClientFrame::Prove { proof: forged })),
+            Some(ErrorCode::Unauthorized)
+        );
+        // A proof of an earlier challenge does not answer a new one.
+        let replayed = colleague.prove(TEAM, ephemeral).unwrap();
+        let mut again = Session::new(store.clone(), 1024);
+        send(
+            &mut again,
+            hello_as(&colleague, &TeamKey::from_bytes([5; 32])),
+        );
+        assert_eq!(
+            error_code(&send(&mut again, ClientFrame::Prove { proof: replayed })),
+            Some(ErrorCode::Unauthorized)
+        );
+        // Frames other than Prove wait for it.
+        let mut early = Session::new(store.clone(), 1024);
+        send(
+            &mut early,
+            hello_as(&colleague, &TeamKey::from_bytes([5; 32])),
+        );
+        let fetch = ClientFrame::Fetch {
+            after: Cursor(0),
+            limit: 1,
+        };
+        assert_eq!(
+            error_code(&send(&mut early, fetch)),
+            Some(ErrorCode::Unauthorized)
+        );
+        // None of it made the colleague a device of the team; the colleague
+        // itself still joins.
+        let devices = store.devices(TEAM).unwrap();
+        assert_eq!(
+            devices.iter().map(|d| d.device).collect::<Vec<_>>(),
+            [phone().id()]
+        );
+        let mut real = Session::new(store, 1024);
+        let welcome = join(
+            &mut real,
+            &colleague,
+            hello_as(&colleague, &TeamKey::from_bytes([5; 32])),
+        );
+        assert!(matches!(welcome.frames[..], [ServerFrame::Welcome { .. }]));
+    }
+
+    #[test]
+    fn a_key_that_is_not_a_point_is_refused() {
+        let (_dir, mut session) = session();
+        send(&mut session, create());
+        let key = point(1);
+        let hello = ClientFrame::Hello {
+            version: PROTOCOL_VERSION,
+            team: TEAM,
+            device: DeviceId::of_key(&key),
+            token: token(),
+            public_key: key,
+        };
+        assert_eq!(
+            error_code(&send(&mut session, hello)),
+            Some(ErrorCode::BadFrame)
+        );
     }
 }

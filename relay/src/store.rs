@@ -96,8 +96,12 @@ pub trait KeyStore {
         public_key: &DevicePublicKey,
     ) -> Result<(), StoreError>;
 
-    /// The enrolled keys of the team's devices that are not revoked, in the
-    /// order the relay first saw the devices.
+    /// Keeps `device`'s sealed card (the rep's name for the admin),
+    /// replacing an older one.
+    fn set_card(&self, team: TeamId, device: DeviceId, card: &Sealed) -> Result<(), StoreError>;
+
+    /// The enrolled keys (and cards) of the team's devices that are not
+    /// revoked, in the order the relay first saw the devices.
     fn device_keys(&self, team: TeamId) -> Result<Vec<EnrolledDevice>, StoreError>;
 
     /// In one transaction: records rotation `epoch` (which must be the

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use futures_util::{SinkExt, StreamExt};
 use rapport_protocol::{ChunkKind, ClientFrame, Cursor, ErrorCode, Seq, ServerFrame};
-use support::{Client, Team, contains, device, read_all_files};
+use support::{Client, Team, contains, device, identity, read_all_files};
 use tokio_tungstenite::tungstenite::Message;
 
 /// Every test chunk's plaintext starts with this; finding it anywhere the
@@ -99,6 +99,15 @@ async fn acknowledged_uploads_survive_kill_9() {
     let (mut socket, _) = tokio_tungstenite::connect_async(relay.url()).await.unwrap();
     socket
         .send(Message::binary(team.hello(phone).encode()))
+        .await
+        .unwrap();
+    let challenge = socket.next().await.unwrap().unwrap().into_data();
+    let ServerFrame::Challenge { ephemeral } = ServerFrame::decode(&challenge).unwrap() else {
+        panic!("Hello is answered by a challenge");
+    };
+    let proof = identity(phone).prove(team.id, &ephemeral).unwrap();
+    socket
+        .send(Message::binary(ClientFrame::Prove { proof }.encode()))
         .await
         .unwrap();
     let welcome = socket.next().await.unwrap().unwrap().into_data();
@@ -203,8 +212,8 @@ async fn the_relay_never_holds_plaintext() {
     let other = format!("{MARKER}-other");
     assert_eq!(phone.upload(&team, device(1), 15, &other).await, conflict());
     let mut stranger = Client::connect(&relay.url()).await;
-    stranger.send(&Team::new(9).hello(device(3))).await;
-    assert!(matches!(stranger.recv().await, ServerFrame::Error { .. }));
+    let refusal = stranger.hello(&Team::new(9).hello(device(3))).await;
+    assert!(matches!(refusal, ServerFrame::Error { .. }));
 
     // Let the last log lines reach the pipes, then look everywhere.
     tokio::time::sleep(Duration::from_millis(200)).await;

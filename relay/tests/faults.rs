@@ -8,7 +8,7 @@ use rapport_protocol::{
     AccessToken, ChunkKind, ClientFrame, Cursor, ErrorCode, PROTOCOL_VERSION, Sealed, Seq,
     ServerFrame, TeamKey, access_token, token_hash,
 };
-use support::{Client, Relay, Team, device};
+use support::{Client, Relay, Team, device, hello_as};
 use tokio_tungstenite::tungstenite::Message;
 
 /// A relay with team 1 holding two chunks from device 1, and that device's
@@ -97,15 +97,20 @@ async fn a_wrong_token_is_unauthorized() {
     let (relay, team, mut phone) = relay_with_two_chunks().await;
     let mut client = Client::connect(&relay.url()).await;
     let wrong_key = TeamKey::from_bytes([0; 32]);
-    client
-        .send(&ClientFrame::Hello {
-            version: PROTOCOL_VERSION,
-            team: team.id,
-            device: device(2),
-            token: access_token(&wrong_key, team.id),
-        })
+    let refusal = client
+        .hello(&hello_as(
+            team.id,
+            device(2),
+            access_token(&wrong_key, team.id),
+        ))
         .await;
-    assert_eq!(client.expect_error().await, ErrorCode::Unauthorized);
+    assert!(matches!(
+        refusal,
+        ServerFrame::Error {
+            code: ErrorCode::Unauthorized,
+            ..
+        }
+    ));
     nothing_changed(&relay, &team, &mut phone).await;
     relay.stop().await;
 }
@@ -125,13 +130,11 @@ async fn unknown_teams_old_versions_and_taken_ids_have_their_codes() {
     assert_eq!(client.next().await, None);
 
     let mut old = Client::connect(&relay.url()).await;
-    old.send(&ClientFrame::Hello {
-        version: 0,
-        team: team.id,
-        device: device(2),
-        token: team.token(),
-    })
-    .await;
+    let mut hello = team.hello(device(2));
+    if let ClientFrame::Hello { version, .. } = &mut hello {
+        *version = 0;
+    }
+    old.send(&hello).await;
     assert_eq!(old.expect_error().await, ErrorCode::UnsupportedVersion);
 
     // Re-creating a team cannot replace its token.
@@ -169,15 +172,16 @@ async fn one_team_cannot_reach_another() {
 
     // B's token does not open A's team.
     let mut intruder = Client::connect(&relay.url()).await;
-    intruder
-        .send(&ClientFrame::Hello {
-            version: PROTOCOL_VERSION,
-            team: team_a.id,
-            device: device(5),
-            token: team_b.token(),
-        })
+    let refusal = intruder
+        .hello(&hello_as(team_a.id, device(5), team_b.token()))
         .await;
-    assert_eq!(intruder.expect_error().await, ErrorCode::Unauthorized);
+    assert!(matches!(
+        refusal,
+        ServerFrame::Error {
+            code: ErrorCode::Unauthorized,
+            ..
+        }
+    ));
 
     // A never hears of B's upload.
     b.upload(&team_b, device(5), 2, "more of b").await;
@@ -298,16 +302,8 @@ async fn after_a_rotation_the_old_token_is_refused() {
     assert_eq!(stale.next().await, None);
 
     let mut fresh = Client::connect(&relay.url()).await;
-    fresh
-        .send(&ClientFrame::Hello {
-            version: PROTOCOL_VERSION,
-            team: team.id,
-            device: device(2),
-            token: new_token,
-        })
-        .await;
     assert_eq!(
-        fresh.recv().await,
+        fresh.hello(&hello_as(team.id, device(2), new_token)).await,
         ServerFrame::Welcome {
             head: Cursor(2),
             snapshot: None

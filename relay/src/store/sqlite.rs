@@ -30,7 +30,9 @@ use crate::store::{Budget, Credentials, Scan, Store, StoreError, Stored, TeamHea
 /// database gains them on the next start: `device_keys` (each device's
 /// enrolled public key), `rotations` (one row per new key: the token hash it
 /// replaced and the chain link to the key before), `envelopes` (the new key
-/// sealed to each remaining device).
+/// sealed to each remaining device). Device identity added `device_cards`
+/// (each device's sealed card for the admin) and `envelope_admins` (the
+/// admin's device key each envelope was sealed with).
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS teams (
     team       BLOB PRIMARY KEY NOT NULL,
@@ -78,6 +80,20 @@ CREATE TABLE IF NOT EXISTS envelopes (
     ephemeral BLOB NOT NULL,
     nonce     BLOB NOT NULL,
     bytes     BLOB NOT NULL,
+    PRIMARY KEY (team, epoch, device)
+) STRICT;
+CREATE TABLE IF NOT EXISTS device_cards (
+    team   BLOB NOT NULL REFERENCES teams (team),
+    device BLOB NOT NULL,
+    nonce  BLOB NOT NULL,
+    bytes  BLOB NOT NULL,
+    PRIMARY KEY (team, device)
+) STRICT;
+CREATE TABLE IF NOT EXISTS envelope_admins (
+    team   BLOB NOT NULL REFERENCES teams (team),
+    epoch  INTEGER NOT NULL,
+    device BLOB NOT NULL,
+    admin  BLOB NOT NULL,
     PRIMARY KEY (team, epoch, device)
 ) STRICT;
 ";
@@ -455,23 +471,49 @@ impl crate::store::KeyStore for SqliteStore {
         tx.commit().map_err(sqlite("committing an enrolment"))
     }
 
+    fn set_card(&self, team: TeamId, device: DeviceId, card: &Sealed) -> Result<(), StoreError> {
+        let connection = self.connection();
+        connection
+            .execute(
+                "INSERT INTO device_cards (team, device, nonce, bytes) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (team, device) DO UPDATE SET nonce = ?3, bytes = ?4",
+                params![
+                    team.as_bytes(),
+                    device.as_bytes(),
+                    card.nonce,
+                    card.ciphertext
+                ],
+            )
+            .map_err(sqlite("storing a device's card"))?;
+        Ok(())
+    }
+
     fn device_keys(&self, team: TeamId) -> Result<Vec<EnrolledDevice>, StoreError> {
         let connection = self.connection();
         let mut statement = connection
             .prepare_cached(
-                "SELECT k.device, k.public_key FROM device_keys k
+                "SELECT k.device, k.public_key, c.nonce, c.bytes FROM device_keys k
                  JOIN devices d ON d.team = k.team AND d.device = k.device
+                 LEFT JOIN device_cards c ON c.team = k.team AND c.device = k.device
                  WHERE k.team = ?1 AND d.revoked = 0 ORDER BY d.rowid",
             )
             .map_err(sqlite("listing devices' keys"))?;
         let rows = statement
             .query_map(params![team.as_bytes()], |row| {
-                Ok((row.get::<_, [u8; 16]>(0)?, row.get::<_, Vec<u8>>(1)?))
+                Ok((
+                    row.get::<_, [u8; 16]>(0)?,
+                    row.get::<_, Vec<u8>>(1)?,
+                    row.get::<_, Option<[u8; 24]>>(2)?,
+                    row.get::<_, Option<Vec<u8>>>(3)?,
+                ))
             })
             .map_err(sqlite("listing devices' keys"))?;
         let mut devices = Vec::new();
         for row in rows {
-            let (device, key) = row.map_err(sqlite("reading devices' keys"))?;
+            let (device, key, nonce, bytes) = row.map_err(sqlite("reading devices' keys"))?;
+            let card = nonce
+                .zip(bytes)
+                .map(|(nonce, ciphertext)| Sealed { nonce, ciphertext });
             let public_key = DevicePublicKey::from_bytes(&key).ok_or(StoreError::Damaged {
                 team,
                 what: "a device's public key".into(),
@@ -479,6 +521,7 @@ impl crate::store::KeyStore for SqliteStore {
             devices.push(EnrolledDevice {
                 device: DeviceId::from_bytes(device),
                 public_key,
+                card,
             });
         }
         Ok(devices)
@@ -539,6 +582,17 @@ impl crate::store::KeyStore for SqliteStore {
                 ],
             )
             .map_err(sqlite("storing a key envelope"))?;
+            tx.execute(
+                "INSERT INTO envelope_admins (team, epoch, device, admin)
+                 VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
+                params![
+                    team.as_bytes(),
+                    epoch,
+                    envelope.device.as_bytes(),
+                    envelope.admin.as_bytes(),
+                ],
+            )
+            .map_err(sqlite("storing a key envelope's admin"))?;
         }
         tx.execute(
             "UPDATE teams SET token_hash = ?2 WHERE team = ?1",
@@ -566,27 +620,34 @@ impl crate::store::KeyStore for SqliteStore {
             return Ok(None);
         }
         let epoch = Self::epoch(&connection, team)?;
-        let row: Option<(Vec<u8>, [u8; 24], Vec<u8>)> = connection
+        let row: Option<(Vec<u8>, Vec<u8>, [u8; 24], Vec<u8>)> = connection
             .query_row(
-                "SELECT ephemeral, nonce, bytes FROM envelopes
-                 WHERE team = ?1 AND epoch = ?2 AND device = ?3",
+                "SELECT e.ephemeral, a.admin, e.nonce, e.bytes FROM envelopes e
+                 JOIN envelope_admins a
+                   ON a.team = e.team AND a.epoch = e.epoch AND a.device = e.device
+                 WHERE e.team = ?1 AND e.epoch = ?2 AND e.device = ?3",
                 params![team.as_bytes(), epoch, device.as_bytes()],
-                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
             )
             .optional()
             .map_err(sqlite("reading a key envelope"))?;
-        let Some((ephemeral, nonce, ciphertext)) = row else {
+        let Some((ephemeral, admin, nonce, ciphertext)) = row else {
             return Ok(None);
         };
-        let ephemeral = DevicePublicKey::from_bytes(&ephemeral).ok_or(StoreError::Damaged {
+        let damaged = |what: &str| StoreError::Damaged {
             team,
-            what: "an envelope's ephemeral key".into(),
-        })?;
+            what: what.into(),
+        };
+        let ephemeral = DevicePublicKey::from_bytes(&ephemeral)
+            .ok_or_else(|| damaged("an envelope's ephemeral key"))?;
+        let admin = DevicePublicKey::from_bytes(&admin)
+            .ok_or_else(|| damaged("an envelope's admin key"))?;
         Ok(Some((
             epoch,
             Envelope {
                 device,
                 ephemeral,
+                admin,
                 sealed: Sealed { nonce, ciphertext },
             },
         )))

@@ -6,8 +6,10 @@
 
 #![allow(dead_code, reason = "each test binary uses a different subset")]
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
@@ -16,7 +18,7 @@ use rapport_protocol::{
     PROTOCOL_VERSION, Plain, Sealed, Seq, ServerFrame, StoredChunk, TeamId, TeamKey, access_token,
     admin_hash, open, seal, token_hash,
 };
-use rapport_relay::{Config, RelayError};
+use rapport_relay::{Config, RelayError, TestDevice};
 use tokio::net::TcpStream;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -103,12 +105,7 @@ impl Team {
     }
 
     pub fn hello(&self, device: DeviceId) -> ClientFrame {
-        ClientFrame::Hello {
-            version: PROTOCOL_VERSION,
-            team: self.id,
-            device,
-            token: self.token(),
-        }
+        hello_as(self.id, device, self.token())
     }
 
     /// Seals `text` as a change; the nonce is unique per (device, seq), which
@@ -135,8 +132,36 @@ impl Team {
     }
 }
 
+/// The id of the test device of `seed` (see [`identity`]).
 pub fn device(seed: u8) -> DeviceId {
-    DeviceId::from_bytes([seed; 16])
+    TestDevice::from_seed(seed).id()
+}
+
+/// The key pair of a device [`device`] named: tests pass ids around, and
+/// answering the relay's challenge needs the key behind one.
+pub fn identity(device: DeviceId) -> TestDevice {
+    static BY_ID: OnceLock<HashMap<DeviceId, TestDevice>> = OnceLock::new();
+    BY_ID
+        .get_or_init(|| {
+            (0..=u8::MAX)
+                .map(|seed| (TestDevice::from_seed(seed), seed))
+                .map(|(d, _)| (d.id(), d))
+                .collect()
+        })
+        .get(&device)
+        .cloned()
+        .expect("a device made by support::device")
+}
+
+/// A `Hello` from `device` with `token`, naming the device's own key.
+pub fn hello_as(team: TeamId, device: DeviceId, token: AccessToken) -> ClientFrame {
+    ClientFrame::Hello {
+        version: PROTOCOL_VERSION,
+        team,
+        device,
+        token,
+        public_key: identity(device).public_key(),
+    }
 }
 
 /// One device's WebSocket connection to the relay.
@@ -154,17 +179,33 @@ impl Client {
     pub async fn create(url: &str, team: &Team, device: DeviceId) -> Client {
         let mut client = Client::connect(url).await;
         client.send(&team.create_frame()).await;
-        client.send(&team.hello(device)).await;
-        assert!(matches!(client.recv().await, ServerFrame::Welcome { .. }));
+        let welcome = client.hello(&team.hello(device)).await;
+        assert!(matches!(welcome, ServerFrame::Welcome { .. }));
         client
     }
 
     /// Says hello as `device` of `team`; returns the client and the Welcome.
     pub async fn join(url: &str, team: &Team, device: DeviceId) -> (Client, ServerFrame) {
         let mut client = Client::connect(url).await;
-        client.send(&team.hello(device)).await;
-        let welcome = client.recv().await;
+        let welcome = client.hello(&team.hello(device)).await;
         (client, welcome)
+    }
+
+    /// Sends `hello` and answers the relay's challenge as the device it
+    /// names; returns the frame after (Welcome, Rekey or an Error).
+    pub async fn hello(&mut self, hello: &ClientFrame) -> ServerFrame {
+        let ClientFrame::Hello { team, device, .. } = hello else {
+            panic!("not a Hello: {hello:?}");
+        };
+        self.send(hello).await;
+        match self.recv().await {
+            ServerFrame::Challenge { ephemeral } => {
+                let proof = identity(*device).prove(*team, &ephemeral).unwrap();
+                self.send(&ClientFrame::Prove { proof }).await;
+                self.recv().await
+            }
+            other => other,
+        }
     }
 
     pub async fn send(&mut self, frame: &ClientFrame) {
