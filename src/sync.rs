@@ -18,4 +18,4 @@ pub use engine::{Action, DEFAULT_PAGE_LIMIT, DEFAULT_SNAPSHOT_EVERY, SyncEngine}
 pub use engine_state::{EngineState, PendingUpload};
 pub use error::SyncError;
 pub use status::{Problem, SyncEvent, SyncPhase, SyncStatus};
-pub use team::{BadInvite, Invite, Membership};
+pub use team::{BadInvite, Invite, Membership, PinnedDevice};

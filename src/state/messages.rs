@@ -38,14 +38,21 @@ pub enum ToWorker {
     SaveCache,
     /// How much memory the worker holds; answered by `Probed`.
     Probe { request: u32 },
-    /// Make a new team with this device in it, and start syncing.
-    CreateTeam,
+    /// Make a new team with this device in it, and start syncing; `member`
+    /// is the rep's name, which the device's card tells the admin.
+    CreateTeam { member: String },
     /// Join the team of an invite link's fragment, and start syncing.
-    JoinTeam { fragment: String },
+    JoinTeam { fragment: String, member: String },
     /// Ask the relay for the team's devices (the team's creator only).
     ListDevices,
-    /// Remove a device from the team (the relay refuses it from now on).
+    /// Remove a device from the team (the relay refuses it from now on,
+    /// and the team key changes).
     RevokeDevice { device: [u8; 16] },
+    /// Approve a device that joined, after comparing its fingerprint with
+    /// the one its tablet shows (the team's creator only).
+    ApproveDevice { device: [u8; 16] },
+    /// Remove a rep from the team: every device of theirs.
+    RemoveMember { member: String },
 }
 
 /// What the sync indicator and the team panel show: states, never words
@@ -62,6 +69,9 @@ pub struct SyncView {
     pub leader: bool,
     /// This device's short code, as the team's devices list shows it.
     pub device: String,
+    /// This device's fingerprint in its team ("4821 0937 5512 6604"): the
+    /// admin's tablet shows the same digits for it when it joins.
+    pub fingerprint: String,
     /// Whether this device started the team (and may remove devices).
     pub admin: bool,
     /// The team's devices (for the admin).
@@ -109,10 +119,17 @@ pub struct DeviceView {
     pub id: [u8; 16],
     /// Its short code.
     pub code: String,
-    /// Refused by the relay from now on.
+    /// Removed: refused by the relay and given no new key.
     pub revoked: bool,
     /// This device.
     pub this: bool,
+    /// The rep it belongs to (its card), empty if it sent none.
+    pub member: String,
+    /// Its fingerprint, to compare with the one its tablet shows.
+    pub fingerprint: String,
+    /// Approved by the admin: new keys are sealed to it. A device the admin
+    /// has not approved yet waits for a comparison of fingerprints.
+    pub approved: bool,
 }
 
 /// From the worker to the page.

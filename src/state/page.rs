@@ -133,7 +133,8 @@ impl AppState {
 
     /// Makes a new team with this device in it.
     pub fn create_team(&self) {
-        self.send(ToWorker::CreateTeam);
+        let member = self.settings.with_untracked(|s| s.rep_name.clone());
+        self.send(ToWorker::CreateTeam { member });
     }
 
     /// Asks for the team's devices again (shown to the team's creator).
@@ -147,12 +148,24 @@ impl AppState {
         self.send(ToWorker::RevokeDevice { device });
     }
 
+    /// Approves a device that joined, once its fingerprint was compared
+    /// with the one its tablet shows (only the team's creator can).
+    pub fn approve_device(&self, device: [u8; 16]) {
+        self.send(ToWorker::ApproveDevice { device });
+    }
+
+    /// Removes a rep's devices from the team (only the team's creator can).
+    pub fn remove_member(&self, member: String) {
+        self.send(ToWorker::RemoveMember { member });
+    }
+
     /// Joins the team of the invite this page was opened with, or declines
     /// it; either way the key leaves the address bar.
     pub fn answer_invite(&self, join: bool) {
         if let Some(fragment) = self.invite.get_untracked() {
             if join {
-                self.send(ToWorker::JoinTeam { fragment });
+                let member = self.settings.with_untracked(|s| s.rep_name.clone());
+                self.send(ToWorker::JoinTeam { fragment, member });
             }
             self.invite.set(None);
             if let Some(window) = web_sys::window()

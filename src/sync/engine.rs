@@ -10,7 +10,9 @@
 //!
 //! # A connection's life
 //!
-//! 1. [`SyncEngine::connected`] sends `Hello`.
+//! 1. [`SyncEngine::connected`] sends `Hello`, naming this device's public
+//!    key; the relay's `Challenge` becomes an [`Action::Prove`], and
+//!    [`SyncEngine::prove`] answers it with the ECDH proof.
 //! 2. On `Welcome`, it fetches after its cursor and re-sends every pending
 //!    upload with its original seq and bytes (the relay deduplicates).
 //! 3. `Chunks` are opened, decoded and handed out as one [`Action::Apply`];
@@ -36,9 +38,9 @@
 
 use rapport_protocol::{
     AccessToken, AdminSecret, ChainLink, ChunkKind, ClientFrame, Cursor, DeviceId, DevicePublicKey,
-    EnrolledDevice, Envelope, ErrorCode, PROTOCOL_VERSION, Plain, Seq, ServerFrame, StoredChunk,
-    TeamDevice, TeamId, TeamKey, access_token, open, open_envelope, open_link, seal, seal_envelope,
-    seal_link, token_hash,
+    EnrolledDevice, Envelope, EnvelopeSecrets, ErrorCode, PROTOCOL_VERSION, Plain, Rotation, Seq,
+    ServerFrame, StoredChunk, TeamDevice, TeamId, TeamKey, access_token, hello_proof, open,
+    open_envelope, open_link, seal, seal_card, seal_envelope, seal_link, token_hash,
 };
 
 use crate::document::ChangeBatch;
@@ -86,18 +88,27 @@ pub enum Action {
         /// The keys, newest first.
         keys: Vec<TeamKey>,
     },
-    /// The relay sealed the team's new key to this device: compute the ECDH
-    /// secret of this device's private key and `envelope.ephemeral`, and
-    /// pass it to [`SyncEngine::rekeyed`].
+    /// The relay sealed the team's new key to this device, and it names the
+    /// admin's device key this device pinned: compute the ECDH secrets of
+    /// this device's private key with `envelope.ephemeral` and with
+    /// `envelope.admin`, and pass them to [`SyncEngine::rekeyed`].
     Unwrap {
         /// The new key's epoch.
         epoch: u32,
         /// The sealed key.
         envelope: Envelope,
     },
-    /// The public keys of the team's remaining devices (for its admin, to
-    /// seal a new key to each: [`SyncEngine::rotate_key`]).
+    /// The team's devices with the keys they proved, as the relay lists
+    /// them (for its admin, to approve new ones after comparing
+    /// fingerprints; never to seal a new key to on the relay's word).
     DeviceKeys(Vec<EnrolledDevice>),
+    /// The relay challenged this device to prove it holds its key: compute
+    /// the ECDH secret of this device's private key and `ephemeral`, and
+    /// pass it to [`SyncEngine::prove`].
+    Prove {
+        /// The relay's ephemeral public key.
+        ephemeral: DevicePublicKey,
+    },
 }
 
 /// Where the connection stands.
@@ -121,8 +132,12 @@ pub struct SyncEngine {
     /// The epoch of `keys[0]` (0 until a rotation or the relay says more).
     epoch: u32,
     token: AccessToken,
-    /// This device's public key for rotations, enrolled at each `Welcome`.
+    /// This device's public key: its id is derived from it, `Hello` names
+    /// it, and rotations are sealed to it.
     public_key: Option<DevicePublicKey>,
+    /// The team admin's device id, pinned at join (from the invite): only
+    /// a new key sealed with that device's key is accepted.
+    admin: Option<DeviceId>,
     /// A rotation this device (the admin) sent, until `KeyRotated`.
     rotating: Option<(u32, TeamKey)>,
     state: EngineState,
@@ -168,6 +183,7 @@ impl SyncEngine {
             epoch: 0,
             token,
             public_key: None,
+            admin: None,
             rotating: None,
             state: saved,
             link: Link::Offline,
@@ -189,10 +205,18 @@ impl SyncEngine {
         self
     }
 
-    /// Enrolls `public_key` (this device's, for key rotations) with the
-    /// relay at every `Welcome`; the relay keeps the first one.
+    /// This device's public key (its id must be the key's: the relay
+    /// refuses anything else). Without one, the engine cannot say `Hello`.
     pub fn with_public_key(mut self, public_key: DevicePublicKey) -> SyncEngine {
         self.public_key = Some(public_key);
+        self
+    }
+
+    /// The admin's device id this device pinned at join: a new team key is
+    /// accepted only when that device sealed it. Without one, every new key
+    /// is refused (the device needs a new invite after a rotation).
+    pub fn with_admin(mut self, admin: DeviceId) -> SyncEngine {
+        self.admin = Some(admin);
         self
     }
 
@@ -242,13 +266,35 @@ impl SyncEngine {
         self.link = Link::Joining;
         self.fetching = false;
         self.refetch = false;
+        let Some(public_key) = self.public_key.clone() else {
+            return vec![
+                Action::Report(SyncError::NoDeviceKey),
+                Action::Status(SyncEvent::Failed(Problem::NotAdmitted)),
+            ];
+        };
         let hello = ClientFrame::Hello {
             version: PROTOCOL_VERSION,
             team: self.team,
             device: self.device,
             token: self.token,
+            public_key,
         };
         vec![Action::Send(hello.encode())]
+    }
+
+    /// The ECDH secret of this device's private key and the challenge's
+    /// `ephemeral` key (an [`Action::Prove`]): answers the challenge.
+    pub fn prove(&mut self, ephemeral: &DevicePublicKey, shared: &[u8; 32]) -> Vec<Action> {
+        let proof = hello_proof(shared, self.team, self.device, ephemeral);
+        vec![Action::Send(ClientFrame::Prove { proof }.encode())]
+    }
+
+    /// Tells the team's admin who this device is: `card` (the rep's name)
+    /// sealed under the team key, bound to this device. `nonce` must be
+    /// fresh. Nothing while not admitted.
+    pub fn introduce(&self, card: &str, nonce: [u8; 24]) -> Vec<Action> {
+        let sealed = seal_card(&self.keys[0], self.team, self.device, card, nonce);
+        self.admin_frame(ClientFrame::Enroll { card: sealed })
     }
 
     /// The connection closed (or failed). Pending uploads stay pending and
@@ -383,7 +429,8 @@ impl SyncEngine {
             }
             ServerFrame::Devices { devices } => vec![Action::Devices(devices)],
             ServerFrame::DeviceKeys { devices } => vec![Action::DeviceKeys(devices)],
-            ServerFrame::Rekey { epoch, envelope } => vec![Action::Unwrap { epoch, envelope }],
+            ServerFrame::Rekey { epoch, envelope } => self.rekey(epoch, envelope),
+            ServerFrame::Challenge { ephemeral } => vec![Action::Prove { ephemeral }],
             ServerFrame::KeyChain { epoch, links } => self.key_chain(epoch, &links),
             ServerFrame::KeyRotated { epoch } => self.key_rotated(epoch),
             // Answers to admin frames: the list asked for after a revoke
@@ -394,16 +441,52 @@ impl SyncEngine {
         }
     }
 
-    /// The ECDH secret of this device's private key and the ephemeral key of
-    /// the envelope an [`Action::Unwrap`] carried: opens the team's new key,
-    /// keeps it ([`Action::Keys`]) and says `Hello` with it. A secret that
-    /// does not open the envelope is reported, and sync stops there.
-    pub fn rekeyed(&mut self, epoch: u32, envelope: &Envelope, shared: &[u8; 32]) -> Vec<Action> {
-        let Ok(key) = open_envelope(shared, self.team, epoch, envelope) else {
-            return vec![
-                Action::Report(SyncError::Rekey { epoch }),
-                Action::Status(SyncEvent::Failed(Problem::NotAdmitted)),
-            ];
+    /// A new team key the relay offers (`Rekey`): only one of a higher
+    /// epoch, for this device, sealed with the pinned admin's device key
+    /// goes on to be opened ([`Action::Unwrap`]). Anything else is refused
+    /// and reported, and changes nothing.
+    fn rekey(&mut self, epoch: u32, envelope: Envelope) -> Vec<Action> {
+        let refusal = if epoch <= self.epoch {
+            Some("it is not newer than the key this device holds")
+        } else if envelope.device != self.device {
+            Some("it was sealed for another device")
+        } else if self.admin.is_none() {
+            Some("this device joined before new keys were signed; it needs a new invite")
+        } else if self.admin != Some(DeviceId::of_key(&envelope.admin)) {
+            Some("it was not sealed by the team's admin")
+        } else {
+            None
+        };
+        match refusal {
+            Some(reason) => self.refuse_key(epoch, reason),
+            None => vec![Action::Unwrap { epoch, envelope }],
+        }
+    }
+
+    fn refuse_key(&self, epoch: u32, reason: &'static str) -> Vec<Action> {
+        vec![
+            Action::Report(SyncError::ForgedKey { epoch, reason }),
+            Action::Status(SyncEvent::Failed(Problem::ForgedKey)),
+        ]
+    }
+
+    /// The two ECDH secrets of this device's private key with the envelope
+    /// an [`Action::Unwrap`] carried (its ephemeral and its admin key):
+    /// opens the team's new key, keeps it ([`Action::Keys`]) and says
+    /// `Hello` with it. Secrets that do not open the envelope (a relay, or
+    /// anyone without the admin's private key, sealed it) are refused and
+    /// reported, and sync stops there.
+    pub fn rekeyed(
+        &mut self,
+        epoch: u32,
+        envelope: &Envelope,
+        secrets: &EnvelopeSecrets,
+    ) -> Vec<Action> {
+        if epoch <= self.epoch || self.admin != Some(DeviceId::of_key(&envelope.admin)) {
+            return self.refuse_key(epoch, "it was not sealed by the team's admin");
+        }
+        let Ok(key) = open_envelope(secrets, self.team, epoch, envelope) else {
+            return self.refuse_key(epoch, "it did not open with the admin's and this device's keys");
         };
         self.adopt(epoch, key);
         let mut actions = vec![self.keys_action()];
@@ -419,33 +502,36 @@ impl SyncEngine {
         })
     }
 
-    /// Replaces the team key with `new_key`, sealed to each remaining
-    /// device: `shared` holds, per device, the ECDH secret of the
-    /// rotation's ephemeral private key and that device's public key, and
-    /// `ephemeral` is the ephemeral public key. `nonces` gives one fresh
-    /// nonce per envelope plus one for the chain link. The new key is used
-    /// once the relay confirms (`KeyRotated`).
+    /// Replaces the team key with `new_key`, sealed by this device (the
+    /// admin's) to each device of `sealed_to`: the team's device list as
+    /// the admin keeps it, never as the relay lists it. Each entry holds the
+    /// two ECDH secrets with that device's pinned key: of the rotation's
+    /// ephemeral private key (whose public key is `ephemeral`) and of this
+    /// device's own private key. `nonces` gives one fresh nonce per
+    /// envelope plus one for the chain link. The new key is used once the
+    /// relay confirms (`KeyRotated`). Nothing without this device's key.
     pub fn rotate_key(
         &mut self,
         admin: &AdminSecret,
         new_key: TeamKey,
         ephemeral: &DevicePublicKey,
-        shared: &[(DeviceId, [u8; 32])],
+        sealed_to: &[(DeviceId, EnvelopeSecrets)],
         mut nonces: impl FnMut() -> [u8; 24],
     ) -> Vec<Action> {
+        let Some(admin_key) = self.public_key.clone() else {
+            return vec![Action::Report(SyncError::NoDeviceKey)];
+        };
         let epoch = self.epoch + 1;
-        let envelopes = shared
+        let rotation = Rotation {
+            team: self.team,
+            epoch,
+            ephemeral,
+            admin: &admin_key,
+        };
+        let envelopes = sealed_to
             .iter()
-            .map(|(device, secret)| {
-                seal_envelope(
-                    secret,
-                    self.team,
-                    *device,
-                    ephemeral,
-                    epoch,
-                    &new_key,
-                    nonces(),
-                )
+            .map(|(device, secrets)| {
+                seal_envelope(secrets, &rotation, *device, &new_key, nonces())
             })
             .collect();
         let link = seal_link(&new_key, self.team, epoch, &self.keys[0], nonces());
@@ -472,22 +558,37 @@ impl SyncEngine {
     }
 
     /// The team's key chain (the relay sends it after `Welcome` once the
-    /// key was ever rotated): this device's newest key is of `epoch`, since
-    /// the relay admitted its token; older keys come from the links.
+    /// key was ever rotated): each link of epoch `e` opens the key of `e - 1`
+    /// with the key of `e`. The relay's claimed `epoch` is believed only as
+    /// far as this device's key proves it: it may be this device's epoch, or
+    /// a higher one whose link opens with this device's key (a device that
+    /// joined by an invite learns its key's epoch so). A lower or unproven
+    /// claim is reported and changes nothing, so a relay cannot talk a
+    /// device down to an older epoch and then offer it an old key again.
     fn key_chain(&mut self, epoch: u32, links: &[ChainLink]) -> Vec<Action> {
+        let find = |e: u32| links.iter().find(|l| l.epoch == e);
+        let proven = epoch == self.epoch
+            || (epoch > self.epoch
+                && find(epoch).is_some_and(|link| open_link(&self.keys[0], self.team, link).is_ok()));
+        if !proven {
+            return vec![Action::Report(SyncError::ChainMismatch {
+                claimed: epoch,
+                held: self.epoch,
+            })];
+        }
         let before = self.keys.len();
         self.epoch = epoch;
-        // keys[i] is the key of epoch - i; the link of epoch e opens e - 1.
-        while let Some(next) = (epoch as usize)
-            .checked_sub(self.keys.len() - 1)
-            .filter(|&e| e > 0)
-        {
-            let Some(link) = links.iter().find(|l| l.epoch as usize == next) else {
-                break;
-            };
-            let key = self.keys.last().expect("the ring is never empty");
-            match open_link(key, self.team, link) {
-                Ok(previous) => self.keys.push(previous),
+        // Walk down from the newest key; keys already held are kept.
+        let mut current = self.keys[0].clone();
+        for e in (1..=epoch).rev() {
+            let Some(link) = find(e) else { break };
+            match open_link(&current, self.team, link) {
+                Ok(previous) => {
+                    if !self.keys.contains(&previous) {
+                        self.keys.push(previous.clone());
+                    }
+                    current = previous;
+                }
                 Err(_) => {
                     return vec![Action::Report(SyncError::Rekey { epoch: link.epoch })];
                 }
@@ -554,14 +655,6 @@ impl SyncEngine {
             // relay gets back what it lost of this device's data.
             self.state.since_snapshot = u32::MAX;
             actions.push(Action::Persist(self.state.clone()));
-        }
-        if let Some(public_key) = &self.public_key {
-            actions.push(Action::Send(
-                ClientFrame::Enroll {
-                    public_key: public_key.clone(),
-                }
-                .encode(),
-            ));
         }
         actions.push(Action::Status(SyncEvent::Exchanging));
         actions.push(self.fetch());

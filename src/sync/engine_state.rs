@@ -1,6 +1,6 @@
 //! [`EngineState`]: what a device's sync engine must keep across restarts.
 
-use rapport_protocol::{ChunkKind, Cursor, Sealed, Seq};
+use rapport_protocol::{ChunkKind, Cursor, DeviceId, Sealed, Seq, TeamId, TeamKey, open, seal};
 use serde::{Deserialize, Serialize};
 
 /// Everything the [`SyncEngine`](crate::sync::SyncEngine) needs to resume
@@ -135,6 +135,45 @@ pub struct PendingUpload {
     /// How many Automerge changes it holds (0 for a snapshot): what the
     /// sync indicator counts as waiting.
     pub changes: u32,
+}
+
+impl EngineState {
+    /// Moves the pending uploads from `old` to `new` (a device whose id
+    /// became its key's): each is opened with `key` under its old address
+    /// and sealed again under the new id, with seqs from 1, and a fresh
+    /// nonce from `nonce`. The relay never saw `new`, so nothing of it is
+    /// taken. An upload that does not open (or when no nonce comes) is
+    /// dropped: its changes stay in the document, and the changes past
+    /// `synced_heads`, which is cleared, go up again at the next start.
+    pub fn rebind(
+        &mut self,
+        old: DeviceId,
+        new: DeviceId,
+        team: TeamId,
+        key: &TeamKey,
+        mut nonce: impl FnMut() -> Option<[u8; 24]>,
+    ) {
+        let pending = std::mem::take(&mut self.pending);
+        let before = pending.len();
+        let mut seq = Seq::FIRST;
+        for upload in pending {
+            let Ok(plain) = open(key, team, old, upload.seq, upload.kind, &upload.sealed) else {
+                continue;
+            };
+            let Some(nonce) = nonce() else { continue };
+            let sealed = seal(key, team, new, seq, upload.kind, &plain, nonce);
+            self.pending.push(PendingUpload {
+                seq,
+                sealed,
+                ..upload
+            });
+            seq = seq.next();
+        }
+        if self.pending.len() < before {
+            self.synced_heads = None;
+        }
+        self.next_seq = seq;
+    }
 }
 
 #[cfg(test)]

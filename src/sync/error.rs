@@ -81,4 +81,28 @@ pub enum SyncError {
         /// This device's position before.
         cursor: Cursor,
     },
+    /// The relay offered a new team key that does not come from the team's
+    /// admin (not sealed with the admin's device key this device pinned at
+    /// join, not for this device, or not newer than the key it holds). It
+    /// was refused: nothing changed, and this device keeps its key.
+    #[error("a new team key of epoch {epoch} was refused: {reason}")]
+    ForgedKey {
+        /// The epoch it claimed.
+        epoch: u32,
+        /// Which check failed.
+        reason: &'static str,
+    },
+    /// The relay's key chain claimed an epoch this device's key does not
+    /// prove; it was ignored.
+    #[error("the relay's key chain claimed epoch {claimed}; this device holds epoch {held}")]
+    ChainMismatch {
+        /// What the relay claimed.
+        claimed: u32,
+        /// What this device holds.
+        held: u32,
+    },
+    /// This device has no key pair (the browser could not make one), so it
+    /// cannot say who it is to the relay.
+    #[error("this device has no key pair to prove who it is; sync cannot start")]
+    NoDeviceKey,
 }

@@ -13,6 +13,9 @@ pub enum Problem {
     Relay(String),
     /// The relay's data could not be decrypted with this device's key.
     WrongKey,
+    /// The relay offered a team key that does not come from the team's
+    /// admin: refused, and sync stops until someone looks.
+    ForgedKey,
 }
 
 /// Where sync stands.

@@ -96,6 +96,15 @@ pub fn TeamPanel() -> impl IntoView {
                 <p class="hint" data-testid="this-device">
                     {t(Key::ThisDeviceIs)} " " {move || state.sync.with(|s| s.device.clone())}
                 </p>
+                <Show when=move || state.sync.with(|s| !s.fingerprint.is_empty())>
+                    <p class="fingerprint">
+                        {t(Key::SecurityCode)} " "
+                        <strong data-testid="this-fingerprint">
+                            {move || state.sync.with(|s| s.fingerprint.clone())}
+                        </strong>
+                    </p>
+                    <p class="hint">{t(Key::SecurityCodeHint)}</p>
+                </Show>
                 {move || admin.get().then(|| view! { <Devices /> })}
             </Show>
         </section>
@@ -122,21 +131,44 @@ fn Devices() -> impl IntoView {
                             Some(Key::ThisDevice)
                         } else if d.revoked {
                             Some(Key::DeviceRemoved)
+                        } else if !d.approved {
+                            Some(Key::WaitingApproval)
                         } else {
                             None
                         };
                         let label = match mark {
-                            Some(mark) => format!("{} · {}", d.code, t(mark)),
-                            None => d.code.clone(),
+                            Some(mark) => format!("{} · {} · {}", words().rep(&d.member), d.code, t(mark)),
+                            None => format!("{} · {}", words().rep(&d.member), d.code),
                         };
                         let id = d.id;
+                        let member = d.member.clone();
+                        let live = !d.this && !d.revoked;
                         view! {
-                            <li data-testid="team-device" data-code=d.code data-revoked=d.revoked.to_string()>
-                                {label}
-                                {(!d.this && !d.revoked).then(|| view! {
+                            <li
+                                data-testid="team-device"
+                                data-code=d.code
+                                data-revoked=d.revoked.to_string()
+                                data-approved=d.approved.to_string()
+                            >
+                                <span class="device-label">{label}</span>
+                                <span class="fingerprint" data-testid="device-fingerprint">{d.fingerprint}</span>
+                                {(live && !d.approved).then(|| view! {
+                                    <button data-testid="approve-device" on:click=move |_| state.approve_device(id)>
+                                        {t(Key::ApproveDevice)}
+                                    </button>
+                                })}
+                                {live.then(|| view! {
                                     <button data-testid="revoke-device" on:click=move |_| state.revoke_device(id)>
                                         {t(Key::RemoveDevice)}
                                     </button>
+                                })}
+                                {(live && !member.is_empty()).then(|| {
+                                    let member = member.clone();
+                                    view! {
+                                        <button class="link" data-testid="remove-member" on:click=move |_| state.remove_member(member.clone())>
+                                            {t(Key::RemoveMember)}
+                                        </button>
+                                    }
                                 })}
                             </li>
                         }

@@ -168,6 +168,16 @@ pub enum Key {
     RemoveDevice,
     /// What removing a device does and does not do.
     RemovingHint,
+    /// Before this device's fingerprint.
+    SecurityCode,
+    /// What the fingerprint is for.
+    SecurityCodeHint,
+    /// Marks a device that joined and waits for the admin.
+    WaitingApproval,
+    /// Approves it.
+    ApproveDevice,
+    /// Removes a rep's every device.
+    RemoveMember,
     /// The invite prompt's accessible name.
     JoinATeam,
     /// What joining the team of an invite means.

@@ -193,20 +193,28 @@ impl<H: Host> WorkerCore<H> {
             }
             ToWorker::Retry => self.store_changes().await,
             ToWorker::SaveCache => self.save_cache().await,
-            ToWorker::CreateTeam => self.create_team().await,
+            ToWorker::CreateTeam { member } => self.create_team(&member).await,
             // Only the syncing tab can drop the link of a refused team.
-            ToWorker::JoinTeam { fragment }
+            ToWorker::JoinTeam { fragment, member }
                 if !leads && self.leader_view.as_ref().is_some_and(|v| v.refused) =>
             {
-                self.forward(TabMessage::JoinTeam { fragment });
+                self.forward(TabMessage::JoinTeam { fragment, member });
             }
-            ToWorker::JoinTeam { fragment } => self.join_team(&fragment).await,
+            ToWorker::JoinTeam { fragment, member } => self.join_team(&fragment, &member).await,
             ToWorker::ListDevices if !leads => self.forward(TabMessage::ListDevices),
             ToWorker::RevokeDevice { device } if !leads => {
                 self.forward(TabMessage::RevokeDevice { device });
             }
+            ToWorker::ApproveDevice { device } if !leads => {
+                self.forward(TabMessage::ApproveDevice { device });
+            }
+            ToWorker::RemoveMember { member } if !leads => {
+                self.forward(TabMessage::RemoveMember { member });
+            }
             ToWorker::ListDevices => self.list_devices().await,
             ToWorker::RevokeDevice { device } => self.revoke_device(device).await,
+            ToWorker::ApproveDevice { device } => self.approve_device(device).await,
+            ToWorker::RemoveMember { member } => self.remove_member(&member).await,
             ToWorker::Probe { request } => {
                 let memory = self.host.memory();
                 self.post(FromWorker::Probed { request, memory });

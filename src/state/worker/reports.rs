@@ -79,7 +79,12 @@ impl ReportKind {
             SyncError::Payload { .. } => Self::Unreadable,
             SyncError::Refused { .. } => Self::Refused,
             SyncError::SnapshotAhead { .. } => Self::SnapshotAhead,
-            SyncError::Rekey { .. } => Self::Rekey,
+            // A key refused as not the admin's, or a chain the key does not
+            // prove, is trouble with the team key like one that does not open.
+            SyncError::Rekey { .. }
+            | SyncError::ForgedKey { .. }
+            | SyncError::ChainMismatch { .. } => Self::Rekey,
+            SyncError::NoDeviceKey => Self::Refused,
             SyncError::RelayBehind { .. } => Self::RelayBehind,
         }
     }

@@ -5,7 +5,7 @@
 //! The leader also broadcasts its view, so every tab of the device shows
 //! the same state (with `leader: false` in the others).
 
-use rapport_protocol::DeviceId;
+use rapport_protocol::{DeviceId, Fingerprint};
 
 use crate::state::messages::{DeviceView, FromWorker, SyncState, SyncView};
 use crate::state::worker::team::{Team, load_membership};
@@ -34,7 +34,7 @@ impl<H: Host> WorkerCore<H> {
                     Some(m) => SyncView {
                         state: SyncState::OtherTab,
                         pending: 0,
-                        invite: Some(m.invite().fragment()),
+                        invite: m.invite().map(|invite| invite.fragment()),
                         this_device: Some(m.device),
                         leader: false,
                         device: device_code(&m.device),
@@ -67,22 +67,22 @@ pub(super) fn leader_view<K>(team: &Team<K>) -> SyncView {
         state: SyncState::Phase(status.phase.clone()),
         pending: status.pending,
         // A refused device's link would admit nobody.
-        invite: (!status.refused()).then(|| team.membership.invite().fragment()),
+        invite: team
+            .membership
+            .invite()
+            .filter(|_| !status.refused())
+            .map(|invite| invite.fragment()),
         refused: status.refused(),
         leader: true,
         device: device_code(&team.membership.device),
         admin: team.membership.admin.is_some(),
         this_device: Some(team.membership.device),
-        devices: team
-            .devices
-            .iter()
-            .map(|d| DeviceView {
-                id: *d.device.as_bytes(),
-                code: device_code(&d.device),
-                revoked: d.revoked,
-                this: d.device == team.membership.device,
-            })
-            .collect(),
+        fingerprint: team
+            .public_key
+            .as_ref()
+            .map(|key| Fingerprint::of(team.membership.team, key).to_string())
+            .unwrap_or_default(),
+        devices: admin_devices(team),
     };
     // A problem the status already shows says what to do; trouble that
     // keeps coming back while sync otherwise runs is said here.
@@ -92,6 +92,31 @@ pub(super) fn leader_view<K>(team: &Team<K>) -> SyncView {
         view.state = SyncState::Trouble(kind);
     }
     view
+}
+
+/// The admin's list: the devices it pinned (this one first), then those
+/// waiting for approval. Only the admin has either.
+fn admin_devices<K>(team: &Team<K>) -> Vec<DeviceView> {
+    let membership = &team.membership;
+    let pinned = membership.roster.iter().map(|d| DeviceView {
+        id: *d.device.as_bytes(),
+        code: device_code(&d.device),
+        revoked: d.removed,
+        this: d.device == membership.device,
+        member: d.member.clone(),
+        fingerprint: Fingerprint::of(membership.team, &d.public_key).to_string(),
+        approved: true,
+    });
+    let waiting = team.candidates.iter().map(|c| DeviceView {
+        id: *c.device.device.as_bytes(),
+        code: device_code(&c.device.device),
+        revoked: false,
+        this: false,
+        member: c.member.clone(),
+        fingerprint: Fingerprint::of(membership.team, &c.device.public_key).to_string(),
+        approved: false,
+    });
+    pinned.chain(waiting).collect()
 }
 
 /// A device's short code, as the team panel shows it ("4f2a-91c3").

@@ -29,7 +29,10 @@ use crate::state::messages::{SyncView, ToWorker};
 use crate::state::worker::{Effect, Host, WorkerCore};
 
 /// The format byte every message starts with.
-pub const TABS_FORMAT: u8 = 1;
+///
+/// Format 2: joining carries the rep's name; approving and removing a
+/// member are passed on too.
+pub const TABS_FORMAT: u8 = 2;
 
 /// From one tab's workspace worker to the device's other tabs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -54,6 +57,18 @@ pub enum TabMessage {
     JoinTeam {
         /// The invite link's fragment.
         fragment: String,
+        /// The rep's name for the device's card.
+        member: String,
+    },
+    /// Passed on to the leader: approve this device.
+    ApproveDevice {
+        /// The device id.
+        device: [u8; 16],
+    },
+    /// Passed on to the leader: remove this rep's devices.
+    RemoveMember {
+        /// The rep's name.
+        member: String,
     },
 }
 
@@ -84,7 +99,9 @@ impl TabMessage {
         match self {
             Self::ListDevices => Some(ToWorker::ListDevices),
             Self::RevokeDevice { device } => Some(ToWorker::RevokeDevice { device }),
-            Self::JoinTeam { fragment } => Some(ToWorker::JoinTeam { fragment }),
+            Self::JoinTeam { fragment, member } => Some(ToWorker::JoinTeam { fragment, member }),
+            Self::ApproveDevice { device } => Some(ToWorker::ApproveDevice { device }),
+            Self::RemoveMember { member } => Some(ToWorker::RemoveMember { member }),
             Self::Stored | Self::ViewAsked | Self::View(_) => None,
         }
     }
@@ -138,7 +155,12 @@ mod tests {
             }),
             TabMessage::ListDevices,
             TabMessage::RevokeDevice { device: [7; 16] },
+            TabMessage::ApproveDevice { device: [8; 16] },
+            TabMessage::RemoveMember {
+                member: "Ольга".into(),
+            },
             TabMessage::JoinTeam {
+                member: "Ольга".into(),
                 fragment: "join=ab.cd".into(),
             },
         ]
@@ -184,7 +206,12 @@ mod tests {
             [
                 ToWorker::ListDevices,
                 ToWorker::RevokeDevice { device: [7; 16] },
+                ToWorker::ApproveDevice { device: [8; 16] },
+                ToWorker::RemoveMember {
+                    member: "Ольга".into(),
+                },
                 ToWorker::JoinTeam {
+                    member: "Ольга".into(),
                     fragment: "join=ab.cd".into()
                 },
             ]

@@ -13,15 +13,16 @@
 use std::collections::VecDeque;
 
 use rapport_protocol::{
-    ClientFrame, DeviceId, EnrolledDevice, PROTOCOL_VERSION, TeamDevice, TeamKey, access_token,
-    admin_hash, token_hash,
+    ClientFrame, DeviceId, DevicePublicKey, EnrolledDevice, EnvelopeSecrets,
+    PROTOCOL_VERSION, TeamKey, access_token, admin_hash, open_card, token_hash,
 };
 
 use crate::state::worker::reports::Reports;
 use crate::state::worker::{Effect, Host, LinkEvent, Storage, WorkerCore};
 use crate::state::{Notice, Refusal};
 use crate::sync::{
-    Action, EngineState, Invite, Membership, SyncEngine, SyncError, SyncEvent, SyncStatus,
+    Action, EngineState, Invite, Membership, PinnedDevice, SyncEngine, SyncError, SyncEvent,
+    SyncStatus,
 };
 
 /// Keys of the team sync store.
@@ -44,17 +45,27 @@ pub(super) struct Team<K> {
     pub membership: Membership,
     pub engine: SyncEngine,
     pub status: SyncStatus,
-    /// The team's devices, as the relay last listed them (admin only).
-    pub devices: Vec<TeamDevice>,
-    /// This device's ECDH key pair, for key rotations.
+    /// Devices the relay lists that the admin has not approved yet, with
+    /// the rep's name their card gave (admin only).
+    pub candidates: Vec<Candidate>,
+    /// This device's key pair: its id is derived from it, it proves who
+    /// this device is to the relay, and new team keys are sealed to it.
     pub device_key: Option<K>,
-    /// The admin removed a device: the next `DeviceKeys` answer rotates
-    /// the key.
-    pub rotate_on_keys: bool,
+    /// Its public key (for the fingerprint the team panel shows).
+    pub public_key: Option<DevicePublicKey>,
     /// What the engine reported, and whether it persists.
     pub reports: Reports,
     /// The next reconnect waits this long.
     backoff_ms: u32,
+}
+
+/// A device that joined the team and waits for the admin's approval.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    /// The device and the key it proved to the relay.
+    pub device: EnrolledDevice,
+    /// The rep's name from its card, if it opened.
+    pub member: String,
 }
 
 impl<K> Team<K> {
@@ -63,9 +74,9 @@ impl<K> Team<K> {
             membership,
             engine,
             status,
-            devices: Vec::new(),
+            candidates: Vec::new(),
             device_key: None,
-            rotate_on_keys: false,
+            public_key: None,
             reports: Reports::default(),
             backoff_ms: FIRST_BACKOFF_MS,
         }
@@ -118,31 +129,50 @@ impl<H: Host> WorkerCore<H> {
     }
 
     /// A team of this device's own, from fresh random bytes.
-    pub(super) async fn create_team(&mut self) {
+    pub(super) async fn create_team(&mut self, member: &str) {
         let mut random = [0u8; 80];
         if !self.host.random(&mut random) {
             return self.notice(Notice::Refused(Refusal::NoRandomness));
         }
-        let device = self.device.unwrap_or_else(|| self.random_device());
-        let membership = Membership::create(device, random);
+        let Some(public_key) = self.device_public_key(false).await else {
+            return self.notice(Notice::Refused(Refusal::NoRandomness));
+        };
+        let membership = Membership::create(&public_key, member, random);
         self.set_up_team(membership).await;
     }
 
     /// Joins the team of an invite link's fragment.
-    pub(super) async fn join_team(&mut self, fragment: &str) {
+    pub(super) async fn join_team(&mut self, fragment: &str, member: &str) {
         match Invite::parse(fragment) {
             Ok(invite) => {
-                // A device the team refused joins again as a new device:
-                // the relay refuses its old id for good.
+                // A device the team refused joins again as a new device,
+                // with a new key (its id is the key's): the relay refuses
+                // its old id for good.
                 let refused = self.team.as_ref().is_some_and(|t| t.status.refused());
-                let device = match self.device {
-                    Some(device) if !refused => device,
-                    _ => self.random_device(),
+                let Some(public_key) = self.device_public_key(refused).await else {
+                    return self.notice(Notice::Refused(Refusal::NoRandomness));
                 };
-                self.set_up_team(Membership::join(&invite, device)).await;
+                self.set_up_team(Membership::join(&invite, &public_key, member))
+                    .await;
             }
             Err(_) => self.notice(Notice::Refused(Refusal::BadInvite)),
         }
+    }
+
+    /// This device's key pair, made once and kept (in the browser, the
+    /// private half cannot be read out); a new one if `fresh`.
+    async fn device_pair(&mut self, fresh: bool) -> Option<H::KeyPair> {
+        if !fresh && let Some(pair) = self.host.load_device_key().await.ok().flatten() {
+            return Some(pair);
+        }
+        let pair = self.host.generate().await?;
+        self.host.save_device_key(&pair).await.ok()?;
+        Some(pair)
+    }
+
+    async fn device_public_key(&mut self, fresh: bool) -> Option<DevicePublicKey> {
+        let pair = self.device_pair(fresh).await?;
+        self.host.public(&pair)
     }
 
     /// Reads this device's membership and, if there is one, connects.
@@ -162,20 +192,36 @@ impl<H: Host> WorkerCore<H> {
         )
         .await
         .unwrap_or_else(EngineState::fresh);
-        // This device's key pair for rotations: made once, kept (in the
-        // browser, the private half cannot be read out).
-        let device_key = match self.host.load_device_key().await.ok().flatten() {
-            Some(pair) => Some(pair),
-            None => match self.host.generate().await {
-                Some(pair) => self.host.save_device_key(&pair).await.ok().map(|()| pair),
-                None => None,
-            },
-        };
+        let device_key = self.device_pair(false).await;
+        let public = device_key.as_ref().and_then(|pair| self.host.public(pair));
+        let mut membership = membership;
+        let mut state = state;
+        // A membership from before device identity had a random id: it
+        // moves to its key's, and what it had not uploaded yet is sealed
+        // again under the new id (the relay would refuse the old one).
+        if let Some(public) = &public
+            && let Some(old) = membership.rebind(public)
+        {
+            state.rebind(old, membership.device, membership.team, &membership.key(), || {
+                self.nonce()
+            });
+            self.host.emit(Effect::Log(format!(
+                "team sync: this device's id moved from {old} to {}, its key's",
+                membership.device
+            )));
+            if self.store {
+                let _ = self.host.save_sync(MEMBERSHIP, &membership.encode()).await;
+                let _ = self.host.save_sync(ENGINE, &state.encode()).await;
+            }
+        }
         let mut engine =
             SyncEngine::new(membership.team, membership.device, membership.key(), state)
                 .with_key_ring(membership.epoch, membership.older_keys());
-        if let Some(public) = device_key.as_ref().and_then(|pair| self.host.public(pair)) {
+        if let Some(public) = public.clone() {
             engine = engine.with_public_key(public);
+        }
+        if let Some(admin) = membership.admin_device {
+            engine = engine.with_admin(admin);
         }
         let mut status = SyncStatus::default().on(SyncEvent::TeamJoined);
         let waiting = engine.waiting_changes();
@@ -195,6 +241,7 @@ impl<H: Host> WorkerCore<H> {
             .unwrap_or_default();
         let mut team = Team::new(membership, engine, status);
         team.device_key = device_key;
+        team.public_key = public;
         self.host.emit(Effect::Connect);
         self.team = Some(team);
         self.upload(unsealed).await;
@@ -262,29 +309,111 @@ impl<H: Host> WorkerCore<H> {
         self.run_actions(Vec::new()).await;
     }
 
-    /// Asks the relay for the team's devices (the team's creator only).
+    /// Asks the relay for the team's devices and their keys (the team's
+    /// creator only): new ones wait for approval.
     pub(super) async fn list_devices(&mut self) {
         if let Some(team) = &self.team
             && let Some(admin) = &team.membership.admin
         {
-            let actions = team.engine.list_devices(admin);
+            let actions = team.engine.device_keys(admin);
             self.run_actions(actions).await;
         }
+    }
+
+    /// Approves a device that joined: its key (which the relay listed, the
+    /// device proved, and two people compared by fingerprint) is pinned,
+    /// and new team keys are sealed to it from now on.
+    pub(super) async fn approve_device(&mut self, device: [u8; 16]) {
+        let Some(team) = self.team.as_mut() else {
+            return;
+        };
+        if team.membership.admin.is_none() {
+            return self.notice(Notice::Refused(Refusal::NotAdmin));
+        }
+        let device = DeviceId::from_bytes(device);
+        let Some(at) = team.candidates.iter().position(|c| c.device.device == device) else {
+            return;
+        };
+        let candidate = team.candidates.remove(at);
+        team.membership.roster.push(PinnedDevice {
+            device,
+            public_key: candidate.device.public_key,
+            member: candidate.member,
+            removed: false,
+        });
+        self.save_membership().await;
+        self.post_sync().await;
     }
 
     /// Removes a device, then rotates the key: the device is refused and
     /// could not read anything new even with another's access.
     pub(super) async fn revoke_device(&mut self, device: [u8; 16]) {
+        self.remove_devices(&[DeviceId::from_bytes(device)]).await;
+    }
+
+    /// Removes every device of `member` (pinned or waiting), then rotates
+    /// the key once.
+    pub(super) async fn remove_member(&mut self, member: &str) {
+        let Some(team) = self.team.as_ref() else {
+            return;
+        };
+        let this = team.membership.device;
+        let devices: Vec<DeviceId> = team
+            .membership
+            .roster
+            .iter()
+            .filter(|d| d.member == member && !d.removed)
+            .map(|d| d.device)
+            .chain(
+                team.candidates
+                    .iter()
+                    .filter(|c| c.member == member)
+                    .map(|c| c.device.device),
+            )
+            .filter(|&d| d != this)
+            .collect();
+        if !devices.is_empty() {
+            self.remove_devices(&devices).await;
+        }
+    }
+
+    async fn remove_devices(&mut self, devices: &[DeviceId]) {
         let Some(team) = self.team.as_mut() else {
             return;
         };
         let Some(admin) = team.membership.admin else {
             return self.notice(Notice::Refused(Refusal::NotAdmin));
         };
-        let mut actions = team.engine.revoke(&admin, DeviceId::from_bytes(device));
-        actions.extend(team.engine.device_keys(&admin));
-        team.rotate_on_keys = true;
+        let mut actions = Vec::new();
+        for &device in devices {
+            if device == team.membership.device {
+                continue;
+            }
+            for pinned in &mut team.membership.roster {
+                if pinned.device == device {
+                    pinned.removed = true;
+                }
+            }
+            team.candidates.retain(|c| c.device.device != device);
+            actions.extend(team.engine.revoke(&admin, device));
+        }
+        self.save_membership().await;
         self.run_actions(actions).await;
+        if let Some(more) = self.rotate_key().await {
+            self.run_actions(more).await;
+        }
+    }
+
+    async fn save_membership(&mut self) {
+        let Some(team) = self.team.as_ref() else {
+            return;
+        };
+        let bytes = team.membership.encode();
+        if self.store
+            && let Err(e) = self.host.save_sync(MEMBERSHIP, &bytes).await
+        {
+            self.report(e);
+        }
     }
 
     /// Hands this device's new changes to the relay (if it syncs).
@@ -341,12 +470,16 @@ impl<H: Host> WorkerCore<H> {
                         self.report(e);
                     }
                 }
-                Action::Status(event) => self.sync_event(event).await,
-                Action::Devices(devices) => {
-                    if let Some(team) = self.team.as_mut() {
-                        team.devices = devices;
+                Action::Status(event) => {
+                    let connected = event == SyncEvent::Connected;
+                    self.sync_event(event).await;
+                    if connected {
+                        queue.extend(self.introduce());
                     }
                 }
+                // The relay's own list (seqs and revocations) is not what
+                // the admin's view is built from: its pinned devices are.
+                Action::Devices(_) => {}
                 Action::Settled => {
                     let now = self.host.now();
                     self.sync_event(SyncEvent::Settled(now)).await;
@@ -380,19 +513,25 @@ impl<H: Host> WorkerCore<H> {
                 }
                 Action::Unwrap { epoch, envelope } => {
                     let pair = self.team.as_ref().and_then(|t| t.device_key.clone());
+                    let secrets = match pair {
+                        Some(pair) => self.secrets(&pair, &envelope.ephemeral, &envelope.admin).await,
+                        None => None,
+                    };
+                    if let (Some(secrets), Some(team)) = (secrets, self.team.as_mut()) {
+                        queue.extend(team.engine.rekeyed(epoch, &envelope, &secrets));
+                    }
+                }
+                Action::Prove { ephemeral } => {
+                    let pair = self.team.as_ref().and_then(|t| t.device_key.clone());
                     let shared = match pair {
-                        Some(pair) => self.host.shared(&pair, &envelope.ephemeral).await,
+                        Some(pair) => self.host.shared(&pair, &ephemeral).await,
                         None => None,
                     };
                     if let (Some(shared), Some(team)) = (shared, self.team.as_mut()) {
-                        queue.extend(team.engine.rekeyed(epoch, &envelope, &shared));
+                        queue.extend(team.engine.prove(&ephemeral, &shared));
                     }
                 }
-                Action::DeviceKeys(devices) => {
-                    if let Some(more) = self.rotate_key(devices).await {
-                        queue.extend(more);
-                    }
-                }
+                Action::DeviceKeys(devices) => self.candidates(devices),
                 Action::Report(error) => self.sync_report(&error),
             }
         }
@@ -413,31 +552,85 @@ impl<H: Host> WorkerCore<H> {
         }));
     }
 
-    /// Seals a new team key to each of `devices` (the team's remaining
-    /// ones), if this device asked for them to rotate the key.
-    async fn rotate_key(&mut self, devices: Vec<EnrolledDevice>) -> Option<Vec<Action>> {
-        let team = self.team.as_mut()?;
-        if !std::mem::take(&mut team.rotate_on_keys) {
-            return None;
+    /// The devices the relay lists that the admin has not pinned or
+    /// removed: they wait for approval. A listed key that is not its
+    /// device's (a relay's invention) is dropped at once.
+    fn candidates(&mut self, devices: Vec<EnrolledDevice>) {
+        let Some(team) = self.team.as_mut() else {
+            return;
+        };
+        let membership = &team.membership;
+        let mut keys = vec![membership.key()];
+        keys.extend(membership.older_keys());
+        team.candidates = devices
+            .into_iter()
+            .filter(|d| DeviceId::of_key(&d.public_key) == d.device)
+            .filter(|d| !membership.roster.iter().any(|p| p.device == d.device))
+            .map(|device| {
+                let member = device
+                    .card
+                    .as_ref()
+                    .and_then(|card| {
+                        keys.iter()
+                            .find_map(|key| open_card(key, membership.team, device.device, card))
+                    })
+                    .unwrap_or_default();
+                Candidate { device, member }
+            })
+            .collect();
+    }
+
+    /// This device's card for the admin, sent at each `Welcome`.
+    fn introduce(&self) -> Vec<Action> {
+        let Some(team) = self.team.as_ref() else {
+            return Vec::new();
+        };
+        match self.nonce() {
+            Some(nonce) => team.engine.introduce(&team.membership.member, nonce),
+            None => Vec::new(),
         }
+    }
+
+    /// The two ECDH secrets an envelope is sealed with: of `pair` (this
+    /// device's) with the rotation's ephemeral key and with the admin's.
+    async fn secrets(
+        &self,
+        pair: &H::KeyPair,
+        ephemeral: &DevicePublicKey,
+        admin: &DevicePublicKey,
+    ) -> Option<EnvelopeSecrets> {
+        Some(EnvelopeSecrets {
+            ephemeral: self.host.shared(pair, ephemeral).await?,
+            admin: self.host.shared(pair, admin).await?,
+        })
+    }
+
+    /// Seals a new team key to each device the admin pinned and did not
+    /// remove: never to a key only the relay listed.
+    async fn rotate_key(&mut self) -> Option<Vec<Action>> {
+        let team = self.team.as_ref()?;
         let admin = team.membership.admin?;
+        let own = team.device_key.clone()?;
+        let pinned: Vec<PinnedDevice> = team.membership.sealed_to().cloned().collect();
         let mut key = [0u8; 32];
         if !self.host.random(&mut key) {
             return None;
         }
         let ephemeral = self.host.generate().await?;
         let ephemeral_public = self.host.public(&ephemeral)?;
-        let mut shared = Vec::with_capacity(devices.len());
-        for device in &devices {
-            // A device whose enrolled key is not a valid point gets no
-            // envelope; it will need a new invite.
-            if let Some(secret) = self.host.shared(&ephemeral, &device.public_key).await {
-                shared.push((device.device, secret));
+        let mut sealed_to = Vec::with_capacity(pinned.len());
+        for device in &pinned {
+            // A pinned key that is not a valid point gets no envelope; that
+            // device will need a new invite.
+            let ephemeral_secret = self.host.shared(&ephemeral, &device.public_key).await;
+            let admin_secret = self.host.shared(&own, &device.public_key).await;
+            if let (Some(ephemeral), Some(admin)) = (ephemeral_secret, admin_secret) {
+                sealed_to.push((device.device, EnvelopeSecrets { ephemeral, admin }));
             }
         }
         // One nonce per envelope and one for the chain link, drawn up front
         // so that no seal goes ahead with a guessable one.
-        let nonces: Vec<[u8; 24]> = (0..=shared.len())
+        let nonces: Vec<[u8; 24]> = (0..=sealed_to.len())
             .map(|_| self.nonce())
             .collect::<Option<_>>()?;
         let mut nonces = nonces.into_iter();
@@ -446,7 +639,7 @@ impl<H: Host> WorkerCore<H> {
             &admin,
             TeamKey::from_bytes(key),
             &ephemeral_public,
-            &shared,
+            &sealed_to,
             || nonces.next().unwrap_or_default(),
         ))
     }
@@ -466,15 +659,6 @@ impl<H: Host> WorkerCore<H> {
             return;
         };
         team.status = team.status.clone().on(event);
-    }
-
-    /// A new random id for this device on the relay.
-    fn random_device(&self) -> DeviceId {
-        let mut bytes = [0u8; 16];
-        if !self.host.random(&mut bytes) {
-            bytes = fastrand::u128(..).to_le_bytes();
-        }
-        DeviceId::from_bytes(bytes)
     }
 
     /// 24 fresh random bytes for sealing one chunk; none if the platform has

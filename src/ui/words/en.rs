@@ -91,6 +91,15 @@ impl Language for English {
             Key::RemovingHint => {
                 "Removing a device also changes the team key: it can read nothing written from then on, while the other devices get the new key by themselves. What it already holds stays on it. Invite links made before stop working; share the new one."
             }
+            Key::SecurityCode => "Security code:",
+            Key::SecurityCodeHint => {
+                "When this device joins, your team's admin sees the same sixteen digits for it. Compare them together: if they differ, someone else is trying to join in this device's place."
+            }
+            Key::WaitingApproval => {
+                "waiting for approval: compare its security code with the one on that tablet"
+            }
+            Key::ApproveDevice => "The codes match: approve",
+            Key::RemoveMember => "Remove this rep and all their devices",
             Key::JoinATeam => "Join a team",
             Key::Invited => {
                 "You were invited to a team. Join it to see your colleagues' accounts and share yours; everything already on this device stays."
@@ -259,6 +268,12 @@ impl Language for English {
                     }
                     Problem::WrongKey => {
                         "This device's team key cannot read the team's data. Join again with a fresh invite."
+                            .to_owned()
+                    }
+                    Problem::ForgedKey => {
+                        "The relay offered a new team key that your team's admin did not make, so \
+                         this device refused it and stopped syncing. Nothing was changed. Tell your \
+                         team's admin."
                             .to_owned()
                     }
                     Problem::Relay(message) => format!(
