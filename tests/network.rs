@@ -40,7 +40,7 @@ use rapport_protocol::{
     AdminSecret, ClientFrame, DeviceId, PROTOCOL_VERSION, Seq, ServerFrame, TeamId, TeamKey,
     access_token, admin_hash, token_hash,
 };
-use rapport_relay::{DEFAULT_MAX_FRAME_BYTES, Effect, Session, SqliteStore};
+use rapport_relay::{DEFAULT_MAX_FRAME_BYTES, Effect, Session, SqliteStore, TestDevice};
 
 const TEAM: TeamId = TeamId::from_bytes([0x7e; 16]);
 const KEY: [u8; 32] = [0x42; 32];
@@ -144,6 +144,9 @@ struct Conn {
 
 struct Device {
     id: DeviceId,
+    /// Its key pair: its id is the key's, and it answers the relay's
+    /// challenge with it.
+    identity: TestDevice,
     ws: Workspace,
     engine: SyncEngine,
     /// The last `Action::Persist`: what an app restart resumes from.
@@ -191,17 +194,22 @@ impl Sim {
         let snapshot_every = rng.u32(2..12);
         let page_limit = rng.u32(1..8);
         let count = rng.usize(5..=7);
+        let first_seed = rng.u8(..);
         let devices = (0..count)
             .map(|n| {
-                let id = DeviceId::from_bytes(rng.u128(..).to_le_bytes());
+                // Distinct seeds, so distinct ids (count is far below 256).
+                let identity = TestDevice::from_seed(first_seed.wrapping_add(n as u8));
+                let id = identity.id();
                 let ws = Workspace::new(ActorId::from(id.as_bytes()))
                     .with_seeded_ids(seed.wrapping_mul(31).wrapping_add(n as u64));
                 let engine =
                     SyncEngine::new(TEAM, id, TeamKey::from_bytes(KEY), EngineState::fresh())
+                        .with_public_key(identity.public_key())
                         .with_snapshot_every(snapshot_every)
                         .with_page_limit(page_limit);
                 Device {
                     id,
+                    identity,
                     ws,
                     engine,
                     saved: EngineState::fresh(),
@@ -297,6 +305,14 @@ impl Sim {
                 | Action::Keys { .. }
                 | Action::DeviceKeys(_) => {}
                 Action::Unwrap { .. } => panic!("device {device}: no key rotation here"),
+                Action::Prove { ephemeral } => {
+                    let shared = dev
+                        .identity
+                        .shared(&ephemeral)
+                        .expect("the relay's key is a point");
+                    let more = dev.engine.prove(&ephemeral, &shared);
+                    self.run(device, more, false);
+                }
                 Action::Report(error) => panic!("device {device} reported: {error}"),
             }
         }
@@ -348,6 +364,7 @@ impl Sim {
         self.disconnect(device);
         let dev = &mut self.devices[device];
         dev.engine = SyncEngine::new(TEAM, dev.id, TeamKey::from_bytes(KEY), dev.saved.clone())
+            .with_public_key(dev.identity.public_key())
             .with_snapshot_every(self.snapshot_every)
             .with_page_limit(self.rng.u32(1..8));
     }

@@ -18,11 +18,13 @@ impl std::fmt::Debug for TestDevice {
 }
 
 impl TestDevice {
-    /// The device of `seed`: its private scalar is SHA-256-free and simple,
-    /// `seed + 1` repeated (never zero, always below the curve's order).
+    /// The device of `seed`, one per seed: its private scalar is 0x01,
+    /// then 0x5a bytes, then `seed` (never zero, far below the curve's
+    /// order).
     pub fn from_seed(seed: u8) -> TestDevice {
-        let mut bytes = [seed.wrapping_add(1).max(1); 32];
+        let mut bytes = [0x5a; 32];
         bytes[0] = 0x01;
+        bytes[31] = seed;
         let secret = p256::SecretKey::from_slice(&bytes).expect("a scalar below the order");
         TestDevice { secret }
     }

@@ -486,7 +486,10 @@ impl SyncEngine {
             return self.refuse_key(epoch, "it was not sealed by the team's admin");
         }
         let Ok(key) = open_envelope(secrets, self.team, epoch, envelope) else {
-            return self.refuse_key(epoch, "it did not open with the admin's and this device's keys");
+            return self.refuse_key(
+                epoch,
+                "it did not open with the admin's and this device's keys",
+            );
         };
         self.adopt(epoch, key);
         let mut actions = vec![self.keys_action()];
@@ -530,9 +533,7 @@ impl SyncEngine {
         };
         let envelopes = sealed_to
             .iter()
-            .map(|(device, secrets)| {
-                seal_envelope(secrets, &rotation, *device, &new_key, nonces())
-            })
+            .map(|(device, secrets)| seal_envelope(secrets, &rotation, *device, &new_key, nonces()))
             .collect();
         let link = seal_link(&new_key, self.team, epoch, &self.keys[0], nonces());
         let frame = ClientFrame::RotateKey {
@@ -569,7 +570,8 @@ impl SyncEngine {
         let find = |e: u32| links.iter().find(|l| l.epoch == e);
         let proven = epoch == self.epoch
             || (epoch > self.epoch
-                && find(epoch).is_some_and(|link| open_link(&self.keys[0], self.team, link).is_ok()));
+                && find(epoch)
+                    .is_some_and(|link| open_link(&self.keys[0], self.team, link).is_ok()));
         if !proven {
             return vec![Action::Report(SyncError::ChainMismatch {
                 claimed: epoch,

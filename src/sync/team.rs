@@ -327,7 +327,11 @@ mod tests {
         assert_eq!(joined.admin_device, Some(creator.device));
         assert_eq!(joined.device, DeviceId::of_key(&public_key(2)));
         assert!(!format!("{creator:?} {invite:?}").contains(&invite.fragment()[40..100]));
-        assert_eq!(creator.sealed_to().count(), 0, "the admin seals to others only");
+        assert_eq!(
+            creator.sealed_to().count(),
+            0,
+            "the admin seals to others only"
+        );
     }
 
     #[test]
@@ -363,13 +367,24 @@ mod tests {
         assert_eq!(migrated.rebind(&public_key(1)), None, "once");
 
         #[derive(Serialize)]
-        struct V2(TeamId, [u8; 32], DeviceId, Option<AdminSecret>, bool, u32, Vec<[u8; 32]>);
+        struct V2(
+            TeamId,
+            [u8; 32],
+            DeviceId,
+            Option<AdminSecret>,
+            bool,
+            u32,
+            Vec<[u8; 32]>,
+        );
         let member = V2(m.team, [3; 32], random_id, None, true, 2, vec![[4; 32]]);
         let mut bytes = vec![STORED_V2];
         bytes.extend(postcard::to_allocvec(&member).unwrap());
         let member = Membership::decode(&bytes).unwrap();
         assert_eq!((member.epoch, member.older_keys().len()), (2, 1));
-        assert_eq!(member.admin_device, None, "a member from before pinned nobody");
+        assert_eq!(
+            member.admin_device, None,
+            "a member from before pinned nobody"
+        );
         assert!(member.invite().is_none());
     }
 

@@ -13,8 +13,8 @@
 use std::collections::VecDeque;
 
 use rapport_protocol::{
-    ClientFrame, DeviceId, DevicePublicKey, EnrolledDevice, EnvelopeSecrets,
-    PROTOCOL_VERSION, TeamKey, access_token, admin_hash, open_card, token_hash,
+    ClientFrame, DeviceId, DevicePublicKey, EnrolledDevice, EnvelopeSecrets, PROTOCOL_VERSION,
+    TeamKey, access_token, admin_hash, open_card, token_hash,
 };
 
 use crate::state::worker::reports::Reports;
@@ -202,9 +202,13 @@ impl<H: Host> WorkerCore<H> {
         if let Some(public) = &public
             && let Some(old) = membership.rebind(public)
         {
-            state.rebind(old, membership.device, membership.team, &membership.key(), || {
-                self.nonce()
-            });
+            state.rebind(
+                old,
+                membership.device,
+                membership.team,
+                &membership.key(),
+                || self.nonce(),
+            );
             self.host.emit(Effect::Log(format!(
                 "team sync: this device's id moved from {old} to {}, its key's",
                 membership.device
@@ -331,7 +335,11 @@ impl<H: Host> WorkerCore<H> {
             return self.notice(Notice::Refused(Refusal::NotAdmin));
         }
         let device = DeviceId::from_bytes(device);
-        let Some(at) = team.candidates.iter().position(|c| c.device.device == device) else {
+        let Some(at) = team
+            .candidates
+            .iter()
+            .position(|c| c.device.device == device)
+        else {
             return;
         };
         let candidate = team.candidates.remove(at);
@@ -514,7 +522,10 @@ impl<H: Host> WorkerCore<H> {
                 Action::Unwrap { epoch, envelope } => {
                     let pair = self.team.as_ref().and_then(|t| t.device_key.clone());
                     let secrets = match pair {
-                        Some(pair) => self.secrets(&pair, &envelope.ephemeral, &envelope.admin).await,
+                        Some(pair) => {
+                            self.secrets(&pair, &envelope.ephemeral, &envelope.admin)
+                                .await
+                        }
                         None => None,
                     };
                     if let (Some(secrets), Some(team)) = (secrets, self.team.as_mut()) {
