@@ -744,23 +744,45 @@ fn team() -> Team {
     let a = world.open_tab("A", None);
     assert!(world.tabs[a].leads, "the first tab takes the sync lock");
     assert_eq!(world.page(a).sync.state.slug(), "not-set-up");
-    world.send(a, ToWorker::CreateTeam);
+    world.send(
+        a,
+        ToWorker::CreateTeam {
+            member: "Анна".into(),
+        },
+    );
     world.run();
     assert_eq!(world.page(a).sync.state.slug(), "up-to-date");
     let a2 = world.open_tab("A2", Some(a));
     assert!(!world.tabs[a2].leads);
     let b = world.open_tab("B", None);
     let invite = world.invite(a);
-    world.send(b, ToWorker::JoinTeam { fragment: invite });
+    world.send(
+        b,
+        ToWorker::JoinTeam {
+            fragment: invite,
+            member: "Борис".into(),
+        },
+    );
     world.run();
     assert_eq!(world.page(b).sync.state.slug(), "up-to-date");
-    // One id per device: the one its page stamps records with is the one
-    // it has in the team, in every tab.
+    // One id per device, its key's: the one its pages stamp records with
+    // is the one it has in the team, in every tab.
     for tab in [a, a2, b] {
-        let id = world.device_of(tab);
-        assert_eq!(world.page(tab).sync.this_device, Some(id), "tab {tab}");
         let membership = world.tabs[tab].db.borrow().membership().unwrap();
-        assert_eq!(membership.device, id, "tab {tab}");
+        let key = world.tabs[tab].db.borrow().device_key.clone().unwrap();
+        let point = key.public_key().to_encoded_point(false);
+        let public = DevicePublicKey::from_bytes(point.as_bytes()).unwrap();
+        assert_eq!(membership.device, DeviceId::of_key(&public), "tab {tab}");
+        assert_ne!(
+            membership.device,
+            world.device_of(tab),
+            "not the page's first id"
+        );
+        assert_eq!(
+            world.page(tab).sync.this_device,
+            Some(membership.device),
+            "tab {tab}"
+        );
     }
     Team { world, a, a2, b }
 }
@@ -865,7 +887,33 @@ fn a_tab_that_does_not_sync_passes_device_management_to_the_one_that_does() {
         "the team's devices, listed in the tab that asked"
     );
     assert!(devices[0].this && !devices[1].this && !devices[1].revoked);
+    assert!(devices[0].approved, "the admin's own device is pinned");
+    // B joined by the invite and waits: the admin's tablet shows B's rep
+    // and the same security code B's own tablet shows.
+    assert!(!devices[1].approved);
+    assert_eq!(devices[1].member, "Борис");
+    assert_eq!(devices[1].fingerprint, world.page(b).sync.fingerprint);
+    assert_eq!(
+        devices[1].fingerprint.len(),
+        19,
+        "four groups of four digits"
+    );
+    assert_ne!(devices[0].fingerprint, devices[1].fingerprint);
     assert_eq!(world.tabs[a2].connections, 0);
+    world.send(
+        a2,
+        ToWorker::ApproveDevice {
+            device: devices[1].id,
+        },
+    );
+    world.run();
+    let devices = world.page(a2).sync.devices.clone();
+    assert!(
+        devices[1].approved,
+        "approved, from the tab that does not sync"
+    );
+    let roster = world.tabs[a].db.borrow().membership().unwrap().roster;
+    assert_eq!(roster.len(), 2, "and kept in the admin's own list");
 
     // The second tab removes B: the syncing tab revokes it and rotates
     // the team key, sealing the new one to the devices that remain.
@@ -901,13 +949,20 @@ fn a_tab_that_does_not_sync_passes_device_management_to_the_one_that_does() {
     assert_eq!(world.page(b).sync.state.slug(), "problem");
     // A fresh invite lets B join again, as a new device.
     let fresh = world.invite(a);
-    world.send(b, ToWorker::JoinTeam { fragment: fresh });
+    world.send(
+        b,
+        ToWorker::JoinTeam {
+            fragment: fresh,
+            member: "Борис".into(),
+        },
+    );
     world.run();
     assert_eq!(world.page(b).sync.state.slug(), "up-to-date");
     assert!(world.page(b).has("Written after B was removed"));
-    // As a new device: a new id, which its page takes up for its stamps.
+    // As a new device: a new key and id, which its page takes up for its
+    // stamps.
     let rejoined = world.tabs[b].db.borrow().membership().unwrap().device;
-    assert_ne!(rejoined, world.device_of(b));
+    assert_ne!(rejoined, DeviceId::from_bytes(devices[1].id));
     assert_eq!(world.page(b).sync.this_device, Some(rejoined));
 }
 
