@@ -48,9 +48,9 @@ use rapport::domain::{
 use rapport::sync::{Action, EngineState, Membership, SyncEngine};
 use rapport_bench::{SEED, generated_at};
 use rapport_protocol::{
-    ClientFrame, Cursor, DeviceId, PROTOCOL_VERSION, Seq, ServerFrame, access_token, admin_hash,
-    token_hash,
+    ClientFrame, Cursor, PROTOCOL_VERSION, Seq, ServerFrame, access_token, admin_hash, token_hash,
 };
+use rapport_relay::TestDevice;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
@@ -58,8 +58,15 @@ use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
-const DEVICE_A: DeviceId = DeviceId::from_bytes([0xa1; 16]);
-const DEVICE_C: DeviceId = DeviceId::from_bytes([0xc3; 16]);
+/// Device A (which starts the team) and device C: their key pairs, whose
+/// ids they have.
+fn device_a() -> TestDevice {
+    TestDevice::from_seed(0xa1)
+}
+
+fn device_c() -> TestDevice {
+    TestDevice::from_seed(0xc3)
+}
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Mode {
@@ -152,11 +159,13 @@ async fn main() {
     let started = Instant::now();
 
     // --- Device A starts the team and uploads the workspace. -------------
-    let membership = Membership::create(DEVICE_A, random_80());
+    let a_id = device_a();
+    let membership = Membership::create(&a_id.public_key(), "Feed A", random_80());
     let key = membership.key();
     let team = membership.team;
     let mut a_ws = Workspace::load(&history, ActorId::from([0xa1; 16])).expect("it loads");
-    let mut a = SyncEngine::new(team, DEVICE_A, key.clone(), EngineState::fresh());
+    let mut a = SyncEngine::new(team, a_id.id(), key.clone(), EngineState::fresh())
+        .with_public_key(a_id.public_key());
     let mut a_nonces = Nonces(0xa1 << 40);
     let (mut socket, _) = tokio_tungstenite::connect_async(args.relay.as_str())
         .await
@@ -172,32 +181,35 @@ async fn main() {
     };
     send(&mut socket, create.encode()).await;
     let hello = a.connected();
-    run(&mut socket, hello).await;
+    run(&mut socket, &mut a, &a_id, hello).await;
     // Welcome, then the (empty) first page: settled.
     while !a.is_joined() || !a.is_idle() {
         let frame = recv(&mut socket).await;
         let actions = a.received(&frame);
-        run(&mut socket, actions).await;
+        run(&mut socket, &mut a, &a_id, actions).await;
     }
     let document = gzip(&a_ws.save());
     let snapshot_bytes = document.len();
     let covers = a.state().cursor;
     let actions = a.snapshot(document, covers, a_nonces.next());
-    run(&mut socket, actions).await;
+    run(&mut socket, &mut a, &a_id, actions).await;
     while !a.is_idle() {
         let frame = recv(&mut socket).await;
         let actions = a.received(&frame);
-        run(&mut socket, actions).await;
+        run(&mut socket, &mut a, &a_id, actions).await;
     }
     eprintln!(
         "feed: team created, {} snapshot uploaded ({snapshot_bytes} bytes gzipped) in {:.1} s",
         args.workspace,
         started.elapsed().as_secs_f64()
     );
-    println!("invite {}", membership.invite().fragment());
+    let invite = membership.invite().expect("the creator pins itself");
+    println!("invite {}", invite.fragment());
 
     // --- Every round's chunks, sealed now. -------------------------------
-    let mut c = SyncEngine::new(team, DEVICE_C, key.clone(), EngineState::fresh());
+    let c_id = device_c();
+    let mut c = SyncEngine::new(team, c_id.id(), key.clone(), EngineState::fresh())
+        .with_public_key(c_id.public_key());
     let mut c_nonces = Nonces(0xc3 << 40);
     let mut rounds = Vec::new();
     for mode in args.rounds.iter().copied() {
@@ -304,7 +316,10 @@ async fn main() {
                             .expect("the relay accepts a WebSocket");
                         // The engine's Hello, then its Welcome.
                         let hello = c.connected();
-                        run(&mut s, hello).await;
+                        run(&mut s, &mut c, &c_id, hello).await;
+                        let challenge = recv(&mut s).await;
+                        let answer = c.received(&challenge);
+                        run(&mut s, &mut c, &c_id, answer).await;
                         let welcome = recv(&mut s).await;
                         assert!(
                             matches!(
@@ -531,10 +546,24 @@ async fn send_all(socket: &mut Socket, frames: Vec<Vec<u8>>) {
 }
 
 /// Carries out the frames among the engine's actions.
-async fn run(socket: &mut Socket, actions: Vec<Action>) {
-    for action in actions {
+/// Sends what the engine asks to, and answers the relay's challenge as
+/// `identity`.
+async fn run(
+    socket: &mut Socket,
+    engine: &mut SyncEngine,
+    identity: &TestDevice,
+    actions: Vec<Action>,
+) {
+    let mut queue: std::collections::VecDeque<Action> = actions.into();
+    while let Some(action) = queue.pop_front() {
         match action {
             Action::Send(bytes) => send(socket, bytes).await,
+            Action::Prove { ephemeral } => {
+                let shared = identity
+                    .shared(&ephemeral)
+                    .expect("the relay's key is a point");
+                queue.extend(engine.prove(&ephemeral, &shared));
+            }
             Action::Report(e) => panic!("the engine reported {e}"),
             _ => {}
         }

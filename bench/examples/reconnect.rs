@@ -27,16 +27,17 @@ use rapport::domain::{TouchDraft, TouchKind};
 use rapport::sync::{Action, EngineState, SyncEngine};
 use rapport_bench::generated_at;
 use rapport_protocol::{
-    AdminSecret, ClientFrame, DeviceId, PROTOCOL_VERSION, TeamId, TeamKey, access_token,
-    admin_hash, token_hash,
+    AdminSecret, ClientFrame, PROTOCOL_VERSION, TeamId, TeamKey, access_token, admin_hash,
+    token_hash,
 };
-use rapport_relay::{DEFAULT_MAX_FRAME_BYTES, Effect, Session, SqliteStore};
+use rapport_relay::{DEFAULT_MAX_FRAME_BYTES, Effect, Session, SqliteStore, TestDevice};
 
 const TEAM: TeamId = TeamId::from_bytes([0x7e; 16]);
 const KEY: [u8; 32] = [0x42; 32];
 
 /// One device: its workspace, engine, and connection (if any).
 struct Device {
+    identity: TestDevice,
     ws: Workspace,
     engine: SyncEngine,
     session: Option<Session>,
@@ -49,13 +50,16 @@ struct Device {
 
 impl Device {
     fn new(ws: Workspace, id: u8) -> Device {
+        let identity = TestDevice::from_seed(id);
         let engine = SyncEngine::new(
             TEAM,
-            DeviceId::from_bytes([id; 16]),
+            identity.id(),
             TeamKey::from_bytes(KEY),
             EngineState::default(),
-        );
+        )
+        .with_public_key(identity.public_key());
         Device {
+            identity,
             ws,
             engine,
             session: None,
@@ -91,6 +95,11 @@ impl Device {
                 | Action::Keys { .. }
                 | Action::DeviceKeys(_) => {}
                 Action::Unwrap { .. } => panic!("no key rotation in this bench"),
+                Action::Prove { ephemeral } => {
+                    let shared = self.identity.shared(&ephemeral).expect("a point");
+                    let more = self.engine.prove(&ephemeral, &shared);
+                    self.run(more);
+                }
             }
         }
     }

@@ -620,7 +620,9 @@ impl crate::store::KeyStore for SqliteStore {
             return Ok(None);
         }
         let epoch = Self::epoch(&connection, team)?;
-        let row: Option<(Vec<u8>, Vec<u8>, [u8; 24], Vec<u8>)> = connection
+        // Ephemeral key, admin key, nonce, sealed bytes.
+        type EnvelopeRow = (Vec<u8>, Vec<u8>, [u8; 24], Vec<u8>);
+        let row: Option<EnvelopeRow> = connection
             .query_row(
                 "SELECT e.ephemeral, a.admin, e.nonce, e.bytes FROM envelopes e
                  JOIN envelope_admins a
