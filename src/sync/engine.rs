@@ -870,8 +870,54 @@ mod tests {
         TeamKey::from_bytes([9; 32])
     }
 
+    /// This test device's public key (its form only: no test here does
+    /// ECDH with it; `tests/rotation.rs` uses real keys).
+    fn public_key() -> DevicePublicKey {
+        let mut bytes = [7u8; rapport_protocol::PUBLIC_KEY_LEN];
+        bytes[0] = 0x04;
+        DevicePublicKey::from_bytes(&bytes).unwrap()
+    }
+
     fn engine() -> SyncEngine {
-        SyncEngine::new(TEAM, PHONE, key(), EngineState::fresh())
+        SyncEngine::new(TEAM, PHONE, key(), EngineState::fresh()).with_public_key(public_key())
+    }
+
+    #[test]
+    fn hello_names_the_key_and_the_challenge_is_answered_with_its_proof() {
+        let mut engine = engine();
+        let hello = sent(&engine.connected());
+        assert!(matches!(
+            hello.as_slice(),
+            [ClientFrame::Hello { public_key: k, .. }] if *k == public_key()
+        ));
+        let mut point = [9u8; rapport_protocol::PUBLIC_KEY_LEN];
+        point[0] = 0x04;
+        let ephemeral = DevicePublicKey::from_bytes(&point).unwrap();
+        let challenged = engine.received(
+            &ServerFrame::Challenge {
+                ephemeral: ephemeral.clone(),
+            }
+            .encode(),
+        );
+        assert_eq!(
+            challenged,
+            [Action::Prove {
+                ephemeral: ephemeral.clone()
+            }]
+        );
+        let proof = sent(&engine.prove(&ephemeral, &[5; 32]));
+        assert_eq!(
+            proof,
+            [ClientFrame::Prove {
+                proof: hello_proof(&[5; 32], TEAM, PHONE, &ephemeral)
+            }]
+        );
+        // Without a key pair there is no Hello: the engine says why.
+        let mut keyless = SyncEngine::new(TEAM, PHONE, key(), EngineState::fresh());
+        assert_eq!(
+            keyless.connected()[0],
+            Action::Report(SyncError::NoDeviceKey)
+        );
     }
 
     /// An engine past `Hello` and `Welcome` at `head`, with the fetch that

@@ -238,4 +238,46 @@ mod tests {
         );
         assert_eq!(state.waiting_changes(), 1);
     }
+
+    #[test]
+    fn pending_uploads_move_to_a_new_device_id_and_open_there() {
+        use rapport_protocol::Plain;
+        let (team, key) = (TeamId::from_bytes([1; 16]), TeamKey::from_bytes([2; 32]));
+        let (old, new) = (DeviceId::from_bytes([3; 16]), DeviceId::from_bytes([4; 16]));
+        let sealed_as = |seq: u64, text: &[u8]| PendingUpload {
+            seq: Seq(seq),
+            kind: ChunkKind::Change,
+            sealed: seal(
+                &key,
+                team,
+                old,
+                Seq(seq),
+                ChunkKind::Change,
+                &Plain::new(text.to_vec()),
+                [seq as u8; 24],
+            ),
+            changes: 1,
+        };
+        let mut state = EngineState {
+            next_seq: Seq(8),
+            pending: vec![sealed_as(6, b"six"), upload(7, ChunkKind::Change, 1)],
+            synced_heads: Some(vec![[5; 32]]),
+            ..EngineState::fresh()
+        };
+        let mut n = 0u8;
+        state.rebind(old, new, team, &key, || {
+            n += 1;
+            Some([n; 24])
+        });
+        // The upload that opened moved to seq 1 of the new id; the one that
+        // did not (not sealed by this key) was dropped, and the heads with
+        // it, so its changes go up again from the document.
+        assert_eq!(state.pending.len(), 1);
+        assert_eq!((state.pending[0].seq, state.next_seq), (Seq(1), Seq(2)));
+        let moved = &state.pending[0];
+        let opened = open(&key, team, new, moved.seq, moved.kind, &moved.sealed).unwrap();
+        assert_eq!(opened.as_bytes(), b"six");
+        assert!(open(&key, team, old, Seq(6), moved.kind, &moved.sealed).is_err());
+        assert_eq!(state.synced_heads, None);
+    }
 }

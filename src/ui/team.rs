@@ -111,13 +111,24 @@ pub fn TeamPanel() -> impl IntoView {
     }
 }
 
+/// How often the admin's device list asks the relay again while shown.
+const LIST_EVERY_SECONDS: u64 = 4;
+
 /// The team's devices, for the device that started the team: a lost or
 /// passed-on tablet is removed here, and the relay refuses it from then on.
 #[component]
 fn Devices() -> impl IntoView {
     let state = expect_context::<AppState>();
-    // Fresh whenever shown: a colleague may have joined since.
+    // Fresh whenever shown, and every few seconds while shown: a colleague
+    // may have joined since, and the admin waits for a new tablet to
+    // appear so as to compare its security code.
     state.list_devices();
+    if let Ok(handle) = set_interval_with_handle(
+        move || state.list_devices(),
+        std::time::Duration::from_secs(LIST_EVERY_SECONDS),
+    ) {
+        on_cleanup(move || handle.clear());
+    }
     view! {
         <h3>{t(Key::DevicesInTeam)}</h3>
         <ul class="devices" data-testid="team-devices">

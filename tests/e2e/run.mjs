@@ -1038,6 +1038,8 @@ test('l: devices sync through the relay: apart edits of one account merge, the c
   await step('the key leaves the address bar', () => B.page.waitForURL((u) => !u.hash.includes('join=')));
   await waitSync(B.page, 'up-to-date');
   await step('A\'s account reaches B', () => row(B.page, 'Boulangerie Martin').first().waitFor());
+  // Only devices the admin approved get a new key when one is removed.
+  await approveDevice(A.page, B.page, 'B');
 
   // Live: a touch logged on B shows on A without a reload.
   await openAccount(A.page, 'Boulangerie Martin');
@@ -1202,6 +1204,28 @@ test('l: devices sync through the relay: apart edits of one account merge, the c
 function relayJoins(relay) {
   const text = relay.log.join('').replace(/\x1b\[[0-9;]*m/g, '');
   return [...text.matchAll(/device joined.*?device=([0-9a-f]+)/g)].map((m) => m[1]);
+}
+
+/**
+ * The admin approves a device that joined: both tablets show the same
+ * security code for it (the two people compare them), and then the
+ * admin's list marks it approved. Ends on both lists.
+ */
+async function approveDevice(admin, device, who) {
+  const code = await deviceCode(device);
+  const own = await step(`${who}: read its security code`, () => tid(device, 'this-fingerprint').innerText());
+  await expectEq(/^\d{4} \d{4} \d{4} \d{4}$/.test(own), true, `${who}: a security code of four groups (${own})`);
+  await toList(admin);
+  const rowOf = admin.locator(`[data-testid="team-device"][data-code="${code}"]`);
+  await step(`${who} waits for approval on the admin's tablet`, () =>
+    admin.locator(`[data-testid="team-device"][data-code="${code}"][data-approved="false"]`).waitFor({ timeout: 20_000 }));
+  const shown = await rowOf.getByTestId('device-fingerprint').innerText();
+  await expectEq(shown, own, `${who}: the admin's tablet shows the same security code`);
+  await shot(device, `security-code-${who}`);
+  await shot(admin, `security-code-${who}-on-admin`);
+  await step(`approve ${who}`, () => rowOf.getByTestId('approve-device').click());
+  await step(`${who} approved`, () =>
+    admin.locator(`[data-testid="team-device"][data-code="${code}"][data-approved="true"]`).waitFor());
 }
 
 /** The device code the team panel shows ("4f2a-91c3"); ends on the list. */

@@ -89,7 +89,7 @@ impl Language for English {
             Key::DeviceRemoved => "removed: the relay refuses it",
             Key::RemoveDevice => "Remove from team",
             Key::RemovingHint => {
-                "Removing a device also changes the team key: it can read nothing written from then on, while the other devices get the new key by themselves. What it already holds stays on it. Invite links made before stop working; share the new one."
+                "Removing a device also changes the team key: it can read nothing written from then on, while the approved devices get the new key by themselves. A device still waiting for approval does not: approve it first. What a removed device already holds stays on it. Invite links made before stop working; share the new one."
             }
             Key::SecurityCode => "Security code:",
             Key::SecurityCodeHint => {
