@@ -39,7 +39,7 @@ use rapport::storage::{ChunkKind, StorageError, StoredChunk};
 use rapport::sync::{EngineState, Membership};
 use rapport::ui::words::words;
 use rapport_protocol::{ClientFrame, Cursor, DeviceId, DevicePublicKey, ErrorCode, ServerFrame};
-use rapport_relay::{DEFAULT_MAX_FRAME_BYTES, Session, SqliteStore};
+use rapport_relay::{DEFAULT_MAX_FRAME_BYTES, KeyStore, Session, SqliteStore, Store};
 
 // --- one device's storage ----------------------------------------------------
 
@@ -1188,4 +1188,88 @@ fn what_a_tab_of_another_build_says_is_ignored_not_misread() {
     world.broadcast(a, &view.encode());
     world.run();
     assert!(world.page(a2).sync.refused);
+}
+
+/// The relay lists a device of its own (a key it made, under that key's id,
+/// as if it had joined), and one whose key is not its id's. The admin's
+/// tablet shows the first as waiting, with a security code nobody's tablet
+/// shows, and drops the second; when the admin then removes a rep, the new
+/// key is sealed to the approved devices only: the relay's device gets no
+/// envelope, nor does any device of the removed rep.
+#[test]
+fn the_admin_seals_new_keys_to_the_devices_it_approved_never_to_the_relays_list() {
+    let Team {
+        mut world,
+        a,
+        a2: _,
+        b,
+    } = team();
+    let team_id = world.tabs[a].db.borrow().membership().unwrap().team;
+    let relays_own = rapport_relay::TestDevice::from_seed(77);
+    let relay = world.relay.clone();
+    relay.join(team_id, relays_own.id()).unwrap();
+    relay
+        .enroll(team_id, relays_own.id(), &relays_own.public_key())
+        .unwrap();
+    let mismatched = DeviceId::from_bytes([0x55; 16]);
+    relay.join(team_id, mismatched).unwrap();
+    relay
+        .enroll(team_id, mismatched, &relays_own.public_key())
+        .unwrap();
+
+    world.send(a, ToWorker::ListDevices);
+    world.run();
+    let devices = world.page(a).sync.devices.clone();
+    let by_id = |id: DeviceId| devices.iter().find(|d| d.id == *id.as_bytes());
+    let foreign = by_id(relays_own.id()).expect("shown, to be compared and refused");
+    assert!(!foreign.approved && foreign.member.is_empty());
+    assert_ne!(foreign.fingerprint, world.page(b).sync.fingerprint);
+    assert!(
+        by_id(mismatched).is_none(),
+        "a key that is not its id's is dropped"
+    );
+
+    // B is approved; then the admin removes the rep Борис (B's devices).
+    let b_id = world.tabs[b].db.borrow().membership().unwrap().device;
+    world.send(
+        a,
+        ToWorker::ApproveDevice {
+            device: *b_id.as_bytes(),
+        },
+    );
+    world.run();
+    assert!(
+        world
+            .page(a)
+            .sync
+            .devices
+            .iter()
+            .any(|d| d.id == *b_id.as_bytes() && d.approved)
+    );
+    world.send(
+        a,
+        ToWorker::RemoveMember {
+            member: "Борис".into(),
+        },
+    );
+    world.run();
+    let membership = world.tabs[a].db.borrow().membership().unwrap();
+    assert_eq!(membership.epoch, 1, "the key was rotated once");
+    assert!(
+        membership
+            .roster
+            .iter()
+            .any(|d| d.device == b_id && d.removed)
+    );
+    let old_token = rapport_protocol::token_hash(&rapport_protocol::access_token(
+        &membership.older_keys()[0],
+        team_id,
+    ));
+    for outsider in [relays_own.id(), b_id] {
+        assert!(
+            relay.rekey(team_id, outsider, old_token).unwrap().is_none(),
+            "no envelope for {outsider}"
+        );
+    }
+    assert_eq!(world.page(b).sync.state.slug(), "problem", "B is refused");
 }
