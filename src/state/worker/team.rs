@@ -402,7 +402,21 @@ impl<H: Host> WorkerCore<H> {
                     pinned.removed = true;
                 }
             }
-            team.candidates.retain(|c| c.device.device != device);
+            // A device refused before it was approved stays in the list,
+            // as removed, so the admin sees what became of it.
+            if let Some(at) = team
+                .candidates
+                .iter()
+                .position(|c| c.device.device == device)
+            {
+                let refused = team.candidates.remove(at);
+                team.membership.roster.push(PinnedDevice {
+                    device,
+                    public_key: refused.device.public_key,
+                    member: refused.member,
+                    removed: true,
+                });
+            }
             actions.extend(team.engine.revoke(&admin, device));
         }
         self.save_membership().await;
