@@ -115,6 +115,17 @@ pub enum ClientFrame {
     /// Asks for the team's key chain (to read chunks sealed before the
     /// newest rotation). Answered by `KeyChain`.
     KeyChain,
+    /// Like `Fetch`, but in plain cursor order without serving the newest
+    /// snapshot first: it returns the chunks a snapshot covers too, for as
+    /// long as the relay keeps them (its retention window). For a device
+    /// that cannot read the newest snapshot and rebuilds from the changes
+    /// under it. Answered by `Chunks`, whose `next` continues the same way.
+    FetchAll {
+        /// The `next` of the previous `Chunks`, or [`Cursor::START`].
+        after: Cursor,
+        /// At most this many chunks (the relay may send fewer).
+        limit: u32,
+    },
 }
 
 impl ClientFrame {
@@ -143,6 +154,7 @@ impl ClientFrame {
             ClientFrame::DeviceKeys { .. } => "DeviceKeys",
             ClientFrame::RotateKey { .. } => "RotateKey",
             ClientFrame::KeyChain => "KeyChain",
+            ClientFrame::FetchAll { .. } => "FetchAll",
         }
     }
 }
@@ -229,6 +241,10 @@ mod tests {
                 },
             },
             ClientFrame::KeyChain,
+            ClientFrame::FetchAll {
+                after: Cursor(3),
+                limit: 50,
+            },
         ];
         for frame in frames {
             assert_eq!(
