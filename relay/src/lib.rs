@@ -38,15 +38,21 @@ mod connection;
 mod error;
 mod http;
 mod hub;
+mod limits;
 mod page;
 mod serve;
 mod session;
 mod store;
 
-pub use config::{Config, DEFAULT_MAX_FRAME_BYTES};
+pub use config::{
+    Clock, Config, ConnectionLimits, DEFAULT_MAX_FRAME_BYTES, DEFAULT_SNAPSHOT_RETENTION, Quotas,
+    TeamCreation,
+};
 pub use error::RelayError;
 pub use serve::{DATABASE_FILE, serve, serve_with_store};
+pub use limits::{ChunkRate, CreationRight, FreeSpaceFloor, Limits};
 pub use session::{Effect, Session, Step};
 pub use store::{
-    Budget, Credentials, KeyStore, Scan, SqliteStore, Store, StoreError, Stored, TeamHead,
+    Budget, Credentials, KeyStore, Scan, SqliteStore, Store, StoreError, StoreLimits, Stored,
+    TeamHead,
 };
