@@ -33,12 +33,14 @@
 //! # }
 //! ```
 
+mod admission;
 mod config;
 mod connection;
 mod error;
 mod http;
 mod hub;
 mod limits;
+mod metered;
 mod page;
 mod serve;
 mod session;

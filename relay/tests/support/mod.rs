@@ -16,7 +16,7 @@ use rapport_protocol::{
     PROTOCOL_VERSION, Plain, Sealed, Seq, ServerFrame, StoredChunk, TeamId, TeamKey, access_token,
     admin_hash, open, seal, token_hash,
 };
-use rapport_relay::{Config, RelayError};
+use rapport_relay::{Config, RelayError, TeamCreation};
 use tokio::net::TcpStream;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -43,7 +43,10 @@ impl Relay {
         let data_dir = tempfile::tempdir().unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let address = listener.local_addr().unwrap();
-        let config = adjust(Config::new(data_dir.path()));
+        // The tests create their teams; a relay's default creates none.
+        let mut config = Config::new(data_dir.path());
+        config.team_creation = TeamCreation::Open;
+        let config = adjust(config);
         let (shutdown, stop) = oneshot::channel::<()>();
         let task = tokio::spawn(rapport_relay::serve(listener, config, async move {
             let _ = stop.await;
