@@ -150,9 +150,13 @@ mod tests {
         let connections = Connections::new(3, 2);
         let first = admitted(connections.admit(HOME));
         let _second = admitted(connections.admit(HOME));
-        assert!(matches!(connections.admit(HOME), Admission::Refused(_, reason) if reason.contains("your address")));
+        assert!(
+            matches!(connections.admit(HOME), Admission::Refused(_, reason) if reason.contains("your address"))
+        );
         let _third = admitted(connections.admit(OFFICE));
-        assert!(matches!(connections.admit(OFFICE), Admission::Refused(_, reason) if reason.contains("(3)")));
+        assert!(
+            matches!(connections.admit(OFFICE), Admission::Refused(_, reason) if reason.contains("(3)"))
+        );
         drop(first);
         assert_eq!(connections.open(), 2);
         let _again = admitted(connections.admit(HOME));

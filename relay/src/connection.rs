@@ -35,7 +35,12 @@ pub(crate) async fn refuse(mut socket: WebSocket, code: ErrorCode, message: Stri
         .await
         .is_ok()
     {
-        close(&mut socket, close_code::AGAIN, "refused; see the error frame").await;
+        close(
+            &mut socket,
+            close_code::AGAIN,
+            "refused; see the error frame",
+        )
+        .await;
     }
 }
 
@@ -216,7 +221,9 @@ fn transport_refusal(error: axum::Error) -> Step {
     let error = error.into_inner();
     let transport = error.downcast_ref::<tungstenite::Error>();
     if let Some(tungstenite::Error::Io(io)) = transport
-        && let Some(over) = io.get_ref().and_then(|inner| inner.downcast_ref::<OverBudget>())
+        && let Some(over) = io
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<OverBudget>())
     {
         return Step::refuse(
             ErrorCode::TooLarge,

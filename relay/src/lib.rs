@@ -51,8 +51,8 @@ pub use config::{
     TeamCreation,
 };
 pub use error::RelayError;
-pub use serve::{DATABASE_FILE, serve, serve_with_store};
 pub use limits::{ChunkRate, CreationRight, FreeSpaceFloor, Limits};
+pub use serve::{DATABASE_FILE, serve, serve_with_store};
 pub use session::{Effect, Session, Step};
 pub use store::{
     Budget, Credentials, KeyStore, Scan, SqliteStore, Store, StoreError, StoreLimits, Stored,

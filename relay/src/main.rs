@@ -165,7 +165,11 @@ fn count<N: TryFrom<u64>>(flag: &str, value: &str) -> Result<N, String> {
         "kib" | "k" => 1 << 10,
         "mib" | "m" => 1 << 20,
         "gib" | "g" => 1 << 30,
-        _ => return Err(format!("{flag} {value}: not a number (like 4096, 4KiB or 1GiB)")),
+        _ => {
+            return Err(format!(
+                "{flag} {value}: not a number (like 4096, 4KiB or 1GiB)"
+            ));
+        }
     };
     digits
         .parse::<u64>()

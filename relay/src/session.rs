@@ -490,7 +490,11 @@ impl Session {
                 .min_free
                 .saturating_add(u64::try_from(sealed.ciphertext.len()).unwrap_or(u64::MAX));
             if free < needed {
-                error!(free, floor = floor.min_free, "refused an upload: the disk is nearly full");
+                error!(
+                    free,
+                    floor = floor.min_free,
+                    "refused an upload: the disk is nearly full"
+                );
                 return Some(Step::refuse(
                     ErrorCode::RelayFull,
                     format!(
@@ -555,9 +559,7 @@ fn refusal(error: StoreError) -> Step {
         StoreError::Conflict { .. } => ErrorCode::Conflict,
         StoreError::CoversAhead { .. } | StoreError::StaleEpoch { .. } => ErrorCode::BadFrame,
         StoreError::KeyTaken { .. } => ErrorCode::Conflict,
-        StoreError::TeamFull { .. } | StoreError::TooManyDevices { .. } => {
-            ErrorCode::QuotaExceeded
-        }
+        StoreError::TeamFull { .. } | StoreError::TooManyDevices { .. } => ErrorCode::QuotaExceeded,
         StoreError::Sqlite { .. } | StoreError::NoWal { .. } | StoreError::Damaged { .. } => {
             error!(%error, "storage failed");
             return Step::refuse(

@@ -1093,23 +1093,37 @@ mod tests {
         store
             .upload(TEAM, LAPTOP, Seq(1), everything, &sealed(7))
             .unwrap();
-        assert_eq!(cursors(&store, 0), [1, 2, 3, 4, 5], "kept within the window");
+        assert_eq!(
+            cursors(&store, 0),
+            [1, 2, 3, 4, 5],
+            "kept within the window"
+        );
         clock.advance(6 * DAY);
         assert_eq!(store.sweep().unwrap(), 0);
         store
             .upload(TEAM, PHONE, Seq(5), ChunkKind::Change, &sealed(1))
             .unwrap();
-        assert_eq!(cursors(&store, 0), [1, 2, 3, 4, 5, 6], "still in the window");
+        assert_eq!(
+            cursors(&store, 0),
+            [1, 2, 3, 4, 5, 6],
+            "still in the window"
+        );
 
         clock.advance(DAY);
         assert_eq!(store.sweep().unwrap(), 4);
-        assert_eq!(cursors(&store, 0), [5, 6], "the snapshot and what follows it");
+        assert_eq!(
+            cursors(&store, 0),
+            [5, 6],
+            "the snapshot and what follows it"
+        );
         assert_eq!(store.sweep().unwrap(), 0, "nothing left to sweep");
 
         // An upload prunes its own team without a sweep, before its quota
         // check, and the pruned bytes leave the team's usage.
         let covers_6 = ChunkKind::Snapshot { covers: Cursor(6) };
-        store.upload(TEAM, PHONE, Seq(6), covers_6, &sealed(2)).unwrap();
+        store
+            .upload(TEAM, PHONE, Seq(6), covers_6, &sealed(2))
+            .unwrap();
         clock.advance(8 * DAY);
         store
             .upload(TEAM, PHONE, Seq(7), ChunkKind::Change, &sealed(3))
@@ -1137,13 +1151,18 @@ mod tests {
         assert_eq!(cursors(&store, 0), [1, 2, 3]);
         // A snapshot may still land, so the team can compact.
         let snapshot = ChunkKind::Snapshot { covers: Cursor(3) };
-        store.upload(TEAM, PHONE, Seq(4), snapshot, &sealed(2)).unwrap();
+        store
+            .upload(TEAM, PHONE, Seq(4), snapshot, &sealed(2))
+            .unwrap();
 
         store.join(TEAM, PHONE).unwrap();
         store.join(TEAM, LAPTOP).unwrap();
         store.join(TEAM, PHONE).unwrap();
         let third = store.join(TEAM, DeviceId::from_bytes([7; 16]));
-        assert!(matches!(third, Err(StoreError::TooManyDevices { limit: 2, .. })));
+        assert!(matches!(
+            third,
+            Err(StoreError::TooManyDevices { limit: 2, .. })
+        ));
         // Removing a device frees its place.
         store.revoke(TEAM, LAPTOP).unwrap();
         store.join(TEAM, DeviceId::from_bytes([7; 16])).unwrap();

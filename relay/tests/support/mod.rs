@@ -204,6 +204,19 @@ impl Client {
         }
     }
 
+    /// Reads for `time`, answering the relay's pings as a browser does;
+    /// panics if a frame or the end of the connection comes instead.
+    pub async fn idle_for(&mut self, time: Duration) {
+        let deadline = tokio::time::Instant::now() + time;
+        loop {
+            match tokio::time::timeout_at(deadline, self.socket.next()).await {
+                Err(_) => return,
+                Ok(Some(Ok(Message::Ping(_) | Message::Pong(_)))) => continue,
+                Ok(other) => panic!("expected silence, got {other:?}"),
+            }
+        }
+    }
+
     pub async fn recv(&mut self) -> ServerFrame {
         self.next().await.expect("a frame, not a closed connection")
     }
