@@ -13,9 +13,7 @@ mod support;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use rapport_protocol::{
-    ChunkKind, ClientFrame, Cursor, ErrorCode, PROTOCOL_VERSION, Sealed, Seq, ServerFrame,
-};
+use rapport_protocol::{ChunkKind, ClientFrame, Cursor, ErrorCode, Sealed, Seq, ServerFrame};
 use rapport_relay::{Clock, Config, TeamCreation};
 use support::{Client, PATIENCE, Relay, Team, device, http_get};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
