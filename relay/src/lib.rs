@@ -19,10 +19,25 @@
 //! - [`Store`] is the storage contract and [`SqliteStore`] its durable
 //!   SQLite implementation; [`serve_with_store`] takes any other.
 //!
+//! # Limits
+//!
+//! A relay faces the internet, so everything a stranger can make it spend
+//! is capped, each cap a field of [`Config`] (and a flag of the binary, all
+//! listed in `docs/relay.md`): the bytes a connection may send before
+//! `Hello` (enforced on the socket, below the WebSocket layer), the `Hello`
+//! deadline, pings and the idle timeout, the HTTP header read timeout,
+//! connections in all and per address, per-team quotas of bytes, devices
+//! and chunks per minute, a free-space floor, and who may create a team
+//! ([`TeamCreation`]; nobody by default). Each refusal has its own
+//! [`rapport_protocol::ErrorCode`]. What a snapshot covers is pruned only
+//! after [`Config::snapshot_retention`], because the relay cannot check a
+//! snapshot it cannot read.
+//!
 //! # Running it
 //!
 //! ```text
-//! rapport-relay --listen 127.0.0.1:8080 --data-dir ./relay-data --static-dir dist
+//! rapport-relay --listen 127.0.0.1:8080 --data-dir ./relay-data --static-dir dist \
+//!               --create-secret-file ./create-secret
 //! ```
 //!
 //! ```no_run

@@ -906,6 +906,53 @@ mod tests {
     }
 
     #[test]
+    fn limits_refuse_large_frames_before_hello_and_creation_without_the_right() {
+        let (_dir, session) = session();
+        let store = session.store.clone();
+        let limits = Limits {
+            before_hello_bytes: 150,
+            team_creation: crate::CreationRight::SecretMissing,
+            ..Limits::none()
+        };
+        let mut stranger = Session::new(store.clone(), 1024).with_limits(limits.clone());
+        assert_eq!(
+            error_code(&stranger.handle(&[0; 151])),
+            Some(ErrorCode::TooLarge)
+        );
+        let mut creator = Session::new(store.clone(), 1024).with_limits(limits.clone());
+        assert_eq!(
+            error_code(&send(&mut creator, create())),
+            Some(ErrorCode::TeamCreationClosed)
+        );
+        assert!(
+            store.credentials(TEAM).unwrap().is_none(),
+            "nothing created"
+        );
+
+        // With the right, the same frames pass; after Hello, frames up to
+        // the session's own limit do.
+        let allowed = Limits {
+            team_creation: crate::CreationRight::Allowed,
+            ..limits
+        };
+        let mut admin = Session::new(store, 1024).with_limits(allowed);
+        assert!(!send(&mut admin, create()).close);
+        assert!(!send(&mut admin, hello()).close);
+        let upload = ClientFrame::Upload {
+            seq: Seq(1),
+            kind: ChunkKind::Change,
+            sealed: Sealed {
+                nonce: [0; 24],
+                ciphertext: vec![1; 500],
+            },
+        };
+        assert!(matches!(
+            send(&mut admin, upload).frames[..],
+            [ServerFrame::Ack { .. }]
+        ));
+    }
+
+    #[test]
     fn revoke_and_rotate_need_the_admin_secret_and_say_so() {
         let (_dir, mut session) = session();
         send(&mut session, create());
