@@ -104,14 +104,19 @@ pub(crate) async fn run(
                     times.hello_timeout
                 ),
             ),
-            () = sleep_until(last_heard + times.idle_timeout) => Step::refuse(
+            () = sleep_until(heard(last_heard, &peer) + times.idle_timeout) => {
+                // Part of a large frame may have arrived since.
+                if heard(last_heard, &peer) + times.idle_timeout > Instant::now() {
+                    continue;
+                }
+                Step::refuse(
                 ErrorCode::TimedOut,
                 format!(
                     "nothing from this device for {:?}, not even an answer to the relay's \
                      pings; reconnect",
                     times.idle_timeout
                 ),
-            ),
+            )},
             _ = pings.tick() => {
                 if socket.send(Message::Ping(Default::default())).await.is_err() {
                     return;
@@ -194,6 +199,12 @@ pub(crate) async fn run(
             return;
         }
     }
+}
+
+/// When the device was last heard from: its last whole message, or the
+/// last bytes of one still arriving.
+fn heard(last_message: Instant, peer: &Peer) -> Instant {
+    last_message.max(Instant::from_std(peer.meter.last_read()))
 }
 
 /// Waits for this connection's next push; never resolves before `Hello`.

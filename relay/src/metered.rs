@@ -6,13 +6,18 @@
 //! whole frame, up to the relay's frame limit, before handing it over. So the
 //! budget is enforced below it, on the socket: past the budget a read fails
 //! with [`OverBudget`] and no further byte leaves the kernel's buffer.
+//!
+//! The meter also notes when bytes last arrived, so a device in the middle
+//! of sending one large frame over a slow link (which the WebSocket layer
+//! reports only once it is whole) does not count as idle.
 
 use std::fmt;
 use std::io;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::task::{Context, Poll, ready};
+use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
@@ -28,6 +33,10 @@ const UNMETERED: usize = usize::MAX;
 pub(crate) struct Meter {
     remaining: AtomicUsize,
     limit: AtomicUsize,
+    /// When the meter was made.
+    origin: Instant,
+    /// Milliseconds from `origin` to the last read that brought bytes.
+    last_read: AtomicU64,
 }
 
 impl Default for Meter {
@@ -35,11 +44,23 @@ impl Default for Meter {
         Meter {
             remaining: AtomicUsize::new(UNMETERED),
             limit: AtomicUsize::new(UNMETERED),
+            origin: Instant::now(),
+            last_read: AtomicU64::new(0),
         }
     }
 }
 
 impl Meter {
+    /// When bytes last arrived (or the meter was made).
+    pub(crate) fn last_read(&self) -> Instant {
+        self.origin + Duration::from_millis(self.last_read.load(Ordering::Relaxed))
+    }
+
+    fn note_read(&self) {
+        let millis = u64::try_from(self.origin.elapsed().as_millis()).unwrap_or(u64::MAX);
+        self.last_read.store(millis, Ordering::Relaxed);
+    }
+
     /// From now on at most `bytes` more may be read (0: no budget).
     pub(crate) fn arm(&self, bytes: usize) {
         let bytes = if bytes == 0 { UNMETERED } else { bytes };
@@ -102,7 +123,12 @@ impl AsyncRead for MeteredStream {
         let this = self.get_mut();
         let remaining = this.meter.remaining.load(Ordering::Relaxed);
         if remaining == UNMETERED {
-            return Pin::new(&mut this.stream).poll_read(cx, buf);
+            let before = buf.filled().len();
+            ready!(Pin::new(&mut this.stream).poll_read(cx, buf))?;
+            if buf.filled().len() > before {
+                this.meter.note_read();
+            }
+            return Poll::Ready(Ok(()));
         }
         if remaining == 0 {
             let limit = this.meter.limit.load(Ordering::Relaxed);
@@ -116,6 +142,9 @@ impl AsyncRead for MeteredStream {
         ready!(Pin::new(&mut this.stream).poll_read(cx, &mut limited))?;
         let read = limited.filled();
         buf.put_slice(read);
+        if !read.is_empty() {
+            this.meter.note_read();
+        }
         // Only this task reads, so nothing raced the load above, except
         // `lift`, which a later read will see.
         let _ = this.meter.remaining.compare_exchange(

@@ -251,6 +251,54 @@ async fn a_socket_that_answers_no_ping_is_closed_and_one_that_does_stays() {
 }
 
 #[tokio::test]
+async fn a_device_sending_one_large_frame_slowly_is_not_idle() {
+    let relay = Relay::start_with(|mut config| {
+        config.connections.ping_interval = Duration::from_millis(100);
+        config.connections.idle_timeout = Duration::from_millis(400);
+        config
+    })
+    .await;
+    let team = Team::new(1);
+    drop(Client::create(&relay.url(), &team, device(1)).await);
+    let mut slow = Raw::upgrade(relay.address, "/sync").await;
+    slow.send(&team.hello(device(2))).await;
+    let seq = Seq(1);
+    let sealed = team.seal(device(2), seq, ChunkKind::Change, &"s".repeat(12 << 10));
+    let bytes = ClientFrame::Upload {
+        seq,
+        kind: ChunkKind::Change,
+        sealed,
+    }
+    .encode();
+    // Over 1.2 s, three times the idle timeout, and no pong meanwhile.
+    slow.send_header(bytes.len() as u64).await;
+    for part in bytes.chunks(1 << 10) {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        slow.stream.write_all(part).await.unwrap();
+    }
+    let mut answers = Vec::new();
+    loop {
+        match slow.next().await {
+            RawFrame::Ping => continue,
+            RawFrame::Frame(frame @ ServerFrame::Welcome { .. }) => answers.push(frame),
+            RawFrame::Frame(frame) => {
+                answers.push(frame);
+                break;
+            }
+            other => panic!("{other:?} after {answers:?}"),
+        }
+    }
+    assert!(
+        matches!(
+            answers[..],
+            [ServerFrame::Welcome { .. }, ServerFrame::Ack { .. }]
+        ),
+        "{answers:?}"
+    );
+    relay.stop().await;
+}
+
+#[tokio::test]
 async fn slow_request_headers_are_cut_off() {
     let relay = Relay::start_with(|mut config| {
         config.connections.header_read_timeout = Duration::from_millis(300);
