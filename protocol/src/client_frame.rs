@@ -130,6 +130,17 @@ pub enum ClientFrame {
         /// The proof.
         proof: Proof,
     },
+    /// Like `Fetch`, but in plain cursor order without serving the newest
+    /// snapshot first: it returns the chunks a snapshot covers too, for as
+    /// long as the relay keeps them (its retention window). For a device
+    /// that cannot read the newest snapshot and rebuilds from the changes
+    /// under it. Answered by `Chunks`, whose `next` continues the same way.
+    FetchAll {
+        /// The `next` of the previous `Chunks`, or [`Cursor::START`].
+        after: Cursor,
+        /// At most this many chunks (the relay may send fewer).
+        limit: u32,
+    },
 }
 
 impl ClientFrame {
@@ -159,6 +170,7 @@ impl ClientFrame {
             ClientFrame::RotateKey { .. } => "RotateKey",
             ClientFrame::KeyChain => "KeyChain",
             ClientFrame::Prove { .. } => "Prove",
+            ClientFrame::FetchAll { .. } => "FetchAll",
         }
     }
 }
@@ -252,6 +264,10 @@ mod tests {
             ClientFrame::KeyChain,
             ClientFrame::Prove {
                 proof: Proof::from_bytes([11; 32]),
+            },
+            ClientFrame::FetchAll {
+                after: Cursor(3),
+                limit: 50,
             },
         ];
         for frame in frames {

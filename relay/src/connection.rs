@@ -1,9 +1,11 @@
 //! One WebSocket connection: the I/O around a [`Session`].
 //!
-//! It waits on three things at once: the device's next frame, pushes from
-//! the team's other connections (via the [`Hub`](crate::hub::Hub)), and the relay shutting
-//! down. Store work runs on tokio's blocking pool, because SQLite's fsync
-//! would otherwise stall every connection sharing the async thread.
+//! It waits on several things at once: the device's next frame, pushes
+//! from the team's other connections (via the [`Hub`](crate::hub::Hub)),
+//! the relay shutting down, and its clocks: the `Hello` deadline, the next
+//! ping, and the idle timeout. Store work runs on tokio's blocking pool,
+//! because SQLite's fsync would otherwise stall every connection sharing
+//! the async thread.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,28 +13,66 @@ use std::time::Duration;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, close_code};
 use rapport_protocol::{Cursor, ErrorCode, ServerFrame};
 use tokio::sync::watch;
+use tokio::time::{Instant, MissedTickBehavior, sleep_until};
 use tracing::{debug, info};
 
+use crate::http::Peer;
 use crate::hub::{Ending, Membership, Signal};
+use crate::limits::{CreationRight, Limits};
+use crate::metered::OverBudget;
 use crate::serve::Shared;
 use crate::session::{Effect, Session, Step};
 
 /// How long to wait for the device to answer our Close before hanging up.
 const CLOSE_GRACE: Duration = Duration::from_secs(2);
 
+/// Answers a connection over a connection cap with an `Error` frame, then
+/// closes it.
+pub(crate) async fn refuse(mut socket: WebSocket, code: ErrorCode, message: String) {
+    let frame = ServerFrame::Error { code, message };
+    if socket
+        .send(Message::Binary(frame.encode().into()))
+        .await
+        .is_ok()
+    {
+        close(
+            &mut socket,
+            close_code::AGAIN,
+            "refused; see the error frame",
+        )
+        .await;
+    }
+}
+
 /// Serves one device until either side ends the connection.
-pub(crate) async fn run(mut socket: WebSocket, shared: Arc<Shared>) {
-    let mut session = Some(Session::new(
-        Arc::clone(&shared.store),
-        shared.config.max_frame_bytes,
-    ));
+pub(crate) async fn run(
+    mut socket: WebSocket,
+    shared: Arc<Shared>,
+    peer: Arc<Peer>,
+    right: CreationRight,
+) {
+    let limits = Limits {
+        team_creation: right,
+        ..shared.limits.clone()
+    };
+    let mut session = Some(
+        Session::new(Arc::clone(&shared.store), shared.config.max_frame_bytes).with_limits(limits),
+    );
     let mut membership: Option<Membership> = None;
     let mut told_head = Cursor::START;
     let mut stop = shared.stop.clone();
+    let times = &shared.config.connections;
+    let hello_by = Instant::from_std(peer.accepted) + times.hello_timeout;
+    let mut joined = false;
+    let mut last_heard = Instant::now();
+    let mut pings = tokio::time::interval_at(last_heard + times.ping_interval, times.ping_interval);
+    pings.set_missed_tick_behavior(MissedTickBehavior::Delay);
 
     loop {
         let step = tokio::select! {
-            incoming = socket.recv() => match incoming {
+            incoming = socket.recv() => {
+                last_heard = Instant::now();
+                match incoming {
                 None | Some(Ok(Message::Close(_))) => return,
                 Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
                 Some(Ok(Message::Text(_))) => Step::refuse(
@@ -56,7 +96,33 @@ pub(crate) async fn run(mut socket: WebSocket, shared: Arc<Shared>) {
                     }
                 }
                 Some(Err(error)) => transport_refusal(error),
-            },
+            }},
+            () = sleep_until(hello_by), if !joined => Step::refuse(
+                ErrorCode::TimedOut,
+                format!(
+                    "no Hello within {:?} of connecting; reconnect and open with Hello",
+                    times.hello_timeout
+                ),
+            ),
+            () = sleep_until(heard(last_heard, &peer) + times.idle_timeout) => {
+                // Part of a large frame may have arrived since.
+                if heard(last_heard, &peer) + times.idle_timeout > Instant::now() {
+                    continue;
+                }
+                Step::refuse(
+                ErrorCode::TimedOut,
+                format!(
+                    "nothing from this device for {:?}, not even an answer to the relay's \
+                     pings; reconnect",
+                    times.idle_timeout
+                ),
+            )},
+            _ = pings.tick() => {
+                if socket.send(Message::Ping(Default::default())).await.is_err() {
+                    return;
+                }
+                continue;
+            }
             signal = next_signal(&mut membership) => match signal {
                 Signal { ended: Some(Ending::Revoked), .. } => Step::refuse(
                     ErrorCode::Revoked,
@@ -82,6 +148,8 @@ pub(crate) async fn run(mut socket: WebSocket, shared: Arc<Shared>) {
 
         match step.effect {
             Some(Effect::Joined { team, device, head }) => {
+                joined = true;
+                peer.meter.lift();
                 told_head = head;
                 membership = Some(shared.hub.join(team, device, head));
             }
@@ -119,12 +187,24 @@ pub(crate) async fn run(mut socket: WebSocket, shared: Arc<Shared>) {
             let code = match close_with {
                 Some(ErrorCode::TooLarge) => close_code::SIZE,
                 Some(ErrorCode::Internal) => close_code::ERROR,
+                Some(
+                    ErrorCode::RateLimited
+                    | ErrorCode::RelayFull
+                    | ErrorCode::TooManyConnections
+                    | ErrorCode::TimedOut,
+                ) => close_code::AGAIN,
                 _ => close_code::POLICY,
             };
             close(&mut socket, code, "refused; see the error frame").await;
             return;
         }
     }
+}
+
+/// When the device was last heard from: its last whole message, or the
+/// last bytes of one still arriving.
+fn heard(last_message: Instant, peer: &Peer) -> Instant {
+    last_message.max(Instant::from_std(peer.meter.last_read()))
 }
 
 /// Waits for this connection's next push; never resolves before `Hello`.
@@ -146,13 +226,22 @@ async fn stopping(stop: &mut watch::Receiver<bool>) {
 }
 
 /// The refusal for a WebSocket-level failure. The transport stops frames
-/// past twice the limit before reading them, so those are `TooLarge` too.
+/// past twice the limit before reading them, and the socket stops reading
+/// past the budget before Hello, so those are `TooLarge` too.
 fn transport_refusal(error: axum::Error) -> Step {
     let error = error.into_inner();
-    let too_large = matches!(
-        error.downcast_ref::<tungstenite::Error>(),
-        Some(tungstenite::Error::Capacity(_))
-    );
+    let transport = error.downcast_ref::<tungstenite::Error>();
+    if let Some(tungstenite::Error::Io(io)) = transport
+        && let Some(over) = io
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<OverBudget>())
+    {
+        return Step::refuse(
+            ErrorCode::TooLarge,
+            format!("{over}: CreateTeam and Hello are small, send them first"),
+        );
+    }
+    let too_large = matches!(transport, Some(tungstenite::Error::Capacity(_)));
     if too_large {
         Step::refuse(
             ErrorCode::TooLarge,

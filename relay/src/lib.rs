@@ -19,10 +19,25 @@
 //! - [`Store`] is the storage contract and [`SqliteStore`] its durable
 //!   SQLite implementation; [`serve_with_store`] takes any other.
 //!
+//! # Limits
+//!
+//! A relay faces the internet, so everything a stranger can make it spend
+//! is capped, each cap a field of [`Config`] (and a flag of the binary, all
+//! listed in `docs/relay.md`): the bytes a connection may send before
+//! `Hello` (enforced on the socket, below the WebSocket layer), the `Hello`
+//! deadline, pings and the idle timeout, the HTTP header read timeout,
+//! connections in all and per address, per-team quotas of bytes, devices
+//! and chunks per minute, a free-space floor, and who may create a team
+//! ([`TeamCreation`]; nobody by default). Each refusal has its own
+//! [`rapport_protocol::ErrorCode`]. What a snapshot covers is pruned only
+//! after [`Config::snapshot_retention`], because the relay cannot check a
+//! snapshot it cannot read.
+//!
 //! # Running it
 //!
 //! ```text
-//! rapport-relay --listen 127.0.0.1:8080 --data-dir ./relay-data --static-dir dist
+//! rapport-relay --listen 127.0.0.1:8080 --data-dir ./relay-data --static-dir dist \
+//!               --create-secret-file ./create-secret
 //! ```
 //!
 //! ```no_run
@@ -33,22 +48,30 @@
 //! # }
 //! ```
 
+mod admission;
 mod config;
 mod connection;
 mod error;
 mod http;
 mod hub;
+mod limits;
+mod metered;
 mod page;
 mod serve;
 mod session;
 mod store;
 mod test_device;
 
-pub use config::{Config, DEFAULT_MAX_FRAME_BYTES};
+pub use config::{
+    Clock, Config, ConnectionLimits, DEFAULT_MAX_FRAME_BYTES, DEFAULT_SNAPSHOT_RETENTION, Quotas,
+    TeamCreation,
+};
 pub use error::RelayError;
+pub use limits::{ChunkRate, CreationRight, FreeSpaceFloor, Limits};
 pub use serve::{DATABASE_FILE, serve, serve_with_store};
 pub use session::{Effect, Session, Step};
 pub use store::{
-    Budget, Credentials, KeyStore, Scan, SqliteStore, Store, StoreError, Stored, TeamHead,
+    Budget, Credentials, KeyStore, Scan, SqliteStore, Store, StoreError, StoreLimits, Stored,
+    TeamHead,
 };
 pub use test_device::TestDevice;

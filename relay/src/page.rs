@@ -43,20 +43,7 @@ pub(crate) fn read(
         ChunkKind::Snapshot { covers } if after < covers => Some((chunk, covers)),
         _ => None,
     }) else {
-        let scan = store.chunks_after(
-            team,
-            after,
-            Budget {
-                items,
-                bytes: max_bytes,
-            },
-        )?;
-        let next = scan.items.last().map_or(after, |chunk| chunk.cursor);
-        return Ok(Page {
-            items: scan.items,
-            more: scan.rest.is_some(),
-            next,
-        });
+        return read_all(store, team, after, limit, max_bytes);
     };
 
     let bytes = max_bytes.saturating_sub(snapshot.sealed.len());
@@ -81,6 +68,35 @@ pub(crate) fn read(
     );
     Ok(Page {
         items: page,
+        more: scan.rest.is_some(),
+        next,
+    })
+}
+
+/// Reads the page after `after` in plain cursor order, the newest snapshot
+/// getting no precedence: for `FetchAll`, which also returns the chunks a
+/// snapshot covers while the relay retains them.
+pub(crate) fn read_all(
+    store: &dyn Store,
+    team: TeamId,
+    after: Cursor,
+    limit: u32,
+    max_bytes: usize,
+) -> Result<Page, StoreError> {
+    let items = usize::try_from(limit)
+        .unwrap_or(MAX_PAGE_ITEMS)
+        .clamp(1, MAX_PAGE_ITEMS);
+    let scan = store.chunks_after(
+        team,
+        after,
+        Budget {
+            items,
+            bytes: max_bytes,
+        },
+    )?;
+    let next = scan.items.last().map_or(after, |chunk| chunk.cursor);
+    Ok(Page {
+        items: scan.items,
         more: scan.rest.is_some(),
         next,
     })

@@ -19,8 +19,9 @@ use rapport_protocol::{
 };
 use tracing::{debug, error, info};
 
+use crate::limits::Limits;
 use crate::page;
-use crate::store::{Store, StoreError};
+use crate::store::{Store, StoreError, size};
 
 /// The protocol state of one connection: feed it each binary message with
 /// [`Session::handle`] and carry out the returned [`Step`].
@@ -30,6 +31,7 @@ use crate::store::{Store, StoreError};
 pub struct Session {
     store: Arc<dyn Store>,
     max_frame_bytes: usize,
+    limits: Limits,
     state: State,
 }
 
@@ -124,12 +126,33 @@ impl Session {
         Session {
             store,
             max_frame_bytes,
+            limits: Limits::none(),
             state: State::Fresh,
         }
     }
 
+    /// This session with `limits` (a relay's are in [`crate::Config`]).
+    #[must_use]
+    pub fn with_limits(mut self, limits: Limits) -> Session {
+        self.limits = limits;
+        self
+    }
+
     /// Handles one binary message.
     pub fn handle(&mut self, bytes: &[u8]) -> Step {
+        let joined = matches!(self.state, State::Joined { .. });
+        let before_hello = self.limits.before_hello_bytes;
+        if !joined && before_hello > 0 && bytes.len() > before_hello {
+            return Step::refuse(
+                ErrorCode::TooLarge,
+                format!(
+                    "a frame of {} bytes before Hello is over this relay's limit of {} bytes \
+                     for the frames that open a connection",
+                    bytes.len(),
+                    before_hello
+                ),
+            );
+        }
         if bytes.len() > self.max_frame_bytes {
             return Step::refuse(
                 ErrorCode::TooLarge,
@@ -180,6 +203,25 @@ impl Session {
                     // A device already holds what it uploaded: its own
                     // chunks are skipped (`next` still passes them), so a
                     // device that sent a snapshot never downloads it back.
+                    Ok(mut page) => Step::reply(ServerFrame::Chunks {
+                        items: {
+                            page.items.retain(|chunk| chunk.device != device);
+                            page.items
+                        },
+                        more: page.more,
+                        next: page.next,
+                    }),
+                    Err(error) => refusal(error),
+                }
+            }
+            (&State::Joined { team, device }, ClientFrame::FetchAll { after, limit }) => {
+                match page::read_all(
+                    self.store.as_ref(),
+                    team,
+                    after,
+                    limit,
+                    self.max_frame_bytes,
+                ) {
                     Ok(mut page) => Step::reply(ServerFrame::Chunks {
                         items: {
                             page.items.retain(|chunk| chunk.device != device);
@@ -295,6 +337,9 @@ impl Session {
     ) -> Step {
         if let Some(refused) = check_version(version) {
             return refused;
+        }
+        if let Some(reason) = self.limits.team_creation.refusal() {
+            return Step::refuse(ErrorCode::TeamCreationClosed, reason);
         }
         match self.store.create_team(team, token_hash, admin_hash) {
             Ok(()) => {
@@ -439,6 +484,9 @@ impl Session {
                 "seq 0 is not valid: a device counts from 1",
             );
         }
+        if let Some(refused) = self.check_upload_limits(team, sealed) {
+            return refused;
+        }
         match self.store.upload(team, device, seq, kind, sealed) {
             Ok(stored) => {
                 debug!(%team, %device, %seq, cursor = %stored.cursor, bytes = sealed.len(),
@@ -515,6 +563,47 @@ impl Session {
         }
     }
 
+    /// The disk floor and the team's rate; the store checks the quotas.
+    fn check_upload_limits(&self, team: TeamId, sealed: &Sealed) -> Option<Step> {
+        if let Some(floor) = &self.limits.free_space
+            && let Some(free) = floor.available()
+        {
+            let needed = floor
+                .min_free
+                .saturating_add(u64::try_from(sealed.ciphertext.len()).unwrap_or(u64::MAX));
+            if free < needed {
+                error!(
+                    free,
+                    floor = floor.min_free,
+                    "refused an upload: the disk is nearly full"
+                );
+                return Some(Step::refuse(
+                    ErrorCode::RelayFull,
+                    format!(
+                        "the relay's disk is nearly full ({} free; it keeps {} free), so it \
+                         stored nothing; your device keeps the change and can retry once the \
+                         relay's operator has freed space",
+                        size(free),
+                        size(floor.min_free)
+                    ),
+                ));
+            }
+        }
+        if let Some(rate) = &self.limits.chunk_rate
+            && !rate.take(team)
+        {
+            return Some(Step::refuse(
+                ErrorCode::RateLimited,
+                format!(
+                    "team {team} uploaded more than the {} chunks a minute this relay allows; \
+                     nothing was lost, reconnect in a minute to send the rest",
+                    rate.limit()
+                ),
+            ));
+        }
+        None
+    }
+
     fn check_admin(&self, team: TeamId, secret: &AdminSecret) -> Option<Step> {
         match self.store.credentials(team) {
             Ok(Some(credentials)) if admin_hash(secret) == credentials.admin_hash => None,
@@ -568,6 +657,7 @@ fn refusal(error: StoreError) -> Step {
         StoreError::Conflict { .. } => ErrorCode::Conflict,
         StoreError::CoversAhead { .. } | StoreError::StaleEpoch { .. } => ErrorCode::BadFrame,
         StoreError::KeyTaken { .. } => ErrorCode::Conflict,
+        StoreError::TeamFull { .. } | StoreError::TooManyDevices { .. } => ErrorCode::QuotaExceeded,
         StoreError::Sqlite { .. } | StoreError::NoWal { .. } | StoreError::Damaged { .. } => {
             error!(%error, "storage failed");
             return Step::refuse(
@@ -920,6 +1010,53 @@ mod tests {
             error_code(&send(&mut admin, guess)),
             Some(ErrorCode::Unauthorized)
         );
+    }
+
+    #[test]
+    fn limits_refuse_large_frames_before_hello_and_creation_without_the_right() {
+        let (_dir, session) = session();
+        let store = session.store.clone();
+        let limits = Limits {
+            before_hello_bytes: 150,
+            team_creation: crate::CreationRight::SecretMissing,
+            ..Limits::none()
+        };
+        let mut stranger = Session::new(store.clone(), 1024).with_limits(limits.clone());
+        assert_eq!(
+            error_code(&stranger.handle(&[0; 151])),
+            Some(ErrorCode::TooLarge)
+        );
+        let mut creator = Session::new(store.clone(), 1024).with_limits(limits.clone());
+        assert_eq!(
+            error_code(&send(&mut creator, create())),
+            Some(ErrorCode::TeamCreationClosed)
+        );
+        assert!(
+            store.credentials(TEAM).unwrap().is_none(),
+            "nothing created"
+        );
+
+        // With the right, the same frames pass; after Hello, frames up to
+        // the session's own limit do.
+        let allowed = Limits {
+            team_creation: crate::CreationRight::Allowed,
+            ..limits
+        };
+        let mut admin = Session::new(store, 1024).with_limits(allowed);
+        assert!(!send(&mut admin, create()).close);
+        assert!(!join_phone(&mut admin).close);
+        let upload = ClientFrame::Upload {
+            seq: Seq(1),
+            kind: ChunkKind::Change,
+            sealed: Sealed {
+                nonce: [0; 24],
+                ciphertext: vec![1; 500],
+            },
+        };
+        assert!(matches!(
+            send(&mut admin, upload).frames[..],
+            [ServerFrame::Ack { .. }]
+        ));
     }
 
     #[test]

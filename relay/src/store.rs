@@ -15,7 +15,8 @@ mod error;
 mod sqlite;
 
 pub use error::StoreError;
-pub use sqlite::SqliteStore;
+pub(crate) use error::size;
+pub use sqlite::{SqliteStore, StoreLimits};
 
 use rapport_protocol::{
     AdminHash, ChainLink, ChunkKind, Cursor, DeviceId, DevicePublicKey, EnrolledDevice, Envelope,
@@ -50,10 +51,15 @@ pub trait Store: KeyStore + Send + Sync + 'static {
     ///   [`StoreError::Conflict`], and nothing is stored;
     /// - a revoked device gets [`StoreError::Revoked`];
     /// - a snapshot may not cover a cursor past the head
-    ///   ([`StoreError::CoversAhead`]); once stored, it prunes every chunk
-    ///   (changes and older snapshots) at or before its `covers`, and nothing
-    ///   newer. A chunk at or before `covers` was applied by the snapshot's
-    ///   uploader, so the snapshot contains it.
+    ///   ([`StoreError::CoversAhead`]); once stored, every chunk (changes
+    ///   and older snapshots) at or before its `covers`, and nothing newer,
+    ///   is pruned when the store's retention window has passed (at once if
+    ///   it is zero). A chunk at or before `covers` was applied by the
+    ///   snapshot's uploader, so the snapshot should contain it; the relay
+    ///   cannot check that, hence the window, in which a device that cannot
+    ///   read the snapshot still finds the chunks under it;
+    /// - a store with quotas refuses a chunk that would take the team past
+    ///   them ([`StoreError::TeamFull`]), and nothing is stored.
     fn upload(
         &self,
         team: TeamId,
@@ -81,6 +87,14 @@ pub trait Store: KeyStore + Send + Sync + 'static {
     /// in the order the relay first saw them, with the chunks it holds of
     /// each.
     fn devices(&self, team: TeamId) -> Result<Vec<TeamDevice>, StoreError>;
+
+    /// Prunes, in every team, what snapshots cover whose retention window
+    /// has passed; returns how many chunks went. Uploads prune their own
+    /// team as well, so this only matters for teams that went quiet. A
+    /// store that prunes at once has nothing to sweep.
+    fn sweep(&self) -> Result<u64, StoreError> {
+        Ok(0)
+    }
 }
 
 /// What key rotation keeps: devices' public keys, the sealed new keys, and

@@ -31,7 +31,13 @@ impl RelayProcess {
         // Output is shared across restarts; look only at this process's part.
         let start = output.lock().unwrap().len();
         let mut child = Command::new(env!("CARGO_BIN_EXE_rapport-relay"))
-            .args(["--listen", "127.0.0.1:0", "--verbose", "--data-dir"])
+            .args([
+                "--listen",
+                "127.0.0.1:0",
+                "--verbose",
+                "--open-team-creation",
+            ])
+            .arg("--data-dir")
             .arg(data_dir)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

@@ -331,7 +331,7 @@ async function startRelay(b) {
     url,
     log,
     async start() {
-      child = spawn(RELAY_BIN, ['--listen', `127.0.0.1:${port}`, '--data-dir', data, '--static-dir', DIST], {
+      child = spawn(RELAY_BIN, ['--listen', `127.0.0.1:${port}`, '--data-dir', data, '--static-dir', DIST, '--open-team-creation'], {
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       child.stdout.on('data', (d) => log.push(String(d)));

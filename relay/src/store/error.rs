@@ -74,6 +74,35 @@ pub enum StoreError {
         got: u32,
     },
 
+    /// The team would store more than its quota.
+    #[error(
+        "team {team} stores {} and this relay allows {} per team, so it refused \
+         this upload; a snapshot frees space once the relay's retention window has \
+         passed, or ask the relay's operator for a larger quota",
+        size(*used), size(*limit)
+    )]
+    TeamFull {
+        /// The team.
+        team: TeamId,
+        /// The bytes it stores now.
+        used: u64,
+        /// Its quota.
+        limit: u64,
+    },
+
+    /// A new device would take the team past its quota of devices.
+    #[error(
+        "team {team} already has {limit} devices, the most this relay allows; the team's \
+         admin can remove a device nobody uses any more, or ask the relay's operator \
+         for a larger quota"
+    )]
+    TooManyDevices {
+        /// The team.
+        team: TeamId,
+        /// Its quota.
+        limit: u64,
+    },
+
     /// SQLite failed.
     #[error("sqlite failed while {doing}: {source}")]
     Sqlite {
@@ -101,4 +130,17 @@ pub enum StoreError {
         /// What was wrong.
         what: String,
     },
+}
+
+/// A byte count as a person reads it: "512 bytes", "3.2 MiB", "1.0 GiB".
+pub(crate) fn size(bytes: u64) -> String {
+    const KIB: u64 = 1 << 10;
+    #[expect(clippy::cast_precision_loss, reason = "one decimal is shown")]
+    let scaled = |unit: u64| bytes as f64 / unit as f64;
+    match bytes {
+        0..KIB => format!("{bytes} bytes"),
+        KIB..0x10_0000 => format!("{:.1} KiB", scaled(KIB)),
+        0x10_0000..0x4000_0000 => format!("{:.1} MiB", scaled(KIB * KIB)),
+        _ => format!("{:.1} GiB", scaled(KIB * KIB * KIB)),
+    }
 }

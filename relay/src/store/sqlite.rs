@@ -9,10 +9,15 @@
 //! One connection behind a mutex serves every team: SQLite allows one writer
 //! at a time anyway, each call is short, and the cost that dominates an
 //! upload is the fsync, which more connections would not share.
+//!
+//! Quotas are checked inside the transaction that would exceed them, so two
+//! devices uploading at once cannot both slip under a team's limit.
 
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
+
+use crate::config::{Clock, DEFAULT_SNAPSHOT_RETENTION};
 
 use rapport_protocol::{
     AdminHash, ChainLink, ChunkKind, Cursor, DeviceId, DevicePublicKey, EnrolledDevice, Envelope,
@@ -33,6 +38,11 @@ use crate::store::{Budget, Credentials, Scan, Store, StoreError, Stored, TeamHea
 /// sealed to each remaining device). Device identity added `device_cards`
 /// (each device's sealed card for the admin) and `envelope_admins` (the
 /// admin's device key each envelope was sealed with).
+///
+/// Limits added two more: `team_usage` (the sealed bytes each team stores,
+/// kept up to date by every upload and prune, so the quota check costs one
+/// row), and `retained` (one row per snapshot still inside its retention
+/// window: what it covers and when it landed, in seconds since the epoch).
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS teams (
     team       BLOB PRIMARY KEY NOT NULL,
@@ -96,7 +106,59 @@ CREATE TABLE IF NOT EXISTS envelope_admins (
     admin  BLOB NOT NULL,
     PRIMARY KEY (team, epoch, device)
 ) STRICT;
+CREATE TABLE IF NOT EXISTS team_usage (
+    team  BLOB PRIMARY KEY NOT NULL REFERENCES teams (team),
+    bytes INTEGER NOT NULL
+) STRICT;
+CREATE TABLE IF NOT EXISTS retained (
+    team      BLOB NOT NULL REFERENCES teams (team),
+    covers    INTEGER NOT NULL,
+    landed_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX IF NOT EXISTS retained_by_time ON retained (landed_at);
 ";
+
+/// Fills `team_usage` for teams stored before it existed (or all of them, on
+/// a new database: none).
+const BACKFILL_USAGE: &str = "
+INSERT INTO team_usage (team, bytes)
+SELECT t.team,
+       (SELECT COALESCE(SUM(length(c.sealed_bytes) + 24), 0) FROM chunks c WHERE c.team = t.team)
+FROM teams t WHERE true
+ON CONFLICT (team) DO NOTHING;
+";
+
+/// The bytes a chunk counts for in a team's quota: its ciphertext and nonce.
+fn stored_size(sealed: &Sealed) -> u64 {
+    u64::try_from(sealed.ciphertext.len() + sealed.nonce.len()).unwrap_or(u64::MAX)
+}
+
+/// What a store enforces on its own: quotas that need the stored rows, and
+/// how long what a snapshot covers is kept.
+#[derive(Clone, Debug)]
+pub struct StoreLimits {
+    /// The most sealed bytes per team (snapshots up to twice that); 0 for
+    /// no limit.
+    pub team_bytes: u64,
+    /// The most devices per team that are not revoked; 0 for no limit.
+    pub team_devices: u64,
+    /// How long after a snapshot landed the chunks it covers are pruned.
+    pub retention: Duration,
+    /// The time that retention goes by.
+    pub clock: Clock,
+}
+
+impl Default for StoreLimits {
+    /// No quotas, the default retention, the system clock.
+    fn default() -> Self {
+        StoreLimits {
+            team_bytes: 0,
+            team_devices: 0,
+            retention: DEFAULT_SNAPSHOT_RETENTION,
+            clock: Clock::system(),
+        }
+    }
+}
 
 /// `chunks.kind` of a change.
 const KIND_CHANGE: i64 = 0;
@@ -109,11 +171,18 @@ const CHUNK_COLUMNS: &str = "cursor, device, seq, kind, covers, sealed_nonce, se
 /// The relay's SQLite storage. See the module docs for its guarantees.
 pub struct SqliteStore {
     connection: Mutex<Connection>,
+    limits: StoreLimits,
 }
 
 impl SqliteStore {
-    /// Opens (or creates) the database file at `path` and its tables.
+    /// Opens (or creates) the database file at `path` and its tables, with
+    /// no quotas and the default retention ([`StoreLimits::default`]).
     pub fn open(path: &Path) -> Result<Self, StoreError> {
+        Self::open_with(path, StoreLimits::default())
+    }
+
+    /// [`SqliteStore::open`] with quotas and a retention window.
+    pub fn open_with(path: &Path, limits: StoreLimits) -> Result<Self, StoreError> {
         let connection = Connection::open(path).map_err(sqlite("opening the database"))?;
         let mode: String = connection
             .pragma_update_and_check(None, "journal_mode", "wal", |row| row.get(0))
@@ -138,9 +207,47 @@ impl SqliteStore {
         connection
             .execute_batch(SCHEMA)
             .map_err(sqlite("creating the tables"))?;
+        connection
+            .execute_batch(BACKFILL_USAGE)
+            .map_err(sqlite("counting the bytes each team stores"))?;
         Ok(Self {
             connection: Mutex::new(connection),
+            limits,
         })
+    }
+
+    /// The newest moment a snapshot may have landed for what it covers to
+    /// be pruned now.
+    fn retention_cutoff(&self) -> Option<u64> {
+        self.limits
+            .clock
+            .now()
+            .checked_sub(self.limits.retention.as_secs())
+    }
+
+    /// Prunes what `team`'s snapshots cover whose retention window has
+    /// passed; returns how many chunks went.
+    fn prune_expired(&self, tx: &Connection, team: TeamId) -> Result<u64, StoreError> {
+        let Some(cutoff) = self.retention_cutoff() else {
+            return Ok(0);
+        };
+        let covers: Option<u64> = tx
+            .query_row(
+                "SELECT MAX(covers) FROM retained WHERE team = ?1 AND landed_at <= ?2",
+                params![team.as_bytes(), cutoff],
+                |row| row.get(0),
+            )
+            .map_err(sqlite("finding snapshots past their retention"))?;
+        let Some(covers) = covers else {
+            return Ok(0);
+        };
+        let pruned = prune(tx, team, Cursor(covers))?;
+        tx.execute(
+            "DELETE FROM retained WHERE team = ?1 AND (landed_at <= ?2 OR covers <= ?3)",
+            params![team.as_bytes(), cutoff, covers],
+        )
+        .map_err(sqlite("forgetting snapshots past their retention"))?;
+        Ok(pruned)
     }
 
     fn connection(&self) -> MutexGuard<'_, Connection> {
@@ -159,8 +266,11 @@ impl Store for SqliteStore {
         token_hash: TokenHash,
         admin_hash: AdminHash,
     ) -> Result<(), StoreError> {
-        let inserted = self
-            .connection()
+        let mut connection = self.connection();
+        let tx = connection
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(sqlite("starting to create a team"))?;
+        let inserted = tx
             .execute(
                 "INSERT INTO teams (team, token_hash, admin_hash) VALUES (?1, ?2, ?3)
                  ON CONFLICT (team) DO NOTHING",
@@ -174,7 +284,12 @@ impl Store for SqliteStore {
         if inserted == 0 {
             return Err(StoreError::TeamExists { team });
         }
-        Ok(())
+        tx.execute(
+            "INSERT INTO team_usage (team, bytes) VALUES (?1, 0)",
+            [team.as_bytes()],
+        )
+        .map_err(sqlite("creating a team"))?;
+        tx.commit().map_err(sqlite("committing a new team"))
     }
 
     fn credentials(&self, team: TeamId) -> Result<Option<Credentials>, StoreError> {
@@ -199,6 +314,28 @@ impl Store for SqliteStore {
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(sqlite("starting a join"))?;
         let head = team_head(&tx, team)?.ok_or(StoreError::UnknownTeam { team })?;
+        let known: bool = tx
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM devices WHERE team = ?1 AND device = ?2)",
+                params![team.as_bytes(), device.as_bytes()],
+                |row| row.get(0),
+            )
+            .map_err(sqlite("looking up a device"))?;
+        if !known && self.limits.team_devices > 0 {
+            let devices: u64 = tx
+                .query_row(
+                    "SELECT COUNT(*) FROM devices WHERE team = ?1 AND revoked = 0",
+                    [team.as_bytes()],
+                    |row| row.get(0),
+                )
+                .map_err(sqlite("counting a team's devices"))?;
+            if devices >= self.limits.team_devices {
+                return Err(StoreError::TooManyDevices {
+                    team,
+                    limit: self.limits.team_devices,
+                });
+            }
+        }
         tx.execute(
             "INSERT INTO devices (team, device) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
             params![team.as_bytes(), device.as_bytes()],
@@ -286,6 +423,23 @@ impl Store for SqliteStore {
         {
             return Err(StoreError::CoversAhead { covers, head });
         }
+        // What expired goes first, so it frees its bytes for this chunk.
+        self.prune_expired(&tx, team)?;
+        let size = stored_size(sealed);
+        let used = team_usage(&tx, team)?;
+        let quota = self.limits.team_bytes;
+        let allowed = match kind {
+            ChunkKind::Change => quota,
+            // Compacting must stay possible for a team at its quota.
+            ChunkKind::Snapshot { .. } => quota.saturating_mul(2),
+        };
+        if quota > 0 && used.saturating_add(size) > allowed {
+            return Err(StoreError::TeamFull {
+                team,
+                used,
+                limit: quota,
+            });
+        }
         let cursor = Cursor(head.0 + 1);
         tx.execute(
             "INSERT INTO chunks (team, cursor, device, seq, kind, covers, sealed_nonce, sealed_bytes)
@@ -307,12 +461,23 @@ impl Store for SqliteStore {
             params![team.as_bytes(), cursor.0],
         )
         .map_err(sqlite("advancing the team's head"))?;
+        tx.execute(
+            "UPDATE team_usage SET bytes = bytes + ?2 WHERE team = ?1",
+            params![team.as_bytes(), size],
+        )
+        .map_err(sqlite("counting a team's bytes"))?;
         if let Some(covers) = covers {
-            tx.execute(
-                "DELETE FROM chunks WHERE team = ?1 AND cursor <= ?2",
-                params![team.as_bytes(), covers],
-            )
-            .map_err(sqlite("pruning chunks a snapshot covers"))?;
+            if self.limits.retention.is_zero() {
+                prune(&tx, team, Cursor(covers))?;
+            } else {
+                // Kept for the retention window: the snapshot may turn out
+                // unreadable, and the relay cannot check what it covers.
+                tx.execute(
+                    "INSERT INTO retained (team, covers, landed_at) VALUES (?1, ?2, ?3)",
+                    params![team.as_bytes(), covers, self.limits.clock.now()],
+                )
+                .map_err(sqlite("recording what a snapshot covers"))?;
+            }
         }
         tx.commit().map_err(sqlite("committing an upload"))?;
         Ok(Stored {
@@ -420,6 +585,34 @@ impl Store for SqliteStore {
             return Err(StoreError::UnknownTeam { team });
         }
         Ok(())
+    }
+
+    fn sweep(&self) -> Result<u64, StoreError> {
+        let Some(cutoff) = self.retention_cutoff() else {
+            return Ok(0);
+        };
+        let teams: Vec<[u8; 16]> = {
+            let connection = self.connection();
+            let mut statement = connection
+                .prepare_cached("SELECT DISTINCT team FROM retained WHERE landed_at <= ?1")
+                .map_err(sqlite("finding snapshots past their retention"))?;
+            statement
+                .query_map([cutoff], |row| row.get(0))
+                .map_err(sqlite("finding snapshots past their retention"))?
+                .collect::<Result<_, _>>()
+                .map_err(sqlite("finding snapshots past their retention"))?
+        };
+        let mut pruned = 0;
+        // One transaction per team, so uploads wait for one team at most.
+        for team in teams.into_iter().map(TeamId::from_bytes) {
+            let mut connection = self.connection();
+            let tx = connection
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(sqlite("starting a sweep"))?;
+            pruned += self.prune_expired(&tx, team)?;
+            tx.commit().map_err(sqlite("committing a sweep"))?;
+        }
+        Ok(pruned)
     }
 }
 
@@ -685,6 +878,42 @@ fn sqlite(doing: &'static str) -> impl FnOnce(rusqlite::Error) -> StoreError {
     move |source| StoreError::Sqlite { doing, source }
 }
 
+/// Deletes `team`'s chunks at or before `upto` and takes their bytes off
+/// the team's usage; returns how many went.
+fn prune(tx: &Connection, team: TeamId, upto: Cursor) -> Result<u64, StoreError> {
+    let (count, bytes): (u64, u64) = tx
+        .query_row(
+            "SELECT COUNT(*), COALESCE(SUM(length(sealed_bytes) + 24), 0) FROM chunks
+             WHERE team = ?1 AND cursor <= ?2",
+            params![team.as_bytes(), upto.0],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .map_err(sqlite("measuring chunks a snapshot covers"))?;
+    tx.execute(
+        "DELETE FROM chunks WHERE team = ?1 AND cursor <= ?2",
+        params![team.as_bytes(), upto.0],
+    )
+    .map_err(sqlite("pruning chunks a snapshot covers"))?;
+    tx.execute(
+        "UPDATE team_usage SET bytes = MAX(bytes - ?2, 0) WHERE team = ?1",
+        params![team.as_bytes(), bytes],
+    )
+    .map_err(sqlite("counting a team's bytes"))?;
+    Ok(count)
+}
+
+fn team_usage(connection: &Connection, team: TeamId) -> Result<u64, StoreError> {
+    connection
+        .query_row(
+            "SELECT bytes FROM team_usage WHERE team = ?1",
+            [team.as_bytes()],
+            |row| row.get(0),
+        )
+        .optional()
+        .map_err(sqlite("reading a team's bytes"))
+        .map(Option::unwrap_or_default)
+}
+
 fn team_head(connection: &Connection, team: TeamId) -> Result<Option<Cursor>, StoreError> {
     connection
         .query_row(
@@ -761,8 +990,12 @@ mod tests {
     };
 
     fn store() -> (tempfile::TempDir, SqliteStore) {
+        store_with(StoreLimits::default())
+    }
+
+    fn store_with(limits: StoreLimits) -> (tempfile::TempDir, SqliteStore) {
         let dir = tempfile::tempdir().unwrap();
-        let store = SqliteStore::open(&dir.path().join("relay.sqlite3")).unwrap();
+        let store = SqliteStore::open_with(&dir.path().join("relay.sqlite3"), limits).unwrap();
         store
             .create_team(
                 TEAM,
@@ -866,7 +1099,10 @@ mod tests {
 
     #[test]
     fn a_snapshot_prunes_what_it_covers_and_nothing_newer() {
-        let (_dir, store) = store();
+        let (_dir, store) = store_with(StoreLimits {
+            retention: Duration::ZERO,
+            ..StoreLimits::default()
+        });
         for seq in 1..=5 {
             store
                 .upload(TEAM, PHONE, Seq(seq), ChunkKind::Change, &sealed(1))
@@ -899,6 +1135,117 @@ mod tests {
             .upload(TEAM, PHONE, Seq(7), ChunkKind::Change, &sealed(1))
             .unwrap();
         assert_eq!(next.cursor, Cursor(9));
+    }
+
+    const DAY: Duration = Duration::from_secs(24 * 3600);
+
+    #[test]
+    fn what_a_snapshot_covers_stays_for_the_retention_window() {
+        let clock = Clock::manual(1_000_000);
+        let (_dir, store) = store_with(StoreLimits {
+            retention: 7 * DAY,
+            clock: clock.clone(),
+            ..StoreLimits::default()
+        });
+        for seq in 1..=4 {
+            store
+                .upload(TEAM, PHONE, Seq(seq), ChunkKind::Change, &sealed(1))
+                .unwrap();
+        }
+        let everything = ChunkKind::Snapshot { covers: Cursor(4) };
+        store
+            .upload(TEAM, LAPTOP, Seq(1), everything, &sealed(7))
+            .unwrap();
+        assert_eq!(
+            cursors(&store, 0),
+            [1, 2, 3, 4, 5],
+            "kept within the window"
+        );
+        clock.advance(6 * DAY);
+        assert_eq!(store.sweep().unwrap(), 0);
+        store
+            .upload(TEAM, PHONE, Seq(5), ChunkKind::Change, &sealed(1))
+            .unwrap();
+        assert_eq!(
+            cursors(&store, 0),
+            [1, 2, 3, 4, 5, 6],
+            "still in the window"
+        );
+
+        clock.advance(DAY);
+        assert_eq!(store.sweep().unwrap(), 4);
+        assert_eq!(
+            cursors(&store, 0),
+            [5, 6],
+            "the snapshot and what follows it"
+        );
+        assert_eq!(store.sweep().unwrap(), 0, "nothing left to sweep");
+
+        // An upload prunes its own team without a sweep, before its quota
+        // check, and the pruned bytes leave the team's usage.
+        let covers_6 = ChunkKind::Snapshot { covers: Cursor(6) };
+        store
+            .upload(TEAM, PHONE, Seq(6), covers_6, &sealed(2))
+            .unwrap();
+        clock.advance(8 * DAY);
+        store
+            .upload(TEAM, PHONE, Seq(7), ChunkKind::Change, &sealed(3))
+            .unwrap();
+        assert_eq!(cursors(&store, 0), [7, 8]);
+        let usage = team_usage(&store.connection(), TEAM).unwrap();
+        assert_eq!(usage, 2 * stored_size(&sealed(1)));
+    }
+
+    #[test]
+    fn quotas_refuse_what_would_exceed_them_and_store_nothing() {
+        let chunk = stored_size(&sealed(1));
+        let (_dir, store) = store_with(StoreLimits {
+            team_bytes: 3 * chunk,
+            team_devices: 2,
+            ..StoreLimits::default()
+        });
+        for seq in 1..=3 {
+            store
+                .upload(TEAM, PHONE, Seq(seq), ChunkKind::Change, &sealed(1))
+                .unwrap();
+        }
+        let over = store.upload(TEAM, PHONE, Seq(4), ChunkKind::Change, &sealed(1));
+        assert!(matches!(over, Err(StoreError::TeamFull { .. })), "{over:?}");
+        assert_eq!(cursors(&store, 0), [1, 2, 3]);
+        // A snapshot may still land, so the team can compact.
+        let snapshot = ChunkKind::Snapshot { covers: Cursor(3) };
+        store
+            .upload(TEAM, PHONE, Seq(4), snapshot, &sealed(2))
+            .unwrap();
+
+        store.join(TEAM, PHONE).unwrap();
+        store.join(TEAM, LAPTOP).unwrap();
+        store.join(TEAM, PHONE).unwrap();
+        let third = store.join(TEAM, DeviceId::from_bytes([7; 16]));
+        assert!(matches!(
+            third,
+            Err(StoreError::TooManyDevices { limit: 2, .. })
+        ));
+        // Removing a device frees its place.
+        store.revoke(TEAM, LAPTOP).unwrap();
+        store.join(TEAM, DeviceId::from_bytes([7; 16])).unwrap();
+    }
+
+    #[test]
+    fn usage_is_counted_for_teams_stored_before_quotas() {
+        let (dir, store) = store();
+        store
+            .upload(TEAM, PHONE, Seq(1), ChunkKind::Change, &sealed(1))
+            .unwrap();
+        let path = dir.path().join("relay.sqlite3");
+        drop(store);
+        // As if written by a relay without `team_usage`.
+        let raw = Connection::open(&path).unwrap();
+        raw.execute_batch("DROP TABLE team_usage").unwrap();
+        drop(raw);
+        let reopened = SqliteStore::open(&path).unwrap();
+        let usage = team_usage(&reopened.connection(), TEAM).unwrap();
+        assert_eq!(usage, stored_size(&sealed(1)));
     }
 
     #[test]

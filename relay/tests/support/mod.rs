@@ -6,10 +6,10 @@
 
 #![allow(dead_code, reason = "each test binary uses a different subset")]
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::Mutex;
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
@@ -18,7 +18,7 @@ use rapport_protocol::{
     PROTOCOL_VERSION, Plain, Sealed, Seq, ServerFrame, StoredChunk, TeamId, TeamKey, access_token,
     admin_hash, open, seal, token_hash,
 };
-use rapport_relay::{Config, RelayError, TestDevice};
+use rapport_relay::{Config, RelayError, TeamCreation, TestDevice};
 use tokio::net::TcpStream;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -45,7 +45,10 @@ impl Relay {
         let data_dir = tempfile::tempdir().unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let address = listener.local_addr().unwrap();
-        let config = adjust(Config::new(data_dir.path()));
+        // The tests create their teams; a relay's default creates none.
+        let mut config = Config::new(data_dir.path());
+        config.team_creation = TeamCreation::Open;
+        let config = adjust(config);
         let (shutdown, stop) = oneshot::channel::<()>();
         let task = tokio::spawn(rapport_relay::serve(listener, config, async move {
             let _ = stop.await;
@@ -134,23 +137,27 @@ impl Team {
 
 /// The id of the test device of `seed` (see [`identity`]).
 pub fn device(seed: u8) -> DeviceId {
-    TestDevice::from_seed(seed).id()
+    let id = TestDevice::from_seed(seed).id();
+    SEEDS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .insert(id, seed);
+    id
 }
+
+/// The seed of each device [`device`] made.
+static SEEDS: Mutex<BTreeMap<DeviceId, u8>> = Mutex::new(BTreeMap::new());
 
 /// The key pair of a device [`device`] named: tests pass ids around, and
 /// answering the relay's challenge needs the key behind one.
 pub fn identity(device: DeviceId) -> TestDevice {
-    static BY_ID: OnceLock<HashMap<DeviceId, TestDevice>> = OnceLock::new();
-    BY_ID
-        .get_or_init(|| {
-            (0..=u8::MAX)
-                .map(|seed| (TestDevice::from_seed(seed), seed))
-                .map(|(d, _)| (d.id(), d))
-                .collect()
-        })
+    let seed = SEEDS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
         .get(&device)
-        .cloned()
-        .expect("a device made by support::device")
+        .copied()
+        .expect("a device made by support::device");
+    TestDevice::from_seed(seed)
 }
 
 /// A `Hello` from `device` with `token`, naming the device's own key.
@@ -197,10 +204,11 @@ impl Client {
         let ClientFrame::Hello { team, device, .. } = hello else {
             panic!("not a Hello: {hello:?}");
         };
+        let identity = identity(*device);
         self.send(hello).await;
         match self.recv().await {
             ServerFrame::Challenge { ephemeral } => {
-                let proof = identity(*device).prove(*team, &ephemeral).unwrap();
+                let proof = identity.prove(*team, &ephemeral).unwrap();
                 self.send(&ClientFrame::Prove { proof }).await;
                 self.recv().await
             }
@@ -238,6 +246,19 @@ impl Client {
                 }
                 None | Some(Err(_)) => return None,
                 Some(Ok(other)) => panic!("unexpected message {other:?}"),
+            }
+        }
+    }
+
+    /// Reads for `time`, answering the relay's pings as a browser does;
+    /// panics if a frame or the end of the connection comes instead.
+    pub async fn idle_for(&mut self, time: Duration) {
+        let deadline = tokio::time::Instant::now() + time;
+        loop {
+            match tokio::time::timeout_at(deadline, self.socket.next()).await {
+                Err(_) => return,
+                Ok(Some(Ok(Message::Ping(_) | Message::Pong(_)))) => continue,
+                Ok(other) => panic!("expected silence, got {other:?}"),
             }
         }
     }
