@@ -130,6 +130,21 @@ pub enum ServerFrame {
         /// The current key, sealed to this device.
         envelope: Envelope,
     },
+    /// The answer to an `Upload` whose seq this device already used for
+    /// other bytes (it was restored from an older backup, or two engines
+    /// ran for it): nothing was stored, and the connection stays open.
+    /// Seal the upload again after `highest`, and apply `mine`.
+    SeqTaken {
+        /// The upload's seq.
+        seq: Seq,
+        /// The highest seq of this device the relay holds.
+        highest: Seq,
+        /// This device's own chunks from `seq` on, as the relay holds them
+        /// (in cursor order, as many as fit one frame): what it wrote
+        /// before the state it runs on now, which the relay never sends it
+        /// in `Chunks`.
+        mine: Vec<StoredChunk>,
+    },
 }
 
 impl ServerFrame {
@@ -219,6 +234,11 @@ mod tests {
                     ephemeral: public_key,
                     sealed,
                 },
+            },
+            ServerFrame::SeqTaken {
+                seq: Seq(3),
+                highest: Seq(9),
+                mine: vec![],
             },
         ];
         for frame in frames {
