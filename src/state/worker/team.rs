@@ -239,7 +239,12 @@ impl<H: Host> WorkerCore<H> {
             }
             LinkEvent::Reconnect => {
                 self.host.emit(Effect::Connect);
-                Vec::new()
+                // A page that could not be stored is fetched again: a new
+                // round for the reports, so one that keeps failing is shown.
+                if team.engine.is_stalled() {
+                    team.reports.connected();
+                }
+                team.engine.retry()
             }
         };
         self.run_actions(actions).await;
@@ -311,7 +316,14 @@ impl<H: Host> WorkerCore<H> {
         let Some(team) = self.team.as_mut() else {
             return;
         };
-        let covers = team.engine.state().cursor;
+        // While a change waits for its predecessors, the document does not
+        // hold everything up to the cursor: it then covers nothing, so the
+        // relay prunes nothing.
+        let covers = if self.workspace.nothing_waiting() {
+            team.engine.state().cursor
+        } else {
+            rapport_protocol::Cursor::START
+        };
         let actions = team.engine.snapshot(document, covers, nonce);
         self.run_actions(actions).await;
     }
@@ -329,7 +341,27 @@ impl<H: Host> WorkerCore<H> {
                         self.host.emit(Effect::Send(bytes));
                     }
                 }
-                Action::Apply(items) => self.apply_remote(items).await,
+                Action::Apply { page, items } => {
+                    let result = self.apply_remote(items).await;
+                    if let Some(team) = self.team.as_mut() {
+                        queue.extend(match result {
+                            Ok(()) => team.engine.applied(page),
+                            Err(reason) => {
+                                // The engine fetches it again on the
+                                // `Reconnect` after this wait.
+                                self.host.emit(team.retry_later());
+                                team.engine.apply_failed(page, &reason)
+                            }
+                        });
+                    }
+                }
+                Action::Reseal { nonces } => {
+                    let nonces: Option<Vec<[u8; 24]>> = (0..nonces).map(|_| self.nonce()).collect();
+                    if let (Some(nonces), Some(team)) = (nonces, self.team.as_mut()) {
+                        let mut nonces = nonces.into_iter();
+                        queue.extend(team.engine.reseal(|| nonces.next().unwrap_or_default()));
+                    }
+                }
                 Action::Persist(mut state) => {
                     // Everything in the document now is sealed, sent or
                     // received: this tab seals other tabs' changes as they
@@ -357,7 +389,11 @@ impl<H: Host> WorkerCore<H> {
                     if self.log.should_compact() {
                         self.compact().await;
                     }
-                    let due = self.team.as_ref().and_then(|t| t.engine.snapshot_due());
+                    let complete = self.workspace.nothing_waiting();
+                    let due = self
+                        .team
+                        .as_ref()
+                        .and_then(|t| t.engine.snapshot_due(complete));
                     if let Some(covers) = due
                         && let Some(nonce) = self.nonce()
                     {
