@@ -265,7 +265,10 @@ impl Sim {
     fn run(&mut self, device: usize, actions: Vec<Action>, crash: bool) {
         let crash_at =
             (crash && self.rng.u32(..40) == 0).then(|| self.rng.usize(..actions.len().max(1)));
-        for (at, action) in actions.into_iter().enumerate() {
+        let mut queue: VecDeque<Action> = actions.into();
+        let mut at = 0;
+        while let Some(action) = queue.pop_front() {
+            at += 1;
             let dev = &mut self.devices[device];
             match action {
                 Action::Send(bytes) => {
@@ -279,14 +282,21 @@ impl Sim {
                         .expect("the engine sends only while connected");
                     conn.up.push_back(bytes);
                 }
-                Action::Apply(items) => {
+                Action::Apply { page, items } => {
                     for result in dev.ws.apply_all(&items) {
                         result.expect("every chunk applies");
                     }
+                    queue.extend(dev.engine.applied(page));
+                }
+                Action::Reseal { nonces } => {
+                    let nonces: Vec<_> = (0..nonces).map(|_| self.nonce()).collect();
+                    let mut nonces = nonces.into_iter();
+                    let dev = &mut self.devices[device];
+                    queue.extend(dev.engine.reseal(|| nonces.next().unwrap()));
                 }
                 Action::Persist(state) => {
                     dev.saved = state;
-                    if crash_at.is_some_and(|crash_at| at >= crash_at) {
+                    if crash_at.is_some_and(|crash_at| at > crash_at) {
                         self.restart_app(device);
                         return;
                     }
@@ -361,7 +371,8 @@ impl Sim {
 
     fn maybe_snapshot(&mut self, device: usize) {
         let dev = &mut self.devices[device];
-        let Some(covers) = dev.engine.snapshot_due() else {
+        let complete = dev.ws.nothing_waiting();
+        let Some(covers) = dev.engine.snapshot_due(complete) else {
             return;
         };
         let document = dev.ws.save();

@@ -119,7 +119,10 @@ impl Device {
                         queue.extend(self.engine.received(&frame.encode()));
                     }
                 }
-                Action::Apply(items) => self.applied.extend(items),
+                Action::Apply { page, items } => {
+                    self.applied.extend(items);
+                    queue.extend(self.engine.applied(page));
+                }
                 Action::Keys { epoch, keys } => self.keys = Some((epoch, keys.len())),
                 Action::Unwrap { epoch, envelope } => {
                     let secret = self
@@ -133,7 +136,11 @@ impl Device {
                 // A refusal is what `refused` records; anything else is a bug.
                 Action::Report(SyncError::Refused { .. }) => {}
                 Action::Report(error) => panic!("engine reported: {error}"),
-                Action::Persist(_) | Action::Status(_) | Action::Settled | Action::Devices(_) => {}
+                Action::Persist(_)
+                | Action::Status(_)
+                | Action::Settled
+                | Action::Devices(_)
+                | Action::Reseal { .. } => {}
             }
         }
     }

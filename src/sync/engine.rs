@@ -848,6 +848,8 @@ impl SyncEngine {
         let mut actions = Vec::new();
         let mut apply = Vec::new();
         let (mut opened, mut failed) = (0usize, 0usize);
+        // Holes found in this page.
+        let mut fresh = Vec::new();
         for chunk in items {
             // A snapshot covering more than was read comes first, and the
             // chunks it covers are gone from the log: it holds them, and the
@@ -878,7 +880,7 @@ impl SyncEngine {
                     continue;
                 }
             } else if !read {
-                holes.extend(follow(&mut seen, &chunk));
+                fresh.extend(follow(&mut seen, &chunk));
             }
             match self.open_chunk(&chunk) {
                 Ok(contents) => {
@@ -893,7 +895,7 @@ impl SyncEngine {
                             SyncError::Payload { .. } => Missing::Unreadable,
                             _ => Missing::Unopened,
                         };
-                        holes.push(Hole {
+                        fresh.push(Hole {
                             after: Cursor(chunk.cursor.0.saturating_sub(1)),
                             until: chunk.cursor,
                             device: chunk.device,
@@ -901,7 +903,6 @@ impl SyncEngine {
                             last: chunk.seq,
                             why,
                         });
-                        actions.push(Action::Report(error));
                     }
                 }
             }
@@ -909,6 +910,12 @@ impl SyncEngine {
         if failed > 0 && opened == 0 {
             actions.push(Action::Status(SyncEvent::Failed(Problem::WrongKey)));
         }
+        // Each hole is reported once a connection: when reading settles,
+        // or at once if it already did.
+        if self.holes_told {
+            actions.extend(fresh.iter().map(|hole| Action::Report(hole.error())));
+        }
+        holes.extend(fresh);
         self.pages += 1;
         let staged = Staged {
             id: PageId(self.pages),
@@ -950,7 +957,12 @@ impl SyncEngine {
         } else {
             self.refetch = false;
             if !std::mem::replace(&mut self.holes_told, true) {
-                actions.extend(self.state.holes.iter().map(|hole| Action::Report(hole.error())));
+                actions.extend(
+                    self.state
+                        .holes
+                        .iter()
+                        .map(|hole| Action::Report(hole.error())),
+                );
             }
             actions.extend(self.settled());
         }
@@ -1193,6 +1205,21 @@ mod tests {
         SyncEngine::new(TEAM, PHONE, key(), EngineState::fresh())
     }
 
+    /// An engine past `Hello` and `Welcome` at `head`, the fetch that
+    /// `Welcome` sent still unanswered.
+    fn fetching(head: Cursor) -> SyncEngine {
+        let mut engine = engine();
+        engine.connected();
+        engine.received(
+            &ServerFrame::Welcome {
+                head,
+                snapshot: None,
+            }
+            .encode(),
+        );
+        engine
+    }
+
     /// An engine past `Hello` and `Welcome` at `head`, with the fetch that
     /// `Welcome` sent answered by an empty page.
     fn joined(head: Cursor) -> SyncEngine {
@@ -1205,7 +1232,8 @@ mod tests {
             }
             .encode(),
         );
-        engine.received(
+        receive(
+            &mut engine,
             &ServerFrame::Chunks {
                 items: vec![],
                 more: false,
@@ -1230,11 +1258,31 @@ mod tests {
         actions
             .iter()
             .filter_map(|action| match action {
-                Action::Apply(items) => Some(items.clone()),
+                Action::Apply { items, .. } => Some(items.clone()),
                 _ => None,
             })
             .flatten()
             .collect()
+    }
+
+    /// Hands `bytes` to the engine as the app does: each page it hands out
+    /// is applied and confirmed; the actions, those of confirming included.
+    fn receive(engine: &mut SyncEngine, bytes: &[u8]) -> Vec<Action> {
+        let actions = engine.received(bytes);
+        confirm(engine, actions)
+    }
+
+    /// Confirms every page among `actions`, appending what that returns.
+    fn confirm(engine: &mut SyncEngine, actions: Vec<Action>) -> Vec<Action> {
+        let mut all = Vec::new();
+        let mut queue: std::collections::VecDeque<Action> = actions.into();
+        while let Some(action) = queue.pop_front() {
+            if let Action::Apply { page, .. } = &action {
+                queue.extend(engine.applied(*page));
+            }
+            all.push(action);
+        }
+        all
     }
 
     fn reports(actions: &[Action]) -> Vec<SyncError> {
@@ -1458,15 +1506,15 @@ mod tests {
     }
 
     #[test]
-    fn garbage_ciphertext_is_reported_and_skipped() {
-        let mut engine = joined(Cursor(0));
+    fn garbage_ciphertext_is_reported_and_kept_as_a_hole() {
+        let mut engine = fetching(Cursor(0));
         let mut bad = chunk(LAPTOP, 1, 1, &[b"lost"]);
         bad.sealed = Sealed {
             nonce: [0; 24],
             ciphertext: vec![0xde, 0xad, 0xbe, 0xef],
         };
         let good = chunk(LAPTOP, 2, 2, &[b"change a", b"change b"]);
-        let actions = engine.received(&page(vec![bad, good], false, 2));
+        let actions = receive(&mut engine, &page(vec![bad, good], false, 2));
         assert_eq!(
             reports(&actions),
             [SyncError::Open {
@@ -1479,20 +1527,32 @@ mod tests {
             applied(&actions),
             [b"change a".to_vec(), b"change b".to_vec()]
         );
-        assert_eq!(
-            engine.state().cursor,
-            Cursor(2),
-            "the bad chunk is not retried"
-        );
+        assert_eq!(engine.state().cursor, Cursor(2), "the good one is past");
+        assert_eq!(engine.state().holes.len(), 1, "the bad one is a hole");
+        assert_eq!(engine.snapshot_due(true), None);
         assert!(actions.contains(&Action::Settled));
+        // The next connection reads it again, from before it.
+        engine.disconnected();
+        engine.connected();
+        let welcome = ServerFrame::Welcome {
+            head: Cursor(2),
+            snapshot: None,
+        };
+        assert!(matches!(
+            sent(&engine.received(&welcome.encode())).as_slice(),
+            [ClientFrame::Fetch {
+                after: Cursor(0),
+                ..
+            }]
+        ));
     }
 
     #[test]
     fn a_chunk_sealed_as_another_device_does_not_open() {
-        let mut engine = joined(Cursor(0));
+        let mut engine = fetching(Cursor(0));
         let mut moved = chunk(LAPTOP, 1, 1, &[b"x"]);
         moved.device = DeviceId::from_bytes([7; 16]);
-        let actions = engine.received(&page(vec![moved], false, 1));
+        let actions = receive(&mut engine, &page(vec![moved], false, 1));
         assert!(matches!(
             reports(&actions).as_slice(),
             [SyncError::Open { .. }]
@@ -1503,8 +1563,11 @@ mod tests {
 
     #[test]
     fn pages_are_fetched_while_more() {
-        let mut engine = joined(Cursor(0));
-        let first = engine.received(&page(vec![chunk(LAPTOP, 1, 1, &[b"a"])], true, 1));
+        let mut engine = fetching(Cursor(0));
+        let first = receive(
+            &mut engine,
+            &page(vec![chunk(LAPTOP, 1, 1, &[b"a"])], true, 1),
+        );
         assert_eq!(
             sent(&first),
             [ClientFrame::Fetch {
@@ -1513,7 +1576,10 @@ mod tests {
             }]
         );
         assert!(!first.contains(&Action::Settled));
-        let last = engine.received(&page(vec![chunk(LAPTOP, 2, 2, &[b"b"])], false, 2));
+        let last = receive(
+            &mut engine,
+            &page(vec![chunk(LAPTOP, 2, 2, &[b"b"])], false, 2),
+        );
         assert!(sent(&last).is_empty());
         assert!(last.contains(&Action::Settled));
         assert_eq!(applied(&last), [b"b".to_vec()]);
@@ -1533,7 +1599,10 @@ mod tests {
         // Another chunk lands while that fetch is in flight.
         let during = engine.received(&ServerFrame::Notify { head: Cursor(2) }.encode());
         assert!(sent(&during).is_empty(), "one fetch in flight at a time");
-        let answered = engine.received(&page(vec![chunk(LAPTOP, 1, 1, &[b"a"])], false, 1));
+        let answered = receive(
+            &mut engine,
+            &page(vec![chunk(LAPTOP, 1, 1, &[b"a"])], false, 1),
+        );
         assert!(matches!(
             sent(&answered).as_slice(),
             [ClientFrame::Fetch {
@@ -1547,21 +1616,21 @@ mod tests {
 
     #[test]
     fn own_chunks_are_not_applied_again() {
-        let mut engine = joined(Cursor(0));
+        let mut engine = fetching(Cursor(0));
         engine.local_changes(vec![b"mine".to_vec()], [1; 24]);
         let ours = chunk(PHONE, 1, 1, &[b"mine"]);
         let theirs = chunk(LAPTOP, 1, 2, &[b"theirs"]);
-        let actions = engine.received(&page(vec![ours, theirs], false, 2));
+        let actions = receive(&mut engine, &page(vec![ours, theirs], false, 2));
         assert_eq!(applied(&actions), [b"theirs".to_vec()]);
     }
 
     #[test]
     fn a_snapshot_is_due_after_enough_changes_and_covers_the_cursor() {
-        let mut engine = joined(Cursor(0)).with_snapshot_every(2);
-        assert_eq!(engine.snapshot_due(), None);
+        let mut engine = fetching(Cursor(0)).with_snapshot_every(2);
+        assert_eq!(engine.snapshot_due(true), None);
         let items = (1..=4).map(|n| chunk(LAPTOP, n, n, &[b"c"])).collect();
-        engine.received(&page(items, false, 4));
-        assert_eq!(engine.snapshot_due(), Some(Cursor(4)));
+        receive(&mut engine, &page(items, false, 4));
+        assert_eq!(engine.snapshot_due(true), Some(Cursor(4)));
         let actions = engine.snapshot(b"document".to_vec(), Cursor(4), [5; 24]);
         assert!(matches!(
             sent(&actions).as_slice(),
@@ -1570,7 +1639,7 @@ mod tests {
                 ..
             }]
         ));
-        assert_eq!(engine.snapshot_due(), None);
+        assert_eq!(engine.snapshot_due(true), None);
         let ahead = engine.snapshot(b"document".to_vec(), Cursor(9), [6; 24]);
         assert!(matches!(
             reports(&ahead).as_slice(),
@@ -1598,8 +1667,11 @@ mod tests {
 
     #[test]
     fn a_relay_that_lost_data_is_read_again_from_the_start() {
-        let mut engine = joined(Cursor(0));
-        engine.received(&page(vec![chunk(LAPTOP, 1, 1, &[b"a"])], false, 1));
+        let mut engine = fetching(Cursor(0));
+        receive(
+            &mut engine,
+            &page(vec![chunk(LAPTOP, 1, 1, &[b"a"])], false, 1),
+        );
         engine.disconnected();
         engine.connected();
         let actions = engine.received(

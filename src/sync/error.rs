@@ -88,7 +88,9 @@ pub enum SyncError {
     /// ([`SyncEngine::apply_failed`](crate::sync::SyncEngine::apply_failed)):
     /// the cursor stays before it, and it is fetched again on
     /// [`SyncEngine::retry`](crate::sync::SyncEngine::retry).
-    #[error("the team's changes could not be stored or applied on this device ({reason}); they are fetched again later")]
+    #[error(
+        "the team's changes could not be stored or applied on this device ({reason}); they are fetched again later"
+    )]
     NotApplied {
         /// The app's words, for logs.
         reason: String,

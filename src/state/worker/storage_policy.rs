@@ -17,9 +17,9 @@ use automerge::ChangeHash;
 
 use crate::document::ChangeBatch;
 use crate::document::{ModelCache, RowsCache};
+use crate::state::Notice;
 use crate::state::messages::FromWorker;
 use crate::state::worker::{Host, WorkerCore};
-use crate::state::Notice;
 use crate::storage::pack::is_packed;
 use crate::storage::{ChunkKind, ChunkLog, StorageError};
 
