@@ -836,8 +836,9 @@ impl SyncEngine {
     }
 
     fn chunks(&mut self, items: Vec<StoredChunk>, more: bool, next: Cursor) -> Vec<Action> {
-        if !self.fetching {
-            // Not an answer to this connection's fetch: a replay.
+        // Not an answer to this connection's fetch: a replay, or a relay
+        // going back on its log (an answer ends at or past what it asked).
+        if !self.fetching || next < self.at {
             return Vec::new();
         }
         self.fetching = false;
