@@ -1694,4 +1694,172 @@ mod tests {
             }]
         ));
     }
+
+    #[test]
+    fn the_cursor_moves_only_once_the_page_is_applied() {
+        let mut engine = fetching(Cursor(0));
+        let actions = engine.received(&page(vec![chunk(LAPTOP, 1, 1, &[b"a"])], true, 1));
+        let [Action::Apply { page: first, .. }] = actions.as_slice() else {
+            panic!("{actions:?}");
+        };
+        assert_eq!(engine.state().cursor, Cursor(0), "not before it is applied");
+        assert!(!engine.is_idle());
+        let failed = engine.apply_failed(*first, "quota exceeded");
+        assert!(matches!(
+            reports(&failed).as_slice(),
+            [SyncError::NotApplied { .. }]
+        ));
+        assert!(sent(&failed).is_empty(), "no fetch at once: no hot loop");
+        assert_eq!(engine.state().cursor, Cursor(0));
+        assert!(
+            engine.applied(*first).is_empty(),
+            "a failed page stays failed"
+        );
+        assert_eq!(engine.snapshot_due(true), None);
+        // A Notify does not fetch while stalled; the retry does, from the same place.
+        assert!(
+            sent(&engine.received(&ServerFrame::Notify { head: Cursor(3) }.encode())).is_empty()
+        );
+        assert!(matches!(
+            sent(&engine.retry()).as_slice(),
+            [ClientFrame::Fetch {
+                after: Cursor(0),
+                ..
+            }]
+        ));
+        let again = receive(
+            &mut engine,
+            &page(vec![chunk(LAPTOP, 1, 1, &[b"a"])], true, 1),
+        );
+        assert_eq!(applied(&again), [b"a".to_vec()]);
+        assert_eq!(engine.state().cursor, Cursor(1));
+        assert!(matches!(
+            sent(&again).as_slice(),
+            [ClientFrame::Fetch {
+                after: Cursor(1),
+                ..
+            }]
+        ));
+    }
+
+    #[test]
+    fn a_replayed_page_applies_nothing_and_an_older_answer_is_not_taken() {
+        let mut engine = fetching(Cursor(0));
+        let first = page(vec![chunk(LAPTOP, 1, 1, &[b"a"])], false, 1);
+        receive(&mut engine, &first);
+        assert!(receive(&mut engine, &first).is_empty(), "no fetch asked");
+        // In answer to a fetch after 1, a page ending before it is not one.
+        engine.received(&ServerFrame::Notify { head: Cursor(2) }.encode());
+        assert!(receive(&mut engine, &page(vec![], false, 0)).is_empty());
+        assert_eq!(engine.state().cursor, Cursor(1));
+        let second = receive(
+            &mut engine,
+            &page(vec![chunk(LAPTOP, 2, 2, &[b"b"])], false, 2),
+        );
+        assert_eq!(applied(&second), [b"b".to_vec()]);
+    }
+
+    #[test]
+    fn a_skipped_seq_of_a_colleague_is_a_hole_until_it_comes() {
+        let mut engine = fetching(Cursor(0));
+        let items = vec![chunk(LAPTOP, 1, 1, &[b"a"]), chunk(LAPTOP, 3, 3, &[b"c"])];
+        let actions = receive(&mut engine, &page(items, false, 3));
+        assert_eq!(
+            reports(&actions),
+            [SyncError::Withheld {
+                device: LAPTOP,
+                first: Seq(2),
+                last: Seq(2)
+            }]
+        );
+        assert_eq!(engine.snapshot_due(true), None);
+        // The next connection reads again after seq 1's place and finds it.
+        engine.disconnected();
+        engine.connected();
+        let welcome = ServerFrame::Welcome {
+            head: Cursor(3),
+            snapshot: None,
+        };
+        let frames = sent(&engine.received(&welcome.encode()));
+        assert!(matches!(
+            frames.as_slice(),
+            [ClientFrame::Fetch {
+                after: Cursor(1),
+                ..
+            }]
+        ));
+        let items = vec![chunk(LAPTOP, 2, 2, &[b"b"]), chunk(LAPTOP, 3, 3, &[b"c"])];
+        let actions = receive(&mut engine, &page(items, false, 3));
+        assert_eq!(applied(&actions), [b"b".to_vec()], "only what was missing");
+        assert!(reports(&actions).is_empty());
+        assert!(engine.state().holes.is_empty());
+    }
+
+    #[test]
+    fn a_snapshot_served_first_starts_the_seqs_afresh() {
+        let mut engine = fetching(Cursor(0));
+        let mut snapshot = chunk(LAPTOP, 9, 12, &[]);
+        snapshot.kind = ChunkKind::Snapshot { covers: Cursor(10) };
+        snapshot.sealed = seal(
+            &key(),
+            TEAM,
+            LAPTOP,
+            Seq(9),
+            snapshot.kind,
+            &Plain::new(b"document".to_vec()),
+            [1; 24],
+        );
+        let tablet = DeviceId::from_bytes([4; 16]);
+        // The chunks under the snapshot are gone: seq 5 first is no gap,
+        // nor is the laptop's seq 8 after its snapshot of seq 9.
+        let items = vec![
+            snapshot,
+            chunk(tablet, 5, 11, &[b"t"]),
+            chunk(LAPTOP, 8, 11, &[b"l"]),
+        ];
+        let actions = receive(&mut engine, &page(items, false, 12));
+        assert!(reports(&actions).is_empty(), "{:?}", reports(&actions));
+        assert!(engine.state().holes.is_empty());
+    }
+
+    #[test]
+    fn a_taken_seq_moves_past_the_highest_and_seals_the_upload_again() {
+        let mut engine = joined(Cursor(0));
+        let first = sent(&engine.local_changes(vec![b"mine".to_vec()], [1; 24]));
+        assert!(matches!(
+            first.as_slice(),
+            [ClientFrame::Upload { seq: Seq(1), .. }]
+        ));
+        let old = chunk(PHONE, 2, 5, &[b"before the backup"]);
+        let taken = engine.received(
+            &ServerFrame::SeqTaken {
+                seq: Seq(1),
+                highest: Seq(4),
+                mine: vec![old],
+            }
+            .encode(),
+        );
+        assert_eq!(applied(&taken), [b"before the backup".to_vec()]);
+        assert!(taken.contains(&Action::Reseal { nonces: 1 }));
+        let resealed = engine.reseal(|| [2; 24]);
+        assert!(matches!(resealed[0], Action::Persist(ref s) if s.next_seq == Seq(6)));
+        let frames = sent(&resealed);
+        assert!(matches!(
+            frames.as_slice(),
+            [ClientFrame::Upload { seq: Seq(5), .. }]
+        ));
+        assert_eq!(
+            uploaded_changes(&frames[0]),
+            [b"mine".to_vec()],
+            "nothing lost"
+        );
+        assert_eq!(engine.waiting_changes(), 1);
+        // The same answer again changes nothing.
+        let again = ServerFrame::SeqTaken {
+            seq: Seq(1),
+            highest: Seq(4),
+            mine: vec![],
+        };
+        assert!(engine.received(&again.encode()).is_empty());
+    }
 }
