@@ -853,14 +853,11 @@ impl SyncEngine {
         let mut fresh = Vec::new();
         for chunk in items {
             // A snapshot covering more than was read comes first, and the
-            // chunks it covers are gone from the log: it holds them, and the
-            // seqs of each device start afresh after it.
+            // chunks it covers are gone from the log: the seqs of each
+            // device start afresh after it.
             let catch_up = matches!(chunk.kind, ChunkKind::Snapshot { covers } if covers > from);
             if catch_up {
                 seen.clear();
-                if let ChunkKind::Snapshot { covers } = chunk.kind {
-                    holes.retain(|hole| hole.after >= covers);
-                }
             }
             let read = chunk.cursor <= self.state.cursor;
             let fills = holes.iter().any(|hole| hole.holds(&chunk));
@@ -888,6 +885,13 @@ impl SyncEngine {
                     opened += 1;
                     apply.extend(contents);
                     fill(&mut holes, &chunk);
+                    // Its uploader applied everything it covers, holes and
+                    // all (a device with a hole offers none): what is
+                    // missing here is in it, even if the relay dropped it.
+                    if let ChunkKind::Snapshot { covers } = chunk.kind {
+                        holes.retain(|hole| hole.after >= covers);
+                        fresh.retain(|hole: &Hole| hole.after >= covers);
+                    }
                 }
                 Err(error) => {
                     failed += 1;
@@ -1861,5 +1865,29 @@ mod tests {
             mine: vec![],
         };
         assert!(engine.received(&again.encode()).is_empty());
+    }
+
+    #[test]
+    fn a_colleagues_snapshot_closes_the_holes_it_covers() {
+        let mut engine = fetching(Cursor(0));
+        let items = vec![chunk(LAPTOP, 1, 1, &[b"a"]), chunk(LAPTOP, 3, 3, &[b"c"])];
+        receive(&mut engine, &page(items, false, 3));
+        assert_eq!(engine.state().holes.len(), 1);
+        // The laptop, which has its seq 2, sends a snapshot covering it.
+        engine.received(&ServerFrame::Notify { head: Cursor(4) }.encode());
+        let mut snapshot = chunk(LAPTOP, 4, 4, &[]);
+        snapshot.kind = ChunkKind::Snapshot { covers: Cursor(3) };
+        snapshot.sealed = seal(
+            &key(),
+            TEAM,
+            LAPTOP,
+            Seq(4),
+            snapshot.kind,
+            &Plain::new(b"document".to_vec()),
+            [1; 24],
+        );
+        let actions = receive(&mut engine, &page(vec![snapshot], false, 4));
+        assert_eq!(applied(&actions), [b"document".to_vec()]);
+        assert!(engine.state().holes.is_empty());
     }
 }

@@ -15,7 +15,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EngineState {
     /// Every chunk of the team's log at or before this cursor has been
-    /// handed to the app to apply (or is inside a snapshot that was).
+    /// stored and applied by the app (or is inside a snapshot that was),
+    /// except the [`holes`](EngineState::holes).
     pub cursor: Cursor,
     /// The seq the next upload of this device gets. Starts at 1.
     pub next_seq: Seq,

@@ -8,7 +8,11 @@
 //! are carried out in order, so a [`Action::Persist`] is stored before the
 //! [`Action::Send`] after it leaves; only this device's own changes are
 //! handed to [`SyncEngine::local_changes`]; one tab per device runs an
-//! engine (the one holding the sync lock).
+//! engine (the one holding the sync lock). Each [`Action::Apply`] is
+//! stored and applied, then confirmed ([`SyncEngine::applied`]) or refused
+//! ([`SyncEngine::apply_failed`]); a refused page is fetched again
+//! ([`SyncEngine::retry`]) on the `Reconnect` after the link's backoff,
+//! each retry a round for the reports.
 
 use std::collections::VecDeque;
 
