@@ -14,6 +14,17 @@
 //! relay restarts, and snapshot uploads. Then everyone goes online and the
 //! network runs until nothing is in flight, and every device must hold the
 //! same document: same heads, same read model, every change any device made.
+//! No device may report anything, and no persisted cursor may go back.
+//!
+//! A *hostile relay* mode wraps the session's answers: it withholds seqs of
+//! one device, replays frames a device already received, and answers a
+//! fetch as if its log were shorter or with a page it served before. Those
+//! cases check that each is noticed (withheld seqs are reported) or harmless
+//! (nothing moves back, nothing pending is dropped), and that the devices
+//! converge once it stops. Further cases: pages that cannot be stored or
+//! applied (the cursor waits, they come again), a device restored from an
+//! older backup (its seqs are taken: it seals again, nothing is lost), and a
+//! chunk that does not open (no snapshot while it is missing).
 //!
 //! ```text
 //! cargo test -p rapport --test network                                # default cases
@@ -1014,8 +1025,10 @@ fn a_relay_rolling_back_its_log_moves_no_cursor_back_and_loses_nothing() {
     }
 }
 
-/// A device whose store is full during its catch-up does not move its
-/// cursor: the pages come again once it retries, and apply.
+/// A device whose store is full during its catch-up (or whose document
+/// refuses a change: the engine is told the same way) does not move its
+/// cursor: nothing of the failed pages is applied, and they come again once
+/// it retries, and apply.
 #[test]
 fn a_page_that_could_not_be_stored_comes_again() {
     let _hint = ReplayHint(30);
