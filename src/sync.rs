@@ -14,8 +14,8 @@ mod error;
 mod status;
 mod team;
 
-pub use engine::{Action, DEFAULT_PAGE_LIMIT, DEFAULT_SNAPSHOT_EVERY, SyncEngine};
-pub use engine_state::{EngineState, PendingUpload};
+pub use engine::{Action, DEFAULT_PAGE_LIMIT, DEFAULT_SNAPSHOT_EVERY, PageId, SyncEngine};
+pub use engine_state::{EngineState, Hole, Missing, PendingUpload, Seen};
 pub use error::SyncError;
 pub use status::{Problem, SyncEvent, SyncPhase, SyncStatus};
 pub use team::{BadInvite, Invite, Membership, PinnedDevice};

@@ -119,7 +119,10 @@ impl Device {
                         queue.extend(self.engine.received(&frame.encode()));
                     }
                 }
-                Action::Apply(items) => self.applied.extend(items),
+                Action::Apply { page, items } => {
+                    self.applied.extend(items);
+                    queue.extend(self.engine.applied(page));
+                }
                 Action::Keys { epoch, keys } => self.keys = Some((epoch, keys.len())),
                 Action::Unwrap { epoch, envelope } => {
                     let secrets = EnvelopeSecrets {
@@ -136,7 +139,11 @@ impl Device {
                 // A refusal is what `refused` records.
                 Action::Report(SyncError::Refused { .. }) => {}
                 Action::Report(error) => self.reports.push(error),
-                Action::Persist(_) | Action::Status(_) | Action::Settled | Action::Devices(_) => {}
+                Action::Persist(_)
+                | Action::Status(_)
+                | Action::Settled
+                | Action::Devices(_)
+                | Action::Reseal { .. } => {}
             }
         }
     }

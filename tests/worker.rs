@@ -1273,3 +1273,46 @@ fn the_admin_seals_new_keys_to_the_devices_it_approved_never_to_the_relays_list(
     }
     assert_eq!(world.page(b).sync.state.slug(), "problem", "B is refused");
 }
+
+#[test]
+fn team_changes_that_cannot_be_stored_are_fetched_again_and_shown_if_they_keep_failing() {
+    let Team {
+        mut world, a, b, ..
+    } = team();
+    let cursor = |world: &World| world.tabs[b].db.borrow().engine().unwrap().cursor;
+    let before = cursor(&world);
+    world.tabs[b].db.borrow_mut().full = true;
+    world.create_account(a, "Cave Lambert");
+    assert_eq!(cursor(&world), before, "the cursor waits for the store");
+    assert_eq!(world.tabs[b].db.borrow().changes(), 0);
+    assert!(
+        world
+            .page(b)
+            .notices
+            .contains(&Notice::QuotaExceeded { unsaved: 0 }),
+        "{:?}",
+        world.page(b).notices
+    );
+    // The worker fetches it again after a wait, each time a round; the
+    // third in a row tells the rep.
+    for round in 2..=PERSISTS_AFTER {
+        assert_ne!(world.page(b).sync.state.slug(), "problem", "round {round}");
+        assert!(!world.tabs[b].timers.is_empty(), "a retry is planned");
+        world.fire_timers();
+        assert_eq!(cursor(&world), before);
+    }
+    let view = &world.page(b).sync;
+    assert_eq!(view.state.slug(), "problem");
+    let detail = words().sync_detail(&view.state, view.pending);
+    assert!(detail.contains("could not be saved"), "{detail}");
+
+    // Space again: the next retry stores and applies it, and the cursor moves.
+    world.tabs[b].db.borrow_mut().full = false;
+    world.fire_timers();
+    assert!(cursor(&world) > before);
+    assert_eq!(world.tabs[b].db.borrow().changes(), 1, "stored once");
+    assert!(world.page(b).has("Cave Lambert"));
+    world.create_account(a, "Domaine Roux");
+    assert!(world.page(b).has("Domaine Roux"));
+    assert_eq!(world.page(b).sync.state.slug(), "up-to-date");
+}

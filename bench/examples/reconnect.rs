@@ -79,13 +79,15 @@ impl Device {
     }
 
     fn run(&mut self, actions: Vec<Action>) {
-        for action in actions {
+        let mut queue: std::collections::VecDeque<Action> = actions.into();
+        while let Some(action) = queue.pop_front() {
             match action {
                 Action::Send(bytes) => self.up.push_back(bytes),
-                Action::Apply(items) => {
+                Action::Apply { page, items } => {
                     for result in self.ws.apply_all(&items) {
                         result.expect("every chunk applies");
                     }
+                    queue.extend(self.engine.applied(page));
                 }
                 Action::Report(e) => panic!("engine reported {e}"),
                 Action::Persist(_)
@@ -94,7 +96,9 @@ impl Device {
                 | Action::Devices(_)
                 | Action::Keys { .. }
                 | Action::DeviceKeys(_) => {}
-                Action::Unwrap { .. } => panic!("no key rotation in this bench"),
+                Action::Unwrap { .. } | Action::Reseal { .. } => {
+                    panic!("no key rotation or reused seq in this bench")
+                }
                 Action::Prove { ephemeral } => {
                     let shared = self.identity.shared(&ephemeral).expect("a point");
                     let more = self.engine.prove(&ephemeral, &shared);

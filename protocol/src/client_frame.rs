@@ -53,7 +53,7 @@ pub enum ClientFrame {
     },
     /// Stores a sealed chunk; answered by `Ack` once it is durable.
     /// Retrying with the same seq and bytes is safe and returns the same
-    /// cursor; the same seq with different bytes is a `Conflict`.
+    /// cursor; the same seq with different bytes is answered by `SeqTaken`.
     Upload {
         /// This device's counter for the chunk, from 1.
         seq: Seq,

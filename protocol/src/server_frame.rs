@@ -140,6 +140,21 @@ pub enum ServerFrame {
         /// A fresh ephemeral P-256 public key of the relay's.
         ephemeral: DevicePublicKey,
     },
+    /// The answer to an `Upload` whose seq this device already used for
+    /// other bytes (it was restored from an older backup, or two engines
+    /// ran for it): nothing was stored, and the connection stays open.
+    /// Seal the upload again after `highest`, and apply `mine`.
+    SeqTaken {
+        /// The upload's seq.
+        seq: Seq,
+        /// The highest seq of this device the relay holds.
+        highest: Seq,
+        /// This device's own chunks from `seq` on, as the relay holds them
+        /// (in cursor order, as many as fit one frame): what it wrote
+        /// before the state it runs on now, which the relay never sends it
+        /// in `Chunks`.
+        mine: Vec<StoredChunk>,
+    },
 }
 
 impl ServerFrame {
@@ -234,6 +249,11 @@ mod tests {
             },
             ServerFrame::Challenge {
                 ephemeral: public_key,
+            },
+            ServerFrame::SeqTaken {
+                seq: Seq(3),
+                highest: Seq(9),
+                mine: vec![],
             },
         ];
         for frame in frames {

@@ -503,8 +503,46 @@ impl Session {
                     ack
                 }
             }
+            Err(StoreError::Conflict { .. }) => self.seq_taken(team, device, seq),
             Err(error) => refusal(error),
         }
+    }
+
+    /// The answer to an upload whose seq `device` already used for other
+    /// bytes: the highest seq the relay holds of it, and its chunks from
+    /// `seq` on, so that it can seal its upload again past them and get
+    /// back what it wrote before (a restored backup; two engines). The
+    /// connection stays open. Rare, so a scan of the team's log is fine.
+    fn seq_taken(&mut self, team: TeamId, device: DeviceId, seq: Seq) -> Step {
+        // Half a frame for the chunks: the rest of the frame is small.
+        let mut room = self.max_frame_bytes / 2;
+        let (mut highest, mut mine, mut after) = (seq, Vec::new(), Cursor::START);
+        loop {
+            let budget = crate::store::Budget {
+                items: page::MAX_PAGE_ITEMS,
+                bytes: self.max_frame_bytes,
+            };
+            let scan = match self.store.chunks_after(team, after, budget) {
+                Ok(scan) => scan,
+                Err(error) => return refusal(error),
+            };
+            after = scan.items.last().map_or(after, |chunk| chunk.cursor);
+            for chunk in scan.items {
+                if chunk.device != device {
+                    continue;
+                }
+                highest = highest.max(chunk.seq);
+                if chunk.seq >= seq && chunk.sealed.len() <= room {
+                    room -= chunk.sealed.len();
+                    mine.push(chunk);
+                }
+            }
+            if scan.rest.is_none() {
+                break;
+            }
+        }
+        info!(%team, %device, %seq, %highest, "a device reused a seq; told it where to go on");
+        Step::reply(ServerFrame::SeqTaken { seq, highest, mine })
     }
 
     fn revoke(&mut self, team: TeamId, secret: &AdminSecret, device: DeviceId) -> Step {
@@ -785,6 +823,53 @@ mod tests {
             }]
         );
         assert_eq!(retry.effect, None, "a retry lands nothing new");
+    }
+
+    /// A device that reuses a seq for other bytes (restored from an older
+    /// backup) is told the highest seq it used and gets its own chunks from
+    /// that seq on; nothing is stored and the connection stays open.
+    #[test]
+    fn a_taken_seq_says_where_the_device_stands() {
+        let (_dir, mut session) = session();
+        send(&mut session, create());
+        join_phone(&mut session);
+        for seq in 1..=4 {
+            let upload = ClientFrame::Upload {
+                seq: Seq(seq),
+                kind: ChunkKind::Change,
+                sealed: sealed(seq as u8),
+            };
+            send(&mut session, upload);
+        }
+        let reused = ClientFrame::Upload {
+            seq: Seq(2),
+            kind: ChunkKind::Change,
+            sealed: sealed(9),
+        };
+        let step = send(&mut session, reused);
+        assert!(!step.close);
+        assert_eq!(step.effect, None);
+        let [ServerFrame::SeqTaken { seq, highest, mine }] = step.frames.as_slice() else {
+            panic!("{step:?}");
+        };
+        assert_eq!((*seq, *highest), (Seq(2), Seq(4)));
+        let seqs: Vec<u64> = mine.iter().map(|chunk| chunk.seq.0).collect();
+        assert_eq!(seqs, [2, 3, 4]);
+        assert_eq!(
+            mine[0].sealed,
+            sealed(2),
+            "the relay's bytes, not the reused ones"
+        );
+        // Past the highest, the device uploads again.
+        let next = ClientFrame::Upload {
+            seq: Seq(5),
+            kind: ChunkKind::Change,
+            sealed: sealed(9),
+        };
+        assert!(matches!(
+            send(&mut session, next).frames.as_slice(),
+            [ServerFrame::Ack { seq: Seq(5), .. }]
+        ));
     }
 
     fn point(byte: u8) -> rapport_protocol::DevicePublicKey {

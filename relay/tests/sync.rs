@@ -61,7 +61,7 @@ async fn uploads_come_back_to_another_device_and_retries_are_idempotent() {
 }
 
 #[tokio::test]
-async fn the_same_seq_with_other_bytes_is_a_conflict() {
+async fn the_same_seq_with_other_bytes_is_refused_and_says_where_the_device_stands() {
     let relay = Relay::start().await;
     let team = Team::new(1);
     let mut client = Client::create(&relay.url(), &team, device(1)).await;
@@ -75,15 +75,22 @@ async fn the_same_seq_with_other_bytes_is_a_conflict() {
             sealed,
         })
         .await;
-    assert_eq!(
-        client.expect_error().await,
-        rapport_protocol::ErrorCode::Conflict
-    );
+    let ServerFrame::SeqTaken { seq, highest, mine } = client.recv().await else {
+        panic!("expected SeqTaken");
+    };
+    assert_eq!((seq, highest), (Seq(1), Seq(1)));
+    assert_eq!(mine.len(), 1);
+    assert_eq!(team.open(&mine[0]), "the original", "what the relay holds");
+    // The connection stays open: the device goes on past the highest.
+    assert!(matches!(
+        client.upload(&team, device(1), 2, "sealed again").await,
+        ServerFrame::Ack { seq: Seq(2), .. }
+    ));
 
-    // Another device of the team reads the original only.
+    // Another device of the team reads the original and what came after.
     let (mut other, _) = Client::join(&relay.url(), &team, device(2)).await;
     let chunks = other.fetch_all(Cursor::START).await;
-    assert_eq!(chunks.len(), 1);
+    assert_eq!(chunks.len(), 2);
     assert_eq!(team.open(&chunks[0]), "the original");
     relay.stop().await;
 }

@@ -16,9 +16,25 @@
 //! 2. On `Welcome`, it fetches after its cursor and re-sends every pending
 //!    upload with its original seq and bytes (the relay deduplicates).
 //! 3. `Chunks` are opened, decoded and handed out as one [`Action::Apply`];
-//!    while `more`, it fetches the next page. A `Notify` during a fetch is
-//!    remembered and fetched after it.
-//! 4. Each `Ack` drops that upload from the pending list.
+//!    once the app confirms it ([`SyncEngine::applied`]), the cursor moves
+//!    past the page and, while `more`, the next page is fetched. A `Notify`
+//!    during a fetch is remembered and fetched after it.
+//! 4. Each `Ack` drops that upload from the pending list; a `SeqTaken`
+//!    (this device's seq already holds other bytes: an older backup, two
+//!    engines) moves its seqs past the relay's highest and seals the upload
+//!    again ([`Action::Reseal`]).
+//!
+//! # Nothing skipped
+//!
+//! The cursor moves only past what the app stored and applied: a page the
+//! app could not take ([`SyncEngine::apply_failed`]) is fetched again on
+//! [`SyncEngine::retry`]. A chunk that does not open, and seqs of a
+//! colleague the relay never served (its seq 5, then its seq 7), become
+//! [holes](crate::sync::Hole): reported on every connection, looked for
+//! again by reading the log once more from the oldest, and no snapshot is
+//! offered while one is open. Seqs are checked only above the first one
+//! read after a catch-up by snapshot, since the relay drops what a
+//! snapshot covers.
 //!
 //! # Contract with the app
 //!
@@ -26,8 +42,17 @@
 //!   before the [`Action::Send`] that depends on it, so an upload is stored
 //!   on the device before it can reach the relay (a retry after a crash then
 //!   reuses the same bytes instead of conflicting).
-//! - Apply every [`Action::Apply`] before calling [`SyncEngine::snapshot`]:
-//!   the snapshot claims to contain everything up to the cursor.
+//! - Store and apply each [`Action::Apply`], then call
+//!   [`SyncEngine::applied`] with its page, or [`SyncEngine::apply_failed`]
+//!   if storing or applying failed; after a failure, call
+//!   [`SyncEngine::retry`] later (with a growing wait). Until then the
+//!   cursor stays and nothing more is fetched.
+//! - On [`Action::Reseal`], call [`SyncEngine::reseal`] with that many
+//!   fresh nonces.
+//! - Pass to [`SyncEngine::snapshot_due`] whether the document holds
+//!   changes waiting for their predecessors
+//!   ([`Workspace::nothing_waiting`](crate::document::Workspace::nothing_waiting)):
+//!   a snapshot claims to contain everything up to its cursor.
 //! - Pass to [`SyncEngine::local_changes`] only changes made on this device
 //!   (e.g. [`Workspace::last_local_change`](crate::document::Workspace::last_local_change)
 //!   after a command), never bytes that arrived through [`Action::Apply`]:
@@ -44,6 +69,7 @@ use rapport_protocol::{
 };
 
 use crate::document::ChangeBatch;
+use crate::sync::engine_state::{Hole, Missing, Seen};
 use crate::sync::{EngineState, PendingUpload, Problem, SyncError, SyncEvent};
 
 /// While offline, a device's new changes join its newest unsent change
@@ -64,9 +90,16 @@ pub enum Action {
     /// Send these bytes as one binary WebSocket message.
     Send(Vec<u8>),
     /// Apply each item with
-    /// [`Workspace::apply`](crate::document::Workspace::apply), in order:
-    /// each is one Automerge change or one whole saved document.
-    Apply(Vec<Vec<u8>>),
+    /// [`Workspace::apply`](crate::document::Workspace::apply), in order
+    /// (each is one Automerge change or one whole saved document), store
+    /// them on the device, then call [`SyncEngine::applied`] with `page`
+    /// (or [`SyncEngine::apply_failed`]).
+    Apply {
+        /// What to confirm.
+        page: PageId,
+        /// The changes and documents.
+        items: Vec<Vec<u8>>,
+    },
     /// Store this state (IndexedDB) and pass it to [`SyncEngine::new`] on
     /// the next start.
     Persist(EngineState),
@@ -109,6 +142,29 @@ pub enum Action {
         /// The relay's ephemeral public key.
         ephemeral: DevicePublicKey,
     },
+    /// Pending uploads must be sealed again under new seqs: call
+    /// [`SyncEngine::reseal`] with this many fresh nonces.
+    Reseal {
+        /// How many uploads (nonces) it takes.
+        nonces: usize,
+    },
+}
+
+/// One [`Action::Apply`], to confirm with [`SyncEngine::applied`] or
+/// [`SyncEngine::apply_failed`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageId(u64);
+
+/// A fetched page handed out to apply, and what confirming it commits.
+#[derive(Debug, Clone)]
+struct Staged {
+    id: PageId,
+    /// Where the next fetch starts.
+    next: Cursor,
+    more: bool,
+    since_snapshot: u32,
+    holes: Vec<Hole>,
+    seen: Vec<Seen>,
 }
 
 /// Where the connection stands.
@@ -153,6 +209,20 @@ pub struct SyncEngine {
     /// sealed again with more changes under the same seq. Kept in memory
     /// only: after a restart nothing is reopened.
     open_tail: Option<Vec<Vec<u8>>>,
+    /// Where the next `Fetch` starts: the cursor, or before it while the
+    /// log is read again for holes.
+    at: Cursor,
+    /// The fetched page the app is applying.
+    staged: Option<Staged>,
+    /// The last page id handed out.
+    pages: u64,
+    /// The app could not apply a page: no fetch until [`SyncEngine::retry`].
+    stalled: bool,
+    /// The holes were reported on this connection.
+    holes_told: bool,
+    /// A `SeqTaken` said the relay holds this device's seqs up to this
+    /// one: pending uploads at or below it are sealed again.
+    taken: Option<Seq>,
     snapshot_every: u32,
     page_limit: u32,
 }
@@ -191,6 +261,12 @@ impl SyncEngine {
             refetch: false,
             open_tail: None,
             known_head: Cursor::START,
+            at: Cursor::START,
+            staged: None,
+            pages: 0,
+            stalled: false,
+            holes_told: false,
+            taken: None,
             snapshot_every: DEFAULT_SNAPSHOT_EVERY,
             page_limit: DEFAULT_PAGE_LIMIT,
         }
@@ -258,6 +334,8 @@ impl SyncEngine {
         self.state.pending.is_empty()
             && !self.fetching
             && !self.refetch
+            && self.staged.is_none()
+            && !self.stalled
             && self.known_head <= self.state.cursor
     }
 
@@ -303,7 +381,126 @@ impl SyncEngine {
         self.link = Link::Offline;
         self.fetching = false;
         self.refetch = false;
+        self.stalled = false;
         Vec::new()
+    }
+
+    /// The app stored and applied the [`Action::Apply`] of `page`: the
+    /// cursor moves past it, and the next page is fetched if there is one.
+    /// An unknown or earlier page does nothing.
+    pub fn applied(&mut self, page: PageId) -> Vec<Action> {
+        match self.staged.take() {
+            Some(staged) if staged.id == page => self.commit(staged),
+            other => {
+                self.staged = other;
+                Vec::new()
+            }
+        }
+    }
+
+    /// The app could not store or apply the [`Action::Apply`] of `page`
+    /// (`reason` for logs): the cursor stays before it, and nothing more is
+    /// fetched until [`SyncEngine::retry`], which fetches it again.
+    pub fn apply_failed(&mut self, page: PageId, reason: &str) -> Vec<Action> {
+        if self.staged.as_ref().is_some_and(|staged| staged.id == page) {
+            self.staged = None;
+            self.stalled = true;
+        }
+        vec![Action::Report(SyncError::NotApplied {
+            reason: reason.to_owned(),
+        })]
+    }
+
+    /// Fetches again what the app could not apply (after
+    /// [`SyncEngine::apply_failed`]); call it after a growing wait.
+    pub fn retry(&mut self) -> Vec<Action> {
+        if self.link != Link::Joined || !self.stalled || self.fetching || self.staged.is_some() {
+            return Vec::new();
+        }
+        self.stalled = false;
+        vec![Action::Status(SyncEvent::Exchanging), self.fetch()]
+    }
+
+    /// Whether a page failed to apply and waits for [`SyncEngine::retry`].
+    pub fn is_stalled(&self) -> bool {
+        self.stalled
+    }
+
+    /// Seals again, under new seqs past the ones the relay holds, the
+    /// pending uploads an [`Action::Reseal`] asked for. `nonces` gives one
+    /// fresh nonce per upload.
+    pub fn reseal(&mut self, nonces: impl FnMut() -> [u8; 24]) -> Vec<Action> {
+        let Some(taken) = self.taken.take() else {
+            return Vec::new();
+        };
+        self.reseal_uploads(self.device, |upload| upload.seq <= taken, nonces)
+    }
+
+    /// Opens each pending upload `which` picks (sealed as `sealed_as`) and
+    /// seals it again as this device, under the next seqs, keeping its kind
+    /// and contents; then persists and sends them (if joined). What the rep
+    /// wrote stays pending throughout: nothing is dropped unless it cannot
+    /// be opened (reported).
+    fn reseal_uploads(
+        &mut self,
+        sealed_as: DeviceId,
+        which: impl Fn(&PendingUpload) -> bool,
+        mut nonces: impl FnMut() -> [u8; 24],
+    ) -> Vec<Action> {
+        self.open_tail = None;
+        let (again, kept): (Vec<_>, Vec<_>) = std::mem::take(&mut self.state.pending)
+            .into_iter()
+            .partition(|upload| which(upload));
+        self.state.pending = kept;
+        let mut reports = Vec::new();
+        let mut sends = Vec::new();
+        for upload in again {
+            let plain = self.keys.iter().find_map(|key| {
+                open(
+                    key,
+                    self.team,
+                    sealed_as,
+                    upload.seq,
+                    upload.kind,
+                    &upload.sealed,
+                )
+                .ok()
+            });
+            let Some(plain) = plain else {
+                reports.push(Action::Report(SyncError::Reseal { seq: upload.seq }));
+                continue;
+            };
+            let seq = self.state.next_seq;
+            self.state.next_seq = seq.next();
+            let sealed = seal(
+                &self.keys[0],
+                self.team,
+                self.device,
+                seq,
+                upload.kind,
+                &plain,
+                nonces(),
+            );
+            if self.link == Link::Joined {
+                sends.push(Action::Send(
+                    ClientFrame::Upload {
+                        seq,
+                        kind: upload.kind,
+                        sealed: sealed.clone(),
+                    }
+                    .encode(),
+                ));
+            }
+            self.state.pending.push(PendingUpload {
+                seq,
+                sealed,
+                ..upload
+            });
+        }
+        let mut actions = reports;
+        actions.push(Action::Persist(self.state.clone()));
+        actions.extend(sends);
+        actions
     }
 
     /// Changes the rep made on this device: sealed as one change chunk with
@@ -365,7 +562,15 @@ impl SyncEngine {
     /// the newest snapshot, this device is joined and has fetched all it was
     /// told of, and it has no snapshot of its own waiting for an `Ack`.
     /// Save the document then and pass it to [`SyncEngine::snapshot`].
-    pub fn snapshot_due(&self) -> Option<Cursor> {
+    ///
+    /// `complete` says the document holds no change waiting for its
+    /// predecessors. No snapshot is due while it does, or while a hole is
+    /// open (a chunk that did not open, seqs the relay withheld): the
+    /// snapshot would claim to contain what it does not.
+    pub fn snapshot_due(&self, complete: bool) -> Option<Cursor> {
+        if !complete || !self.state.holes.is_empty() || self.staged.is_some() || self.stalled {
+            return None;
+        }
         let threshold = self.snapshot_every + self.jitter();
         let waiting = self
             .state
@@ -383,7 +588,9 @@ impl SyncEngine {
     /// Uploads `document` (from [`Workspace::save`](crate::document::Workspace::save),
     /// after every [`Action::Apply`] so far) as a snapshot covering
     /// `covers`; the relay then drops the chunks it covers. `covers` may not
-    /// be past what this device has applied. `nonce` must be fresh.
+    /// be past what this device has applied; while a hole is open, it is
+    /// lowered to before the oldest, so the relay keeps what the document
+    /// lacks. `nonce` must be fresh.
     pub fn snapshot(&mut self, document: Vec<u8>, covers: Cursor, nonce: [u8; 24]) -> Vec<Action> {
         if covers > self.state.cursor {
             return vec![Action::Report(SyncError::SnapshotAhead {
@@ -391,6 +598,12 @@ impl SyncEngine {
                 cursor: self.state.cursor,
             })];
         }
+        let covers = self
+            .state
+            .holes
+            .iter()
+            .map(|hole| hole.after)
+            .fold(covers, Cursor::min);
         self.state.since_snapshot = 0;
         self.enqueue(
             ChunkKind::Snapshot { covers },
@@ -438,6 +651,7 @@ impl SyncEngine {
             ServerFrame::DeviceRevoked { .. }
             | ServerFrame::TokenRotated
             | ServerFrame::Enrolled => Vec::new(),
+            ServerFrame::SeqTaken { seq, highest, mine } => self.seq_taken(seq, highest, &mine),
         }
     }
 
@@ -659,6 +873,7 @@ impl SyncEngine {
             actions.push(Action::Persist(self.state.clone()));
         }
         actions.push(Action::Status(SyncEvent::Exchanging));
+        self.start_reading();
         actions.push(self.fetch());
         // Every pending upload goes now: none may be sealed again after this.
         self.open_tail = None;
@@ -691,65 +906,201 @@ impl SyncEngine {
 
     fn notify(&mut self, head: Cursor) -> Vec<Action> {
         self.known_head = self.known_head.max(head);
-        if self.link != Link::Joined || head <= self.state.cursor {
+        if self.link != Link::Joined || head <= self.state.cursor || self.stalled {
             return Vec::new();
         }
-        if self.fetching {
+        if self.fetching || self.staged.is_some() {
             self.refetch = true;
             return Vec::new();
         }
         vec![Action::Status(SyncEvent::Exchanging), self.fetch()]
     }
 
+    /// A connection was admitted: read from the cursor, or from before
+    /// the oldest hole to look for it again.
+    fn start_reading(&mut self) {
+        self.staged = None;
+        self.stalled = false;
+        self.holes_told = false;
+        self.at = self
+            .state
+            .holes
+            .iter()
+            .map(|hole| hole.after)
+            .fold(self.state.cursor, Cursor::min);
+    }
+
     fn chunks(&mut self, items: Vec<StoredChunk>, more: bool, next: Cursor) -> Vec<Action> {
+        // Not an answer to this connection's fetch: a replay, or a relay
+        // going back on its log (an answer ends at or past what it asked).
+        if !self.fetching || next < self.at {
+            return Vec::new();
+        }
         self.fetching = false;
+        let from = self.at;
+        let mut holes = self.state.holes.clone();
+        let mut seen = self.state.seen.clone();
+        let mut since_snapshot = self.state.since_snapshot;
         let mut actions = Vec::new();
         let mut apply = Vec::new();
         let (mut opened, mut failed) = (0usize, 0usize);
+        // Holes found in this page.
+        let mut fresh = Vec::new();
         for chunk in items {
-            if chunk.cursor <= self.state.cursor {
-                continue; // Already applied (a page answered twice).
+            // A snapshot covering more than was read comes first, and the
+            // chunks it covers are gone from the log: the seqs of each
+            // device start afresh after it.
+            let catch_up = matches!(chunk.kind, ChunkKind::Snapshot { covers } if covers > from);
+            if catch_up {
+                seen.clear();
             }
-            match chunk.kind {
-                ChunkKind::Snapshot { .. } => self.state.since_snapshot = 0,
-                ChunkKind::Change => {
-                    self.state.since_snapshot = self.state.since_snapshot.saturating_add(1);
+            let read = chunk.cursor <= self.state.cursor;
+            let fills = holes.iter().any(|hole| hole.holds(&chunk));
+            if read && !fills && !catch_up {
+                continue; // Already applied (a page answered twice, a re-read).
+            }
+            if !read {
+                match chunk.kind {
+                    ChunkKind::Snapshot { .. } => since_snapshot = 0,
+                    ChunkKind::Change => since_snapshot = since_snapshot.saturating_add(1),
                 }
             }
             // This device's own chunks are in its document already. One with
             // a seq it has not handed out yet comes from a state that was
             // lost: apply it, it may hold changes the document lacks.
-            if chunk.device == self.device && chunk.seq < self.state.next_seq {
-                continue;
+            if chunk.device == self.device {
+                if chunk.seq < self.state.next_seq {
+                    continue;
+                }
+            } else if !read {
+                fresh.extend(follow(&mut seen, &chunk));
             }
             match self.open_chunk(&chunk) {
                 Ok(contents) => {
                     opened += 1;
                     apply.extend(contents);
+                    fill(&mut holes, &chunk);
+                    // Its uploader applied everything it covers, holes and
+                    // all (a device with a hole offers none): what is
+                    // missing here is in it, even if the relay dropped it.
+                    if let ChunkKind::Snapshot { covers } = chunk.kind {
+                        holes.retain(|hole| hole.after >= covers);
+                        fresh.retain(|hole: &Hole| hole.after >= covers);
+                    }
                 }
                 Err(error) => {
                     failed += 1;
-                    actions.push(Action::Report(error));
+                    if !read {
+                        let why = match error {
+                            SyncError::Payload { .. } => Missing::Unreadable,
+                            _ => Missing::Unopened,
+                        };
+                        fresh.push(Hole {
+                            after: Cursor(chunk.cursor.0.saturating_sub(1)),
+                            until: chunk.cursor,
+                            device: chunk.device,
+                            first: chunk.seq,
+                            last: chunk.seq,
+                            why,
+                        });
+                    }
                 }
             }
         }
         if failed > 0 && opened == 0 {
             actions.push(Action::Status(SyncEvent::Failed(Problem::WrongKey)));
         }
-        if !apply.is_empty() {
-            actions.push(Action::Apply(apply));
+        // Each hole is reported once a connection: when reading settles,
+        // or at once if it already did.
+        if self.holes_told {
+            actions.extend(fresh.iter().map(|hole| Action::Report(hole.error())));
         }
-        self.state.cursor = self.state.cursor.max(next);
+        holes.extend(fresh);
+        self.pages += 1;
+        let staged = Staged {
+            id: PageId(self.pages),
+            // A relay that answers as if its log were shorter moves nothing
+            // back.
+            next: next.max(from),
+            more,
+            since_snapshot,
+            holes,
+            seen,
+        };
+        if apply.is_empty() {
+            actions.extend(self.commit(staged));
+        } else {
+            actions.push(Action::Apply {
+                page: staged.id,
+                items: apply,
+            });
+            self.staged = Some(staged);
+        }
+        actions
+    }
+
+    /// The app holds a fetched page: the cursor moves past it, and the next
+    /// page is fetched or, at the end, the holes still open are reported
+    /// (once a connection).
+    fn commit(&mut self, staged: Staged) -> Vec<Action> {
+        self.at = self.at.max(staged.next);
+        self.state.cursor = self.state.cursor.max(self.at);
+        self.state.since_snapshot = staged.since_snapshot;
+        self.state.holes = staged.holes;
+        self.state.seen = staged.seen;
         self.known_head = self.known_head.max(self.state.cursor);
-        actions.push(Action::Persist(self.state.clone()));
+        let mut actions = vec![Action::Persist(self.state.clone())];
         if self.link == Link::Joined
-            && (more || (self.refetch && self.known_head > self.state.cursor))
+            && (staged.more || (self.refetch && self.known_head > self.state.cursor))
         {
             actions.push(self.fetch());
         } else {
             self.refetch = false;
+            if !std::mem::replace(&mut self.holes_told, true) {
+                actions.extend(
+                    self.state
+                        .holes
+                        .iter()
+                        .map(|hole| Action::Report(hole.error())),
+                );
+            }
             actions.extend(self.settled());
         }
+        actions
+    }
+
+    /// The relay holds this device's seqs up to `highest` with other bytes
+    /// than a pending upload's: move past them, apply what this device
+    /// wrote under them (`mine`), and seal the uploads again.
+    fn seq_taken(&mut self, seq: Seq, highest: Seq, mine: &[StoredChunk]) -> Vec<Action> {
+        if !self.state.pending.iter().any(|upload| upload.seq == seq) || highest < seq {
+            return Vec::new(); // A replay, or already sealed again.
+        }
+        let highest = self.taken.map_or(highest, |taken| taken.max(highest));
+        self.taken = Some(highest);
+        self.state.next_seq = self.state.next_seq.max(highest.next());
+        let mut actions = Vec::new();
+        let items: Vec<Vec<u8>> = mine
+            .iter()
+            .filter(|chunk| chunk.device == self.device)
+            .filter_map(|chunk| self.open_chunk(chunk).ok())
+            .flatten()
+            .collect();
+        if !items.is_empty() {
+            // Not a fetched page: confirming it moves no cursor.
+            self.pages += 1;
+            actions.push(Action::Apply {
+                page: PageId(self.pages),
+                items,
+            });
+        }
+        let nonces = self
+            .state
+            .pending
+            .iter()
+            .filter(|upload| upload.seq <= highest)
+            .count();
+        actions.push(Action::Reseal { nonces });
         actions
     }
 
@@ -831,7 +1182,7 @@ impl SyncEngine {
         self.refetch = false;
         Action::Send(
             ClientFrame::Fetch {
-                after: self.state.cursor,
+                after: self.at,
                 limit: self.page_limit,
             }
             .encode(),
@@ -854,6 +1205,86 @@ impl SyncEngine {
 /// bounds).
 fn batch_bytes(changes: &[Vec<u8>]) -> usize {
     changes.iter().map(Vec::len).sum()
+}
+
+/// Notes `chunk`'s seq as the highest read of its device; the hole between
+/// it and the one before, if its seq jumps. A seq at or below the highest
+/// (a re-read, a reused seq) says nothing.
+fn follow(seen: &mut Vec<Seen>, chunk: &StoredChunk) -> Option<Hole> {
+    let Some(last) = seen.iter_mut().find(|s| s.device == chunk.device) else {
+        seen.push(Seen {
+            device: chunk.device,
+            seq: chunk.seq,
+            cursor: chunk.cursor,
+        });
+        return None;
+    };
+    if chunk.seq <= last.seq {
+        return None;
+    }
+    let hole = (chunk.seq > last.seq.next()).then(|| Hole {
+        after: last.cursor,
+        until: chunk.cursor,
+        device: chunk.device,
+        first: last.seq.next(),
+        last: Seq(chunk.seq.0 - 1),
+        why: Missing::Withheld,
+    });
+    last.seq = chunk.seq;
+    last.cursor = chunk.cursor;
+    hole
+}
+
+/// Takes `chunk`, which opened, out of the holes it was part of.
+fn fill(holes: &mut Vec<Hole>, chunk: &StoredChunk) {
+    let Some(at) = holes.iter().position(|hole| hole.holds(chunk)) else {
+        return;
+    };
+    let hole = holes.remove(at);
+    let seq = chunk.seq;
+    if hole.first < seq {
+        holes.push(Hole {
+            last: Seq(seq.0 - 1),
+            ..hole.clone()
+        });
+    }
+    if seq < hole.last {
+        holes.push(Hole {
+            first: seq.next(),
+            ..hole
+        });
+    }
+}
+
+impl Hole {
+    /// Whether `chunk` is (part of) what this hole misses.
+    fn holds(&self, chunk: &StoredChunk) -> bool {
+        chunk.device == self.device
+            && (self.first..=self.last).contains(&chunk.seq)
+            && chunk.cursor > self.after
+            && chunk.cursor <= self.until
+    }
+
+    /// The report it makes on each connection while open.
+    fn error(&self) -> SyncError {
+        match self.why {
+            Missing::Unopened => SyncError::Open {
+                cursor: self.until,
+                device: self.device,
+                seq: self.first,
+            },
+            Missing::Unreadable => SyncError::Payload {
+                cursor: self.until,
+                device: self.device,
+                seq: self.first,
+            },
+            Missing::Withheld => SyncError::Withheld {
+                device: self.device,
+                first: self.first,
+                last: self.last,
+            },
+        }
+    }
 }
 
 #[cfg(test)]
@@ -920,6 +1351,21 @@ mod tests {
         );
     }
 
+    /// An engine past `Hello` and `Welcome` at `head`, the fetch that
+    /// `Welcome` sent still unanswered.
+    fn fetching(head: Cursor) -> SyncEngine {
+        let mut engine = engine();
+        engine.connected();
+        engine.received(
+            &ServerFrame::Welcome {
+                head,
+                snapshot: None,
+            }
+            .encode(),
+        );
+        engine
+    }
+
     /// An engine past `Hello` and `Welcome` at `head`, with the fetch that
     /// `Welcome` sent answered by an empty page.
     fn joined(head: Cursor) -> SyncEngine {
@@ -932,7 +1378,8 @@ mod tests {
             }
             .encode(),
         );
-        engine.received(
+        receive(
+            &mut engine,
             &ServerFrame::Chunks {
                 items: vec![],
                 more: false,
@@ -957,11 +1404,31 @@ mod tests {
         actions
             .iter()
             .filter_map(|action| match action {
-                Action::Apply(items) => Some(items.clone()),
+                Action::Apply { items, .. } => Some(items.clone()),
                 _ => None,
             })
             .flatten()
             .collect()
+    }
+
+    /// Hands `bytes` to the engine as the app does: each page it hands out
+    /// is applied and confirmed; the actions, those of confirming included.
+    fn receive(engine: &mut SyncEngine, bytes: &[u8]) -> Vec<Action> {
+        let actions = engine.received(bytes);
+        confirm(engine, actions)
+    }
+
+    /// Confirms every page among `actions`, appending what that returns.
+    fn confirm(engine: &mut SyncEngine, actions: Vec<Action>) -> Vec<Action> {
+        let mut all = Vec::new();
+        let mut queue: std::collections::VecDeque<Action> = actions.into();
+        while let Some(action) = queue.pop_front() {
+            if let Action::Apply { page, .. } = &action {
+                queue.extend(engine.applied(*page));
+            }
+            all.push(action);
+        }
+        all
     }
 
     fn reports(actions: &[Action]) -> Vec<SyncError> {
@@ -1185,15 +1652,15 @@ mod tests {
     }
 
     #[test]
-    fn garbage_ciphertext_is_reported_and_skipped() {
-        let mut engine = joined(Cursor(0));
+    fn garbage_ciphertext_is_reported_and_kept_as_a_hole() {
+        let mut engine = fetching(Cursor(0));
         let mut bad = chunk(LAPTOP, 1, 1, &[b"lost"]);
         bad.sealed = Sealed {
             nonce: [0; 24],
             ciphertext: vec![0xde, 0xad, 0xbe, 0xef],
         };
         let good = chunk(LAPTOP, 2, 2, &[b"change a", b"change b"]);
-        let actions = engine.received(&page(vec![bad, good], false, 2));
+        let actions = receive(&mut engine, &page(vec![bad, good], false, 2));
         assert_eq!(
             reports(&actions),
             [SyncError::Open {
@@ -1206,20 +1673,32 @@ mod tests {
             applied(&actions),
             [b"change a".to_vec(), b"change b".to_vec()]
         );
-        assert_eq!(
-            engine.state().cursor,
-            Cursor(2),
-            "the bad chunk is not retried"
-        );
+        assert_eq!(engine.state().cursor, Cursor(2), "the good one is past");
+        assert_eq!(engine.state().holes.len(), 1, "the bad one is a hole");
+        assert_eq!(engine.snapshot_due(true), None);
         assert!(actions.contains(&Action::Settled));
+        // The next connection reads it again, from before it.
+        engine.disconnected();
+        engine.connected();
+        let welcome = ServerFrame::Welcome {
+            head: Cursor(2),
+            snapshot: None,
+        };
+        assert!(matches!(
+            sent(&engine.received(&welcome.encode())).as_slice(),
+            [ClientFrame::Fetch {
+                after: Cursor(0),
+                ..
+            }]
+        ));
     }
 
     #[test]
     fn a_chunk_sealed_as_another_device_does_not_open() {
-        let mut engine = joined(Cursor(0));
+        let mut engine = fetching(Cursor(0));
         let mut moved = chunk(LAPTOP, 1, 1, &[b"x"]);
         moved.device = DeviceId::from_bytes([7; 16]);
-        let actions = engine.received(&page(vec![moved], false, 1));
+        let actions = receive(&mut engine, &page(vec![moved], false, 1));
         assert!(matches!(
             reports(&actions).as_slice(),
             [SyncError::Open { .. }]
@@ -1230,8 +1709,11 @@ mod tests {
 
     #[test]
     fn pages_are_fetched_while_more() {
-        let mut engine = joined(Cursor(0));
-        let first = engine.received(&page(vec![chunk(LAPTOP, 1, 1, &[b"a"])], true, 1));
+        let mut engine = fetching(Cursor(0));
+        let first = receive(
+            &mut engine,
+            &page(vec![chunk(LAPTOP, 1, 1, &[b"a"])], true, 1),
+        );
         assert_eq!(
             sent(&first),
             [ClientFrame::Fetch {
@@ -1240,7 +1722,10 @@ mod tests {
             }]
         );
         assert!(!first.contains(&Action::Settled));
-        let last = engine.received(&page(vec![chunk(LAPTOP, 2, 2, &[b"b"])], false, 2));
+        let last = receive(
+            &mut engine,
+            &page(vec![chunk(LAPTOP, 2, 2, &[b"b"])], false, 2),
+        );
         assert!(sent(&last).is_empty());
         assert!(last.contains(&Action::Settled));
         assert_eq!(applied(&last), [b"b".to_vec()]);
@@ -1260,7 +1745,10 @@ mod tests {
         // Another chunk lands while that fetch is in flight.
         let during = engine.received(&ServerFrame::Notify { head: Cursor(2) }.encode());
         assert!(sent(&during).is_empty(), "one fetch in flight at a time");
-        let answered = engine.received(&page(vec![chunk(LAPTOP, 1, 1, &[b"a"])], false, 1));
+        let answered = receive(
+            &mut engine,
+            &page(vec![chunk(LAPTOP, 1, 1, &[b"a"])], false, 1),
+        );
         assert!(matches!(
             sent(&answered).as_slice(),
             [ClientFrame::Fetch {
@@ -1274,21 +1762,21 @@ mod tests {
 
     #[test]
     fn own_chunks_are_not_applied_again() {
-        let mut engine = joined(Cursor(0));
+        let mut engine = fetching(Cursor(0));
         engine.local_changes(vec![b"mine".to_vec()], [1; 24]);
         let ours = chunk(PHONE, 1, 1, &[b"mine"]);
         let theirs = chunk(LAPTOP, 1, 2, &[b"theirs"]);
-        let actions = engine.received(&page(vec![ours, theirs], false, 2));
+        let actions = receive(&mut engine, &page(vec![ours, theirs], false, 2));
         assert_eq!(applied(&actions), [b"theirs".to_vec()]);
     }
 
     #[test]
     fn a_snapshot_is_due_after_enough_changes_and_covers_the_cursor() {
-        let mut engine = joined(Cursor(0)).with_snapshot_every(2);
-        assert_eq!(engine.snapshot_due(), None);
+        let mut engine = fetching(Cursor(0)).with_snapshot_every(2);
+        assert_eq!(engine.snapshot_due(true), None);
         let items = (1..=4).map(|n| chunk(LAPTOP, n, n, &[b"c"])).collect();
-        engine.received(&page(items, false, 4));
-        assert_eq!(engine.snapshot_due(), Some(Cursor(4)));
+        receive(&mut engine, &page(items, false, 4));
+        assert_eq!(engine.snapshot_due(true), Some(Cursor(4)));
         let actions = engine.snapshot(b"document".to_vec(), Cursor(4), [5; 24]);
         assert!(matches!(
             sent(&actions).as_slice(),
@@ -1297,7 +1785,7 @@ mod tests {
                 ..
             }]
         ));
-        assert_eq!(engine.snapshot_due(), None);
+        assert_eq!(engine.snapshot_due(true), None);
         let ahead = engine.snapshot(b"document".to_vec(), Cursor(9), [6; 24]);
         assert!(matches!(
             reports(&ahead).as_slice(),
@@ -1325,8 +1813,11 @@ mod tests {
 
     #[test]
     fn a_relay_that_lost_data_is_read_again_from_the_start() {
-        let mut engine = joined(Cursor(0));
-        engine.received(&page(vec![chunk(LAPTOP, 1, 1, &[b"a"])], false, 1));
+        let mut engine = fetching(Cursor(0));
+        receive(
+            &mut engine,
+            &page(vec![chunk(LAPTOP, 1, 1, &[b"a"])], false, 1),
+        );
         engine.disconnected();
         engine.connected();
         let actions = engine.received(
@@ -1347,5 +1838,197 @@ mod tests {
                 ..
             }]
         ));
+    }
+
+    #[test]
+    fn the_cursor_moves_only_once_the_page_is_applied() {
+        let mut engine = fetching(Cursor(0));
+        let actions = engine.received(&page(vec![chunk(LAPTOP, 1, 1, &[b"a"])], true, 1));
+        let [Action::Apply { page: first, .. }] = actions.as_slice() else {
+            panic!("{actions:?}");
+        };
+        assert_eq!(engine.state().cursor, Cursor(0), "not before it is applied");
+        assert!(!engine.is_idle());
+        let failed = engine.apply_failed(*first, "quota exceeded");
+        assert!(matches!(
+            reports(&failed).as_slice(),
+            [SyncError::NotApplied { .. }]
+        ));
+        assert!(sent(&failed).is_empty(), "no fetch at once: no hot loop");
+        assert_eq!(engine.state().cursor, Cursor(0));
+        assert!(
+            engine.applied(*first).is_empty(),
+            "a failed page stays failed"
+        );
+        assert_eq!(engine.snapshot_due(true), None);
+        // A Notify does not fetch while stalled; the retry does, from the same place.
+        assert!(
+            sent(&engine.received(&ServerFrame::Notify { head: Cursor(3) }.encode())).is_empty()
+        );
+        assert!(matches!(
+            sent(&engine.retry()).as_slice(),
+            [ClientFrame::Fetch {
+                after: Cursor(0),
+                ..
+            }]
+        ));
+        let again = receive(
+            &mut engine,
+            &page(vec![chunk(LAPTOP, 1, 1, &[b"a"])], true, 1),
+        );
+        assert_eq!(applied(&again), [b"a".to_vec()]);
+        assert_eq!(engine.state().cursor, Cursor(1));
+        assert!(matches!(
+            sent(&again).as_slice(),
+            [ClientFrame::Fetch {
+                after: Cursor(1),
+                ..
+            }]
+        ));
+    }
+
+    #[test]
+    fn a_replayed_page_applies_nothing_and_an_older_answer_is_not_taken() {
+        let mut engine = fetching(Cursor(0));
+        let first = page(vec![chunk(LAPTOP, 1, 1, &[b"a"])], false, 1);
+        receive(&mut engine, &first);
+        assert!(receive(&mut engine, &first).is_empty(), "no fetch asked");
+        // In answer to a fetch after 1, a page ending before it is not one.
+        engine.received(&ServerFrame::Notify { head: Cursor(2) }.encode());
+        assert!(receive(&mut engine, &page(vec![], false, 0)).is_empty());
+        assert_eq!(engine.state().cursor, Cursor(1));
+        let second = receive(
+            &mut engine,
+            &page(vec![chunk(LAPTOP, 2, 2, &[b"b"])], false, 2),
+        );
+        assert_eq!(applied(&second), [b"b".to_vec()]);
+    }
+
+    #[test]
+    fn a_skipped_seq_of_a_colleague_is_a_hole_until_it_comes() {
+        let mut engine = fetching(Cursor(0));
+        let items = vec![chunk(LAPTOP, 1, 1, &[b"a"]), chunk(LAPTOP, 3, 3, &[b"c"])];
+        let actions = receive(&mut engine, &page(items, false, 3));
+        assert_eq!(
+            reports(&actions),
+            [SyncError::Withheld {
+                device: LAPTOP,
+                first: Seq(2),
+                last: Seq(2)
+            }]
+        );
+        assert_eq!(engine.snapshot_due(true), None);
+        // The next connection reads again after seq 1's place and finds it.
+        engine.disconnected();
+        engine.connected();
+        let welcome = ServerFrame::Welcome {
+            head: Cursor(3),
+            snapshot: None,
+        };
+        let frames = sent(&engine.received(&welcome.encode()));
+        assert!(matches!(
+            frames.as_slice(),
+            [ClientFrame::Fetch {
+                after: Cursor(1),
+                ..
+            }]
+        ));
+        let items = vec![chunk(LAPTOP, 2, 2, &[b"b"]), chunk(LAPTOP, 3, 3, &[b"c"])];
+        let actions = receive(&mut engine, &page(items, false, 3));
+        assert_eq!(applied(&actions), [b"b".to_vec()], "only what was missing");
+        assert!(reports(&actions).is_empty());
+        assert!(engine.state().holes.is_empty());
+    }
+
+    #[test]
+    fn a_snapshot_served_first_starts_the_seqs_afresh() {
+        let mut engine = fetching(Cursor(0));
+        let mut snapshot = chunk(LAPTOP, 9, 12, &[]);
+        snapshot.kind = ChunkKind::Snapshot { covers: Cursor(10) };
+        snapshot.sealed = seal(
+            &key(),
+            TEAM,
+            LAPTOP,
+            Seq(9),
+            snapshot.kind,
+            &Plain::new(b"document".to_vec()),
+            [1; 24],
+        );
+        let tablet = DeviceId::from_bytes([4; 16]);
+        // The chunks under the snapshot are gone: seq 5 first is no gap,
+        // nor is the laptop's seq 8 after its snapshot of seq 9.
+        let items = vec![
+            snapshot,
+            chunk(tablet, 5, 11, &[b"t"]),
+            chunk(LAPTOP, 8, 11, &[b"l"]),
+        ];
+        let actions = receive(&mut engine, &page(items, false, 12));
+        assert!(reports(&actions).is_empty(), "{:?}", reports(&actions));
+        assert!(engine.state().holes.is_empty());
+    }
+
+    #[test]
+    fn a_taken_seq_moves_past_the_highest_and_seals_the_upload_again() {
+        let mut engine = joined(Cursor(0));
+        let first = sent(&engine.local_changes(vec![b"mine".to_vec()], [1; 24]));
+        assert!(matches!(
+            first.as_slice(),
+            [ClientFrame::Upload { seq: Seq(1), .. }]
+        ));
+        let old = chunk(PHONE, 2, 5, &[b"before the backup"]);
+        let taken = engine.received(
+            &ServerFrame::SeqTaken {
+                seq: Seq(1),
+                highest: Seq(4),
+                mine: vec![old],
+            }
+            .encode(),
+        );
+        assert_eq!(applied(&taken), [b"before the backup".to_vec()]);
+        assert!(taken.contains(&Action::Reseal { nonces: 1 }));
+        let resealed = engine.reseal(|| [2; 24]);
+        assert!(matches!(resealed[0], Action::Persist(ref s) if s.next_seq == Seq(6)));
+        let frames = sent(&resealed);
+        assert!(matches!(
+            frames.as_slice(),
+            [ClientFrame::Upload { seq: Seq(5), .. }]
+        ));
+        assert_eq!(
+            uploaded_changes(&frames[0]),
+            [b"mine".to_vec()],
+            "nothing lost"
+        );
+        assert_eq!(engine.waiting_changes(), 1);
+        // The same answer again changes nothing.
+        let again = ServerFrame::SeqTaken {
+            seq: Seq(1),
+            highest: Seq(4),
+            mine: vec![],
+        };
+        assert!(engine.received(&again.encode()).is_empty());
+    }
+
+    #[test]
+    fn a_colleagues_snapshot_closes_the_holes_it_covers() {
+        let mut engine = fetching(Cursor(0));
+        let items = vec![chunk(LAPTOP, 1, 1, &[b"a"]), chunk(LAPTOP, 3, 3, &[b"c"])];
+        receive(&mut engine, &page(items, false, 3));
+        assert_eq!(engine.state().holes.len(), 1);
+        // The laptop, which has its seq 2, sends a snapshot covering it.
+        engine.received(&ServerFrame::Notify { head: Cursor(4) }.encode());
+        let mut snapshot = chunk(LAPTOP, 4, 4, &[]);
+        snapshot.kind = ChunkKind::Snapshot { covers: Cursor(3) };
+        snapshot.sealed = seal(
+            &key(),
+            TEAM,
+            LAPTOP,
+            Seq(4),
+            snapshot.kind,
+            &Plain::new(b"document".to_vec()),
+            [1; 24],
+        );
+        let actions = receive(&mut engine, &page(vec![snapshot], false, 4));
+        assert_eq!(applied(&actions), [b"document".to_vec()]);
+        assert!(engine.state().holes.is_empty());
     }
 }

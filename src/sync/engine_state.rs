@@ -15,7 +15,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EngineState {
     /// Every chunk of the team's log at or before this cursor has been
-    /// handed to the app to apply (or is inside a snapshot that was).
+    /// stored and applied by the app (or is inside a snapshot that was),
+    /// except the [`holes`](EngineState::holes).
     pub cursor: Cursor,
     /// The seq the next upload of this device gets. Starts at 1.
     pub next_seq: Seq,
@@ -33,6 +34,55 @@ pub struct EngineState {
     /// leader ever sealing them. `None`: not known (a new or migrated
     /// state).
     pub synced_heads: Option<Vec<[u8; 32]>>,
+    /// What lies at or before `cursor` but is not in the document: chunks
+    /// that did not open or decode, and seqs of colleagues the relay never
+    /// served. Each connection reads the log again from the oldest, and
+    /// no snapshot is offered while any is open.
+    pub holes: Vec<Hole>,
+    /// Per other device, the highest seq read since the last catch-up by
+    /// snapshot, and where: the next seq of that device must follow it.
+    pub seen: Vec<Seen>,
+}
+
+/// Something at or before the cursor that is not in the document (see
+/// [`EngineState::holes`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hole {
+    /// It lies after this cursor: reading the log again from here finds it.
+    pub after: Cursor,
+    /// It lies at or before this cursor.
+    pub until: Cursor,
+    /// The device whose chunks are missing.
+    pub device: DeviceId,
+    /// The first missing seq.
+    pub first: Seq,
+    /// The last missing seq (`first` for one chunk).
+    pub last: Seq,
+    /// Why it is missing.
+    pub why: Missing,
+}
+
+/// Why a [`Hole`] is missing from the document.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Missing {
+    /// The chunk was served but did not open with this device's keys (a
+    /// key it may get later, through the key chain).
+    Unopened,
+    /// The chunk opened but holds nothing this version reads.
+    Unreadable,
+    /// The relay never served these seqs: the device's next seq came.
+    Withheld,
+}
+
+/// The highest seq of one other device read so far, and where it sat.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Seen {
+    /// The device.
+    pub device: DeviceId,
+    /// Its highest seq read.
+    pub seq: Seq,
+    /// That chunk's cursor.
+    pub cursor: Cursor,
 }
 
 impl EngineState {
@@ -44,6 +94,8 @@ impl EngineState {
             pending: Vec::new(),
             since_snapshot: 0,
             synced_heads: None,
+            holes: Vec::new(),
+            seen: Vec::new(),
         }
     }
 }
@@ -53,7 +105,19 @@ impl EngineState {
 #[derive(Serialize, Deserialize)]
 enum Stored<S> {
     /// Pending uploads carry how many changes they hold.
-    V2(S),
+    V2(StateV2),
+    /// Holes and the seqs seen of other devices.
+    V3(S),
+}
+
+/// The second form: [`EngineState`] without holes and seqs seen.
+#[derive(Serialize, Deserialize)]
+struct StateV2 {
+    cursor: Cursor,
+    next_seq: Seq,
+    pending: Vec<PendingUpload>,
+    since_snapshot: u32,
+    synced_heads: Option<Vec<[u8; 32]>>,
 }
 
 /// The form the first sync client stored untagged, under another name
@@ -77,14 +141,23 @@ impl EngineState {
     /// The bytes to store (tagged with their version).
     pub fn encode(&self) -> Vec<u8> {
         // Plain data into a Vec: postcard cannot fail here.
-        postcard::to_allocvec(&Stored::V2(self)).unwrap_or_default()
+        postcard::to_allocvec(&Stored::V3(self)).unwrap_or_default()
     }
 
     /// A state stored by [`EngineState::encode`]; `None` if the bytes are
     /// not one (damaged, or written by a newer app).
     pub fn decode(bytes: &[u8]) -> Option<EngineState> {
         match postcard::from_bytes::<Stored<EngineState>>(bytes).ok()? {
-            Stored::V2(state) => Some(state),
+            Stored::V2(old) => Some(EngineState {
+                cursor: old.cursor,
+                next_seq: old.next_seq,
+                pending: old.pending,
+                since_snapshot: old.since_snapshot,
+                synced_heads: old.synced_heads,
+                holes: Vec::new(),
+                seen: Vec::new(),
+            }),
+            Stored::V3(state) => Some(state),
         }
     }
 
@@ -108,6 +181,8 @@ impl EngineState {
                 .collect(),
             since_snapshot: old.since_snapshot,
             synced_heads: None,
+            holes: Vec::new(),
+            seen: Vec::new(),
         })
     }
 
@@ -203,12 +278,43 @@ mod tests {
             ],
             since_snapshot: 9,
             synced_heads: Some(vec![[5; 32]]),
+            holes: vec![Hole {
+                after: Cursor(3),
+                until: Cursor(8),
+                device: DeviceId::from_bytes([4; 16]),
+                first: Seq(2),
+                last: Seq(3),
+                why: Missing::Withheld,
+            }],
+            seen: vec![Seen {
+                device: DeviceId::from_bytes([4; 16]),
+                seq: Seq(4),
+                cursor: Cursor(8),
+            }],
         };
         let bytes = state.encode();
-        assert_eq!(bytes[0], 0, "variant index of V2");
+        assert_eq!(bytes[0], 1, "variant index of V3");
         assert_eq!(EngineState::decode(&bytes), Some(state.clone()));
         assert_eq!(state.waiting_changes(), 12);
         assert_eq!(EngineState::decode(&bytes[..bytes.len() - 1]), None);
+    }
+
+    #[test]
+    fn a_state_of_the_second_form_still_decodes() {
+        let old = StateV2 {
+            cursor: Cursor(12),
+            next_seq: Seq(3),
+            pending: vec![upload(2, ChunkKind::Change, 5)],
+            since_snapshot: 4,
+            synced_heads: Some(vec![[1; 32]]),
+        };
+        let bytes = postcard::to_allocvec(&Stored::<EngineState>::V2(old)).unwrap();
+        assert_eq!(bytes[0], 0, "variant index of V2");
+        let state = EngineState::decode(&bytes).unwrap();
+        assert_eq!((state.cursor, state.next_seq), (Cursor(12), Seq(3)));
+        assert_eq!(state.waiting_changes(), 5);
+        assert_eq!(state.synced_heads, Some(vec![[1; 32]]));
+        assert!(state.holes.is_empty() && state.seen.is_empty());
     }
 
     #[test]

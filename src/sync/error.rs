@@ -14,10 +14,12 @@ pub enum SyncError {
         reason: String,
     },
     /// A chunk did not open with the team key: sealed with another key, or
-    /// altered. It is skipped; the chunks after it are still applied.
+    /// altered. The chunks after it are still applied; it is kept as a hole
+    /// and read again on every connection (a key may come through the key
+    /// chain), and no snapshot is offered meanwhile.
     #[error(
         "chunk {seq} of device {device} (at {cursor} in the team's log) did not open with \
-         this device's team key; it was skipped"
+         this device's team keys; it is read again on the next connection"
     )]
     Open {
         /// Where it sits in the team's log.
@@ -28,10 +30,11 @@ pub enum SyncError {
         seq: Seq,
     },
     /// A change chunk opened but its payload is not one this version reads
-    /// (damaged, or written by a newer app). It is skipped.
+    /// (damaged, or written by a newer app). Kept as a hole, like
+    /// [`SyncError::Open`].
     #[error(
         "chunk {seq} of device {device} (at {cursor}) opened but holds no change batch this \
-         version can read; it was skipped"
+         version can read; it is read again on the next connection"
     )]
     Payload {
         /// Where it sits in the team's log.
@@ -105,4 +108,37 @@ pub enum SyncError {
     /// cannot say who it is to the relay.
     #[error("this device has no key pair to prove who it is; sync cannot start")]
     NoDeviceKey,
+    /// The app could not store or apply a page of the team's changes
+    /// ([`SyncEngine::apply_failed`](crate::sync::SyncEngine::apply_failed)):
+    /// the cursor stays before it, and it is fetched again on
+    /// [`SyncEngine::retry`](crate::sync::SyncEngine::retry).
+    #[error(
+        "the team's changes could not be stored or applied on this device ({reason}); they are fetched again later"
+    )]
+    NotApplied {
+        /// The app's words, for logs.
+        reason: String,
+    },
+    /// The relay served seq `last + 1` (or later) of `device` without
+    /// `first..=last`: it withheld them, or lost them. They are looked for
+    /// again on every connection, and no snapshot is offered meanwhile.
+    #[error(
+        "the relay served device {device}'s changes without its seqs {first} to {last}; \
+         they are looked for again on the next connection"
+    )]
+    Withheld {
+        /// The colleague's device.
+        device: DeviceId,
+        /// The first seq missing.
+        first: Seq,
+        /// The last seq missing.
+        last: Seq,
+    },
+    /// A pending upload could not be opened to be sealed again under a new
+    /// seq (its key is no longer held): it cannot be sent.
+    #[error("upload {seq} of this device could not be sealed again under a new seq")]
+    Reseal {
+        /// Its seq.
+        seq: Seq,
+    },
 }

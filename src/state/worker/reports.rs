@@ -52,11 +52,15 @@ pub enum ReportKind {
     Rekey,
     /// The relay had lost part of its log.
     RelayBehind,
+    /// The team's changes could not be stored or applied on this device.
+    NotApplied,
+    /// The relay served a colleague's changes with some of them missing.
+    Withheld,
 }
 
 impl ReportKind {
     /// Every kind, in order.
-    const ALL: [ReportKind; 7] = [
+    const ALL: [ReportKind; 9] = [
         Self::BadFrame,
         Self::Unopened,
         Self::Unreadable,
@@ -64,10 +68,12 @@ impl ReportKind {
         Self::SnapshotAhead,
         Self::Rekey,
         Self::RelayBehind,
+        Self::NotApplied,
+        Self::Withheld,
     ];
 
     /// The kind's bit in a [`Kinds`] set.
-    fn bit(self) -> u8 {
+    fn bit(self) -> Kinds {
         1 << self as u8
     }
 
@@ -75,7 +81,8 @@ impl ReportKind {
     pub fn of(error: &SyncError) -> ReportKind {
         match error {
             SyncError::BadFrame { .. } => Self::BadFrame,
-            SyncError::Open { .. } => Self::Unopened,
+            // An upload that no longer opens cannot go either.
+            SyncError::Open { .. } | SyncError::Reseal { .. } => Self::Unopened,
             SyncError::Payload { .. } => Self::Unreadable,
             SyncError::Refused { .. } => Self::Refused,
             SyncError::SnapshotAhead { .. } => Self::SnapshotAhead,
@@ -86,13 +93,15 @@ impl ReportKind {
             | SyncError::ChainMismatch { .. } => Self::Rekey,
             SyncError::NoDeviceKey => Self::Refused,
             SyncError::RelayBehind { .. } => Self::RelayBehind,
+            SyncError::NotApplied { .. } => Self::NotApplied,
+            SyncError::Withheld { .. } => Self::Withheld,
         }
     }
 }
 
 /// A set of [`ReportKind`]s, one bit each (a `BTreeSet` would cost the
 /// shipped wasm its own copy of the B-tree code).
-type Kinds = u8;
+type Kinds = u16;
 
 /// The reports of one team membership so far (see the module docs).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -245,7 +254,7 @@ mod tests {
             assert_eq!(kind as usize, i);
         }
         let bits = ReportKind::ALL.map(ReportKind::bit);
-        assert_eq!(bits.iter().fold(0, |all, bit| all | bit).count_ones(), 7);
+        assert_eq!(bits.iter().fold(0, |all, bit| all | bit).count_ones(), 9);
     }
 
     #[test]

@@ -17,9 +17,9 @@ use automerge::ChangeHash;
 
 use crate::document::ChangeBatch;
 use crate::document::{ModelCache, RowsCache};
+use crate::state::Notice;
 use crate::state::messages::FromWorker;
 use crate::state::worker::{Host, WorkerCore};
-use crate::state::{Notice, Refusal};
 use crate::storage::pack::is_packed;
 use crate::storage::{ChunkKind, ChunkLog, StorageError};
 
@@ -143,8 +143,11 @@ impl<H: Host> WorkerCore<H> {
     }
 
     /// Applies changes from the team, stores them on the device, and shows
-    /// them.
-    pub(super) async fn apply_remote(&mut self, items: Vec<Vec<u8>>) {
+    /// them. An error if one did not apply or the store refused them: then
+    /// nothing of the page is stored, and the sync engine fetches it again
+    /// later (what did apply is in the document and applies again as
+    /// nothing new).
+    pub(super) async fn apply_remote(&mut self, items: Vec<Vec<u8>>) -> Result<(), String> {
         let before = self.workspace.heads();
         // Snapshots travel gzipped; automerge reads them unpacked. Changes
         // are read in place (no copy).
@@ -167,14 +170,17 @@ impl<H: Host> WorkerCore<H> {
         // the document's size.
         let mut records: Vec<(ChunkKind, Vec<u8>)> = Vec::new();
         let mut changes = Vec::new();
+        let mut failed = None;
         for (item, result) in items.into_iter().zip(results) {
             match result {
                 Ok(Some(_)) => changes.push(item),
                 Ok(None) => records.push((ChunkKind::Snapshot, item)),
-                Err(e) => self.notice(Notice::Refused(Refusal::TeamChangeUnreadable(
-                    e.to_string(),
-                ))),
+                Err(e) => failed = Some(e.to_string()),
             }
+        }
+        if let Some(reason) = failed {
+            self.changed_since(&before);
+            return Err(reason);
         }
         match changes.len() {
             0 => {}
@@ -199,10 +205,16 @@ impl<H: Host> WorkerCore<H> {
                         self.compact().await;
                     }
                 }
-                Err(e) => self.report(e),
+                Err(e) => {
+                    let reason = e.to_string();
+                    self.report(e);
+                    self.changed_since(&before);
+                    return Err(reason);
+                }
             }
         }
         self.changed_since(&before);
+        Ok(())
     }
 
     /// Tells the rep a write failed, and how many changes wait.

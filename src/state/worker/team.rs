@@ -8,7 +8,11 @@
 //! are carried out in order, so a [`Action::Persist`] is stored before the
 //! [`Action::Send`] after it leaves; only this device's own changes are
 //! handed to [`SyncEngine::local_changes`]; one tab per device runs an
-//! engine (the one holding the sync lock).
+//! engine (the one holding the sync lock). Each [`Action::Apply`] is
+//! stored and applied, then confirmed ([`SyncEngine::applied`]) or refused
+//! ([`SyncEngine::apply_failed`]); a refused page is fetched again
+//! ([`SyncEngine::retry`]) on the `Reconnect` after the link's backoff,
+//! each retry a round for the reports.
 
 use std::collections::VecDeque;
 
@@ -290,7 +294,12 @@ impl<H: Host> WorkerCore<H> {
             }
             LinkEvent::Reconnect => {
                 self.host.emit(Effect::Connect);
-                Vec::new()
+                // A page that could not be stored is fetched again: a new
+                // round for the reports, so one that keeps failing is shown.
+                if team.engine.is_stalled() {
+                    team.reports.connected();
+                }
+                team.engine.retry()
             }
         };
         self.run_actions(actions).await;
@@ -462,7 +471,14 @@ impl<H: Host> WorkerCore<H> {
         let Some(team) = self.team.as_mut() else {
             return;
         };
-        let covers = team.engine.state().cursor;
+        // While a change waits for its predecessors, the document does not
+        // hold everything up to the cursor: it then covers nothing, so the
+        // relay prunes nothing.
+        let covers = if self.workspace.nothing_waiting() {
+            team.engine.state().cursor
+        } else {
+            rapport_protocol::Cursor::START
+        };
         let actions = team.engine.snapshot(document, covers, nonce);
         self.run_actions(actions).await;
     }
@@ -480,7 +496,27 @@ impl<H: Host> WorkerCore<H> {
                         self.host.emit(Effect::Send(bytes));
                     }
                 }
-                Action::Apply(items) => self.apply_remote(items).await,
+                Action::Apply { page, items } => {
+                    let result = self.apply_remote(items).await;
+                    if let Some(team) = self.team.as_mut() {
+                        queue.extend(match result {
+                            Ok(()) => team.engine.applied(page),
+                            Err(reason) => {
+                                // The engine fetches it again on the
+                                // `Reconnect` after this wait.
+                                self.host.emit(team.retry_later());
+                                team.engine.apply_failed(page, &reason)
+                            }
+                        });
+                    }
+                }
+                Action::Reseal { nonces } => {
+                    let nonces: Option<Vec<[u8; 24]>> = (0..nonces).map(|_| self.nonce()).collect();
+                    if let (Some(nonces), Some(team)) = (nonces, self.team.as_mut()) {
+                        let mut nonces = nonces.into_iter();
+                        queue.extend(team.engine.reseal(|| nonces.next().unwrap_or_default()));
+                    }
+                }
                 Action::Persist(mut state) => {
                     // Everything in the document now is sealed, sent or
                     // received: this tab seals other tabs' changes as they
@@ -512,7 +548,11 @@ impl<H: Host> WorkerCore<H> {
                     if self.log.should_compact() {
                         self.compact().await;
                     }
-                    let due = self.team.as_ref().and_then(|t| t.engine.snapshot_due());
+                    let complete = self.workspace.nothing_waiting();
+                    let due = self
+                        .team
+                        .as_ref()
+                        .and_then(|t| t.engine.snapshot_due(complete));
                     if let Some(covers) = due
                         && let Some(nonce) = self.nonce()
                     {

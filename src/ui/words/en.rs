@@ -291,7 +291,7 @@ impl Language for English {
                 "The relay keeps sending data this version of Rapport cannot read. Update the app; if this stays, ask whoever runs the relay to update it."
             }
             ReportKind::Unopened => {
-                "Some of your team's changes keep arriving sealed with a key this device does not hold, and are skipped. Ask your team's admin for a fresh invite."
+                "Some of your team's changes keep arriving sealed with a key this device does not hold; it asks for them again on every connection. Ask your team's admin for a fresh invite."
             }
             ReportKind::Unreadable => {
                 "Some of your team's changes were written by a newer version of Rapport and are skipped here. Update the app to read them."
@@ -307,6 +307,12 @@ impl Language for English {
             }
             ReportKind::RelayBehind => {
                 "The relay keeps losing what it stored; this device sends it again. Ask whoever runs the relay to check its storage."
+            }
+            ReportKind::NotApplied => {
+                "Your team's latest changes could not be saved on this device, so it keeps fetching them again. Free some space on the device (or let the browser keep this site's storage); nothing is lost."
+            }
+            ReportKind::Withheld => {
+                "The relay keeps leaving out some of a colleague's changes. This device keeps asking for them; if this stays, ask whoever runs the relay."
             }
         }
     }
