@@ -1220,3 +1220,119 @@ fn no_snapshot_while_a_chunk_did_not_open_and_it_opens_once_the_key_comes() {
     assert!(dev.engine.state().holes.is_empty());
     assert!(dev.engine.snapshot_due(dev.ws.nothing_waiting()).is_some());
 }
+
+/// A member (or a buggy device) uploads a garbage snapshot that claims to
+/// cover the whole log. The relay keeps what it covers for its retention
+/// window, so a tablet that joins afterwards, which is served that snapshot
+/// first and cannot read it, reads the log again in order (`FetchAll`) and
+/// gets every change; the devices that had everything already offer a
+/// readable snapshot of their own, so the log is whole again.
+#[test]
+fn a_garbage_snapshot_loses_nothing_and_a_readable_one_replaces_it() {
+    use rapport_protocol::{ChunkKind, Plain, seal};
+    let _hint = ReplayHint(41);
+    let mut sim = Sim::new(41);
+    sim.allow = |error| matches!(error, SyncError::Open { .. });
+    for n in 0..12 {
+        sim.write_account(n % 3, n);
+    }
+    sim.settle();
+    let snapshots_before = sim.stats.snapshots;
+
+    let rogue = TestDevice::from_seed(0xee);
+    let store = sim.store.clone().unwrap();
+    // Everyone has read everything: the log ends where they stand.
+    let head = sim.devices[0].engine.state().cursor;
+    let garbage = seal(
+        &TeamKey::from_bytes([0x66; 32]),
+        TEAM,
+        rogue.id(),
+        Seq(1),
+        ChunkKind::Snapshot { covers: head },
+        &Plain::new(vec![0xde; 300]),
+        [4; 24],
+    );
+    let mut session = Session::new(store, DEFAULT_MAX_FRAME_BYTES);
+    let hello = ClientFrame::Hello {
+        version: PROTOCOL_VERSION,
+        team: TEAM,
+        device: rogue.id(),
+        token: access_token(&TeamKey::from_bytes(KEY), TEAM),
+        public_key: rogue.public_key(),
+    };
+    let challenged = session.handle(&hello.encode());
+    let [ServerFrame::Challenge { ephemeral }] = &challenged.frames[..] else {
+        panic!("{:?}", challenged.frames);
+    };
+    let proof = rogue.prove(TEAM, ephemeral).unwrap();
+    for frame in [
+        ClientFrame::Prove { proof },
+        ClientFrame::Upload {
+            seq: Seq(1),
+            kind: ChunkKind::Snapshot { covers: head },
+            sealed: garbage,
+        },
+    ] {
+        let step = session.handle(&frame.encode());
+        if let Some(Effect::Landed { head }) = step.effect {
+            sim.notify_others(usize::MAX, head);
+        }
+    }
+
+    // A new tablet joins now, while the others are away: the relay serves
+    // it the garbage first.
+    for device in 0..sim.devices.len() {
+        sim.disconnect(device);
+    }
+    let last = sim.devices.len() - 1;
+    let identity = TestDevice::from_seed(0xfe);
+    let id = identity.id();
+    let dev = &mut sim.devices[last];
+    dev.ws = Workspace::new(ActorId::from(id.as_bytes())).with_seeded_ids(4141);
+    dev.engine = SyncEngine::new(TEAM, id, TeamKey::from_bytes(KEY), EngineState::fresh())
+        .with_public_key(identity.public_key())
+        .with_snapshot_every(sim.snapshot_every);
+    dev.id = id;
+    dev.identity = identity;
+    dev.saved = EngineState::fresh();
+    dev.sent.clear();
+    sim.connect(last);
+    sim.drain();
+    // It saw the garbage, and the hole it left is read again in order on
+    // the next connection: then it holds everything the others wrote.
+    assert!(
+        sim.devices[last]
+            .engine
+            .state()
+            .holes
+            .iter()
+            .any(|hole| hole.device == rogue.id()),
+        "the unreadable snapshot is a hole"
+    );
+    sim.disconnect(last);
+    sim.connect(last);
+    sim.drain();
+    let theirs = sim.devices[0].ws.heads();
+    assert!(
+        theirs.iter().all(|h| sim.devices[last].ws.has_change(h)),
+        "the new tablet got every change from the chunks under the garbage"
+    );
+    sim.settle();
+    sim.check();
+    let fresh = &sim.devices[last];
+    assert!(
+        fresh.engine.state().holes.is_empty(),
+        "{:?}",
+        fresh.engine.state().holes
+    );
+    assert!(
+        sim.reported
+            .iter()
+            .any(|e| matches!(e, SyncError::Open { device, .. } if *device == rogue.id())),
+        "the garbage was noticed"
+    );
+    assert!(
+        sim.stats.snapshots > snapshots_before,
+        "a device that had everything offered a readable snapshot"
+    );
+}

@@ -202,6 +202,9 @@ pub struct SyncEngine {
     fetching: bool,
     /// A `Notify` arrived while fetching: fetch again after this page.
     refetch: bool,
+    /// The fetch in flight is a `FetchAll`, reading again past a snapshot
+    /// that did not open.
+    fetching_all: bool,
     /// The newest head the relay has told of on this connection.
     known_head: Cursor,
     /// The changes of the newest pending upload while no connection of this
@@ -259,6 +262,7 @@ impl SyncEngine {
             link: Link::Offline,
             fetching: false,
             refetch: false,
+            fetching_all: false,
             open_tail: None,
             known_head: Cursor::START,
             at: Cursor::START,
@@ -380,6 +384,7 @@ impl SyncEngine {
     pub fn disconnected(&mut self) -> Vec<Action> {
         self.link = Link::Offline;
         self.fetching = false;
+        self.fetching_all = false;
         self.refetch = false;
         self.stalled = false;
         Vec::new()
@@ -950,12 +955,16 @@ impl SyncEngine {
             // A snapshot covering more than was read comes first, and the
             // chunks it covers are gone from the log: the seqs of each
             // device start afresh after it.
-            let catch_up = matches!(chunk.kind, ChunkKind::Snapshot { covers } if covers > from);
+            // (Not when reading everything in order: then a snapshot sits at
+            // its place, and what it covers came before it.)
+            let catch_up = !self.fetching_all
+                && matches!(chunk.kind, ChunkKind::Snapshot { covers } if covers > from);
             if catch_up {
                 seen.clear();
             }
             let read = chunk.cursor <= self.state.cursor;
-            let fills = holes.iter().any(|hole| hole.holds(&chunk));
+            let fills = holes.iter().any(|hole| hole.holds(&chunk))
+                || (self.fetching_all && holes.iter().any(|hole| hole.under_snapshot(&chunk)));
             if read && !fills && !catch_up {
                 continue; // Already applied (a page answered twice, a re-read).
             }
@@ -990,6 +999,29 @@ impl SyncEngine {
                 }
                 Err(error) => {
                     failed += 1;
+                    // A snapshot of what this device holds already (it had
+                    // read all it covers) is not missed; its own snapshot
+                    // is due, so that the log gets a readable one again.
+                    if let ChunkKind::Snapshot { covers } = chunk.kind
+                        && !read
+                        && !catch_up
+                        && holes.iter().all(|hole| hole.after >= covers)
+                    {
+                        since_snapshot = u32::MAX;
+                        actions.push(Action::Report(error));
+                        continue;
+                    }
+                    if catch_up && !read {
+                        fresh.push(Hole {
+                            after: from,
+                            until: chunk.cursor,
+                            device: chunk.device,
+                            first: chunk.seq,
+                            last: chunk.seq,
+                            why: Missing::Snapshot,
+                        });
+                        continue;
+                    }
                     if !read {
                         let why = match error {
                             SyncError::Payload { .. } => Missing::Unreadable,
@@ -1046,7 +1078,14 @@ impl SyncEngine {
         self.at = self.at.max(staged.next);
         self.state.cursor = self.state.cursor.max(self.at);
         self.state.since_snapshot = staged.since_snapshot;
-        self.state.holes = staged.holes;
+        let mut holes = staged.holes;
+        if std::mem::take(&mut self.fetching_all) {
+            // Read in order past an unreadable snapshot: what it covers was
+            // applied from the chunks (a withheld one is a hole of its own).
+            let at = self.at;
+            holes.retain(|hole| hole.why != Missing::Snapshot || at < hole.until);
+        }
+        self.state.holes = holes;
         self.state.seen = staged.seen;
         self.known_head = self.known_head.max(self.state.cursor);
         let mut actions = vec![Action::Persist(self.state.clone())];
@@ -1180,13 +1219,18 @@ impl SyncEngine {
     fn fetch(&mut self) -> Action {
         self.fetching = true;
         self.refetch = false;
-        Action::Send(
-            ClientFrame::Fetch {
-                after: self.at,
-                limit: self.page_limit,
-            }
-            .encode(),
-        )
+        // Reading again past a snapshot that did not open: the chunks it
+        // covers, in order, not the snapshot first.
+        self.fetching_all = self.state.holes.iter().any(|hole| {
+            hole.why == Missing::Snapshot && hole.after <= self.at && self.at < hole.until
+        });
+        let (after, limit) = (self.at, self.page_limit);
+        let frame = if self.fetching_all {
+            ClientFrame::FetchAll { after, limit }
+        } else {
+            ClientFrame::Fetch { after, limit }
+        };
+        Action::Send(frame.encode())
     }
 
     fn settled(&self) -> Option<Action> {
@@ -1257,6 +1301,11 @@ fn fill(holes: &mut Vec<Hole>, chunk: &StoredChunk) {
 }
 
 impl Hole {
+    /// Whether `chunk` is among what an unreadable snapshot covered.
+    fn under_snapshot(&self, chunk: &StoredChunk) -> bool {
+        self.why == Missing::Snapshot && chunk.cursor > self.after && chunk.cursor <= self.until
+    }
+
     /// Whether `chunk` is (part of) what this hole misses.
     fn holds(&self, chunk: &StoredChunk) -> bool {
         chunk.device == self.device
@@ -1274,6 +1323,11 @@ impl Hole {
                 seq: self.first,
             },
             Missing::Unreadable => SyncError::Payload {
+                cursor: self.until,
+                device: self.device,
+                seq: self.first,
+            },
+            Missing::Snapshot => SyncError::Open {
                 cursor: self.until,
                 device: self.device,
                 seq: self.first,

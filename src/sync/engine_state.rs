@@ -72,6 +72,12 @@ pub enum Missing {
     Unreadable,
     /// The relay never served these seqs: the device's next seq came.
     Withheld,
+    /// A snapshot this device needed (it covers what the device had not
+    /// read) did not open or read. The log is read again from before it
+    /// with `FetchAll`, which serves the chunks the snapshot covers (the
+    /// relay keeps them for its retention window); once that re-read has
+    /// passed it, the hole is closed.
+    Snapshot,
 }
 
 /// The highest seq of one other device read so far, and where it sat.
