@@ -165,7 +165,9 @@ async function startRelay(cleanups) {
   const data = await mkdtemp(path.join(RELAY_DATA, 'rapport-p3-relay-'));
   const url = `http://127.0.0.1:${port}`;
   const out = [];
-  const child = spawn(RELAY_BIN, ['--listen', `127.0.0.1:${port}`, '--data-dir', data, '--static-dir', DIST], {
+  const child = spawn(RELAY_BIN, ['--listen', `127.0.0.1:${port}`, '--data-dir', data, '--static-dir', DIST,
+    // The feed creates the team and sends 10,000 changes at once.
+    '--open-team-creation', '--team-chunks-per-minute', '0'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout.on('data', (d) => out.push(String(d)));

@@ -638,6 +638,12 @@ impl SyncEngine {
                     ErrorCode::Unauthorized | ErrorCode::Revoked | ErrorCode::UnknownTeam => {
                         Problem::NotAdmitted
                     }
+                    ErrorCode::QuotaExceeded
+                    | ErrorCode::RateLimited
+                    | ErrorCode::RelayFull
+                    | ErrorCode::TeamCreationClosed
+                    | ErrorCode::TooManyConnections
+                    | ErrorCode::TimedOut => Problem::Limit(code),
                     _ => Problem::Relay(message.clone()),
                 };
                 vec![

@@ -16,6 +16,9 @@ pub enum Problem {
     /// The relay offered a team key that does not come from the team's
     /// admin: refused, and sync stops until someone looks.
     ForgedKey,
+    /// The relay refused for one of its operator's limits (quota, rate,
+    /// disk, connections, time, team creation): the code says which.
+    Limit(rapport_protocol::ErrorCode),
 }
 
 /// Where sync stands.

@@ -1,6 +1,7 @@
 //! English: the words the app shipped with.
 
 use chrono::{FixedOffset, Timelike};
+use rapport_protocol::ErrorCode;
 
 use crate::document::DocumentError;
 use crate::domain::{Day, DomainError, TouchKind};
@@ -276,6 +277,7 @@ impl Language for English {
                          team's admin."
                             .to_owned()
                     }
+                    Problem::Limit(code) => limit(*code).to_owned(),
                     Problem::Relay(message) => format!(
                         "The relay reported a problem ({message}). Sync will retry; nothing is lost."
                     ),
@@ -453,6 +455,40 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 mod tests {
     use super::*;
     use crate::domain::RecordKey;
+
+    /// Each limit of the relay's operator is said in its own words, and a
+    /// planted key in words that say nothing changed.
+    #[test]
+    fn the_relays_limits_and_a_refused_key_are_said_in_words() {
+        let say = |problem: Problem| {
+            English.sync_detail(&SyncState::Phase(SyncPhase::Problem(problem)), 0)
+        };
+        let codes = [
+            ErrorCode::QuotaExceeded,
+            ErrorCode::RateLimited,
+            ErrorCode::RelayFull,
+            ErrorCode::TeamCreationClosed,
+            ErrorCode::TooManyConnections,
+            ErrorCode::TimedOut,
+        ];
+        let said: Vec<String> = codes
+            .iter()
+            .map(|&code| say(Problem::Limit(code)))
+            .collect();
+        for (code, words) in codes.iter().zip(&said) {
+            assert!(
+                words.starts_with("Your work is saved on this device."),
+                "{code:?}: {words}"
+            );
+            assert!(
+                !words.contains("Limit") && !words.contains(&format!("{code:?}")),
+                "{words}"
+            );
+        }
+        let distinct: std::collections::BTreeSet<&String> = said.iter().collect();
+        assert_eq!(distinct.len(), codes.len(), "one message per limit");
+        assert!(say(Problem::ForgedKey).contains("Nothing was changed"));
+    }
     use crate::sync::{SyncEvent, SyncStatus};
     use chrono::{DateTime, TimeZone, Utc};
 
@@ -720,5 +756,29 @@ mod tests {
             )
             .starts_with("Created by Unnamed rep on 2026-12-01; last changed by Tom")
         );
+    }
+}
+
+/// What a limit of the relay's operator means for the rep (after "Your work
+/// is saved on this device.").
+fn limit(code: ErrorCode) -> &'static str {
+    match code {
+        ErrorCode::QuotaExceeded => {
+            "Your team has used all the space or devices this relay gives it. Nothing is lost; ask your team's admin to contact the relay's operator."
+        }
+        ErrorCode::RateLimited => {
+            "Your team sent a great deal at once; syncing resumes in a minute by itself."
+        }
+        ErrorCode::RelayFull => {
+            "The relay is out of disk space. Your changes wait here and go up once its operator frees some."
+        }
+        ErrorCode::TeamCreationClosed => {
+            "This relay starts new teams only for its operator. Ask the operator, or join a colleague's team by an invite link."
+        }
+        ErrorCode::TooManyConnections => "The relay is busy; sync tries again shortly by itself.",
+        ErrorCode::TimedOut => {
+            "The connection to the relay was too slow; sync tries again by itself."
+        }
+        _ => "The relay refused; sync tries again by itself.",
     }
 }
