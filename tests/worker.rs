@@ -39,7 +39,9 @@ use rapport::storage::{ChunkKind, StorageError, StoredChunk};
 use rapport::sync::{EngineState, Membership};
 use rapport::ui::words::words;
 use rapport_protocol::{ClientFrame, Cursor, DeviceId, DevicePublicKey, ErrorCode, ServerFrame};
-use rapport_relay::{DEFAULT_MAX_FRAME_BYTES, KeyStore, Session, SqliteStore, Store};
+use rapport_relay::{
+    CreationRight, DEFAULT_MAX_FRAME_BYTES, KeyStore, Limits, Session, SqliteStore, Store,
+};
 
 // --- one device's storage ----------------------------------------------------
 
@@ -388,6 +390,8 @@ struct World {
     _dir: tempfile::TempDir,
     relay: Arc<SqliteStore>,
     relay_up: bool,
+    /// The relay creates teams only with this code of its operator's.
+    creation_code: Option<String>,
     tabs: Vec<Tab>,
     queue: VecDeque<(usize, Event)>,
     now: Rc<Cell<DateTime<Utc>>>,
@@ -404,6 +408,7 @@ impl World {
             _dir: dir,
             relay,
             relay_up: true,
+            creation_code: None,
             tabs: Vec::new(),
             queue: VecDeque::new(),
             now: Rc::new(Cell::new(
@@ -553,10 +558,24 @@ impl World {
                 self.hand_lock(self.tabs[tab].device);
             }
             Effect::WatchNetwork | Effect::RequestPersistence => {}
-            Effect::Connect => {
+            Effect::Connect | Effect::ConnectCreating { .. } => {
                 if self.tabs[tab].conn.is_some() {
                     return;
                 }
+                let shown = match &effect {
+                    Effect::ConnectCreating { code } => Some(code.clone()),
+                    _ => None,
+                };
+                let team_creation = match (&self.creation_code, shown) {
+                    (None, _) => CreationRight::Allowed,
+                    (Some(_), None) => CreationRight::SecretMissing,
+                    (Some(wanted), Some(code)) if *wanted == code => CreationRight::Allowed,
+                    (Some(_), Some(_)) => CreationRight::SecretWrong,
+                };
+                let limits = Limits {
+                    team_creation,
+                    ..Limits::none()
+                };
                 if !self.relay_up {
                     // The socket fails to connect: it closes.
                     self.queue.push_back((tab, Event::Link(LinkEvent::Closed)));
@@ -564,7 +583,8 @@ impl World {
                 }
                 self.tabs[tab].connections += 1;
                 self.tabs[tab].conn = Some(Conn {
-                    session: Session::new(self.relay.clone(), DEFAULT_MAX_FRAME_BYTES),
+                    session: Session::new(self.relay.clone(), DEFAULT_MAX_FRAME_BYTES)
+                        .with_limits(limits),
                     device: None,
                     told: Cursor::START,
                 });
@@ -748,6 +768,7 @@ fn team() -> Team {
         a,
         ToWorker::CreateTeam {
             member: "Анна".into(),
+            code: String::new(),
         },
     );
     world.run();
@@ -1315,4 +1336,50 @@ fn team_changes_that_cannot_be_stored_are_fetched_again_and_shown_if_they_keep_f
     world.create_account(a, "Domaine Roux");
     assert!(world.page(b).has("Domaine Roux"));
     assert_eq!(world.page(b).sync.state.slug(), "up-to-date");
+}
+
+/// A relay that creates teams only with its operator's code: starting a
+/// team without it is refused in words and leaves nothing half made; with
+/// it, the team is created, and the code is not kept once it did its work.
+#[test]
+fn a_team_is_created_on_a_closed_relay_only_with_its_operators_code() {
+    let mut world = World::new();
+    world.creation_code = Some("operator-code-2026".into());
+    let a = world.open_tab("A", None);
+    world.send(
+        a,
+        ToWorker::CreateTeam {
+            member: "Анна".into(),
+            code: String::new(),
+        },
+    );
+    world.run();
+    let sync = world.page(a).sync.clone();
+    assert_eq!(sync.state.slug(), "problem");
+    assert!(
+        words()
+            .sync_detail(&sync.state, sync.pending)
+            .contains("operator"),
+        "{:?}",
+        sync.state
+    );
+    let team = world.tabs[a].db.borrow().membership().unwrap().team;
+    assert!(
+        world.relay.credentials(team).unwrap().is_none(),
+        "nothing created"
+    );
+
+    world.send(
+        a,
+        ToWorker::CreateTeam {
+            member: "Анна".into(),
+            code: "operator-code-2026".into(),
+        },
+    );
+    world.run();
+    assert_eq!(world.page(a).sync.state.slug(), "up-to-date");
+    let membership = world.tabs[a].db.borrow().membership().unwrap();
+    assert!(membership.registered);
+    assert!(membership.creation_code.is_empty(), "the code is not kept");
+    assert!(world.relay.credentials(membership.team).unwrap().is_some());
 }

@@ -40,7 +40,9 @@ pub enum ToWorker {
     Probe { request: u32 },
     /// Make a new team with this device in it, and start syncing; `member`
     /// is the rep's name, which the device's card tells the admin.
-    CreateTeam { member: String },
+    /// `code`: the relay operator's team creation code, if the rep has one
+    /// (empty otherwise).
+    CreateTeam { member: String, code: String },
     /// Join the team of an invite link's fragment, and start syncing.
     JoinTeam { fragment: String, member: String },
     /// Ask the relay for the team's devices (the team's creator only).

@@ -132,9 +132,10 @@ impl AppState {
     }
 
     /// Makes a new team with this device in it.
-    pub fn create_team(&self) {
+    pub fn create_team(&self, code: String) {
         let member = self.settings.with_untracked(|s| s.rep_name.clone());
-        self.send(ToWorker::CreateTeam { member });
+        let code = code.trim().to_owned();
+        self.send(ToWorker::CreateTeam { member, code });
     }
 
     /// Asks for the team's devices again (shown to the team's creator).

@@ -68,8 +68,9 @@ pub fn retry_in(ms: u32, tx: mpsc::UnboundedSender<Event>) {
     );
 }
 
-/// The relay's sync address: the app's own origin, `/sync`.
-fn relay_url() -> Option<String> {
+/// The relay's sync address: the app's own origin, `/sync`, with the
+/// operator's team creation code if one is given.
+fn relay_url(create: Option<&str>) -> Option<String> {
     let location = js_sys::Reflect::get(&js_sys::global(), &"location".into()).ok()?;
     let get = |key: &str| {
         js_sys::Reflect::get(&location, &key.into())
@@ -81,7 +82,15 @@ fn relay_url() -> Option<String> {
     } else {
         "ws"
     };
-    Some(format!("{scheme}://{}/sync", get("host")?))
+    let query = create
+        .map(|code| {
+            format!(
+                "?create={}",
+                String::from(js_sys::encode_uri_component(code))
+            )
+        })
+        .unwrap_or_default();
+    Some(format!("{scheme}://{}/sync{query}", get("host")?))
 }
 
 /// The WebSocket to the relay, while there is one.
@@ -93,11 +102,11 @@ pub struct Socket {
 impl Socket {
     /// Opens a socket to the relay unless one is open or opening; reports
     /// `Unreachable` if it cannot even be started.
-    pub fn connect(&mut self, events: &mpsc::UnboundedSender<Event>) {
+    pub fn connect(&mut self, events: &mpsc::UnboundedSender<Event>, create: Option<&str>) {
         if self.socket.is_some() {
             return;
         }
-        let Some(url) = relay_url() else { return };
+        let Some(url) = relay_url(create) else { return };
         let Ok(socket) = WebSocket::new(&url) else {
             let _ = events.unbounded_send(Event::Link(LinkEvent::Unreachable));
             return;

@@ -57,6 +57,9 @@ pub struct Membership {
     pub member: String,
     /// The admin's list of the team's devices (empty on other devices).
     pub roster: Vec<PinnedDevice>,
+    /// The relay operator's team creation code the rep gave, shown when
+    /// connecting until the relay has created the team (empty: none).
+    pub creation_code: String,
 }
 
 /// The fields of a membership stored before device identity (version 2).
@@ -115,6 +118,7 @@ impl Membership {
                 member: member.to_owned(),
                 removed: false,
             }],
+            creation_code: String::new(),
         }
     }
 
@@ -160,6 +164,7 @@ impl Membership {
             older: old.older,
             member: String::new(),
             roster: Vec::new(),
+            creation_code: String::new(),
         }
     }
 
@@ -219,6 +224,7 @@ impl Membership {
             admin_device: Some(invite.admin),
             member: member.to_owned(),
             roster: Vec::new(),
+            creation_code: String::new(),
         }
     }
 

@@ -4,7 +4,11 @@
 
 use leptos::prelude::*;
 
+use rapport_protocol::ErrorCode;
+
 use crate::state::AppState;
+use crate::state::messages::SyncState;
+use crate::sync::{Problem, SyncPhase};
 use crate::ui::qr::QrImage;
 use crate::ui::words::{Key, t, words};
 
@@ -54,13 +58,16 @@ pub fn TeamPanel() -> impl IntoView {
                 when=move || state.sync.with(|s| !s.device.is_empty())
                 fallback=move || {
                     view! {
-                        <button data-testid="create-team" on:click=move |_| state.create_team()>
-                            {t(Key::StartTeam)}
-                        </button>
+                        <StartTeam />
                         <p class="hint">{t(Key::TeamEncrypted)}</p>
                     }
                 }
             >
+                // The relay refused to create the team without its
+                // operator's code: the rep may give it and start again.
+                <Show when=move || state.sync.with(|s| s.state == creation_closed())>
+                    <StartTeam />
+                </Show>
                 // No link to share once the team has refused this device:
                 // the detail above says what to do.
                 <Show when=move || link().is_some()>
@@ -108,6 +115,36 @@ pub fn TeamPanel() -> impl IntoView {
                 {move || admin.get().then(|| view! { <Devices /> })}
             </Show>
         </section>
+    }
+}
+
+/// The state of a device whose team the relay would not create.
+fn creation_closed() -> SyncState {
+    SyncState::Phase(SyncPhase::Problem(Problem::Limit(
+        ErrorCode::TeamCreationClosed,
+    )))
+}
+
+/// Starts a team, with the relay operator's creation code if the rep has
+/// one (a relay may create teams only with it).
+#[component]
+fn StartTeam() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let code = RwSignal::new(String::new());
+    view! {
+        <label class="creation-code">
+            {t(Key::CreationCode)}
+            <input
+                data-testid="creation-code"
+                type="text"
+                autocomplete="off"
+                prop:value=move || code.get()
+                on:input=move |ev| code.set(event_target_value(&ev))
+            />
+        </label>
+        <button data-testid="create-team" on:click=move |_| state.create_team(code.get_untracked())>
+            {t(Key::StartTeam)}
+        </button>
     }
 }
 

@@ -168,6 +168,8 @@ pub enum Key {
     RemoveDevice,
     /// What removing a device does and does not do.
     RemovingHint,
+    /// Labels the relay operator's team creation code.
+    CreationCode,
     /// Before this device's fingerprint.
     SecurityCode,
     /// What the fingerprint is for.

@@ -138,7 +138,10 @@ impl Host for BrowserHost {
             Effect::RequestPersistence => wasm_bindgen_futures::spawn_local(async {
                 request_persistence().await;
             }),
-            Effect::Connect => self.socket.borrow_mut().connect(&self.events),
+            Effect::Connect => self.socket.borrow_mut().connect(&self.events, None),
+            Effect::ConnectCreating { code } => {
+                self.socket.borrow_mut().connect(&self.events, Some(&code));
+            }
             Effect::Send(bytes) => {
                 self.socket.borrow().send(&bytes);
             }

@@ -193,7 +193,7 @@ impl<H: Host> WorkerCore<H> {
             }
             ToWorker::Retry => self.store_changes().await,
             ToWorker::SaveCache => self.save_cache().await,
-            ToWorker::CreateTeam { member } => self.create_team(&member).await,
+            ToWorker::CreateTeam { member, code } => self.create_team(&member, &code).await,
             // Only the syncing tab can drop the link of a refused team.
             ToWorker::JoinTeam { fragment, member }
                 if !leads && self.leader_view.as_ref().is_some_and(|v| v.refused) =>

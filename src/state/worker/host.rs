@@ -38,6 +38,13 @@ pub enum Effect {
     /// then `Message`s, then `Closed` (or `Unreachable` if it cannot even
     /// start).
     Connect,
+    /// As `Connect`, showing the relay operator's team creation code in the
+    /// address (`/sync?create=…`): for a device whose team the relay has
+    /// not created yet, on a relay that creates teams only with it.
+    ConnectCreating {
+        /// The operator's code, as the rep typed it.
+        code: String,
+    },
     /// Send one frame on the relay connection if it is open; dropped
     /// otherwise (pending uploads go again on the next connection).
     Send(Vec<u8>),

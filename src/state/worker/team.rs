@@ -104,7 +104,10 @@ impl<H: Host> WorkerCore<H> {
             // A device the team no longer takes may join again by a fresh
             // invite, as a new device (the relay refuses its old id).
             match &self.team {
-                Some(team) if team.status.refused() => {
+                // Refused, or never created on the relay (its operator's
+                // code was missing or wrong): a new team or invite replaces
+                // it.
+                Some(team) if team.status.refused() || !team.membership.registered => {
                     self.host.emit(Effect::Close);
                     self.team = None;
                 }
@@ -133,7 +136,7 @@ impl<H: Host> WorkerCore<H> {
     }
 
     /// A team of this device's own, from fresh random bytes.
-    pub(super) async fn create_team(&mut self, member: &str) {
+    pub(super) async fn create_team(&mut self, member: &str, code: &str) {
         let mut random = [0u8; 80];
         if !self.host.random(&mut random) {
             return self.notice(Notice::Refused(Refusal::NoRandomness));
@@ -141,7 +144,8 @@ impl<H: Host> WorkerCore<H> {
         let Some(public_key) = self.device_public_key(false).await else {
             return self.notice(Notice::Refused(Refusal::NoRandomness));
         };
-        let membership = Membership::create(&public_key, member, random);
+        let mut membership = Membership::create(&public_key, member, random);
+        membership.creation_code = code.to_owned();
         self.set_up_team(membership).await;
     }
 
@@ -250,7 +254,7 @@ impl<H: Host> WorkerCore<H> {
         let mut team = Team::new(membership, engine, status);
         team.device_key = device_key;
         team.public_key = public;
-        self.host.emit(Effect::Connect);
+        self.host.emit(connect_effect(&team.membership));
         self.team = Some(team);
         self.upload(unsealed).await;
         self.post_sync().await;
@@ -293,7 +297,7 @@ impl<H: Host> WorkerCore<H> {
                 Vec::new()
             }
             LinkEvent::Reconnect => {
-                self.host.emit(Effect::Connect);
+                self.host.emit(connect_effect(&team.membership));
                 // A page that could not be stored is fetched again: a new
                 // round for the reports, so one that keeps failing is shown.
                 if team.engine.is_stalled() {
@@ -317,7 +321,7 @@ impl<H: Host> WorkerCore<H> {
         };
         team.status = team.status.clone().on(event);
         if online {
-            self.host.emit(Effect::Connect);
+            self.host.emit(connect_effect(&team.membership));
         }
         self.run_actions(Vec::new()).await;
     }
@@ -715,6 +719,8 @@ impl<H: Host> WorkerCore<H> {
         };
         if event == SyncEvent::Connected && !team.membership.registered {
             team.membership.registered = true;
+            // The operator's code did its work; it is not kept.
+            team.membership.creation_code.clear();
             let bytes = team.membership.encode();
             if self.store {
                 let _ = self.host.save_sync(MEMBERSHIP, &bytes).await;
@@ -732,6 +738,18 @@ impl<H: Host> WorkerCore<H> {
     fn nonce(&self) -> Option<[u8; 24]> {
         let mut bytes = [0u8; 24];
         self.host.random(&mut bytes).then_some(bytes)
+    }
+}
+
+/// How to reach the relay: with the operator's creation code while the
+/// relay has not created this device's team (and a code was given).
+fn connect_effect(membership: &Membership) -> Effect {
+    if !membership.registered && !membership.creation_code.is_empty() {
+        Effect::ConnectCreating {
+            code: membership.creation_code.clone(),
+        }
+    } else {
+        Effect::Connect
     }
 }
 

@@ -92,6 +92,7 @@ impl Language for English {
             Key::RemovingHint => {
                 "Removing a device also changes the team key: it can read nothing written from then on, while the approved devices get the new key by themselves. A device still waiting for approval does not: approve it first. What a removed device already holds stays on it. Invite links made before stop working; share the new one."
             }
+            Key::CreationCode => "Team creation code (only if your relay's operator gave you one)",
             Key::SecurityCode => "Security code:",
             Key::SecurityCodeHint => {
                 "When this device joins, your team's admin sees the same sixteen digits for it. Compare them together: if they differ, someone else is trying to join in this device's place."
