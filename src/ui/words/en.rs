@@ -452,6 +452,30 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// What a limit of the relay's operator means for the rep (after "Your work
+/// is saved on this device.").
+fn limit(code: ErrorCode) -> &'static str {
+    match code {
+        ErrorCode::QuotaExceeded => {
+            "Your team has used all the space or devices this relay gives it. Nothing is lost; ask your team's admin to contact the relay's operator."
+        }
+        ErrorCode::RateLimited => {
+            "Your team sent a great deal at once; syncing resumes in a minute by itself."
+        }
+        ErrorCode::RelayFull => {
+            "The relay is out of disk space. Your changes wait here and go up once its operator frees some."
+        }
+        ErrorCode::TeamCreationClosed => {
+            "This relay starts new teams only for its operator. Ask the operator, or join a colleague's team by an invite link."
+        }
+        ErrorCode::TooManyConnections => "The relay is busy; sync tries again shortly by itself.",
+        ErrorCode::TimedOut => {
+            "The connection to the relay was too slow; sync tries again by itself."
+        }
+        _ => "The relay refused; sync tries again by itself.",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -757,29 +781,5 @@ mod tests {
             )
             .starts_with("Created by Unnamed rep on 2026-12-01; last changed by Tom")
         );
-    }
-}
-
-/// What a limit of the relay's operator means for the rep (after "Your work
-/// is saved on this device.").
-fn limit(code: ErrorCode) -> &'static str {
-    match code {
-        ErrorCode::QuotaExceeded => {
-            "Your team has used all the space or devices this relay gives it. Nothing is lost; ask your team's admin to contact the relay's operator."
-        }
-        ErrorCode::RateLimited => {
-            "Your team sent a great deal at once; syncing resumes in a minute by itself."
-        }
-        ErrorCode::RelayFull => {
-            "The relay is out of disk space. Your changes wait here and go up once its operator frees some."
-        }
-        ErrorCode::TeamCreationClosed => {
-            "This relay starts new teams only for its operator. Ask the operator, or join a colleague's team by an invite link."
-        }
-        ErrorCode::TooManyConnections => "The relay is busy; sync tries again shortly by itself.",
-        ErrorCode::TimedOut => {
-            "The connection to the relay was too slow; sync tries again by itself."
-        }
-        _ => "The relay refused; sync tries again by itself.",
     }
 }
