@@ -43,8 +43,11 @@ start=$SECONDS
 cargo +nightly fuzz build
 _log "built in $((SECONDS - start)) s"
 
-scratch="$(mktemp -d)"
+# Scratch corpora and the session target's SQLite files, on tmpfs where
+# there is one (the store syncs every write); removed at the end.
+scratch="$(mktemp -d -p /dev/shm 2>/dev/null || mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
+export TMPDIR="$scratch"
 summary=()
 failed=0
 for target in "${targets[@]}"; do

@@ -6,6 +6,8 @@
 //! - nothing panics (in the session, the page logic or the store);
 //! - an `Error` frame is the last of its step, and the step closes; a step
 //!   that closes ends with an `Error` saying why;
+//! - the store never fails (`Internal`): whatever a device sends is either
+//!   stored or refused as the device's fault;
 //! - bytes that do not decode are refused as `BadFrame` or `TooLarge`;
 //! - anything else is answered in kind (see [`answers`]): an `Ack` only for
 //!   an `Upload`, with its seq; a `Welcome` only for a `Hello`; and so on;
@@ -49,14 +51,17 @@ pub struct Relay {
 }
 
 impl Relay {
-    /// A fresh store (on tmpfs where there is one: the store syncs every
-    /// write, which a disk would make the fuzzer's bottleneck) holding
+    /// A fresh store (in `TMPDIR`, else on tmpfs where there is one: the
+    /// store syncs every write, which a disk would make the fuzzer's
+    /// bottleneck) holding
     /// [`TEAM`] under the first of [`KEYS`] and [`SECRET`].
     pub fn new() -> Relay {
         let mut builder = tempfile::Builder::new();
         builder.prefix("rapport-fuzz-");
+        // libFuzzer ends the process with exit(), which skips the folder's
+        // removal: scripts/fuzz.sh sets TMPDIR to a folder it removes.
         let shm = std::path::Path::new("/dev/shm");
-        let dir = if shm.is_dir() {
+        let dir = if std::env::var_os("TMPDIR").is_none() && shm.is_dir() {
             builder.tempdir_in(shm)
         } else {
             builder.tempdir()
@@ -214,6 +219,18 @@ pub fn check(request: Option<&ClientFrame>, joined: Option<DeviceId>, step: &Ste
     assert!(
         !step.close || ends_in_error,
         "a step closed without an Error saying why: {step:?}"
+    );
+    // The store is healthy, so `Internal` means a frame reached it in a
+    // form it cannot keep: the frame should have been refused as bad.
+    assert!(
+        !step.frames.iter().any(|frame| matches!(
+            frame,
+            ServerFrame::Error {
+                code: ErrorCode::Internal,
+                ..
+            }
+        )),
+        "a frame made the relay's storage fail: {request:?} {step:?}"
     );
     for frame in &step.frames {
         assert!(
