@@ -484,6 +484,13 @@ impl Session {
                 "seq 0 is not valid: a device counts from 1",
             );
         }
+        // Stores keep seqs as signed 64-bit integers (SQLite's, PostgreSQL's).
+        if seq.0 > i64::MAX as u64 {
+            return Step::refuse(
+                ErrorCode::BadFrame,
+                format!("seq {seq} is past the largest a relay stores, 2^63 - 1"),
+            );
+        }
         if let Some(refused) = self.check_upload_limits(team, sealed) {
             return refused;
         }

@@ -517,7 +517,9 @@ impl Store for SqliteStore {
             ))
             .map_err(sqlite("listing chunks"))?;
         let mut rows = statement
-            .query(params![team.as_bytes(), after.0])
+            // SQLite's integers are signed and no cursor is past i64::MAX,
+            // so a larger `after` (a device's to choose) means the same.
+            .query(params![team.as_bytes(), after.0.min(i64::MAX as u64)])
             .map_err(sqlite("listing chunks"))?;
         let mut items: Vec<StoredChunk> = Vec::new();
         let mut bytes = 0usize;

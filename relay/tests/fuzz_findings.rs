@@ -1,0 +1,98 @@
+//! Regressions found by the `session` fuzz target (`fuzz/`, issue 13), each
+//! reduced to the frames that show it, run on the real `Session` and
+//! SQLite store without sockets.
+
+use std::sync::Arc;
+
+use rapport_protocol::{
+    AdminSecret, ChunkKind, ClientFrame, Cursor, DeviceId, ErrorCode, PROTOCOL_VERSION, Sealed,
+    Seq, ServerFrame, TeamId, TeamKey, access_token, admin_hash, token_hash,
+};
+use rapport_relay::{DEFAULT_MAX_FRAME_BYTES, Session, SqliteStore, Step, Store};
+
+const TEAM: TeamId = TeamId::from_bytes([1; 16]);
+const KEY: TeamKey = TeamKey::from_bytes([2; 32]);
+
+/// A session joined to a fresh team, and the folder its store lives in.
+fn joined() -> (tempfile::TempDir, Session) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(&dir.path().join("relay.sqlite3")).unwrap();
+    let token = access_token(&KEY, TEAM);
+    store
+        .create_team(
+            TEAM,
+            token_hash(&token),
+            admin_hash(&AdminSecret::from_bytes([3; 32])),
+        )
+        .unwrap();
+    let mut session = Session::new(Arc::new(store), DEFAULT_MAX_FRAME_BYTES);
+    let hello = ClientFrame::Hello {
+        version: PROTOCOL_VERSION,
+        team: TEAM,
+        device: DeviceId::from_bytes([4; 16]),
+        token,
+    };
+    let welcome = session.handle(&hello.encode());
+    assert!(
+        matches!(welcome.frames[..], [ServerFrame::Welcome { .. }]),
+        "{welcome:?}"
+    );
+    (dir, session)
+}
+
+fn code(step: &Step) -> Option<ErrorCode> {
+    match step.frames[..] {
+        [ServerFrame::Error { code, .. }] => Some(code),
+        _ => None,
+    }
+}
+
+/// SQLite's integers are signed: a seq of 2^63 or more cannot be stored.
+/// The relay refused it as `Internal` ("could not use its storage, try
+/// again later"), logging a storage failure, and a device retrying would
+/// get the same forever; it is the device's fault, `BadFrame`.
+#[test]
+fn an_upload_with_a_seq_past_i64_is_a_bad_frame_not_a_storage_failure() {
+    let (_dir, mut session) = joined();
+    for seq in [u64::MAX, 1 << 63] {
+        let upload = ClientFrame::Upload {
+            seq: Seq(seq),
+            kind: ChunkKind::Change,
+            sealed: Sealed {
+                nonce: [0; 24],
+                ciphertext: vec![],
+            },
+        };
+        let step = session.handle(&upload.encode());
+        assert!(step.close);
+        assert_eq!(
+            code(&step),
+            Some(ErrorCode::BadFrame),
+            "seq {seq}: {step:?}"
+        );
+    }
+}
+
+/// No chunk has a cursor past 2^63 − 1, so a `Fetch` after one is an
+/// empty page; it was an `Internal` refusal.
+#[test]
+fn a_fetch_after_a_cursor_past_i64_is_an_empty_page() {
+    let (_dir, mut session) = joined();
+    for after in [u64::MAX, 1 << 63] {
+        let fetch = ClientFrame::Fetch {
+            after: Cursor(after),
+            limit: 10,
+        };
+        let step = session.handle(&fetch.encode());
+        assert_eq!(
+            step.frames,
+            [ServerFrame::Chunks {
+                items: vec![],
+                more: false,
+                next: Cursor(after)
+            }],
+            "after {after}"
+        );
+        assert!(!step.close);
+    }
+}
