@@ -5,10 +5,10 @@
 use std::sync::Arc;
 
 use rapport_protocol::{
-    AdminSecret, ChunkKind, ClientFrame, Cursor, DeviceId, ErrorCode, PROTOCOL_VERSION, Sealed,
-    Seq, ServerFrame, TeamId, TeamKey, access_token, admin_hash, token_hash,
+    AdminSecret, ChunkKind, ClientFrame, Cursor, ErrorCode, PROTOCOL_VERSION, Sealed, Seq,
+    ServerFrame, TeamId, TeamKey, access_token, admin_hash, token_hash,
 };
-use rapport_relay::{DEFAULT_MAX_FRAME_BYTES, Session, SqliteStore, Step, Store};
+use rapport_relay::{DEFAULT_MAX_FRAME_BYTES, Session, SqliteStore, Step, Store, TestDevice};
 
 const TEAM: TeamId = TeamId::from_bytes([1; 16]);
 const KEY: TeamKey = TeamKey::from_bytes([2; 32]);
@@ -26,13 +26,20 @@ fn joined() -> (tempfile::TempDir, Session) {
         )
         .unwrap();
     let mut session = Session::new(Arc::new(store), DEFAULT_MAX_FRAME_BYTES);
+    let device = TestDevice::from_seed(4);
     let hello = ClientFrame::Hello {
         version: PROTOCOL_VERSION,
         team: TEAM,
-        device: DeviceId::from_bytes([4; 16]),
+        device: device.id(),
         token,
+        public_key: device.public_key(),
     };
-    let welcome = session.handle(&hello.encode());
+    let challenged = session.handle(&hello.encode());
+    let [ServerFrame::Challenge { ephemeral }] = &challenged.frames[..] else {
+        panic!("{challenged:?}");
+    };
+    let proof = device.prove(TEAM, ephemeral).unwrap();
+    let welcome = session.handle(&ClientFrame::Prove { proof }.encode());
     assert!(
         matches!(welcome.frames[..], [ServerFrame::Welcome { .. }]),
         "{welcome:?}"
