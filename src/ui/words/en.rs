@@ -58,6 +58,8 @@ impl Language for English {
             Key::DeleteThisTouch => "Delete this touch",
             Key::PageMissing => "This page does not exist.",
             Key::GoToAccounts => "Go to accounts",
+            Key::ReloadToUpdate => "Reload",
+            Key::SaveOrDiscardFirst => "Save or discard your changes first.",
             Key::ExportWorkspace => "Export workspace",
             Key::ImportWorkspace => "Import a workspace file",
             Key::ExportFailed => "The workspace could not be exported. Nothing was changed.",
@@ -369,6 +371,10 @@ impl Language for English {
 
     fn touch_by(&self, name: &str) -> String {
         format!("by {}", self.rep(name))
+    }
+
+    fn update_ready(&self, build: &str) -> String {
+        format!("A new version of Rapport (build {build}) is ready — reload to use it.")
     }
 
     fn imported(&self, file: &str, changed: usize) -> String {
