@@ -346,7 +346,9 @@ async function startRelay(b, { staticDir = DIST } = {}) {
       throw new Error(`relay did not answer /health on ${url}`);
     },
     async stop() {
-      if (!child || child.exitCode !== null) return;
+      // A killed child has a signalCode and no exitCode: stopping twice
+      // (the test, then its cleanup) must not wait for a second exit.
+      if (!child || child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGKILL');
       await exited;
@@ -1457,6 +1459,7 @@ test('n: with no network at all the app starts from its service worker and saves
   // No network at all: the relay is gone and the browser is offline.
   await relay.stop();
   await context.setOffline(true);
+  b.cleanups.push(() => context.setOffline(false));
   await page.close();
   const offline = await context.newPage();
   await gotoApp(offline, '/', relay.url);
