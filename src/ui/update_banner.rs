@@ -127,7 +127,11 @@ fn register(update: RwSignal<AppUpdate>, waiting: Waiting) {
         let Ok(registration) = wasm_bindgen_futures::JsFuture::from(registered).await else {
             return;
         };
-        let registration: ServiceWorkerRegistration = registration.unchecked_into();
+        // Anything but a registration (a browser or test harness that
+        // blocks service workers may resolve with nothing) means no worker.
+        let Ok(registration) = registration.dyn_into::<ServiceWorkerRegistration>() else {
+            return;
+        };
         let offer = move |worker: ServiceWorker| {
             let own = own.clone();
             let candidate = worker.clone();
