@@ -452,6 +452,19 @@ mod tests {
     }
 
     #[test]
+    fn the_update_banner_names_the_build_and_how_to_use_it() {
+        let en = English;
+        assert_eq!(
+            en.update_ready("1702e4c4bf4b"),
+            "A new version of Rapport (build 1702e4c4bf4b) is ready — reload to use it."
+        );
+        assert_eq!(
+            en.text(Key::SaveOrDiscardFirst),
+            "Save or discard your changes first."
+        );
+    }
+
+    #[test]
     fn notices_say_what_happened_in_whole_sentences() {
         let en = English;
         assert!(
