@@ -1465,6 +1465,11 @@ test('n: with no network at all the app starts from its service worker and saves
     return href ? (await fetch(href)).json() : null;
   });
   await expectEq(`${manifest?.display} ${manifest?.start_url} ${manifest?.theme_color}`, 'standalone / #1f4e5f', 'web app manifest');
+  await b.check('Chromium finds the app installable', async () => {
+    const cdp = await context.newCDPSession(page);
+    const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+    await expectEq(JSON.stringify(installabilityErrors), '[]', 'installability errors');
+  });
 
   // No network at all: the relay is gone and the browser is offline.
   await relay.stop();
@@ -1503,10 +1508,17 @@ test('o: a new build is announced with its id and applied only when the rep pres
   b.dirs.push(served);
   await cp(DIST, served, { recursive: true });
   const relay = await startRelay(b, { staticDir: served });
-  const { page } = await b.open();
+  const { context, page } = await b.open();
   await gotoApp(page, '/', relay.url);
   await waitServiceWorker(page);
   const first = await pageBuild(page);
+  // A second tab with a half-typed account: when the first tab applies the
+  // new build, this one must keep running, and keep the text.
+  const other = await context.newPage();
+  await gotoApp(other, '/', relay.url);
+  await step('click new-account in the second tab', () => tid(other, 'new-account').click());
+  await step('fill account-name in the second tab', () => tid(other, 'account-name').fill('Fromagerie Roux'));
+  await other.evaluate(() => { window.__sameDocument = true; });
   await createAccount(page, { name: 'Boulangerie Martin' });
   await waitSaved(page);
   await expectEq(await tid(page, 'update-banner').count(), 0, 'update banners before a new build');
@@ -1558,6 +1570,26 @@ test('o: a new build is announced with its id and applied only when the rep pres
   await expectEq(await tid(page, 'update-banner').count(), 0, 'update banners after the update');
   await b.check('only the new build is cached', () => expectOnlyShell(page, served, 'after the update'));
   await shot(page, 'updated');
+
+  // The second tab now runs the old build beside the new worker: it says so,
+  // and its typed text is still there.
+  await step('wait for the update banner in the second tab', () =>
+    other.locator(`[data-testid="update-banner"][data-build="${next}"]`).waitFor(),
+  );
+  await expectEq(await other.evaluate(() => window.__sameDocument === true), true, 'the second tab did not reload');
+  await expectEq(await tid(other, 'account-name').inputValue(), 'Fromagerie Roux', 'the text typed in the second tab');
+  await expectEq(await pageBuild(other), first, 'the second tab\'s build');
+  await step('click update-reload in the second tab', () => tid(other, 'update-reload').click());
+  await waitText(tid(other, 'update-refused'), 'Save or discard your changes first', 'update-refused in the second tab');
+  await shot(other, 'update-second-tab');
+  await step('click cancel in the second tab', () => other.getByRole('button', { name: 'Cancel' }).click());
+  await step('click update-reload in the second tab', () => tid(other, 'update-reload').click());
+  await step(`wait for build ${next} in the second tab`, () =>
+    other.waitForFunction((id) => document.querySelector('meta[name="rapport-build"]')?.content === id, next),
+  );
+  await waitReady(other);
+  await toList(other);
+  await waitCount(rows(other), 2, 'account-row in the second tab after the update');
 });
 
 async function main() {
