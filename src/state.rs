@@ -14,6 +14,7 @@
 //!
 //! [`messages`] is what they say to each other.
 
+pub mod app_update;
 #[cfg(target_arch = "wasm32")]
 mod ecdh;
 pub mod messages;

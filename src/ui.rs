@@ -34,6 +34,10 @@ mod team;
 mod timeline;
 #[cfg(target_arch = "wasm32")]
 mod touch_form;
+#[cfg(target_arch = "wasm32")]
+mod typed_input;
+#[cfg(target_arch = "wasm32")]
+mod update_banner;
 
 pub mod words;
 

@@ -192,6 +192,11 @@ fn same_secret(secret: &str, given: &str) -> bool {
         == 0
 }
 
+/// The app's service worker: the browser asks for it on every start to learn
+/// of a new build, so no HTTP cache may answer for it (`no-cache`: always
+/// revalidated). Everything else the app needs it caches itself.
+const SERVICE_WORKER: &str = "/sw.js";
+
 /// Serves `static_dir`, with `index.html` for extension-less paths that
 /// match no file (the app's own routes, like `/accounts/42`). A missing
 /// `app.js` stays a 404 rather than becoming HTML.
@@ -200,12 +205,19 @@ async fn static_file(State(shared): State<Arc<Shared>>, request: Request) -> Res
         return StatusCode::NOT_FOUND.into_response();
     };
     let app_route = Path::new(request.uri().path()).extension().is_none();
+    let service_worker = request.uri().path() == SERVICE_WORKER;
     // The release build ships `.gz` files beside the wasm and JS (made with
     // zopfli): served to every browser that accepts gzip.
-    let Ok(response) = ServeDir::new(dir)
+    let Ok(mut response) = ServeDir::new(dir)
         .precompressed_gzip()
         .oneshot(request)
         .await;
+    if service_worker && response.status() == StatusCode::OK {
+        response.headers_mut().insert(
+            header::CACHE_CONTROL,
+            header::HeaderValue::from_static("no-cache"),
+        );
+    }
     if response.status() != StatusCode::NOT_FOUND || !app_route {
         return response.into_response();
     }

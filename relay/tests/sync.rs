@@ -228,6 +228,40 @@ async fn the_precompressed_app_is_served_to_browsers_that_accept_gzip() {
 }
 
 #[tokio::test]
+async fn the_service_worker_is_always_revalidated_and_the_manifest_is_typed() {
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::write(dist.path().join("index.html"), "<title>Rapport</title>").unwrap();
+    std::fs::write(dist.path().join("sw.js"), "const BUILD = 'b1';").unwrap();
+    std::fs::write(dist.path().join("sw.js.gz"), "the gzip of sw.js").unwrap();
+    std::fs::create_dir(dist.path().join("public")).unwrap();
+    std::fs::write(dist.path().join("public/manifest.webmanifest"), "{}").unwrap();
+    let static_dir = dist.path().to_owned();
+    let relay = Relay::start_with(|mut config| {
+        config.static_dir = Some(static_dir);
+        config
+    })
+    .await;
+
+    for accept in ["", "Accept-Encoding: gzip\r\n"] {
+        let (status, head, _) = http_get_with(relay.address, "/sw.js", accept).await;
+        assert_eq!(status, 200, "{head}");
+        assert!(head.contains("cache-control: no-cache"), "{head}");
+        assert!(head.contains("content-type: text/javascript"), "{head}");
+    }
+    let (status, head, body) =
+        http_get_with(relay.address, "/public/manifest.webmanifest", "").await;
+    assert_eq!((status, body.as_str()), (200, "{}"));
+    assert!(
+        head.contains("content-type: application/manifest+json"),
+        "{head}"
+    );
+    // Only the service worker: the files it caches keep their headers.
+    let (_, head, _) = http_get_with(relay.address, "/", "").await;
+    assert!(!head.contains("cache-control"), "{head}");
+    relay.stop().await;
+}
+
+#[tokio::test]
 async fn the_admin_lists_the_teams_devices_and_sees_a_revoked_one() {
     let relay = Relay::start().await;
     let team = Team::new(1);

@@ -68,6 +68,16 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// True while a change is only in this tab's memory (being saved, or
+    /// its save failed): closing or reloading the tab now would lose it.
+    pub fn has_unsaved_changes(&self) -> bool {
+        !self.link.get_value().failed.get()
+            && matches!(
+                self.save.get_untracked(),
+                SaveState::Saving | SaveState::Unsaved
+            )
+    }
+
     /// Checks `command` against the read model and, if it breaks no rule,
     /// hands it to the worker: the screen updates as soon as the worker has
     /// written it (milliseconds). On a broken rule nothing is sent.
@@ -438,13 +448,7 @@ fn guard_unsaved_changes(state: AppState) {
     };
     let guard = Closure::<dyn Fn(web_sys::BeforeUnloadEvent)>::new(
         move |event: web_sys::BeforeUnloadEvent| {
-            let failed = state.link.get_value().failed.get();
-            if !failed
-                && matches!(
-                    state.save.get_untracked(),
-                    SaveState::Saving | SaveState::Unsaved
-                )
-            {
+            if state.has_unsaved_changes() {
                 event.prevent_default();
                 event.set_return_value("");
             }

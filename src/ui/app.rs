@@ -8,6 +8,7 @@ use crate::ui::account_page::AccountPage;
 use crate::ui::screen::provide_screen;
 use crate::ui::status::{Header, NamePrompt, Notices};
 use crate::ui::team::JoinPrompt;
+use crate::ui::update_banner::UpdateBanner;
 use crate::ui::words::{Key, t};
 
 /// The whole app. Starts the state (which loads the workspace from the
@@ -20,6 +21,7 @@ pub fn App() -> impl IntoView {
     view! {
             <Header />
             <Notices />
+            <UpdateBanner />
             <NamePrompt />
             <JoinPrompt />
             <main

@@ -107,6 +107,12 @@ pub enum Key {
     /// The link from there to the account list.
     GoToAccounts,
 
+    // A new version of the app (the update banner).
+    /// Applies the new version.
+    ReloadToUpdate,
+    /// Why Reload did nothing: a form holds typed text not yet saved.
+    SaveOrDiscardFirst,
+
     // Export and import.
     /// The export button.
     ExportWorkspace,
@@ -259,6 +265,9 @@ pub trait Language: Sync {
 
     /// Who logged a touch.
     fn touch_by(&self, name: &str) -> String;
+
+    /// A new version of the app is on the device, `build` its id.
+    fn update_ready(&self, build: &str) -> String;
 
     /// A rep's name as a stamp holds it: an empty one (the rep had not
     /// given a name yet) reads as [`Key::UnnamedRep`].

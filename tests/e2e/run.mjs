@@ -13,12 +13,12 @@
 // The data-testid contract is the one in the app's UI; see the helpers below.
 
 import { chromium } from 'playwright-core';
-import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { createServer as createTcpServer } from 'node:net';
 import { startServer } from './serve.mjs';
 
@@ -57,8 +57,11 @@ class Browser {
     this.cleanups = [];
   }
 
-  /** A new persistent context (fresh profile, so fresh IndexedDB) and its first page. */
-  async open() {
+  /**
+   * A new persistent context (fresh profile, so fresh IndexedDB) and its
+   * first page. `options` go to the context (e.g. `serviceWorkers: 'block'`).
+   */
+  async open(options = {}) {
     const dir = await mkdtemp(path.join(tmpdir(), 'rapport-e2e-'));
     this.dirs.push(dir);
     const context = await chromium.launchPersistentContext(dir, {
@@ -66,6 +69,7 @@ class Browser {
       headless: true,
       args: CHROMIUM_ARGS,
       viewport: { width: 1024, height: 768 },
+      ...options,
     });
     this.contexts.push(context);
     context.setDefaultTimeout(WAIT);
@@ -316,11 +320,11 @@ async function freePort() {
 }
 
 /**
- * The relay binary serving dist/ on 127.0.0.1, with its own data directory.
+ * The relay binary serving dist/ (or `staticDir`) on 127.0.0.1, with its own data directory.
  * stop() kills it (SIGKILL: an outage, not a goodbye); start() brings it back
  * on the same port and data, as after a restart.
  */
-async function startRelay(b) {
+async function startRelay(b, { staticDir = DIST } = {}) {
   const port = await freePort();
   const data = await mkdtemp(path.join(tmpdir(), 'rapport-relay-'));
   b.dirs.push(data);
@@ -331,7 +335,7 @@ async function startRelay(b) {
     url,
     log,
     async start() {
-      child = spawn(RELAY_BIN, ['--listen', `127.0.0.1:${port}`, '--data-dir', data, '--static-dir', DIST, '--open-team-creation'], {
+      child = spawn(RELAY_BIN, ['--listen', `127.0.0.1:${port}`, '--data-dir', data, '--static-dir', staticDir, '--open-team-creation'], {
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       child.stdout.on('data', (d) => log.push(String(d)));
@@ -346,7 +350,9 @@ async function startRelay(b) {
       throw new Error(`relay did not answer /health on ${url}`);
     },
     async stop() {
-      if (!child || child.exitCode !== null) return;
+      // A killed child has a signalCode and no exitCode: stopping twice
+      // (the test, then its cleanup) must not wait for a second exit.
+      if (!child || child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGKILL');
       await exited;
@@ -918,7 +924,9 @@ test('h: a full disk keeps the change in the tab and saves it on retry', async (
 });
 
 test('k: the first screen comes from the saved read model; a stale one is brought up to date', async (b) => {
-  const { page } = await b.open();
+  // The test refuses the worker script with page.route, which cannot see
+  // requests the service worker answers from its cache: so no service worker.
+  const { page } = await b.open({ serviceWorkers: 'block' });
   await gotoApp(page, '/?demo=40');
   await waitCount(rows(page), 40, 'account-row after /?demo=40');
   await waitSaved(page);
@@ -1246,7 +1254,11 @@ async function syncWords(page) {
 
 test('m: two tabs of one device keep syncing with the team: the second tab\'s edits go out, the team\'s reach both tabs, and the second tab takes over when the first closes', async (b) => {
   const relay = await startRelay(b);
-  const A = await b.open();
+  // No service worker here: while one controls the tab, Chromium ends a
+  // closed tab's worker only when its running task ends, so the 120 s busy
+  // loop below would hold the sync lock for 120 s (measured: with a 5 s loop
+  // the second tab takes over). This test is about the takeover itself.
+  const A = await b.open({ serviceWorkers: 'block' });
   const B = await b.open();
 
   // Every relay WebSocket, seen from the browser (a worker's socket shows
@@ -1399,6 +1411,209 @@ test('j: the rep is asked for a name once, and it signs their notes', async (b) 
   await reload(page);
   await expectEq(await tid(page, 'welcome-name').count(), 0, 'name prompt after reload');
   await shot(page, 'signed-note');
+});
+
+// ---------------------------------------------------------- app on device ---
+
+/** Waits until a service worker controls `page` and has taken over. */
+async function waitServiceWorker(page) {
+  await step('wait for an activated service worker controlling the page', () =>
+    page.waitForFunction(() => navigator.serviceWorker.controller?.state === 'activated'),
+  );
+}
+
+/** The build this page runs (index.html's <meta name="rapport-build">). */
+const pageBuild = (page) =>
+  page.evaluate(() => document.querySelector('meta[name="rapport-build"]')?.content ?? null);
+
+/** Every cache of the page's origin: { name: [path, …] }. */
+async function cacheContents(page) {
+  return page.evaluate(async () => {
+    const out = {};
+    for (const name of await caches.keys()) {
+      const cache = await caches.open(name);
+      out[name] = (await cache.keys()).map((r) => new URL(r.url).pathname + new URL(r.url).search).sort();
+    }
+    return out;
+  });
+}
+
+/** The shell list and build id a build's sw.js was written with. */
+async function shellOf(dir) {
+  const sw = await readFile(path.join(dir, 'sw.js'), 'utf8');
+  const build = /const BUILD = "([^"]+)";/.exec(sw)?.[1];
+  const shell = JSON.parse(/const SHELL = (\{[\s\S]*?\n\});/.exec(sw)?.[1] ?? 'null');
+  if (!build || !shell) throw new Error(`${dir}/sw.js has no BUILD or SHELL`);
+  return { build, paths: Object.keys(shell).sort() };
+}
+
+/** The cache holds exactly this build's shell: no /sync, no data, nothing else. */
+async function expectOnlyShell(page, dir, what) {
+  const { build, paths } = await shellOf(dir);
+  const cached = await cacheContents(page);
+  await expectEq(JSON.stringify(Object.keys(cached)), JSON.stringify([`rapport-shell-${build}`]), `${what}: cache names`);
+  await expectEq(JSON.stringify(cached[`rapport-shell-${build}`]), JSON.stringify(paths), `${what}: cached paths`);
+  for (const p of ['/index.html', '/public/worker.js', '/public/manifest.webmanifest']) {
+    if (!paths.includes(p)) throw new Error(`${what}: ${p} is not in the shell`);
+  }
+  if (!paths.some((p) => p.endsWith('_bg.wasm'))) throw new Error(`${what}: no wasm in the shell`);
+  if (paths.some((p) => p.startsWith('/sync') || p.startsWith('/health') || p.endsWith('.gz') || p === '/sw.js')) {
+    throw new Error(`${what}: the shell lists something that is not the app's code: ${paths.join(', ')}`);
+  }
+}
+
+/** A new build of a served copy of dist/: a changed index.html, and its service worker written again. */
+async function nextBuild(dir) {
+  const file = path.join(dir, 'index.html');
+  await writeFile(file, (await readFile(file, 'utf8')).replace('</title>', '</title>\n    <!-- the next build -->'));
+  await new Promise((resolve, reject) =>
+    execFile('node', [path.join(repo, 'scripts', 'service-worker.mjs'), dir], (err, out, errOut) =>
+      err ? reject(new Error(`service-worker.mjs: ${errOut || err.message}`)) : resolve(out),
+    ),
+  );
+  return (await shellOf(dir)).build;
+}
+
+test('n: with no network at all the app starts from its service worker and saves a new account; the cache holds only the shell', async (b) => {
+  const relay = await startRelay(b);
+  const { context, page } = await b.open();
+  await gotoApp(page, '/', relay.url);
+  await waitServiceWorker(page);
+  const build = await pageBuild(page);
+  await expectEq(build, (await shellOf(DIST)).build, 'the page runs the build in dist/');
+  await createAccount(page, { name: 'Boulangerie Martin', city: 'Lyon' });
+  await waitSaved(page);
+  await b.check('the cache holds exactly the shell of this build', () => expectOnlyShell(page, DIST, 'online'));
+  const manifest = await page.evaluate(async () => {
+    const href = document.querySelector('link[rel="manifest"]')?.href;
+    return href ? (await fetch(href)).json() : null;
+  });
+  await expectEq(`${manifest?.display} ${manifest?.start_url} ${manifest?.theme_color}`, 'standalone / #1f4e5f', 'web app manifest');
+  await b.check('Chromium finds the app installable', async () => {
+    const cdp = await context.newCDPSession(page);
+    const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+    await expectEq(JSON.stringify(installabilityErrors), '[]', 'installability errors');
+  });
+
+  // No network at all: the relay is gone and the browser is offline.
+  await relay.stop();
+  await context.setOffline(true);
+  b.cleanups.push(() => context.setOffline(false));
+  await page.close();
+  const offline = await context.newPage();
+  await gotoApp(offline, '/', relay.url);
+  await expectEq(await pageBuild(offline), build, 'the build started offline');
+  await row(offline, 'Boulangerie Martin').first().waitFor();
+  await createAccount(offline, { name: 'Garage Dupont', city: 'Grenoble' });
+  await waitSaved(offline);
+  // An app route (a deep link) starts offline too.
+  const accountPath = await openAccount(offline, 'Garage Dupont');
+  await gotoApp(offline, accountPath, relay.url);
+  await waitText(tid(offline, 'account-title'), 'Garage Dupont', 'account-title of a deep link offline');
+  await toList(offline);
+  await waitCount(rows(offline), 2, 'account-row offline');
+  await b.check('still only the shell in the cache', () => expectOnlyShell(offline, DIST, 'offline'));
+  await offline.setViewportSize({ width: 800, height: 1280 });
+  await shot(offline, 'offline-start-portrait');
+  await offline.setViewportSize({ width: 1280, height: 800 });
+  await shot(offline, 'offline-start-landscape');
+
+  // Back online, the same build runs: nothing was swapped.
+  await context.setOffline(false);
+  await relay.start();
+  await reload(offline);
+  await expectEq(await pageBuild(offline), build, 'the build after coming back online');
+  await waitCount(rows(offline), 2, 'account-row back online');
+});
+
+test('o: a new build is announced with its id and applied only when the rep presses Reload, never over typed input', async (b) => {
+  // The relay serves a copy of dist/ that the test turns into a new build.
+  const served = await mkdtemp(path.join(tmpdir(), 'rapport-dist-'));
+  b.dirs.push(served);
+  await cp(DIST, served, { recursive: true });
+  const relay = await startRelay(b, { staticDir: served });
+  const { context, page } = await b.open();
+  await gotoApp(page, '/', relay.url);
+  await waitServiceWorker(page);
+  const first = await pageBuild(page);
+  // A second tab with a half-typed account: when the first tab applies the
+  // new build, this one must keep running, and keep the text.
+  const other = await context.newPage();
+  await gotoApp(other, '/', relay.url);
+  await step('click new-account in the second tab', () => tid(other, 'new-account').click());
+  await step('fill account-name in the second tab', () => tid(other, 'account-name').fill('Fromagerie Roux'));
+  await other.evaluate(() => { window.__sameDocument = true; });
+  await createAccount(page, { name: 'Boulangerie Martin' });
+  await waitSaved(page);
+  await expectEq(await tid(page, 'update-banner').count(), 0, 'update banners before a new build');
+
+  const next = await nextBuild(served);
+  if (next === first) throw new Error(`the next build has the same id ${first}`);
+  // Opening the app again finds the new build, but runs the one it has.
+  await reload(page);
+  await expectEq(await pageBuild(page), first, 'the build after a reload while a new one is on the relay');
+  const banner = tid(page, 'update-banner');
+  await step('wait for the update banner', () => banner.waitFor());
+  await expectEq(await banner.getAttribute('data-build'), next, 'the banner\'s build');
+  await waitText(banner, `A new version of Rapport (build ${next}) is ready`, 'update-banner');
+  await b.check('both builds are cached while the new one waits', async () => {
+    const names = Object.keys(await cacheContents(page)).sort();
+    await expectEq(names.join(' '), [`rapport-shell-${first}`, `rapport-shell-${next}`].sort().join(' '), 'cache names');
+  });
+
+  // Typed text not yet saved: Reload refuses and keeps it.
+  await page.evaluate(() => { window.__sameDocument = true; });
+  await step('click new-account', () => tid(page, 'new-account').click());
+  await step('fill account-name', () => tid(page, 'account-name').fill('Garage Dupont'));
+  await step('click update-reload', () => tid(page, 'update-reload').click());
+  await waitText(tid(page, 'update-refused'), 'Save or discard your changes first', 'update-refused');
+  await page.setViewportSize({ width: 800, height: 1280 });
+  await shot(page, 'update-refused-portrait');
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await shot(page, 'update-refused-landscape');
+  await expectEq(await page.evaluate(() => window.__sameDocument === true), true, 'the page did not reload');
+  await expectEq(await tid(page, 'account-name').inputValue(), 'Garage Dupont', 'the typed name');
+  await expectEq(await pageBuild(page), first, 'the build after a refused Reload');
+  await expectEq(
+    await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.waiting !== null),
+    true,
+    'the new build still waits',
+  );
+
+  // Saved: now Reload applies the new build.
+  await step('click save-account', () => tid(page, 'save-account').click());
+  await waitSaved(page);
+  await step('click update-reload', () => tid(page, 'update-reload').click());
+  await step(`wait for build ${next}`, () =>
+    page.waitForFunction((id) => document.querySelector('meta[name="rapport-build"]')?.content === id, next),
+  );
+  await waitReady(page);
+  await expectEq(await page.evaluate(() => window.__sameDocument), undefined, 'a new document after Reload');
+  await toList(page);
+  await waitCount(rows(page), 2, 'account-row after the update');
+  await expectEq(await tid(page, 'update-banner').count(), 0, 'update banners after the update');
+  await b.check('only the new build is cached', () => expectOnlyShell(page, served, 'after the update'));
+  await shot(page, 'updated');
+
+  // The second tab now runs the old build beside the new worker: it says so,
+  // and its typed text is still there.
+  await step('wait for the update banner in the second tab', () =>
+    other.locator(`[data-testid="update-banner"][data-build="${next}"]`).waitFor(),
+  );
+  await expectEq(await other.evaluate(() => window.__sameDocument === true), true, 'the second tab did not reload');
+  await expectEq(await tid(other, 'account-name').inputValue(), 'Fromagerie Roux', 'the text typed in the second tab');
+  await expectEq(await pageBuild(other), first, 'the second tab\'s build');
+  await step('click update-reload in the second tab', () => tid(other, 'update-reload').click());
+  await waitText(tid(other, 'update-refused'), 'Save or discard your changes first', 'update-refused in the second tab');
+  await shot(other, 'update-second-tab');
+  await step('click cancel in the second tab', () => other.getByRole('button', { name: 'Cancel' }).click());
+  await step('click update-reload in the second tab', () => tid(other, 'update-reload').click());
+  await step(`wait for build ${next} in the second tab`, () =>
+    other.waitForFunction((id) => document.querySelector('meta[name="rapport-build"]')?.content === id, next),
+  );
+  await waitReady(other);
+  await toList(other);
+  await waitCount(rows(other), 2, 'account-row in the second tab after the update');
 });
 
 async function main() {

@@ -59,6 +59,8 @@ impl Language for English {
             Key::DeleteThisTouch => "Delete this touch",
             Key::PageMissing => "This page does not exist.",
             Key::GoToAccounts => "Go to accounts",
+            Key::ReloadToUpdate => "Reload",
+            Key::SaveOrDiscardFirst => "Save or discard your changes first.",
             Key::ExportWorkspace => "Export workspace",
             Key::ImportWorkspace => "Import a workspace file",
             Key::ExportFailed => "The workspace could not be exported. Nothing was changed.",
@@ -395,6 +397,10 @@ impl Language for English {
         format!("by {}", self.rep(name))
     }
 
+    fn update_ready(&self, build: &str) -> String {
+        format!("A new version of Rapport (build {build}) is ready — reload to use it.")
+    }
+
     fn imported(&self, file: &str, changed: usize) -> String {
         match changed {
             0 => format!("“{file}” holds nothing new: everything in it is already here."),
@@ -525,6 +531,19 @@ mod tests {
         events
             .into_iter()
             .fold(SyncStatus::default(), SyncStatus::on)
+    }
+
+    #[test]
+    fn the_update_banner_names_the_build_and_how_to_use_it() {
+        let en = English;
+        assert_eq!(
+            en.update_ready("1702e4c4bf4b"),
+            "A new version of Rapport (build 1702e4c4bf4b) is ready — reload to use it."
+        );
+        assert_eq!(
+            en.text(Key::SaveOrDiscardFirst),
+            "Save or discard your changes first."
+        );
     }
 
     #[test]
