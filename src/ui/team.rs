@@ -104,9 +104,9 @@ pub fn TeamPanel() -> impl IntoView {
                     {t(Key::ThisDeviceIs)} " " {move || state.sync.with(|s| s.device.clone())}
                 </p>
                 <Show when=move || state.sync.with(|s| !s.fingerprint.is_empty())>
-                    <p class="fingerprint">
+                    <p>
                         {t(Key::SecurityCode)} " "
-                        <strong data-testid="this-fingerprint">
+                        <strong class="fingerprint" data-testid="this-fingerprint">
                             {move || state.sync.with(|s| s.fingerprint.clone())}
                         </strong>
                     </p>
