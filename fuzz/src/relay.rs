@@ -435,6 +435,67 @@ mod tests {
             .collect()
     }
 
+    fn step(frames: Vec<ServerFrame>, close: bool) -> Step {
+        Step {
+            frames,
+            effect: None,
+            close,
+        }
+    }
+
+    fn welcome() -> ServerFrame {
+        ServerFrame::Welcome {
+            head: rapport_protocol::Cursor(0),
+            snapshot: None,
+        }
+    }
+
+    /// The checks bite: a relay that welcomed a wrong proof would fail.
+    #[test]
+    #[should_panic(expected = "a wrong proof must be refused")]
+    fn a_welcome_for_a_wrong_proof_breaks_a_property() {
+        let prove = ClientFrame::Prove {
+            proof: Proof::from_bytes([1; 32]),
+        };
+        let before = Before {
+            joined: None,
+            expected: Some(Proof::from_bytes([2; 32])),
+        };
+        check(Some(&prove), before, &step(vec![welcome()], false));
+    }
+
+    /// And one that challenged a device named by another key's id.
+    #[test]
+    #[should_panic(expected = "not its key's id")]
+    fn a_challenge_for_a_borrowed_key_breaks_a_property() {
+        let devices = &*team::DEVICES;
+        let hello = team::hello(
+            TEAM,
+            devices[0].id,
+            devices[1].public_key.clone(),
+            team::token(&KEYS[0]),
+        );
+        let challenge = ServerFrame::Challenge {
+            ephemeral: devices[2].public_key.clone(),
+        };
+        check(Some(&hello), Before::default(), &step(vec![challenge], false));
+    }
+
+    /// The right proof may be welcomed.
+    #[test]
+    fn the_right_answers_hold_the_properties() {
+        let proof = Proof::from_bytes([2; 32]);
+        let before = Before {
+            joined: None,
+            expected: Some(proof),
+        };
+        check(
+            Some(&ClientFrame::Prove { proof }),
+            before,
+            &step(vec![welcome()], false),
+        );
+    }
+
     /// A reset relay answers exactly as a new one: a crash found after
     /// many inputs replays alone.
     #[test]
