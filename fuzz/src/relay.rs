@@ -9,8 +9,13 @@
 //! - the store never fails (`Internal`): whatever a device sends is either
 //!   stored or refused as the device's fault;
 //! - bytes that do not decode are refused as `BadFrame` or `TooLarge`;
-//! - anything else is answered in kind (see [`answers`]): an `Ack` only for
-//!   an `Upload`, with its seq; a `Welcome` only for a `Hello`; and so on;
+//! - anything else is answered in kind (see [`answers`]): a `Challenge`
+//!   for a `Hello`; a `Welcome` only for a `Prove` with the right proof; an
+//!   `Ack` or a `SeqTaken` (which leaves the connection open) only for an
+//!   `Upload`, with its seq; and so on;
+//! - a `Hello` whose device is not the id of its key is refused
+//!   (`Unauthorized` before joining), and so is a wrong proof: the
+//!   connection closes without joining;
 //! - an effect goes with the frame that announces it (`Landed` with an
 //!   `Ack`, `Rotated` with `TokenRotated` or `KeyRotated`, …);
 //! - every frame sent encodes and decodes back to itself;
@@ -24,20 +29,45 @@
 
 use std::sync::Arc;
 
-use rapport_protocol::{ClientFrame, DeviceId, ErrorCode, ServerFrame, admin_hash, token_hash};
+use rapport_protocol::{
+    ClientFrame, DeviceId, ErrorCode, PROTOCOL_VERSION, Proof, ServerFrame, admin_hash, token_hash,
+};
 use rapport_relay::{Effect, Session, SqliteStore, Step, Store};
 
 use crate::script::{self, CONNECTIONS};
-use crate::team::{self, KEYS, SECRET, TEAM};
+use crate::script::Record;
+use crate::team::{self, Challenge, KEYS, SECRET, TEAM};
 
 /// The frame size limit the sessions run with: small, so that `TooLarge`
 /// is reachable, yet above every frame a [`Spec`](crate::spec::Spec) builds.
 pub const MAX_FRAME_BYTES: usize = 2048;
 
-/// One connection: its session, and the device it joined as.
+/// One connection: its session, the device it joined as, and the last
+/// challenge it got.
 struct Connection {
     session: Session,
     joined: Option<DeviceId>,
+    challenge: Option<Challenge>,
+}
+
+impl Connection {
+    fn new(store: &Arc<SqliteStore>) -> Connection {
+        Connection {
+            session: Session::new(store.clone(), MAX_FRAME_BYTES),
+            joined: None,
+            challenge: None,
+        }
+    }
+}
+
+/// What the harness knows of a connection before a frame: what [`check`]
+/// judges the step by.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Before {
+    /// The device the connection joined as, if it did.
+    pub joined: Option<DeviceId>,
+    /// The proof that answers its last challenge, if it got one.
+    pub expected: Option<Proof>,
 }
 
 /// A relay with one team and a few connections to it.
@@ -113,30 +143,52 @@ impl Relay {
             )
             .expect("the team");
         self.connections = (0..CONNECTIONS)
-            .map(|_| Connection {
-                session: fresh(&self.store),
-                joined: None,
-            })
+            .map(|_| Connection::new(&self.store))
             .collect();
+    }
+
+    /// Plays one record: sends its frame (a `Prove` spec answering the
+    /// connection's last challenge) and returns the checked step, or
+    /// reconnects.
+    pub fn play(&mut self, record: &Record) -> Option<Step> {
+        let connection = record.connection();
+        match record.bytes(self.connections[connection].challenge.as_ref()) {
+            Some(bytes) => Some(self.send(connection, &bytes)),
+            None => {
+                self.reconnect(connection);
+                None
+            }
+        }
     }
 
     /// Sends one message on `connection` and checks the step, panicking with
     /// the property it breaks.
     pub fn send(&mut self, connection: usize, bytes: &[u8]) -> Step {
         let request = ClientFrame::decode(bytes).ok();
-        let joined = self.connections[connection].joined;
+        let before = Before {
+            joined: self.connections[connection].joined,
+            expected: self.connections[connection]
+                .challenge
+                .as_ref()
+                .and_then(Challenge::proof),
+        };
         let step = self.connections[connection].session.handle(bytes);
-        check(request.as_ref(), joined, &step);
+        check(request.as_ref(), before, &step);
+        if let (
+            Some(ClientFrame::Hello { team, device, .. }),
+            [ServerFrame::Challenge { ephemeral }],
+        ) = (&request, &step.frames[..])
+        {
+            self.connections[connection].challenge =
+                Some(Challenge::new(*team, *device, ephemeral.clone()));
+        }
         self.carry_out(connection, &step);
         step
     }
 
     /// Closes `connection`; the next frame on it opens a new session.
     pub fn reconnect(&mut self, connection: usize) {
-        self.connections[connection] = Connection {
-            session: fresh(&self.store),
-            joined: None,
-        };
+        self.connections[connection] = Connection::new(&self.store);
     }
 
     fn carry_out(&mut self, connection: usize, step: &Step) {
@@ -172,10 +224,6 @@ impl Default for Relay {
     }
 }
 
-fn fresh(store: &Arc<SqliteStore>) -> Session {
-    Session::new(store.clone(), MAX_FRAME_BYTES)
-}
-
 thread_local! {
     /// The target's relay, reset before each input.
     static RELAY: std::cell::RefCell<Option<Relay>> = const { std::cell::RefCell::new(None) };
@@ -194,18 +242,13 @@ pub fn run(data: &[u8]) {
 /// Every record of `data` on `relay`.
 pub fn run_on(relay: &mut Relay, data: &[u8]) {
     for record in script::parse(data) {
-        match record.bytes() {
-            Some(bytes) => {
-                relay.send(record.connection(), &bytes);
-            }
-            None => relay.reconnect(record.connection()),
-        }
+        relay.play(&record);
     }
 }
 
 /// Checks one step against the frame that caused it (`None`: the bytes did
-/// not decode) on a connection joined as `joined`.
-pub fn check(request: Option<&ClientFrame>, joined: Option<DeviceId>, step: &Step) {
+/// not decode) on a connection in the state `before`.
+pub fn check(request: Option<&ClientFrame>, before: Before, step: &Step) {
     let errors = step
         .frames
         .iter()
@@ -253,6 +296,28 @@ pub fn check(request: Option<&ClientFrame>, joined: Option<DeviceId>, step: &Ste
         assert!(step.effect.is_none(), "{step:?}");
         return;
     };
+    let refused = |code: ErrorCode| {
+        matches!(step.frames[..], [ServerFrame::Error { code: got, .. }] if got == code)
+    };
+    match request {
+        ClientFrame::Hello {
+            version,
+            device,
+            public_key,
+            ..
+        } if DeviceId::of_key(public_key) != *device => assert!(
+            errors == 1
+                && (before.joined.is_some()
+                    || *version != PROTOCOL_VERSION
+                    || refused(ErrorCode::Unauthorized)),
+            "a Hello whose device is not its key's id must be refused as Unauthorized: {step:?}"
+        ),
+        ClientFrame::Prove { proof } if before.expected != Some(*proof) => assert!(
+            errors == 1 && (before.joined.is_some() || refused(ErrorCode::Unauthorized)),
+            "a wrong proof must be refused as Unauthorized: {step:?}"
+        ),
+        _ => {}
+    }
     if errors == 1 {
         assert!(
             step.effect.is_none(),
@@ -262,7 +327,7 @@ pub fn check(request: Option<&ClientFrame>, joined: Option<DeviceId>, step: &Ste
         return;
     }
     assert!(
-        answers(request, &step.frames),
+        answers(request, before.expected, &step.frames),
         "{} answered with {:?}",
         request.name(),
         step.frames
@@ -273,31 +338,49 @@ pub fn check(request: Option<&ClientFrame>, joined: Option<DeviceId>, step: &Ste
         step.effect,
         step.frames
     );
-    if let (ClientFrame::Fetch { after, .. }, [ServerFrame::Chunks { items, more, next }]) =
-        (request, &step.frames[..])
-    {
-        assert!(
-            items.iter().all(|chunk| Some(chunk.device) != joined),
-            "a page holds the fetching device's own chunks"
-        );
-        assert!(
-            !*more || next > after,
-            "a page says more but next {next} does not pass after {after}"
-        );
+    match (request, &step.frames[..]) {
+        (
+            ClientFrame::Fetch { after, .. } | ClientFrame::FetchAll { after, .. },
+            [ServerFrame::Chunks { items, more, next }],
+        ) => {
+            assert!(
+                items.iter().all(|chunk| Some(chunk.device) != before.joined),
+                "a page holds the fetching device's own chunks"
+            );
+            assert!(
+                !*more || next > after,
+                "a page says more but next {next} does not pass after {after}"
+            );
+        }
+        (ClientFrame::Upload { .. }, [ServerFrame::SeqTaken { seq, highest, mine }]) => {
+            assert!(!step.close, "SeqTaken closed the connection: {step:?}");
+            assert!(highest >= seq, "SeqTaken: highest {highest} under seq {seq}");
+            assert!(
+                mine.iter()
+                    .all(|chunk| Some(chunk.device) == before.joined && chunk.seq >= *seq),
+                "SeqTaken holds chunks not the device's, or before the seq: {step:?}"
+            );
+        }
+        _ => {}
     }
 }
 
-/// Whether `frames` is an answer to `request` that was not refused. The
-/// one place to edit when a frame's answer changes (e.g. a handshake).
-pub fn answers(request: &ClientFrame, frames: &[ServerFrame]) -> bool {
+/// Whether `frames` is an answer to `request` that was not refused, on a
+/// connection whose last challenge `expected` answers. The one place to
+/// edit when a frame's answer changes (e.g. a handshake).
+pub fn answers(request: &ClientFrame, expected: Option<Proof>, frames: &[ServerFrame]) -> bool {
     use ClientFrame as C;
     use ServerFrame as S;
     match (request, frames) {
-        (C::Hello { .. }, [S::Welcome { .. }] | [S::Welcome { .. }, S::KeyChain { .. }]) => true,
-        (C::Hello { .. }, [S::Rekey { .. }]) => true,
+        (C::Hello { .. }, [S::Challenge { .. }]) => true,
+        (
+            C::Prove { proof },
+            [S::Welcome { .. }] | [S::Welcome { .. }, S::KeyChain { .. }] | [S::Rekey { .. }],
+        ) => expected == Some(*proof),
         (C::CreateTeam { .. }, []) => true,
         (C::Upload { seq, .. }, [S::Ack { seq: acked, .. }]) => seq == acked,
-        (C::Fetch { .. }, [S::Chunks { .. }]) => true,
+        (C::Upload { seq, .. }, [S::SeqTaken { seq: taken, .. }]) => seq == taken,
+        (C::Fetch { .. } | C::FetchAll { .. }, [S::Chunks { .. }]) => true,
         (C::Revoke { device, .. }, [S::DeviceRevoked { device: revoked }]) => device == revoked,
         (C::Rotate { .. }, [S::TokenRotated]) => true,
         (C::ListDevices { .. }, [S::Devices { .. }]) => true,
@@ -330,17 +413,87 @@ fn effect_fits(step: &Step) -> bool {
 mod tests {
     use super::*;
 
+    /// What each record's step was, the relay's random challenge keys
+    /// left out (everything else is deterministic).
     fn steps(relay: &mut Relay, data: &[u8]) -> Vec<String> {
         script::parse(data)
             .into_iter()
-            .map(|record| match record.bytes() {
-                Some(bytes) => format!("{:?}", relay.send(record.connection(), &bytes)),
-                None => {
-                    relay.reconnect(record.connection());
-                    "reconnect".into()
+            .map(|record| match relay.play(&record) {
+                Some(step) => {
+                    let frames: Vec<String> = step
+                        .frames
+                        .iter()
+                        .map(|frame| match frame {
+                            ServerFrame::Challenge { .. } => "Challenge".into(),
+                            frame => format!("{frame:?}"),
+                        })
+                        .collect();
+                    format!("{frames:?} {:?} {}", step.effect, step.close)
                 }
+                None => "reconnect".into(),
             })
             .collect()
+    }
+
+    fn step(frames: Vec<ServerFrame>, close: bool) -> Step {
+        Step {
+            frames,
+            effect: None,
+            close,
+        }
+    }
+
+    fn welcome() -> ServerFrame {
+        ServerFrame::Welcome {
+            head: rapport_protocol::Cursor(0),
+            snapshot: None,
+        }
+    }
+
+    /// The checks bite: a relay that welcomed a wrong proof would fail.
+    #[test]
+    #[should_panic(expected = "a wrong proof must be refused")]
+    fn a_welcome_for_a_wrong_proof_breaks_a_property() {
+        let prove = ClientFrame::Prove {
+            proof: Proof::from_bytes([1; 32]),
+        };
+        let before = Before {
+            joined: None,
+            expected: Some(Proof::from_bytes([2; 32])),
+        };
+        check(Some(&prove), before, &step(vec![welcome()], false));
+    }
+
+    /// And one that challenged a device named by another key's id.
+    #[test]
+    #[should_panic(expected = "not its key's id")]
+    fn a_challenge_for_a_borrowed_key_breaks_a_property() {
+        let devices = &*team::DEVICES;
+        let hello = team::hello(
+            TEAM,
+            devices[0].id,
+            devices[1].public_key.clone(),
+            team::token(&KEYS[0]),
+        );
+        let challenge = ServerFrame::Challenge {
+            ephemeral: devices[2].public_key.clone(),
+        };
+        check(Some(&hello), Before::default(), &step(vec![challenge], false));
+    }
+
+    /// The right proof may be welcomed.
+    #[test]
+    fn the_right_answers_hold_the_properties() {
+        let proof = Proof::from_bytes([2; 32]);
+        let before = Before {
+            joined: None,
+            expected: Some(proof),
+        };
+        check(
+            Some(&ClientFrame::Prove { proof }),
+            before,
+            &step(vec![welcome()], false),
+        );
     }
 
     /// A reset relay answers exactly as a new one: a crash found after

@@ -20,6 +20,7 @@ use arbitrary::{Arbitrary, Unstructured};
 use rapport_protocol::ClientFrame;
 
 use crate::spec::Spec;
+use crate::team::Challenge;
 
 /// How many connections a script drives at once.
 pub const CONNECTIONS: usize = 4;
@@ -43,11 +44,12 @@ impl Record {
         }
     }
 
-    /// The bytes to send, if any.
-    pub fn bytes(&self) -> Option<Vec<u8>> {
+    /// The bytes to send, if any, on a connection whose last `Challenge`
+    /// was `challenge` (what a `Prove` spec answers).
+    pub fn bytes(&self, challenge: Option<&Challenge>) -> Option<Vec<u8>> {
         match self {
             Record::Raw(_, bytes) => Some(bytes.clone()),
-            Record::Spec(_, spec) => Some(spec.frame().encode()),
+            Record::Spec(_, spec) => Some(spec.frame(challenge).encode()),
             Record::Reconnect(_) => None,
         }
     }
@@ -94,6 +96,32 @@ pub fn raw(frames: &[(usize, ClientFrame)]) -> Vec<u8> {
         data.extend(len.to_le_bytes());
         data.extend(bytes);
     }
+    data
+}
+
+/// A spec record for `connection` whose bytes are `arbitrary`'s input for
+/// `spec`: how seeds hold a `Prove`, which depends on the relay's random
+/// challenge and so has no fixed encoding. The bytes are the variant's
+/// tag (a `u32`, little-endian: the variant is `tag * variants >> 32`)
+/// then `fields`, those of `spec`'s fields in `arbitrary`'s format; the
+/// tag is searched for, and the result checked to parse back to `spec`.
+pub fn spec(connection: usize, spec: &Spec, fields: &[u8]) -> Vec<u8> {
+    let wanted = format!("{spec:?}");
+    let bytes = (0..=u8::MAX)
+        .map(|top| {
+            let mut bytes = u32::from(top).wrapping_shl(24).to_le_bytes().to_vec();
+            bytes.extend(fields);
+            bytes
+        })
+        .find(|bytes| {
+            Spec::arbitrary_take_rest(Unstructured::new(bytes))
+                .is_ok_and(|parsed| format!("{parsed:?}") == wanted)
+        })
+        .unwrap_or_else(|| panic!("no arbitrary input gives {wanted} with fields {fields:?}"));
+    let len = u16::try_from(bytes.len()).expect("a spec under 64 KiB");
+    let mut data = vec![u8::try_from(connection % CONNECTIONS).expect("under 4") | (1 << 2)];
+    data.extend(len.to_le_bytes());
+    data.extend(bytes);
     data
 }
 

@@ -4,10 +4,14 @@
 //! `cargo run --example seeds` writes them to `corpus/<target>/`; they are
 //! committed, and `scripts/fuzz.sh` copies them into a scratch corpus so
 //! what the fuzzer adds stays out of git. Rerun it after a frame changes.
+//!
+//! Session seeds hold raw frames, except `Prove`: it answers the relay's
+//! challenge, a fresh random key each time, so it is a spec record that
+//! the harness turns into the right proof when it plays it.
 
 use rapport_protocol::{
-    ChainLink, ChunkKind, Cursor, DeviceId, EnrolledDevice, Envelope, ErrorCode, Sealed, Seq,
-    ServerFrame, StoredChunk, TeamDevice,
+    ChainLink, ChunkKind, ClientFrame, Cursor, DeviceId, EnrolledDevice, Envelope, ErrorCode,
+    Proof, Sealed, Seq, ServerFrame, StoredChunk, TeamDevice,
 };
 
 use crate::script;
@@ -29,6 +33,7 @@ pub fn all() -> Vec<(&'static str, Seeds)> {
 fn client_frames() -> Seeds {
     let specs = [
         ("hello", spec_hello(0, 0)),
+        ("prove", Spec::Prove { wrong: Some(2) }),
         (
             "create_team",
             Spec::CreateTeam {
@@ -56,6 +61,7 @@ fn client_frames() -> Seeds {
             },
         ),
         ("fetch", Spec::Fetch { after: 0, limit: 7 }),
+        ("fetch_all", Spec::FetchAll { after: 0, limit: 7 }),
         (
             "revoke",
             Spec::Revoke {
@@ -71,19 +77,19 @@ fn client_frames() -> Seeds {
             },
         ),
         ("list_devices", Spec::ListDevices { secret: true }),
-        ("enroll", Spec::Enroll { key: 1 }),
+        ("enroll", Spec::Enroll { len: 8, fill: 1 }),
         ("device_keys", Spec::DeviceKeys { secret: true }),
         ("rotate_key", rotate_key(1, 1)),
         ("key_chain", Spec::KeyChain),
     ];
     specs
         .into_iter()
-        .map(|(name, spec)| (name, spec.frame().encode()))
+        .map(|(name, spec)| (name, spec.frame(None).encode()))
         .collect()
 }
 
 fn server_frames() -> Seeds {
-    let device = DEVICES[0];
+    let device = DEVICES[0].id;
     let sealed = |fill| Sealed {
         nonce: [fill; 24],
         ciphertext: vec![fill; 48],
@@ -91,6 +97,7 @@ fn server_frames() -> Seeds {
     let envelope = Envelope {
         device,
         ephemeral: public_key(1),
+        admin: public_key(2),
         sealed: sealed(3),
     };
     let frames = [
@@ -113,7 +120,7 @@ fn server_frames() -> Seeds {
             ServerFrame::Chunks {
                 items: vec![
                     chunk(5, device, 1, ChunkKind::Snapshot { covers: Cursor(4) }),
-                    chunk(6, DEVICES[1], 2, ChunkKind::Change),
+                    chunk(6, DEVICES[1].id, 2, ChunkKind::Change),
                 ],
                 more: true,
                 next: Cursor(6),
@@ -143,10 +150,18 @@ fn server_frames() -> Seeds {
         (
             "device_keys",
             ServerFrame::DeviceKeys {
-                devices: vec![EnrolledDevice {
-                    device,
-                    public_key: public_key(2),
-                }],
+                devices: vec![
+                    EnrolledDevice {
+                        device,
+                        public_key: DEVICES[0].public_key.clone(),
+                        card: Some(sealed(5)),
+                    },
+                    EnrolledDevice {
+                        device: DEVICES[1].id,
+                        public_key: DEVICES[1].public_key.clone(),
+                        card: None,
+                    },
+                ],
             },
         ),
         ("key_rotated", ServerFrame::KeyRotated { epoch: 1 }),
@@ -161,6 +176,30 @@ fn server_frames() -> Seeds {
             },
         ),
         ("rekey", ServerFrame::Rekey { epoch: 1, envelope }),
+        (
+            "challenge",
+            ServerFrame::Challenge {
+                ephemeral: DEVICES[3].public_key.clone(),
+            },
+        ),
+        (
+            "seq_taken",
+            ServerFrame::SeqTaken {
+                seq: Seq(2),
+                highest: Seq(3),
+                mine: vec![
+                    chunk(5, device, 2, ChunkKind::Change),
+                    chunk(7, device, 3, ChunkKind::Change),
+                ],
+            },
+        ),
+        (
+            "error_rate_limited",
+            ServerFrame::Error {
+                code: ErrorCode::RateLimited,
+                message: "slow down".into(),
+            },
+        ),
     ];
     frames
         .into_iter()
@@ -182,68 +221,82 @@ fn chunk(cursor: u64, device: DeviceId, seq: u64, kind: ChunkKind) -> StoredChun
 }
 
 fn sessions() -> Seeds {
-    let frame = |spec: Spec| spec.frame();
-    let upload = |seq, snapshot| {
+    let frame = |spec: Spec| spec.frame(None);
+    let upload = |seq, snapshot, fill| {
         frame(Spec::Upload {
             seq,
             snapshot,
             len: 32,
-            fill: seq,
+            fill,
         })
     };
     let fetch = frame(Spec::Fetch { after: 0, limit: 7 });
+    let fetch_all = frame(Spec::FetchAll { after: 0, limit: 7 });
+    let raw = |frames: &[(usize, ClientFrame)]| script::raw(frames);
     vec![
         (
             "upload_and_fetch",
-            script::raw(&[
-                (0, frame(spec_hello(0, 0))),
-                (1, frame(spec_hello(1, 0))),
-                (0, upload(1, None)),
-                (0, upload(2, None)),
-                (0, upload(2, None)),
-                (1, fetch.clone()),
-                (1, upload(1, Some(2))),
-                (2, frame(spec_hello(2, 0))),
-                (2, fetch.clone()),
-            ]),
+            [
+                join(0, 0, 0),
+                join(1, 1, 0),
+                raw(&[
+                    (0, upload(1, None, 1)),
+                    (0, upload(2, None, 2)),
+                    (0, upload(2, None, 2)),
+                    // The same seq, other bytes: SeqTaken, still open.
+                    (0, upload(2, None, 9)),
+                    (1, fetch.clone()),
+                    (1, upload(1, Some(2), 1)),
+                ]),
+                join(2, 2, 0),
+                raw(&[(2, fetch.clone()), (2, fetch_all)]),
+            ]
+            .concat(),
         ),
         (
             "admin",
-            script::raw(&[
-                (0, frame(spec_hello(0, 0))),
-                (1, frame(spec_hello(1, 0))),
-                (0, frame(Spec::ListDevices { secret: true })),
-                (
-                    0,
-                    frame(Spec::Revoke {
-                        secret: true,
-                        device: 1,
-                    }),
-                ),
-                (
-                    0,
-                    frame(Spec::Rotate {
-                        secret: true,
-                        key: 1,
-                    }),
-                ),
-                (1, frame(spec_hello(1, 1))),
-                (2, frame(spec_hello(2, 1))),
-            ]),
+            [
+                join(0, 0, 0),
+                join(1, 1, 0),
+                raw(&[
+                    (0, frame(Spec::ListDevices { secret: true })),
+                    (
+                        0,
+                        frame(Spec::Revoke {
+                            secret: true,
+                            device: 1,
+                        }),
+                    ),
+                    (
+                        0,
+                        frame(Spec::Rotate {
+                            secret: true,
+                            key: 1,
+                        }),
+                    ),
+                ]),
+                join(1, 1, 1),
+                join(2, 2, 1),
+            ]
+            .concat(),
         ),
         (
             "key_rotation",
-            script::raw(&[
-                (0, frame(spec_hello(0, 0))),
-                (1, frame(spec_hello(1, 0))),
-                (0, frame(Spec::Enroll { key: 1 })),
-                (1, frame(Spec::Enroll { key: 2 })),
-                (0, frame(Spec::DeviceKeys { secret: true })),
-                (0, frame(rotate_key(1, 1))),
-                (1, frame(spec_hello(1, 0))),
-                (1, frame(spec_hello(1, 1))),
-                (1, frame(Spec::KeyChain)),
-            ]),
+            [
+                join(0, 0, 0),
+                join(1, 1, 0),
+                raw(&[
+                    (0, frame(Spec::Enroll { len: 8, fill: 1 })),
+                    (1, frame(Spec::Enroll { len: 9, fill: 2 })),
+                    (0, frame(Spec::DeviceKeys { secret: true })),
+                    (0, frame(rotate_key(1, 1))),
+                ]),
+                // The replaced key: Rekey, then the new one: Welcome.
+                join(1, 1, 0),
+                join(1, 1, 1),
+                raw(&[(1, frame(Spec::KeyChain))]),
+            ]
+            .concat(),
         ),
         ("create_then_hello", {
             let create = Spec::CreateTeam {
@@ -251,25 +304,67 @@ fn sessions() -> Seeds {
                 key: 2,
                 version: Version::Current,
             };
-            let mut data = script::raw(&[
-                (3, frame(create)),
-                (
-                    3,
-                    team::hello(
-                        OTHER_TEAM,
-                        DEVICES[3],
-                        rapport_protocol::access_token(&KEYS[2], OTHER_TEAM),
-                    ),
-                ),
-            ]);
-            data.extend(script::reconnect(3));
-            data.extend(script::raw(&[(
-                3,
-                team::hello(TEAM, DEVICES[3], team::token(&KEYS[0])),
-            )]));
-            data
+            let token = rapport_protocol::access_token(&KEYS[2], OTHER_TEAM);
+            [
+                raw(&[
+                    (3, frame(create)),
+                    (3, DEVICES[3].hello(OTHER_TEAM, token)),
+                ]),
+                prove(3, None),
+                script::reconnect(3),
+                raw(&[(3, DEVICES[3].hello(TEAM, team::token(&KEYS[0])))]),
+                prove(3, None),
+            ]
+            .concat()
         }),
+        (
+            "refused_hellos",
+            [
+                // Another device's proof, then the right device's for the
+                // other team: both refused, nobody joins.
+                raw(&[(0, frame(spec_hello(0, 0)))]),
+                prove(0, Some(0)),
+                raw(&[(0, frame(spec_hello(0, 0)))]),
+                prove(0, Some(1)),
+                // A device id that is not its key's.
+                raw(&[(
+                    1,
+                    team::hello(
+                        TEAM,
+                        DEVICES[1].id,
+                        DEVICES[2].public_key.clone(),
+                        team::token(&KEYS[0]),
+                    ),
+                )]),
+                // A proof before any challenge.
+                raw(&[(
+                    2,
+                    ClientFrame::Prove {
+                        proof: Proof::from_bytes([2; 32]),
+                    },
+                )]),
+                join(3, 3, 0),
+            ]
+            .concat(),
+        ),
     ]
+}
+
+/// `Hello` on `connection` as device `device` with key `key`'s token, then
+/// the right `Prove`.
+fn join(connection: usize, device: u8, key: u8) -> Vec<u8> {
+    let hello = spec_hello(device, key).frame(None);
+    [script::raw(&[(connection, hello)]), prove(connection, None)].concat()
+}
+
+/// A `Prove` spec record on `connection` (its fields in `arbitrary`'s
+/// format: an `Option` is a byte whose low bit says `Some`, then the value).
+fn prove(connection: usize, wrong: Option<u8>) -> Vec<u8> {
+    let fields = match wrong {
+        None => vec![0],
+        Some(n) => vec![1, n],
+    };
+    script::spec(connection, &Spec::Prove { wrong }, &fields)
 }
 
 fn spec_hello(device: u8, key: u8) -> Spec {
@@ -277,6 +372,7 @@ fn spec_hello(device: u8, key: u8) -> Spec {
         team: 0,
         device,
         key,
+        other_key: None,
     }
 }
 
@@ -286,7 +382,7 @@ fn rotate_key(epoch: u8, key: u8) -> Spec {
         secret: true,
         epoch,
         key,
-        envelopes: vec![(0, 1), (1, 2)],
+        envelopes: vec![(0, 1, 2), (1, 2, 2)],
     }
 }
 
@@ -308,33 +404,57 @@ mod tests {
         }
     }
 
-    /// The session seeds hold the properties, and get past `Hello`.
+    /// The session seeds hold the properties, get past `Hello` and `Prove`,
+    /// and hold raw frames but for `Prove`.
     #[test]
     fn the_session_seeds_run() {
+        let mut answered = std::collections::BTreeSet::new();
         for (name, data) in sessions() {
             let records = script::parse(&data);
             assert!(
-                records
-                    .iter()
-                    .all(|r| matches!(r, script::Record::Raw(..) | script::Record::Reconnect(_))),
-                "{name}"
+                records.iter().all(|r| matches!(
+                    r,
+                    script::Record::Raw(..)
+                        | script::Record::Reconnect(_)
+                        | script::Record::Spec(_, Spec::Prove { .. })
+                )),
+                "{name}: {records:?}"
             );
             let mut relay = crate::relay::Relay::new();
             let mut welcomed = 0;
             for record in records {
-                match record.bytes() {
-                    Some(bytes) => {
-                        let step = relay.send(record.connection(), &bytes);
-                        welcomed += step
-                            .frames
-                            .iter()
-                            .filter(|f| matches!(f, ServerFrame::Welcome { .. }))
-                            .count();
+                if let Some(step) = relay.play(&record) {
+                    for frame in &step.frames {
+                        let kind = format!("{frame:?}");
+                        let kind = kind.split([' ', '(']).next().unwrap_or_default();
+                        answered.insert(kind.to_owned());
                     }
-                    None => relay.reconnect(record.connection()),
+                    welcomed += step
+                        .frames
+                        .iter()
+                        .filter(|f| matches!(f, ServerFrame::Welcome { .. }))
+                        .count();
                 }
             }
             assert!(welcomed >= 1, "{name}: no Hello got through");
+        }
+        for kind in [
+            "Challenge",
+            "Welcome",
+            "Rekey",
+            "KeyChain",
+            "Ack",
+            "SeqTaken",
+            "Chunks",
+            "Enrolled",
+            "DeviceKeys",
+            "KeyRotated",
+            "Devices",
+            "DeviceRevoked",
+            "TokenRotated",
+            "Error",
+        ] {
+            assert!(answered.contains(kind), "no seed gets {kind}: {answered:?}");
         }
     }
 

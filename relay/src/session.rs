@@ -596,6 +596,14 @@ impl Session {
                 "an envelope's ephemeral key is not an uncompressed P-256 point",
             );
         }
+        // Stored as sent and read back as a key at Rekey: a malformed one
+        // would make that device's every Hello a storage failure.
+        if envelopes.iter().any(|e| !e.admin.is_well_formed()) {
+            return Step::refuse(
+                ErrorCode::BadFrame,
+                "an envelope's admin key is not an uncompressed P-256 point",
+            );
+        }
         match self
             .store
             .rotate_key(team, epoch, new_token_hash, envelopes, link)

@@ -103,3 +103,45 @@ fn a_fetch_after_a_cursor_past_i64_is_an_empty_page() {
         assert!(!step.close);
     }
 }
+
+/// An envelope's admin key (new in protocol 2) was stored unchecked, and
+/// read back as a key when its device came for it: a malformed one made
+/// that device's every `Hello` with the replaced token (after its `Prove`)
+/// an `Internal` error, "try again later", forever. It is the admin's
+/// frame that is bad, `BadFrame`, as for a malformed ephemeral key.
+#[test]
+fn a_rotation_with_a_malformed_admin_key_is_a_bad_frame() {
+    use rapport_protocol::{ChainLink, DevicePublicKey, Envelope, PUBLIC_KEY_LEN};
+
+    let (_dir, mut session) = joined();
+    let device = TestDevice::from_seed(4);
+    let marker = [0xab; PUBLIC_KEY_LEN - 1];
+    let sealed = Sealed {
+        nonce: [6; 24],
+        ciphertext: vec![6; 48],
+    };
+    let rotate = ClientFrame::RotateKey {
+        admin_secret: AdminSecret::from_bytes([3; 32]),
+        epoch: 1,
+        new_token_hash: token_hash(&access_token(&TeamKey::from_bytes([9; 32]), TEAM)),
+        envelopes: vec![Envelope {
+            device: device.id(),
+            ephemeral: TestDevice::from_seed(5).public_key(),
+            admin: DevicePublicKey::from_bytes(&[[0x04].as_slice(), &marker].concat()).unwrap(),
+            sealed: sealed.clone(),
+        }],
+        link: ChainLink { epoch: 1, sealed },
+    };
+    // The admin key as it may arrive: 3 bytes, which no constructor makes.
+    let mut encoded = rotate.encode();
+    let whole = [[65, 0x04].as_slice(), &marker].concat();
+    let at = encoded
+        .windows(whole.len())
+        .position(|window| window == whole)
+        .unwrap();
+    encoded.splice(at..at + whole.len(), [3, 0x04, 0xab, 0xab]);
+    assert!(ClientFrame::decode(&encoded).is_ok());
+
+    let step = session.handle(&encoded);
+    assert_eq!(code(&step), Some(ErrorCode::BadFrame), "{step:?}");
+}
