@@ -78,6 +78,15 @@ _rapport_setup() {
 
     # 6. Crates, so Trunk's offline build (cargo --offline) finds them.
     (cd "$root" && cargo fetch --quiet)
+
+    # 7. cargo-fuzz, for the bounded fuzz run (scripts/fuzz.sh), when the
+    #    nightly toolchain it needs is here (rustup cannot download one on
+    #    this kind of machine; the fuzz step then says it was skipped).
+    if rustup run nightly rustc --version >/dev/null 2>&1 \
+        && ! cargo fuzz --version >/dev/null 2>&1; then
+        _log "cargo install cargo-fuzz (about 4 minutes)"
+        cargo install cargo-fuzz --locked --version 0.13.2
+    fi
 }
 
 _rapport_setup_start=$SECONDS

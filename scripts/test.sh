@@ -40,6 +40,10 @@ run_step "cargo fmt --check" cargo fmt --all -- --check
 run_step "cargo clippy (native)" cargo clippy --workspace --all-targets -- -D warnings
 run_step "cargo clippy (wasm32)" cargo clippy --target wasm32-unknown-unknown -p rapport -p rapport-protocol --all-targets -- -D warnings
 run_step "cargo test (native: app, protocol, relay)" cargo test --workspace
+# A bounded minute of fuzzing the frame decoders and the relay's Session
+# (cargo fuzz, nightly); without sanitizer, which builds several times faster
+# from a clean clone. Long runs: scripts/fuzz.sh 600.
+run_step "fuzz (60 s, cargo fuzz)" env FUZZ_SANITIZER=none scripts/fuzz.sh 60
 run_step "wasm-bindgen-test (Chromium)" wasm_tests
 run_step "trunk build --release" trunk build --release
 run_step "budget checks (P4 size)" scripts/budget.sh
