@@ -48,8 +48,8 @@ use rapport::domain::{
 };
 use rapport::sync::{Action, EngineState, SyncEngine, SyncError};
 use rapport_protocol::{
-    AdminSecret, ClientFrame, Cursor, DeviceId, PROTOCOL_VERSION, Seq, ServerFrame, TeamId,
-    TeamKey, access_token, admin_hash, token_hash,
+    AdminSecret, ChunkKind, ClientFrame, Cursor, DeviceId, PROTOCOL_VERSION, Sealed, Seq,
+    ServerFrame, TeamId, TeamKey, access_token, admin_hash, token_hash,
 };
 use rapport_relay::{DEFAULT_MAX_FRAME_BYTES, Effect, Session, SqliteStore, TestDevice};
 
@@ -973,6 +973,37 @@ impl Sim {
         self.flush(device);
     }
 
+    /// A device outside the simulation (a member's other tablet, say)
+    /// uploads `sealed` as its seq 1, straight to the relay, proving its
+    /// key; the simulated devices are told of it.
+    fn upload_as(&mut self, device: &TestDevice, kind: ChunkKind, sealed: Sealed) {
+        let store = self.store.clone().expect("the relay is up");
+        let mut session = Session::new(store, DEFAULT_MAX_FRAME_BYTES);
+        let hello = ClientFrame::Hello {
+            version: PROTOCOL_VERSION,
+            team: TEAM,
+            device: device.id(),
+            token: access_token(&TeamKey::from_bytes(KEY), TEAM),
+            public_key: device.public_key(),
+        };
+        let challenged = session.handle(&hello.encode());
+        let [ServerFrame::Challenge { ephemeral }] = &challenged.frames[..] else {
+            panic!("Hello is answered by a challenge: {:?}", challenged.frames);
+        };
+        let proof = device.prove(TEAM, ephemeral).expect("a point");
+        let upload = ClientFrame::Upload {
+            seq: Seq(1),
+            kind,
+            sealed,
+        };
+        for frame in [ClientFrame::Prove { proof }, upload] {
+            let step = session.handle(&frame.encode());
+            if let Some(Effect::Landed { head }) = step.effect {
+                self.notify_others(usize::MAX, head);
+            }
+        }
+    }
+
     /// Everyone connected, and the network run until nothing is in flight.
     fn quiet(&mut self) {
         for device in 0..self.devices.len() {
@@ -1136,7 +1167,7 @@ fn a_device_restored_from_an_old_backup_reseals_and_loses_nothing() {
 /// change), and once the key comes it is read again and applied.
 #[test]
 fn no_snapshot_while_a_chunk_did_not_open_and_it_opens_once_the_key_comes() {
-    use rapport_protocol::{ChunkKind, Plain, seal};
+    use rapport_protocol::{Plain, seal};
     let _hint = ReplayHint(50);
     let mut sim = Sim::new(50);
     sim.allow = |error| matches!(error, SyncError::Open { .. });
@@ -1164,33 +1195,7 @@ fn no_snapshot_while_a_chunk_did_not_open_and_it_opens_once_the_key_comes() {
         &plain,
         [9; 24],
     );
-    let store = sim.store.clone().unwrap();
-    let mut session = Session::new(store, DEFAULT_MAX_FRAME_BYTES);
-    let hello = ClientFrame::Hello {
-        version: PROTOCOL_VERSION,
-        team: TEAM,
-        device: rogue,
-        token: access_token(&TeamKey::from_bytes(KEY), TEAM),
-        public_key: rogue_identity.public_key(),
-    };
-    let challenged = session.handle(&hello.encode());
-    let [ServerFrame::Challenge { ephemeral }] = &challenged.frames[..] else {
-        panic!("Hello is answered by a challenge: {:?}", challenged.frames);
-    };
-    let proof = rogue_identity.prove(TEAM, ephemeral).unwrap();
-    for frame in [
-        ClientFrame::Prove { proof },
-        ClientFrame::Upload {
-            seq: Seq(1),
-            kind: ChunkKind::Change,
-            sealed,
-        },
-    ] {
-        let step = session.handle(&frame.encode());
-        if let Some(Effect::Landed { head }) = step.effect {
-            sim.notify_others(usize::MAX, head);
-        }
-    }
+    sim.upload_as(&rogue_identity, ChunkKind::Change, sealed);
     // Plenty of changes after it: a snapshot would be due many times over.
     for n in 0..30 {
         sim.write_account(2, n);
@@ -1229,7 +1234,7 @@ fn no_snapshot_while_a_chunk_did_not_open_and_it_opens_once_the_key_comes() {
 /// readable snapshot of their own, so the log is whole again.
 #[test]
 fn a_garbage_snapshot_loses_nothing_and_a_readable_one_replaces_it() {
-    use rapport_protocol::{ChunkKind, Plain, seal};
+    use rapport_protocol::{Plain, seal};
     let _hint = ReplayHint(41);
     let mut sim = Sim::new(41);
     sim.allow = |error| matches!(error, SyncError::Open { .. });
@@ -1240,7 +1245,6 @@ fn a_garbage_snapshot_loses_nothing_and_a_readable_one_replaces_it() {
     let snapshots_before = sim.stats.snapshots;
 
     let rogue = TestDevice::from_seed(0xee);
-    let store = sim.store.clone().unwrap();
     // Everyone has read everything: the log ends where they stand.
     let head = sim.devices[0].engine.state().cursor;
     let garbage = seal(
@@ -1252,32 +1256,7 @@ fn a_garbage_snapshot_loses_nothing_and_a_readable_one_replaces_it() {
         &Plain::new(vec![0xde; 300]),
         [4; 24],
     );
-    let mut session = Session::new(store, DEFAULT_MAX_FRAME_BYTES);
-    let hello = ClientFrame::Hello {
-        version: PROTOCOL_VERSION,
-        team: TEAM,
-        device: rogue.id(),
-        token: access_token(&TeamKey::from_bytes(KEY), TEAM),
-        public_key: rogue.public_key(),
-    };
-    let challenged = session.handle(&hello.encode());
-    let [ServerFrame::Challenge { ephemeral }] = &challenged.frames[..] else {
-        panic!("{:?}", challenged.frames);
-    };
-    let proof = rogue.prove(TEAM, ephemeral).unwrap();
-    for frame in [
-        ClientFrame::Prove { proof },
-        ClientFrame::Upload {
-            seq: Seq(1),
-            kind: ChunkKind::Snapshot { covers: head },
-            sealed: garbage,
-        },
-    ] {
-        let step = session.handle(&frame.encode());
-        if let Some(Effect::Landed { head }) = step.effect {
-            sim.notify_others(usize::MAX, head);
-        }
-    }
+    sim.upload_as(&rogue, ChunkKind::Snapshot { covers: head }, garbage);
 
     // A new tablet joins now, while the others are away: the relay serves
     // it the garbage first.

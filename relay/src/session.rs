@@ -192,47 +192,27 @@ impl Session {
             (&State::Joined { team, device }, ClientFrame::Upload { seq, kind, sealed }) => {
                 self.upload(team, device, seq, kind, &sealed)
             }
-            (&State::Joined { team, device }, ClientFrame::Fetch { after, limit }) => {
-                match page::read(
+            (&State::Joined { team, device }, ClientFrame::Fetch { after, limit }) => self.chunks(
+                device,
+                page::read(
                     self.store.as_ref(),
                     team,
                     after,
                     limit,
                     self.max_frame_bytes,
-                ) {
-                    // A device already holds what it uploaded: its own
-                    // chunks are skipped (`next` still passes them), so a
-                    // device that sent a snapshot never downloads it back.
-                    Ok(mut page) => Step::reply(ServerFrame::Chunks {
-                        items: {
-                            page.items.retain(|chunk| chunk.device != device);
-                            page.items
-                        },
-                        more: page.more,
-                        next: page.next,
-                    }),
-                    Err(error) => refusal(error),
-                }
-            }
-            (&State::Joined { team, device }, ClientFrame::FetchAll { after, limit }) => {
-                match page::read_all(
-                    self.store.as_ref(),
-                    team,
-                    after,
-                    limit,
-                    self.max_frame_bytes,
-                ) {
-                    Ok(mut page) => Step::reply(ServerFrame::Chunks {
-                        items: {
-                            page.items.retain(|chunk| chunk.device != device);
-                            page.items
-                        },
-                        more: page.more,
-                        next: page.next,
-                    }),
-                    Err(error) => refusal(error),
-                }
-            }
+                ),
+            ),
+            (&State::Joined { team, device }, ClientFrame::FetchAll { after, limit }) => self
+                .chunks(
+                    device,
+                    page::read_all(
+                        self.store.as_ref(),
+                        team,
+                        after,
+                        limit,
+                        self.max_frame_bytes,
+                    ),
+                ),
             (
                 &State::Joined { team, .. },
                 ClientFrame::Revoke {
@@ -325,6 +305,23 @@ impl Session {
                     frame.name()
                 ),
             ),
+        }
+    }
+
+    /// A page of the log as `device` gets it. A device already holds what
+    /// it uploaded: its own chunks are skipped (`next` still passes them),
+    /// so a device that sent a snapshot never downloads it back.
+    fn chunks(&self, device: DeviceId, page: Result<page::Page, StoreError>) -> Step {
+        match page {
+            Ok(mut page) => {
+                page.items.retain(|chunk| chunk.device != device);
+                Step::reply(ServerFrame::Chunks {
+                    items: page.items,
+                    more: page.more,
+                    next: page.next,
+                })
+            }
+            Err(error) => refusal(error),
         }
     }
 
