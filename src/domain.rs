@@ -1,5 +1,6 @@
 //! The domain: the nouns a sales rep and a sales manager use (accounts,
-//! contacts, touches), their typed ids, the rules that keep them sane, and
+//! contacts, touches, stages, promises, orders, partner scorecards, joint
+//! programs), their typed ids, the rules that keep them sane, and
 //! the commands that change them.
 //!
 //! Plain Rust only: no automerge calls, no web-sys. The document layer stores
@@ -17,10 +18,18 @@ mod day;
 mod error;
 mod ids;
 mod kinds;
+mod money;
+mod order;
+mod program;
+mod promise;
 mod record;
+mod scorecard;
+mod settings;
+mod stage;
 mod stamp;
 mod text;
 mod touch;
+mod track_record;
 
 pub use account::{Account, AccountDraft, AccountField};
 pub use command::{Op, Planned};
@@ -32,11 +41,31 @@ pub use kinds::{
     AnyRecord, Command, CommandVisitor, KeyVisitor, Kind, KindVisitor, NEWEST_SINCE, RecordKey,
     Tables, for_each_kind,
 };
+pub use money::{MAX_AMOUNT, amount_text, parse_amount, parse_currency};
+pub use order::{Order, OrderDraft, OrderField, OrderId};
+pub use program::{
+    ActionStatus, Program, ProgramAction, ProgramActionDraft, ProgramActionField, ProgramActionId,
+    ProgramDraft, ProgramField, ProgramId, ProgramsDue,
+};
+pub use promise::{Outcome, Promise, PromiseDraft, PromiseField, PromiseId, PromiseKind};
 /// This device (one browser profile): the one id it has everywhere — in the
 /// stamps of what its rep writes, in its storage and to the relay.
 pub use rapport_protocol::DeviceId;
 pub use record::{Draft, Field, Parent, Record, RecordId, Records, StampsMut, Table};
+pub use scorecard::{
+    Criterion, Judged, Qualification, Scorecard, ScorecardDraft, ScorecardField, ScorecardId,
+    Verdict, current as current_scorecard, qualification_of,
+};
+pub use settings::{SettingsDraft, SettingsField, SettingsId, TeamSettings};
+pub use stage::{
+    EndReason, Stage, StageMove, StageMoveDraft, StageMoveField, StageMoveId, StageNow,
+    history as stage_history,
+};
 pub use stamp::{Author, Edit, Stamp};
 pub(crate) use text::name_key;
 pub use text::{MAX_NAME_CHARS, MAX_NOTE_CHARS, MAX_SHORT_CHARS, lowercase};
 pub use touch::{Touch, TouchDraft, TouchField, TouchKind};
+pub use track_record::{
+    AT_RISK_DAYS, DeliveryState, DeliveryTally, LeadTimes, LeadWarning, Need,
+    OWN_HISTORY_DELIVERIES, Period, PromiseTally, Ratio, TrackRecord, lead_warning,
+};

@@ -258,6 +258,7 @@ pub fn fill(
         let e = by(workspace, &mut rng, opened);
         let account = workspace.create(
             &AccountDraft {
+                owner: String::new(),
                 name,
                 city: pick(&mut rng, cities).into(),
                 industry: pick(&mut rng, industries).into(),

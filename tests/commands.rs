@@ -24,6 +24,7 @@ fn edit() -> Edit {
 
 fn account(name: &str) -> AccountDraft {
     AccountDraft {
+        owner: String::new(),
         name: name.into(),
         ..AccountDraft::default()
     }

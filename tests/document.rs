@@ -5,7 +5,8 @@ use automerge::{ActorId, ReadDoc};
 use chrono::{NaiveDate, TimeZone, Utc};
 use rapport::document::{DocumentError, SCHEMA_VERSION, Workspace};
 use rapport::domain::{
-    AccountDraft, Author, ContactDraft, DomainError, Edit, MAX_NOTE_CHARS, TouchDraft, TouchKind,
+    Account, AccountDraft, Author, ContactDraft, DomainError, Edit, MAX_NOTE_CHARS, TeamSettings,
+    TouchDraft, TouchKind,
 };
 
 fn edit(name: &str) -> Edit {
@@ -25,6 +26,7 @@ fn actor(n: u8) -> ActorId {
 
 fn account(name: &str) -> AccountDraft {
     AccountDraft {
+        owner: String::new(),
         name: name.into(),
         city: "Казань".into(),
         ..AccountDraft::default()
@@ -130,6 +132,7 @@ fn the_list_is_sorted_by_name_ignoring_case_and_stays_sorted_after_edits() {
     // Renaming moves the row to its new place.
     let bravo = ws.read_model().filter_accounts("bravo")[0].id;
     let draft = AccountDraft {
+        owner: String::new(),
         name: "ZULU".into(),
         ..Default::default()
     };
@@ -148,6 +151,7 @@ fn the_filter_matches_name_city_and_contact_ignoring_case() {
     let a = ws.create(&account("Северсталь"), &e).unwrap();
     ws.create(
         &AccountDraft {
+            owner: String::new(),
             name: "Northwind".into(),
             city: "Leeds".into(),
             ..Default::default()
@@ -579,8 +583,26 @@ fn documents_saved_by_schema_1_keep_loading() {
         model.contact(timeline[0].1.contact.unwrap()).unwrap().name,
         "Иван Петров"
     );
-    // And this version reads it exactly as it would write it today.
-    assert_eq!(model, fixture_workspace().read_model());
+    // And this version reads it as it would write it today, but for the
+    // fields schema 1 did not have, which read as their defaults: no owner
+    // stored, so the account belongs to the rep who created it.
+    let today = fixture_workspace().read_model();
+    let (old, new) = (
+        model.account(rows[0].id).unwrap(),
+        today.account(rows[0].id).unwrap(),
+    );
+    assert_eq!(old.owner, "");
+    assert_eq!(old.owner(), new.owner());
+    assert_eq!(
+        &Account {
+            owner: String::new(),
+            ..new.clone()
+        },
+        old
+    );
+    assert_eq!(model.timeline(rows[0].id), today.timeline(rows[0].id));
+    assert_eq!(model.contacts_of(rows[0].id), today.contacts_of(rows[0].id));
+    assert_eq!(TeamSettings::of(&model), TeamSettings::default());
 }
 
 #[test]

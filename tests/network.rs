@@ -667,6 +667,7 @@ impl Sim {
         match self.rng.u32(..10) {
             0 | 1 => {
                 let draft = AccountDraft {
+                    owner: String::new(),
                     name: format!("{word} {}", self.rng.u32(..40)),
                     city: CITIES[self.rng.usize(..CITIES.len())].into(),
                     ..AccountDraft::default()
@@ -963,6 +964,7 @@ impl Sim {
         let edit = self.edit_now(device);
         let before = self.devices[device].ws.heads();
         let draft = AccountDraft {
+            owner: String::new(),
             name: format!("Written {n} by {device}"),
             city: "Kazan".into(),
             ..AccountDraft::default()
@@ -1178,6 +1180,7 @@ fn no_snapshot_while_a_chunk_did_not_open_and_it_opens_once_the_key_comes() {
     let rogue = rogue_identity.id();
     let mut ws = Workspace::new(ActorId::from([0x99u8; 16].as_slice()));
     let draft = AccountDraft {
+        owner: String::new(),
         name: "Sealed apart".into(),
         ..AccountDraft::default()
     };

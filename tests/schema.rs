@@ -33,6 +33,7 @@ fn edit(name: &str) -> Edit {
 
 fn account(name: &str) -> AccountDraft {
     AccountDraft {
+        owner: String::new(),
         name: name.into(),
         ..AccountDraft::default()
     }

@@ -36,6 +36,7 @@ async fn write_accounts(
 ) {
     for i in from..from + n {
         let draft = AccountDraft {
+            owner: String::new(),
             name: format!("Клиент {i}"),
             ..Default::default()
         };
@@ -164,6 +165,7 @@ async fn snapshots_are_gzipped_by_the_browser_and_read_back_whole() {
     let mut ws = Workspace::new(ActorId::random());
     for i in 0..30 {
         let draft = AccountDraft {
+            owner: String::new(),
             name: format!("Клиент {i}"),
             city: "Казань".into(),
             ..AccountDraft::default()

@@ -477,7 +477,13 @@ impl World {
     /// The page of `tab` runs a command, and everything it leads to runs.
     fn command(&mut self, tab: usize, command: Command) {
         let edit = self.edit(tab);
-        self.send(tab, ToWorker::Command { command, edit });
+        self.send(
+            tab,
+            ToWorker::Command {
+                command: Box::new(command),
+                edit,
+            },
+        );
         self.run();
     }
 
@@ -485,6 +491,7 @@ impl World {
         let id = AccountId::from_random_bytes([self.steps as u8 ^ 0x5a; 16]);
         self.steps += 1;
         let draft = AccountDraft {
+            owner: String::new(),
             name: name.into(),
             city: "Lyon".into(),
             ..AccountDraft::default()
@@ -1008,14 +1015,15 @@ fn when_the_syncing_tab_closes_another_takes_over_and_sends_what_it_had_not() {
     world.send(
         a2,
         ToWorker::Command {
-            command: Command::create::<Account>(
+            command: Box::new(Command::create::<Account>(
                 AccountId::from_random_bytes([0xa2; 16]),
                 (),
                 AccountDraft {
+                    owner: String::new(),
                     name: "Stored while the first tab was busy".into(),
                     ..AccountDraft::default()
                 },
-            ),
+            )),
             edit,
         },
     );
@@ -1105,6 +1113,7 @@ fn a_change_the_document_refuses_is_a_notice_and_nothing_is_stored() {
     assert!(world.page(a2).has("Acme"));
     // Both tabs' pages let "Acme" through before either saw the other's.
     let draft = AccountDraft {
+        owner: String::new(),
         name: "acme ".into(),
         ..AccountDraft::default()
     };
@@ -1123,6 +1132,7 @@ fn a_change_the_document_refuses_is_a_notice_and_nothing_is_stored() {
         Command::edit::<Account>(
             missing,
             AccountDraft {
+                owner: String::new(),
                 name: "Ghost".into(),
                 ..AccountDraft::default()
             },

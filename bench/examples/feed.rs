@@ -436,6 +436,7 @@ fn changes_of(root: &Path, name: &str, history: &[u8], mode: Mode, n: usize) -> 
         };
         if i + 1 == n {
             let draft = AccountDraft {
+                owner: String::new(),
                 name: format!("P3 marker {}", mode.name()),
                 city: "Казань".into(),
                 ..AccountDraft::default()
@@ -464,6 +465,7 @@ fn changes_of(root: &Path, name: &str, history: &[u8], mode: Mode, n: usize) -> 
             // device C cities: different fields merge without conflicts.
             let old = ws.read(account).expect("readable").expect("live");
             let mut draft = AccountDraft {
+                owner: String::new(),
                 name: old.name,
                 city: old.city,
                 industry: old.industry,

@@ -19,9 +19,13 @@ use serde::{Deserialize, Serialize};
 use crate::document::FieldConflict;
 use crate::document::conflict::field_conflicts;
 use crate::document::prefetch::Prefetched;
+use chrono::Datelike;
+
 use crate::domain::{
-    Account, AccountId, AnyRecord, Contact, ContactId, Day, KeyVisitor, Kind, KindVisitor, Record,
-    RecordKey, Records, Tables, Touch, TouchId, for_each_kind, lowercase, name_key,
+    Account, AccountId, AnyRecord, Contact, ContactId, Day, DeliveryTally, KeyVisitor, Kind,
+    KindVisitor, Order, OrderId, Period, Program, ProgramAction, ProgramsDue, Promise, PromiseId,
+    PromiseTally, Record, RecordKey, Records, Stage, StageMove, StageMoveId, StageNow, Tables,
+    Touch, TouchId, TrackRecord, for_each_kind, lowercase, name_key,
 };
 
 /// What a change to the document touched.
@@ -235,8 +239,9 @@ pub struct ModelCache {
 
 impl ModelCache {
     /// The form this version writes and reads (2: patches carry conflicts;
-    /// 3: records of any kind, and the count of records of newer kinds).
-    pub const FORMAT: u32 = 3;
+    /// 3: records of any kind, and the count of records of newer kinds;
+    /// 4: the kinds of schema 2, accounts' owners, rows with owner and stage).
+    pub const FORMAT: u32 = 4;
 
     /// The cache of `model`, read at `heads`.
     pub fn of(model: &ReadModel, heads: &[ChangeHash]) -> Self {
@@ -280,6 +285,12 @@ pub struct AccountRow {
     pub last_touch: Option<Day>,
     /// Live contacts.
     pub contacts: usize,
+    /// The rep who owns it ([`Account::owner`]).
+    pub owner: String,
+    /// Its relationship stage.
+    pub stage: Stage,
+    /// Two reps moved its stage differently while apart.
+    pub stage_conflict: bool,
     /// Lowercased name, city, industry and contact names: what the filter matches.
     search: String,
 }
@@ -429,6 +440,7 @@ impl ReadModel {
             search.push('\n');
             search.push_str(&c.name);
         }
+        let stage = StageNow::of(StageMove::table(&self.tables).of_account(id));
         let row = AccountRow {
             id,
             name: account.name.clone(),
@@ -436,6 +448,9 @@ impl ReadModel {
             industry: account.industry.clone(),
             last_touch: touches.first().map(|(_, t)| t.day),
             contacts: contacts.len(),
+            owner: account.owner().to_owned(),
+            stage: stage.stage,
+            stage_conflict: stage.conflict,
             search: lowercase(&search),
         };
         let view = AccountView {
@@ -518,6 +533,116 @@ impl ReadModel {
             .collect()
     }
 
+    /// Like [`ReadModel::filter_accounts`], of the accounts `owner` owns
+    /// only ("mine"), when given.
+    pub fn filter_accounts_of(&self, query: &str, owner: Option<&str>) -> Vec<&AccountRow> {
+        let mut rows = self.filter_accounts(query);
+        if let Some(owner) = owner {
+            rows.retain(|r| r.owner == owner);
+        }
+        rows
+    }
+
+    /// The reps an account can be handed to: every owner and every rep who
+    /// signed a record, sorted, without blanks.
+    pub fn reps(&self) -> Vec<String> {
+        let mut reps: BTreeSet<String> = self.rows.iter().map(|r| r.owner.clone()).collect();
+        for (_, account) in Account::table(&self.tables).iter() {
+            reps.insert(account.created.by.clone());
+            reps.insert(account.updated.by.clone());
+        }
+        for (_, touch) in Touch::table(&self.tables).iter() {
+            reps.insert(touch.created.by.clone());
+        }
+        reps.retain(|r| !r.trim().is_empty());
+        reps.into_iter().collect()
+    }
+
+    /// The account's stage as its history stands.
+    pub fn stage_of(&self, account: AccountId) -> StageNow {
+        StageNow::of(StageMove::table(&self.tables).of_account(account))
+    }
+
+    /// The account's stage moves, oldest first.
+    pub fn stage_history(&self, account: AccountId) -> Vec<(StageMoveId, &StageMove)> {
+        crate::domain::stage_history(StageMove::table(&self.tables).of_account(account))
+    }
+
+    /// The account's track record on `today`: promise and delivery
+    /// tallies, and what its stage needs.
+    pub fn track_record(&self, account: AccountId, today: Day) -> TrackRecord {
+        TrackRecord::of(account, self.stage_of(account).stage, self, today)
+    }
+
+    /// The account's live promises: open ones first by due day, then the
+    /// closed ones, latest closed first.
+    pub fn promises_of(&self, account: AccountId) -> Vec<(PromiseId, &Promise)> {
+        let mut promises = self.of_account::<Promise>(account);
+        promises.sort_by_key(|(id, p)| match p.closed_on {
+            None => (0, p.due.0.num_days_from_ce(), *id),
+            Some(closed) => (1, -closed.0.num_days_from_ce(), *id),
+        });
+        promises
+    }
+
+    /// The account's live orders, newest ordered first.
+    pub fn orders_of(&self, account: AccountId) -> Vec<(OrderId, &Order)> {
+        let mut orders = self.of_account::<Order>(account);
+        orders.sort_by_key(|(id, o)| std::cmp::Reverse((o.ordered_on, o.created.at, *id)));
+        orders
+    }
+
+    /// The promise and delivery tallies of the live promises and orders of
+    /// live accounts `scope` takes in, due (promised) in `period`.
+    pub fn rates(
+        &self,
+        scope: Scope<'_>,
+        period: Period,
+        today: Day,
+    ) -> (PromiseTally, DeliveryTally) {
+        let in_scope_account = |account: AccountId| match scope {
+            Scope::Account(id) => account == id,
+            Scope::Rep(_) | Scope::Team => self.get::<Account>(account).is_some(),
+        };
+        let promises = Promise::table(&self.tables)
+            .iter()
+            .map(|(_, p)| p)
+            .filter(|p| in_scope_account(p.account))
+            .filter(|p| match scope {
+                Scope::Rep(rep) => p.made_by == rep,
+                _ => true,
+            });
+        let orders = Order::table(&self.tables)
+            .iter()
+            .map(|(_, o)| o)
+            .filter(|o| in_scope_account(o.account))
+            .filter(|o| match scope {
+                Scope::Rep(rep) => self
+                    .get::<Account>(o.account)
+                    .is_some_and(|a| a.owner() == rep),
+                _ => true,
+            });
+        (
+            PromiseTally::of(promises, period, today),
+            DeliveryTally::of(orders, period, today),
+        )
+    }
+
+    /// The program actions and follow-ups due on `day` (or before, still
+    /// open) across live accounts: what the Today screen lists.
+    pub fn programs_due(&self, day: Day) -> ProgramsDue<'_> {
+        let live_account = |a: AccountId| self.get::<Account>(a).is_some();
+        ProgramsDue::on(
+            day,
+            Program::table(&self.tables)
+                .iter()
+                .filter(|(_, p)| live_account(p.account)),
+            ProgramAction::table(&self.tables)
+                .iter()
+                .filter(|(_, a)| live_account(a.account)),
+        )
+    }
+
     /// The live contacts of an account, by name.
     pub fn contacts_of(&self, account: AccountId) -> Vec<(ContactId, &Contact)> {
         let contacts = Contact::table(&self.tables);
@@ -547,11 +672,37 @@ impl ReadModel {
     }
 }
 
+/// Whose promises and orders a rate counts. A rep's promises are those
+/// they made; a rep's orders, those of the accounts they own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope<'a> {
+    /// One account's.
+    Account(AccountId),
+    /// One rep's, by name.
+    Rep(&'a str),
+    /// The whole team's.
+    Team,
+}
+
 /// The page checks commands against its read model: the records as they
 /// stand, as far as this tab knows.
 impl Records for ReadModel {
     fn stored<K: Kind>(&self, id: K::Id) -> Option<Cow<'_, K>> {
         K::table(&self.tables).get(id).map(Cow::Borrowed)
+    }
+
+    fn of_account<K: Kind>(&self, account: AccountId) -> Vec<(K::Id, Cow<'_, K>)> {
+        K::table(&self.tables)
+            .of_account(account)
+            .map(|(id, r)| (id, Cow::Borrowed(r)))
+            .collect()
+    }
+
+    fn every<K: Kind>(&self) -> Vec<(K::Id, Cow<'_, K>)> {
+        K::table(&self.tables)
+            .iter()
+            .map(|(id, r)| (id, Cow::Borrowed(r)))
+            .collect()
     }
 
     fn taken(&self, key: RecordKey) -> bool {

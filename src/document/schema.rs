@@ -83,6 +83,28 @@ pub(crate) fn collections() -> &'static [(&'static str, u64)] {
     })
 }
 
+/// The one record a collection holds from the start, for a kind that has
+/// one ([`Record::SINGLETON`]: the team's settings), by collection.
+fn singleton_of(collection: &str) -> Option<&'static str> {
+    static ALL: OnceLock<Vec<(&'static str, &'static str)>> = OnceLock::new();
+    ALL.get_or_init(|| {
+        struct Singletons(Vec<(&'static str, &'static str)>);
+        impl KindVisitor for Singletons {
+            fn visit<K: Kind>(&mut self) {
+                if let Some(id) = K::SINGLETON {
+                    self.0.push((K::COLLECTION, id));
+                }
+            }
+        }
+        let mut all = Singletons(Vec::new());
+        for_each_kind(&mut all);
+        all.0
+    })
+    .iter()
+    .find(|(name, _)| *name == collection)
+    .map(|(_, id)| *id)
+}
+
 /// The actor that writes the genesis change: all zeros, so every device makes
 /// the byte-identical change.
 const GENESIS_ACTOR: [u8; 16] = [0; 16];
@@ -117,14 +139,22 @@ pub(crate) fn genesis_heads() -> &'static [ChangeHash] {
 }
 
 /// The upgrade change of schema `version` making `collections`: the same
-/// bytes on every device (see the module doc).
+/// bytes on every device (see the module doc). A collection of a kind with
+/// a [`Record::SINGLETON`] is made holding that record, as an empty map
+/// (its fields read as their defaults), so every device edits the same
+/// object.
 pub fn upgrade_change(version: u64, collections: &[&str]) -> Change {
     let mut actor = GENESIS_ACTOR;
     actor[8..].copy_from_slice(&version.to_be_bytes());
     let mut doc = genesis().with_actor(ActorId::from(actor));
     for key in collections {
-        doc.put_object(ROOT, *key, ObjType::Map)
+        let collection = doc
+            .put_object(ROOT, *key, ObjType::Map)
             .expect("putting a map on the root cannot fail");
+        if let Some(id) = singleton_of(key) {
+            doc.put_object(&collection, id, ObjType::Map)
+                .expect("putting a map in a fresh map cannot fail");
+        }
     }
     doc.commit_with(
         CommitOptions::default()

@@ -645,6 +645,53 @@ impl Records for Workspace {
     fn account_named(&self, name: &str, except: Option<AccountId>) -> Option<AccountId> {
         self.live_account_named(name, except).ok().flatten()
     }
+
+    /// Reads each record's `account` field first and hydrates only the
+    /// account's own.
+    fn of_account<K: Kind>(&self, account: AccountId) -> Vec<(K::Id, std::borrow::Cow<'_, K>)> {
+        let wanted = account.to_string();
+        self.records_where::<K>(|record| {
+            matches!(
+                self.doc.get(record, "account"),
+                Ok(Some((Value::Scalar(s), _))) if s.as_str() == Some(wanted.as_str())
+            )
+        })
+    }
+
+    fn every<K: Kind>(&self) -> Vec<(K::Id, std::borrow::Cow<'_, K>)> {
+        self.records_where::<K>(|_| true)
+    }
+}
+
+impl Workspace {
+    /// The records of kind `K` whose map `pick` accepts, hydrated; any this
+    /// version cannot read are left out, as the read model leaves them.
+    fn records_where<K: Kind>(
+        &self,
+        pick: impl Fn(&ObjId) -> bool,
+    ) -> Vec<(K::Id, std::borrow::Cow<'_, K>)> {
+        let Ok(collection) = self.collection(K::COLLECTION) else {
+            return Vec::new();
+        };
+        let mut found = Vec::new();
+        for key in self.doc.keys(&collection) {
+            let Ok(Some((Value::Object(ObjType::Map), record))) = self.doc.get(&collection, &key)
+            else {
+                continue;
+            };
+            if !pick(&record) {
+                continue;
+            }
+            let (Ok(id), Ok(Some(r))) = (
+                key.parse::<K::Id>(),
+                hydrate_prop::<_, Option<K>, _, _>(&self.doc, &collection, key.as_str()),
+            ) else {
+                continue;
+            };
+            found.push((id, std::borrow::Cow::Owned(r)));
+        }
+        found
+    }
 }
 
 /// Where objects made in a batch of changes were put: parent and key.

@@ -18,6 +18,11 @@ pub struct Account {
     pub industry: String,
     /// Standing notes about the account (not a visit note).
     pub note: String,
+    /// The rep who owns the account, by the name their devices sign with;
+    /// empty in accounts made before owners existed, which belong to the
+    /// rep who created them ([`Account::owner`]).
+    #[autosurgeon(missing = "String::new")]
+    pub owner: String,
     /// Who created the record, on which device, when.
     pub created: Stamp,
     /// Who changed it last.
@@ -38,6 +43,8 @@ fields! {
         Industry = "industry",
         /// [`Account::note`].
         Note = "note",
+        /// [`Account::owner`].
+        Owner = "owner",
     }
 }
 
@@ -72,11 +79,16 @@ impl Record for Account {
     ) -> Result<Self, DomainError> {
         let draft = draft.validated()?;
         unique(&draft.name, None, records)?;
+        let owner = match draft.owner.as_str() {
+            "" => short("owner", &edit.author.name)?,
+            owner => owner.to_owned(),
+        };
         Ok(Account {
             name: draft.name,
             city: draft.city,
             industry: draft.industry,
             note: draft.note,
+            owner,
             created: edit.stamp(),
             updated: edit.stamp(),
             deleted: None,
@@ -97,6 +109,10 @@ impl Record for Account {
             city: draft.city,
             industry: draft.industry,
             note: draft.note,
+            owner: match draft.owner.as_str() {
+                "" => self.owner.clone(),
+                owner => owner.to_owned(),
+            },
             ..self.clone()
         })
     }
@@ -115,9 +131,22 @@ impl Record for Account {
             AccountField::City => &mut draft.city,
             AccountField::Industry => &mut draft.industry,
             AccountField::Note => &mut draft.note,
+            AccountField::Owner => &mut draft.owner,
         };
         value.clone_into(slot);
         Ok(())
+    }
+}
+
+impl Account {
+    /// The rep who owns it: its owner, or for an account made before
+    /// owners existed, the rep who created it.
+    pub fn owner(&self) -> &str {
+        if self.owner.is_empty() {
+            &self.created.by
+        } else {
+            &self.owner
+        }
     }
 }
 
@@ -147,6 +176,9 @@ pub struct AccountDraft {
     pub industry: String,
     /// Standing notes.
     pub note: String,
+    /// The owning rep's name; empty: the creator on a new account, the
+    /// owner unchanged on an edit.
+    pub owner: String,
 }
 
 impl Draft for AccountDraft {
@@ -161,6 +193,7 @@ impl AccountDraft {
             city: short("city", &self.city)?,
             industry: short("industry", &self.industry)?,
             note: note("note", &self.note)?,
+            owner: short("owner", &self.owner)?,
         })
     }
 
@@ -171,6 +204,7 @@ impl AccountDraft {
             city: account.city.clone(),
             industry: account.industry.clone(),
             note: account.note.clone(),
+            owner: account.owner().to_owned(),
         }
     }
 }

@@ -102,7 +102,9 @@ impl<K: Kind> Op<K> {
                 })
             }
             Op::Delete { id } => {
-                let record = stamped(records.live::<K>(*id)?.into_owned(), edit, true);
+                let old = records.live::<K>(*id)?;
+                old.check_delete(*id, records)?;
+                let record = stamped(old.into_owned(), edit, true);
                 Ok(Planned {
                     id: *id,
                     record,
@@ -115,7 +117,7 @@ impl<K: Kind> Op<K> {
                 let mut draft = old.draft();
                 K::set_field(&mut draft, *field, value)?;
                 K::check_draft(&draft, edit)?;
-                let record = stamped(old.edited(*id, &draft, records, edit)?, edit, false);
+                let record = stamped(old.resolved(*id, &draft, records, edit)?, edit, false);
                 Ok(Planned {
                     id: *id,
                     record,

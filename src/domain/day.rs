@@ -6,6 +6,8 @@ use autosurgeon::reconcile::NoKey;
 use autosurgeon::{Hydrate, HydrateError, Reconcile, Reconciler};
 use chrono::{Datelike, NaiveDate};
 
+use crate::domain::DomainError;
+
 /// A calendar day without a time zone: the rep's own day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Day(pub NaiveDate);
@@ -68,6 +70,104 @@ impl Hydrate for Day {
     fn hydrate_string(s: &str) -> Result<Self, HydrateError> {
         Day::parse(s).ok_or_else(|| HydrateError::unexpected("a YYYY-MM-DD date", s.to_owned()))
     }
+}
+
+/// How far back a day that happened may be dated: older history belongs in
+/// an import.
+pub(crate) const YEARS_BACK: u32 = 10;
+/// How far ahead a day planned from another may lie.
+pub(crate) const YEARS_AHEAD: u32 = 5;
+
+impl Day {
+    /// The day `days` after this one (before, if negative), saturating.
+    pub fn plus(self, days: i64) -> Day {
+        let moved = if days >= 0 {
+            self.0.checked_add_days(chrono::Days::new(days as u64))
+        } else {
+            self.0
+                .checked_sub_days(chrono::Days::new(days.unsigned_abs()))
+        };
+        Day(moved.unwrap_or(self.0))
+    }
+
+    /// Whole days from `earlier` to this day (negative if it is later).
+    pub fn days_since(self, earlier: Day) -> i64 {
+        (self.0 - earlier.0).num_days()
+    }
+}
+
+/// A day something happened, typed in a form: a date, no more than
+/// [`YEARS_BACK`] years ago and at most tomorrow (a rep's "today" can be
+/// UTC's tomorrow).
+pub(crate) fn happened_day(raw: &str, today: NaiveDate) -> Result<Day, DomainError> {
+    let day = Day::parse(raw).ok_or_else(|| DomainError::NotADay(raw.trim().to_owned()))?;
+    let earliest = today
+        .checked_sub_months(chrono::Months::new(12 * YEARS_BACK))
+        .unwrap_or(NaiveDate::MIN);
+    let latest = today
+        .checked_add_days(chrono::Days::new(1))
+        .unwrap_or(today);
+    within(day, Day(earliest), Day(latest))
+}
+
+/// A day on the calendar a rep plans by (an action's due day, a follow-up):
+/// from [`YEARS_BACK`] years ago to [`YEARS_AHEAD`] years ahead.
+pub(crate) fn calendar_day(raw: &str, today: NaiveDate) -> Result<Day, DomainError> {
+    let day = Day::parse(raw).ok_or_else(|| DomainError::NotADay(raw.trim().to_owned()))?;
+    let earliest = today
+        .checked_sub_months(chrono::Months::new(12 * YEARS_BACK))
+        .unwrap_or(NaiveDate::MIN);
+    let latest = today
+        .checked_add_months(chrono::Months::new(12 * YEARS_AHEAD))
+        .unwrap_or(NaiveDate::MAX);
+    within(day, Day(earliest), Day(latest))
+}
+
+/// A day planned from `from` (a due date, a promised delivery), typed in
+/// a form: a date from `from` to [`YEARS_AHEAD`] years after it. A day
+/// before `from` is refused as before it, naming both fields.
+pub(crate) fn planned_day(
+    field: &'static str,
+    raw: &str,
+    after: &'static str,
+    from: Day,
+) -> Result<Day, DomainError> {
+    let day = Day::parse(raw).ok_or_else(|| DomainError::NotADay(raw.trim().to_owned()))?;
+    not_before(field, day, after, from)?;
+    let latest = from
+        .0
+        .checked_add_months(chrono::Months::new(12 * YEARS_AHEAD))
+        .unwrap_or(NaiveDate::MAX);
+    within(day, from, Day(latest))
+}
+
+/// Refuses `day` (of `field`) if it is before `from` (of `after`).
+pub(crate) fn not_before(
+    field: &'static str,
+    day: Day,
+    after: &'static str,
+    from: Day,
+) -> Result<(), DomainError> {
+    if day < from {
+        return Err(DomainError::Before {
+            field,
+            day,
+            other: after,
+            other_day: from,
+        });
+    }
+    Ok(())
+}
+
+fn within(day: Day, earliest: Day, latest: Day) -> Result<Day, DomainError> {
+    if day < earliest || day > latest {
+        return Err(DomainError::DayOutOfRange {
+            day,
+            earliest,
+            latest,
+        });
+    }
+    Ok(day)
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! Why a command was refused. Messages are lowercase and carry the facts; the
 //! UI turns them into the rep's words (and language).
 
-use crate::domain::{AccountId, ContactId, Day, RecordKey};
+use crate::domain::{AccountId, ContactId, Day, LeadWarning, Qualification, RecordKey, Stage};
 
 /// A command that broke a rule. Nothing was written.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -51,6 +51,56 @@ pub enum DomainError {
     /// A new record's id is already in use (a command sent twice).
     #[error("a record {0} already exists")]
     IdTaken(RecordKey),
+    /// An amount that is not digits with at most two decimals.
+    #[error("{value:?} is not an amount of {field}")]
+    NotAnAmount { field: &'static str, value: String },
+    /// A negative amount.
+    #[error("{field} must not be negative")]
+    NegativeAmount { field: &'static str },
+    /// An amount above [`crate::domain::MAX_AMOUNT`].
+    #[error("{field} is larger than {max} hundredths")]
+    AmountTooLarge { field: &'static str, max: i64 },
+    /// Not a three-letter currency code.
+    #[error("{0:?} is not a currency code")]
+    NotACurrency(String),
+    /// A whole number outside its range.
+    #[error("{field} is {value}; it must be {min}..={max}")]
+    NumberOutOfRange {
+        field: &'static str,
+        value: i64,
+        min: i64,
+        max: i64,
+    },
+    /// A day before the day it must follow (due before made, delivered
+    /// before ordered).
+    #[error("{field} {day} is before {other} {other_day}")]
+    Before {
+        field: &'static str,
+        day: Day,
+        other: &'static str,
+        other_day: Day,
+    },
+    /// A promise already kept or broken was given another outcome.
+    #[error("the promise was already closed on {closed}")]
+    AlreadyClosed { closed: Day },
+    /// "Exceeded" for a promise kept after its due day.
+    #[error("kept on {closed}, after the due day {due}: it was kept late")]
+    ExceededLate { due: Day, closed: Day },
+    /// A delivery promised faster than the history supports, and the rep
+    /// did not choose to save it anyway.
+    #[error("a delivery in {} days is faster than the typical {}", .0.promised_days, .0.history.typical_days)]
+    UnrealisticPromise(LeadWarning),
+    /// Commitment as a strategic partner with a scorecard that does not
+    /// qualify, and no override reason.
+    #[error("the account does not qualify as a strategic partner")]
+    NotQualified(Qualification),
+    /// A stage move to the stage the account is in.
+    #[error("the account is already in {0:?}")]
+    SameStage(Stage),
+    /// A record that is history (a stage move, the team's settings) may
+    /// not be deleted.
+    #[error("{0} is kept as history and cannot be deleted")]
+    HistoryKept(RecordKey),
 }
 
 // Between the app's threads a refusal travels as data, so the page can say
@@ -69,6 +119,18 @@ enum Wire {
     NotAField(String, String),
     NotAValue(String, String),
     IdTaken(RecordKey),
+    NotAnAmount(String, String),
+    NegativeAmount(String),
+    AmountTooLarge(String, i64),
+    NotACurrency(String),
+    NumberOutOfRange(String, i64, i64, i64),
+    Before(String, Day, String, Day),
+    AlreadyClosed(Day),
+    ExceededLate(Day, Day),
+    UnrealisticPromise(LeadWarning),
+    NotQualified(Qualification),
+    SameStage(Stage),
+    HistoryKept(RecordKey),
 }
 
 impl serde::Serialize for DomainError {
@@ -90,6 +152,28 @@ impl serde::Serialize for DomainError {
             Self::NotAField { collection, field } => Wire::NotAField(collection.into(), field),
             Self::NotAValue { field, value } => Wire::NotAValue(field.into(), value),
             Self::IdTaken(key) => Wire::IdTaken(key),
+            Self::NotAnAmount { field, value } => Wire::NotAnAmount(field.into(), value),
+            Self::NegativeAmount { field } => Wire::NegativeAmount(field.into()),
+            Self::AmountTooLarge { field, max } => Wire::AmountTooLarge(field.into(), max),
+            Self::NotACurrency(text) => Wire::NotACurrency(text),
+            Self::NumberOutOfRange {
+                field,
+                value,
+                min,
+                max,
+            } => Wire::NumberOutOfRange(field.into(), value, min, max),
+            Self::Before {
+                field,
+                day,
+                other,
+                other_day,
+            } => Wire::Before(field.into(), day, other.into(), other_day),
+            Self::AlreadyClosed { closed } => Wire::AlreadyClosed(closed),
+            Self::ExceededLate { due, closed } => Wire::ExceededLate(due, closed),
+            Self::UnrealisticPromise(warning) => Wire::UnrealisticPromise(warning),
+            Self::NotQualified(verdict) => Wire::NotQualified(verdict),
+            Self::SameStage(stage) => Wire::SameStage(stage),
+            Self::HistoryKept(key) => Wire::HistoryKept(key),
         };
         wire.serialize(s)
     }
@@ -126,6 +210,36 @@ impl<'de> serde::Deserialize<'de> for DomainError {
                 value,
             },
             Wire::IdTaken(key) => Self::IdTaken(key),
+            Wire::NotAnAmount(field, value) => Self::NotAnAmount {
+                field: known(&field),
+                value,
+            },
+            Wire::NegativeAmount(field) => Self::NegativeAmount {
+                field: known(&field),
+            },
+            Wire::AmountTooLarge(field, max) => Self::AmountTooLarge {
+                field: known(&field),
+                max,
+            },
+            Wire::NotACurrency(text) => Self::NotACurrency(text),
+            Wire::NumberOutOfRange(field, value, min, max) => Self::NumberOutOfRange {
+                field: known(&field),
+                value,
+                min,
+                max,
+            },
+            Wire::Before(field, day, other, other_day) => Self::Before {
+                field: known(&field),
+                day,
+                other: known(&other),
+                other_day,
+            },
+            Wire::AlreadyClosed(closed) => Self::AlreadyClosed { closed },
+            Wire::ExceededLate(due, closed) => Self::ExceededLate { due, closed },
+            Wire::UnrealisticPromise(warning) => Self::UnrealisticPromise(warning),
+            Wire::NotQualified(verdict) => Self::NotQualified(verdict),
+            Wire::SameStage(stage) => Self::SameStage(stage),
+            Wire::HistoryKept(key) => Self::HistoryKept(key),
         })
     }
 }

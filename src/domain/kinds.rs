@@ -11,7 +11,10 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{Account, Contact, Op, Record, Table, Touch};
+use crate::domain::{
+    Account, Contact, Op, Order, Program, ProgramAction, Promise, Record, Scorecard, StageMove,
+    Table, TeamSettings, Touch,
+};
 
 /// A kind of record that is in the list: what generic code may be generic
 /// over. Implemented by [`record_kinds!`], never by hand.
@@ -191,7 +194,18 @@ macro_rules! record_kinds {
 // `domain/`): a kind's place in the list is its variant number in postcard,
 // which the read-model cache and the page's messages carry, so names are
 // only ever appended, never reordered or removed.
-record_kinds!(Account, Contact, Touch);
+record_kinds!(
+    Account,
+    Contact,
+    Touch,
+    TeamSettings,
+    StageMove,
+    Scorecard,
+    Program,
+    ProgramAction,
+    Promise,
+    Order,
+);
 
 impl fmt::Display for RecordKey {
     /// `accounts/<id>`: the record's place in the document.

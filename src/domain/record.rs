@@ -135,6 +135,13 @@ pub trait Record:
     /// Its stamps, for the generic commands to set.
     fn stamps_mut(&mut self) -> StampsMut<'_>;
 
+    /// The id of the one record of this kind the schema's upgrade change
+    /// makes (an empty map, every field at its default), for a kind that
+    /// has exactly one record in a workspace (the team's settings). Made by
+    /// the upgrade, it is the same object on every device, so two devices
+    /// that change it while apart merge field by field, as any record does.
+    const SINGLETON: Option<&'static str> = None;
+
     /// The first rule the draft's own fields break (empty, too long, not a
     /// date…), before anything else is looked at.
     fn check_draft(draft: &Self::Draft, edit: &Edit) -> Result<(), DomainError>;
@@ -158,6 +165,26 @@ pub trait Record:
         records: &impl Records,
         edit: &Edit,
     ) -> Result<Self, DomainError>;
+
+    /// This record with a value of a conflict kept: by default the same
+    /// rules as an edit. A kind whose edits refuse to change something once
+    /// set (a promise's outcome) lets a resolution through here, because
+    /// settling a conflict picks one of the values already written.
+    fn resolved(
+        &self,
+        id: Self::Id,
+        draft: &Self::Draft,
+        records: &impl Records,
+        edit: &Edit,
+    ) -> Result<Self, DomainError> {
+        self.edited(id, draft, records, edit)
+    }
+
+    /// Why this record may not be deleted, if it may not (the stage
+    /// history is kept whole).
+    fn check_delete(&self, _id: Self::Id, _records: &impl Records) -> Result<(), DomainError> {
+        Ok(())
+    }
 
     /// The draft that edits this record as it is.
     fn draft(&self) -> Self::Draft;
@@ -192,6 +219,25 @@ pub trait Records {
     /// The live account other than `except` whose name matches `name`
     /// ignoring case and spacing.
     fn account_named(&self, name: &str, except: Option<AccountId>) -> Option<AccountId>;
+
+    /// Every record of kind `K` grouped under `account`, tombstones
+    /// included, in no order: what a rule about an account's history (its
+    /// stage moves, its deliveries) is checked against.
+    fn of_account<K: Kind>(&self, account: AccountId) -> Vec<(K::Id, Cow<'_, K>)>;
+
+    /// Every record of kind `K`, tombstones included, in no order: the
+    /// team's history (its deliveries, for the lead-time warning).
+    fn every<K: Kind>(&self) -> Vec<(K::Id, Cow<'_, K>)>;
+
+    /// The live records of kind `K` of a live `account`.
+    fn live_of_account<K: Kind>(&self, account: AccountId) -> Vec<(K::Id, Cow<'_, K>)> {
+        if !self.stored::<Account>(account).is_some_and(|a| a.is_live()) {
+            return Vec::new();
+        }
+        let mut live = self.of_account::<K>(account);
+        live.retain(|(_, r)| r.is_live());
+        live
+    }
 
     /// The record under `id` if it is live: not deleted, and its account,
     /// if it has one, not deleted either (a deleted account hides its

@@ -41,6 +41,16 @@ impl Stamp {
         }
     }
 
+    /// The stamp of a record nobody wrote yet (one the schema's upgrade
+    /// made): no rep, no device, the epoch.
+    pub fn nobody() -> Self {
+        Self {
+            by: String::new(),
+            device: String::new(),
+            at: 0,
+        }
+    }
+
     /// The moment as a UTC date-time (the epoch when the stored value is out of range).
     pub fn time(&self) -> DateTime<Utc> {
         DateTime::from_timestamp_millis(self.at).unwrap_or_default()

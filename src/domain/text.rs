@@ -33,6 +33,16 @@ pub(crate) fn note(field: &'static str, raw: &str) -> Result<String, DomainError
     within(field, raw.trim().to_owned(), MAX_NOTE_CHARS)
 }
 
+/// A required free-text field (a reason, what was done): a note that must
+/// not be blank.
+pub(crate) fn required_note(field: &'static str, raw: &str) -> Result<String, DomainError> {
+    let text = note(field, raw)?;
+    if text.is_empty() {
+        return Err(DomainError::Empty { field });
+    }
+    Ok(text)
+}
+
 /// The key two names are compared by: case and spacing do not make a new account.
 pub(crate) fn name_key(name: &str) -> String {
     lowercase(&single_line(name))

@@ -27,7 +27,7 @@ pub enum ToWorker {
         device: DeviceId,
     },
     /// Run a command (the page checked it already).
-    Command { command: Command, edit: Edit },
+    Command { command: Box<Command>, edit: Edit },
     /// Merge an exported workspace file; answered by `Imported`.
     Import { request: u32, bytes: Vec<u8> },
     /// The whole workspace as a file; answered by `Exported`.
@@ -204,14 +204,15 @@ mod tests {
             today: chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap(),
         };
         let to = ToWorker::Command {
-            command: Command::create::<Account>(
+            command: Box::new(Command::create::<Account>(
                 AccountId::random(),
                 (),
                 AccountDraft {
+                    owner: String::new(),
                     name: "ООО «Ромашка»".into(),
                     ..AccountDraft::default()
                 },
-            ),
+            )),
             edit,
         };
         assert_eq!(decode::<ToWorker>(&encode(&to)), Some(to));

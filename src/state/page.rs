@@ -90,7 +90,10 @@ impl AppState {
             .with_untracked(|m| command.check(m.as_ref(), &edit))
             .map_err(DocumentError::from)?;
         self.save.set(SaveState::Saving);
-        self.send(ToWorker::Command { command, edit });
+        self.send(ToWorker::Command {
+            command: Box::new(command),
+            edit,
+        });
         Ok(())
     }
 

@@ -230,6 +230,7 @@ mod tests {
 
     fn account(ws: &mut Workspace, name: &str) -> Vec<u8> {
         let draft = AccountDraft {
+            owner: String::new(),
             name: name.into(),
             ..Default::default()
         };

@@ -37,6 +37,7 @@ pub fn AccountForm(
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let draft = AccountDraft {
+            owner: String::new(),
             name: name.get_untracked(),
             city: city.get_untracked(),
             industry: industry.get_untracked(),

@@ -17,7 +17,10 @@ mod en;
 use chrono::FixedOffset;
 
 use crate::document::DocumentError;
-use crate::domain::{Day, DomainError, Field, Record, TouchKind};
+use crate::domain::{
+    ActionStatus, Day, DeliveryState, DomainError, EndReason, Field, Judged, LeadWarning, Need,
+    Outcome, PromiseKind, Qualification, Ratio, Record, Stage, TouchKind,
+};
 use crate::state::messages::SyncState;
 use crate::state::worker::ReportKind;
 use crate::state::{Notice, SaveState};
@@ -234,6 +237,44 @@ pub trait Language: Sync {
 
     /// The name of a kind of touch ("Visit").
     fn touch_kind(&self, kind: TouchKind) -> &'static str;
+
+    /// An amount in hundredths of `currency`: "€80,000", "1,250.50 RUB".
+    fn money(&self, hundredths: i64, currency: &str) -> String;
+
+    /// A share as a rate: "80 % (4 of 5)"; with nothing counted, "no history".
+    fn rate(&self, ratio: Option<Ratio>) -> String;
+
+    /// A relationship stage's name ("Exploration").
+    fn stage(&self, stage: Stage) -> &'static str;
+
+    /// Why a relationship ended ("Lost to a competitor").
+    fn end_reason(&self, reason: EndReason) -> &'static str;
+
+    /// A kind of promise ("Delivery").
+    fn promise_kind(&self, kind: PromiseKind) -> &'static str;
+
+    /// How a promise ended ("Kept late").
+    fn outcome(&self, outcome: Outcome) -> &'static str;
+
+    /// A program action's status ("Done").
+    fn action_status(&self, status: ActionStatus) -> &'static str;
+
+    /// Where an order's delivery stands ("Late by 2 days").
+    fn delivery_state(&self, state: DeliveryState) -> String;
+
+    /// The unrealistic-promise warning with the history behind it.
+    fn lead_warning(&self, warning: &LeadWarning) -> String;
+
+    /// The scorecard's verdict in one sentence: "Qualifies: all four
+    /// criteria met." or "Does not qualify: business below threshold
+    /// (€80,000 of €250,000)."
+    fn qualification(&self, verdict: &Qualification) -> String;
+
+    /// One criterion of the scorecard, met or not, with its figures.
+    fn criterion(&self, judged: &Judged, currency: &str) -> String;
+
+    /// One thing a stage needs, with the figures that say whether it is met.
+    fn need(&self, need: &Need) -> String;
 
     /// The button that logs a touch of `kind` ("Log visit").
     fn log_touch(&self, kind: TouchKind) -> &'static str;

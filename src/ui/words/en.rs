@@ -4,7 +4,10 @@ use chrono::{FixedOffset, Timelike};
 use rapport_protocol::ErrorCode;
 
 use crate::document::DocumentError;
-use crate::domain::{Day, DomainError, TouchKind};
+use crate::domain::{
+    ActionStatus, Criterion, Day, DeliveryState, DomainError, EndReason, Judged, LeadWarning, Need,
+    Outcome, PromiseKind, Qualification, Ratio, Stage, TouchKind, Verdict,
+};
 use crate::state::messages::SyncState;
 use crate::state::worker::ReportKind;
 use crate::state::{Notice, Refusal, SaveState};
@@ -128,6 +131,50 @@ impl Language for English {
             ("touches", "day") => "Date",
             ("touches", "contact") => "With",
             ("touches", "note") => "Note",
+            ("accounts", "owner") => "Owner",
+            ("team_settings", "currency") => "Currency",
+            ("team_settings", "min_annual_potential") => "Minimum annual potential",
+            ("team_settings", "min_payback_percent") => "Minimum payback, % of yearly cost",
+            ("team_settings", "min_give_back") => "Things it must give back (of 4)",
+            ("stage_moves", "reason") => "Why",
+            ("scorecards", "assessed_on") => "Assessed on",
+            ("scorecards", "annual_potential") => "Annual potential",
+            ("scorecards", "expected_margin") => "Expected annual margin",
+            ("scorecards", "yearly_cost") => "Yearly cost of serving it",
+            ("scorecards", "innovates") => "The client innovates",
+            ("scorecards", "gives_reference") => "Would be a reference",
+            ("scorecards", "gives_co_development") => "Would develop products with us",
+            ("scorecards", "gives_market_information") => "Shares market information",
+            ("scorecards", "gives_network_access") => "Opens its network to us",
+            ("scorecards", "note") => "Note",
+            ("programs", "goal") => "Goal",
+            ("programs", "note") => "How",
+            ("programs", "follow_up") => "Next follow-up",
+            ("program_actions", "what") => "Action",
+            ("program_actions", "owner_rep") => "Owner (rep)",
+            ("program_actions", "owner_contact") => "Owner (client)",
+            ("program_actions", "due") => "Due",
+            ("program_actions", "status") => "Status",
+            ("program_actions", "status_note") => "Note",
+            ("promises", "to") => "Promised to",
+            ("promises", "made_by") => "Made by",
+            ("promises", "made_on") => "Made on",
+            ("promises", "due") => "Due",
+            ("promises", "kind") => "Kind of promise",
+            ("promises", "what") => "What was promised",
+            ("promises", "outcome") => "Outcome",
+            ("promises", "closed_on") => "Closed on",
+            ("promises", "outcome_note") => "What more was done / what happened",
+            ("orders", "what") => "What was ordered",
+            ("orders", "amount") => "Amount",
+            ("orders", "currency") => "Currency",
+            ("orders", "ordered_on") => "Ordered on",
+            ("orders", "promised_on") => "Promised delivery",
+            ("orders", "promise") => "Answers the promise",
+            ("orders", "accepted_on") => "Accepted",
+            ("orders", "shipped_on") => "Shipped",
+            ("orders", "delivered_on") => "Delivered",
+            ("orders", "ready_on") => "Ready to use",
             // A field of a newer version: its stored name beats nothing.
             (_, other) => return other.to_owned(),
         }
@@ -211,7 +258,60 @@ impl Language for English {
             DomainError::NotAField { .. } => {
                 "This version of Rapport cannot settle that field; update the app.".into()
             }
-            DomainError::NotAValue { field, .. } => format!("That is not a valid {field}."),
+            DomainError::NotAValue { field, .. } => {
+                format!("That is not a valid {}.", self.thing(field))
+            }
+            DomainError::NotAnAmount { field, value } => format!(
+                "“{value}” is not an amount for the {}: type digits, with at most two decimals.",
+                self.thing(field)
+            ),
+            DomainError::NegativeAmount { field } => {
+                format!("The {} cannot be negative.", self.thing(field))
+            }
+            DomainError::AmountTooLarge { field, max } => format!(
+                "The {} is too large; the limit is {}.",
+                self.thing(field),
+                self.number((*max / 100) as usize)
+            ),
+            DomainError::NotACurrency(code) => {
+                format!("“{code}” is not a currency code: type three letters, such as EUR or RUB.")
+            }
+            DomainError::NumberOutOfRange {
+                field, min, max, ..
+            } => format!(
+                "The {} must be a whole number from {min} to {max}.",
+                self.thing(field)
+            ),
+            DomainError::Before {
+                field,
+                day,
+                other,
+                other_day,
+            } => format!(
+                "The {} ({day}) cannot be before the {} ({other_day}).",
+                self.thing(field),
+                self.thing(other)
+            ),
+            DomainError::AlreadyClosed { closed } => format!(
+                "This promise was already closed on {closed}; its outcome stays as recorded."
+            ),
+            DomainError::ExceededLate { due, closed } => format!(
+                "It was due on {due} and kept on {closed}: that is kept late, not exceeded."
+            ),
+            DomainError::UnrealisticPromise(warning) => self.lead_warning(warning),
+            DomainError::NotQualified(verdict) => format!(
+                "{} To make it a strategic partner anyway, say why.",
+                self.qualification(verdict)
+            ),
+            DomainError::SameStage(stage) => {
+                format!(
+                    "The account is already in {}.",
+                    self.stage(*stage).to_lowercase()
+                )
+            }
+            DomainError::HistoryKept(_) => {
+                "This is kept as the account's history and cannot be deleted.".into()
+            }
         }
     }
 
@@ -334,6 +434,242 @@ impl Language for English {
         out
     }
 
+    fn money(&self, hundredths: i64, currency: &str) -> String {
+        let sign = if hundredths < 0 { "−" } else { "" };
+        let whole = self.number((hundredths.unsigned_abs() / 100) as usize);
+        let cents = match hundredths.unsigned_abs() % 100 {
+            0 => String::new(),
+            c => format!(".{c:02}"),
+        };
+        match currency {
+            "EUR" => format!("{sign}€{whole}{cents}"),
+            "USD" => format!("{sign}${whole}{cents}"),
+            "GBP" => format!("{sign}£{whole}{cents}"),
+            other => format!("{sign}{whole}{cents} {other}"),
+        }
+    }
+
+    fn rate(&self, ratio: Option<Ratio>) -> String {
+        match ratio {
+            None => "no history yet".into(),
+            Some(r) => format!("{} % ({} of {})", r.percent(), r.part, r.whole),
+        }
+    }
+
+    fn stage(&self, stage: Stage) -> &'static str {
+        match stage {
+            Stage::Awareness => "Awareness",
+            Stage::Exploration => "Exploration",
+            Stage::Expansion => "Expansion",
+            Stage::Commitment => "Commitment",
+            Stage::Ended => "Ended",
+        }
+    }
+
+    fn end_reason(&self, reason: EndReason) -> &'static str {
+        match reason {
+            EndReason::Lost => "Lost",
+            EndReason::Merged => "Merged into another account",
+            EndReason::Closed => "The client closed",
+        }
+    }
+
+    fn promise_kind(&self, kind: PromiseKind) -> &'static str {
+        match kind {
+            PromiseKind::Delivery => "Delivery",
+            PromiseKind::CallBack => "Call-back",
+            PromiseKind::Sample => "Sample",
+            PromiseKind::Information => "Information",
+            PromiseKind::Visit => "Visit",
+            PromiseKind::Other => "Other",
+        }
+    }
+
+    fn outcome(&self, outcome: Outcome) -> &'static str {
+        match outcome {
+            Outcome::Kept => "Kept",
+            Outcome::KeptLate => "Kept late",
+            Outcome::Exceeded => "Exceeded",
+            Outcome::Broken => "Broken",
+        }
+    }
+
+    fn action_status(&self, status: ActionStatus) -> &'static str {
+        match status {
+            ActionStatus::Open => "Open",
+            ActionStatus::Done => "Done",
+            ActionStatus::Dropped => "Dropped",
+        }
+    }
+
+    fn delivery_state(&self, state: DeliveryState) -> String {
+        match state {
+            DeliveryState::OnTime => "Delivered on time".into(),
+            DeliveryState::Late(days) => {
+                format!("Delivered {} late", plural(days as usize, "day", "days"))
+            }
+            DeliveryState::AtRisk(days) if days > 0 => {
+                format!(
+                    "At risk: {} past the promised date",
+                    plural(days as usize, "day", "days")
+                )
+            }
+            DeliveryState::AtRisk(0) => "At risk: promised for today".into(),
+            DeliveryState::AtRisk(days) => format!(
+                "At risk: promised in {}",
+                plural(days.unsigned_abs() as usize, "day", "days")
+            ),
+            DeliveryState::Expected => "Expected".into(),
+        }
+    }
+
+    fn lead_warning(&self, warning: &LeadWarning) -> String {
+        let h = &warning.history;
+        let whose = if h.of_team {
+            "the team’s deliveries (this account has fewer than three)"
+        } else {
+            "this account’s deliveries"
+        };
+        format!(
+            "A delivery in {} is faster than {whose} support: {} took typically {}, the slowest {}. \
+             Promise less, do more — or save anyway if you are sure.",
+            plural(warning.promised_days.max(0) as usize, "day", "days"),
+            plural(h.deliveries as usize, "delivery", "deliveries"),
+            plural(h.typical_days.max(0) as usize, "day", "days"),
+            plural(h.slowest_days.max(0) as usize, "day", "days"),
+        )
+    }
+
+    fn qualification(&self, verdict: &Qualification) -> String {
+        if verdict.qualifies() {
+            return "Qualifies as a strategic partner: all four criteria met.".into();
+        }
+        let failing: Vec<String> = verdict
+            .failing()
+            .map(|j| self.criterion(j, &verdict.currency))
+            .collect();
+        format!("Does not qualify: {}.", failing.join("; "))
+    }
+
+    fn criterion(&self, judged: &Judged, currency: &str) -> String {
+        let money = |v: Option<i64>| v.map(|v| self.money(v, currency)).unwrap_or_default();
+        match (judged.criterion, &judged.verdict) {
+            (Criterion::LargeEnough, Verdict::Missing) => "annual potential not assessed".into(),
+            (Criterion::LargeEnough, Verdict::Met) => format!(
+                "business large enough ({} of {} needed)",
+                money(judged.figure),
+                money(judged.against)
+            ),
+            (Criterion::LargeEnough, Verdict::NotMet) => format!(
+                "business below threshold ({} of {})",
+                money(judged.figure),
+                money(judged.against)
+            ),
+            (Criterion::PaysOff, Verdict::Missing) => "margin or yearly cost not assessed".into(),
+            (Criterion::PaysOff, Verdict::Met) => format!(
+                "the investment pays off (margin {}, {} needed)",
+                money(judged.figure),
+                money(judged.against)
+            ),
+            (Criterion::PaysOff, Verdict::NotMet) => format!(
+                "the investment does not pay off (margin {} of {} needed)",
+                money(judged.figure),
+                money(judged.against)
+            ),
+            (Criterion::Innovates, Verdict::Missing) => "innovation not assessed".into(),
+            (Criterion::Innovates, Verdict::Met) => "the client innovates".into(),
+            (Criterion::Innovates, Verdict::NotMet) => "the client does not innovate".into(),
+            (Criterion::GivesBack, Verdict::Missing) => "what it gives back not assessed".into(),
+            (Criterion::GivesBack, verdict) => format!(
+                "gives back {} of the {} needed{}",
+                judged.figure.unwrap_or(0),
+                judged.against.unwrap_or(0),
+                if *verdict == Verdict::Met {
+                    ""
+                } else {
+                    " (too few)"
+                }
+            ),
+        }
+    }
+
+    fn need(&self, need: &Need) -> String {
+        match need {
+            Need::PersonRecorded { people } => match people {
+                0 => "Someone at the account is recorded — nobody yet".into(),
+                n => format!(
+                    "Someone at the account is recorded — {}",
+                    plural(*n, "person", "people")
+                ),
+            },
+            Need::FirstTouch { touches } => match touches {
+                0 => "A first conversation is logged — none yet".into(),
+                n => format!(
+                    "A first conversation is logged — {}",
+                    plural(*n, "touch", "touches")
+                ),
+            },
+            Need::FirstOrderOnTime { first } => match first {
+                None => "The first order is delivered on time — not delivered yet".into(),
+                Some(state) => format!(
+                    "The first order is delivered on time — {}",
+                    self.delivery_state(*state).to_lowercase()
+                ),
+            },
+            Need::PromisesKept { tally, percent } => format!(
+                "Promises kept, at least {percent} % — {}",
+                self.rate(tally.kept_rate())
+            ),
+            Need::NoPromiseOverdue { overdue } => match overdue {
+                0 => "No promise overdue".into(),
+                n => format!(
+                    "No promise overdue — {} overdue",
+                    plural(*n, "promise", "promises")
+                ),
+            },
+            Need::DeliveriesOnTime {
+                tally,
+                percent,
+                deliveries,
+            } => format!(
+                "At least {} delivered, {percent} % on time — {} delivered, on time {}",
+                plural(*deliveries, "order", "orders"),
+                tally.delivered(),
+                self.rate(tally.on_time_rate())
+            ),
+            Need::Qualifies { verdict } => self.qualification(verdict),
+            Need::JointProgram { open_actions } => match open_actions {
+                0 => "A joint program with open actions — none".into(),
+                n => format!(
+                    "A joint program with open actions — {}",
+                    plural(*n, "open action", "open actions")
+                ),
+            },
+            Need::NoActionOverdue { overdue } => match overdue {
+                0 => "No program action overdue".into(),
+                n => format!(
+                    "No program action overdue — {} overdue",
+                    plural(*n, "action", "actions")
+                ),
+            },
+            Need::InTouch {
+                last,
+                within_days,
+                today,
+            } => match last {
+                None => format!("In touch within {within_days} days — never"),
+                Some(day) => format!(
+                    "In touch within {within_days} days — last {}",
+                    plural(
+                        today.days_since(*day).max(0) as usize,
+                        "day ago",
+                        "days ago"
+                    )
+                ),
+            },
+        }
+    }
+
     fn touch_kind(&self, kind: TouchKind) -> &'static str {
         match kind {
             TouchKind::Visit => "Visit",
@@ -422,6 +758,42 @@ impl Language for English {
 }
 
 impl English {
+    /// A field named in a sentence ("the due date").
+    fn thing(&self, field: &str) -> &'static str {
+        match field {
+            "what" => "description",
+            "made_by" => "rep who made it",
+            "made_on" => "date it was made",
+            "due" => "due date",
+            "to" => "person it was made to",
+            "closed_on" => "date it was closed",
+            "outcome_note" => "note on the outcome",
+            "amount" => "amount",
+            "ordered_on" => "order date",
+            "promised_on" => "promised delivery date",
+            "accepted_on" => "date accepted",
+            "shipped_on" => "date shipped",
+            "delivered_on" => "delivery date",
+            "ready_on" => "date ready to use",
+            "reason" => "reason",
+            "override_reason" => "reason for the override",
+            "ended" => "reason the relationship ended",
+            "goal" => "goal",
+            "owner" => "owner",
+            "status_note" => "note",
+            "annual_potential" => "annual potential",
+            "expected_margin" => "expected annual margin",
+            "yearly_cost" => "yearly cost of serving",
+            "min_annual_potential" => "minimum annual potential",
+            "min_payback_percent" => "minimum payback",
+            "min_give_back" => "number of give-backs",
+            "name" => "name",
+            "note" => "note",
+            "kind" => "kind",
+            _ => "value",
+        }
+    }
+
     /// Why something the rep asked for was not done.
     fn refused(&self, refusal: &Refusal) -> String {
         match refusal {
