@@ -116,7 +116,9 @@ impl<K: Kind> Op<K> {
                 let old = records.live::<K>(*id)?;
                 let mut draft = old.draft();
                 K::set_field(&mut draft, *field, value)?;
-                K::check_draft(&draft, edit)?;
+                // The kind's `resolved` checks the draft (by default, as an
+                // edit does); a kind may check less while other fields of
+                // the same record are still in conflict.
                 let record = stamped(old.resolved(*id, &draft, records, edit)?, edit, false);
                 Ok(Planned {
                     id: *id,

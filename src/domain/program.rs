@@ -423,10 +423,12 @@ impl<'a> ProgramsDue<'a> {
     ) -> Self {
         let programs: Vec<(ProgramId, &Program)> =
             programs.into_iter().filter(|(_, p)| p.is_live()).collect();
+        let live: std::collections::HashSet<ProgramId> =
+            programs.iter().map(|(id, _)| *id).collect();
         let mut actions: Vec<_> = actions
             .into_iter()
             .filter(|(_, a)| a.is_live() && a.is_open() && a.due <= day)
-            .filter(|(_, a)| programs.iter().any(|(id, _)| *id == a.program))
+            .filter(|(_, a)| live.contains(&a.program))
             .collect();
         actions.sort_by_key(|(id, a)| (a.due, *id));
         let mut follow_ups: Vec<_> = programs

@@ -204,6 +204,15 @@ struct Clean {
 
 impl PromiseDraft {
     fn validated(&self, edit: &Edit) -> Result<Clean, DomainError> {
+        self.cleaned(edit, true)
+    }
+
+    /// The fields cleaned; with `strict`, an exceeded or broken promise
+    /// must say what more was done or what happened. A resolution is not
+    /// strict: when two devices closed a promise differently, the outcome
+    /// and its note are two conflicts, settled one after the other, and
+    /// keeping "broken" must not wait for the note.
+    fn cleaned(&self, edit: &Edit, strict: bool) -> Result<Clean, DomainError> {
         let what = required_name("what", &self.what)?;
         let made_by = required_name("made_by", &self.made_by)?;
         let made_on = happened_day(&self.made_on, edit.today)?;
@@ -222,7 +231,7 @@ impl PromiseDraft {
                     other => other,
                 };
                 let text = match outcome {
-                    Outcome::Exceeded | Outcome::Broken => {
+                    Outcome::Exceeded | Outcome::Broken if strict => {
                         required_note("outcome_note", &self.outcome_note)?
                     }
                     _ => note("outcome_note", &self.outcome_note)?,
@@ -291,12 +300,12 @@ impl Record for Promise {
     /// (a conflict between two outcomes is settled by a resolution).
     fn edited(
         &self,
-        id: PromiseId,
+        _: PromiseId,
         draft: &PromiseDraft,
         records: &impl Records,
         edit: &Edit,
     ) -> Result<Self, DomainError> {
-        let edited = self.resolved(id, draft, records, edit)?;
+        let edited = self.with(draft, draft.validated(edit)?, records)?;
         if let Some(closed) = self.closed_on
             && (edited.outcome, edited.closed_on) != (self.outcome, self.closed_on)
         {
@@ -312,30 +321,7 @@ impl Record for Promise {
         records: &impl Records,
         edit: &Edit,
     ) -> Result<Self, DomainError> {
-        let clean = draft.validated(edit)?;
-        person_at(draft.to, self.account, records)?;
-        // The warning is asked again only when the promised lead time
-        // changes; an override already recorded stays.
-        let same_lead =
-            (clean.made_on, clean.due, draft.kind) == (self.made_on, self.due, self.kind);
-        let overridden_warning = if same_lead {
-            self.overridden_warning.clone()
-        } else {
-            checked_lead(draft, &clean, self.account, records)?
-        };
-        Ok(Promise {
-            to: draft.to,
-            made_by: clean.made_by,
-            made_on: clean.made_on,
-            due: clean.due,
-            kind: draft.kind,
-            what: clean.what,
-            outcome: clean.outcome,
-            closed_on: clean.closed_on,
-            outcome_note: clean.outcome_note,
-            overridden_warning,
-            ..self.clone()
-        })
+        self.with(draft, draft.cleaned(edit, false)?, records)
     }
 
     fn draft(&self) -> PromiseDraft {
@@ -426,6 +412,38 @@ pub(crate) fn person_at(
 }
 
 impl Promise {
+    /// This promise with `draft`'s values (`clean`: its fields cleaned).
+    fn with(
+        &self,
+        draft: &PromiseDraft,
+        clean: Clean,
+        records: &impl Records,
+    ) -> Result<Self, DomainError> {
+        person_at(draft.to, self.account, records)?;
+        // The warning is asked again only when the promised lead time
+        // changes; an override already recorded stays.
+        let same_lead =
+            (clean.made_on, clean.due, draft.kind) == (self.made_on, self.due, self.kind);
+        let overridden_warning = if same_lead {
+            self.overridden_warning.clone()
+        } else {
+            checked_lead(draft, &clean, self.account, records)?
+        };
+        Ok(Promise {
+            to: draft.to,
+            made_by: clean.made_by,
+            made_on: clean.made_on,
+            due: clean.due,
+            kind: draft.kind,
+            what: clean.what,
+            outcome: clean.outcome,
+            closed_on: clean.closed_on,
+            outcome_note: clean.outcome_note,
+            overridden_warning,
+            ..self.clone()
+        })
+    }
+
     /// Open and past its due day on `today`.
     pub fn is_overdue(&self, today: Day) -> bool {
         self.outcome.is_none() && self.due < today
