@@ -31,6 +31,8 @@ mod status;
 #[cfg(target_arch = "wasm32")]
 mod team;
 #[cfg(target_arch = "wasm32")]
+mod team_record;
+#[cfg(target_arch = "wasm32")]
 mod timeline;
 #[cfg(target_arch = "wasm32")]
 mod touch_form;

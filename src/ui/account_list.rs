@@ -7,6 +7,7 @@ use crate::state::AppState;
 use crate::ui::account_form::AccountForm;
 use crate::ui::backup::Backup;
 use crate::ui::team::TeamPanel;
+use crate::ui::team_record::TeamRecord;
 use crate::ui::words::{Key, t, words};
 
 /// Rows drawn at once; the filter narrows the rest.
@@ -92,6 +93,9 @@ pub fn AccountList() -> impl IntoView {
             </ul>
             <Show when=move || !empty() && matches.get().1 == 0>
                 <p class="empty">{move || query.with(|q| words().no_account_matches(q))}</p>
+            </Show>
+            <Show when=move || !empty()>
+                <TeamRecord />
             </Show>
             <TeamPanel />
             <Backup />

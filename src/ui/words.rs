@@ -74,6 +74,34 @@ pub enum Key {
     /// The button that loads the demo workspace.
     LoadDemo,
 
+    // The team's track record (issue 14), under the account list.
+    /// Its title.
+    TrackRecordTitle,
+    /// What it counts (the rates' rules in one line).
+    TrackRecordHint,
+    /// The period picker's accessible name.
+    TrackRecordPeriod,
+    /// Last 30 days.
+    Last30Days,
+    /// Last 90 days.
+    Last90Days,
+    /// Last 365 days.
+    Last365Days,
+    /// All time.
+    AllTime,
+    /// The column of who the row is about.
+    WhoseRecord,
+    /// The kept-rate column.
+    KeptRate,
+    /// The exceeded-rate column.
+    ExceededRate,
+    /// The on-time delivery column.
+    OnTimeRate,
+    /// The overdue-promises column.
+    OverduePromises,
+    /// The team's row.
+    WholeTeam,
+
     // The account form and page.
     /// The account form's title when editing.
     EditAccount,
