@@ -28,7 +28,10 @@ use p256::elliptic_curve::sec1::ToEncodedPoint;
 use p256::{PublicKey, SecretKey};
 use rapport::document::ChangeBatch;
 use rapport::document::{Command, ReadModel};
-use rapport::domain::{Account, AccountDraft, AccountId, Author, DomainError, Edit};
+use rapport::domain::{
+    Account, AccountDraft, AccountId, Author, Day, DomainError, Edit, Order, OrderDraft, OrderId,
+    Promise, PromiseDraft, PromiseId, PromiseKind,
+};
 use rapport::state::messages::{FromWorker, SyncState, SyncView, ToWorker};
 use rapport::state::worker::{
     Crypto, Effect, Event, Gzip, Host, LinkEvent, PERSISTS_AFTER, ReportKind, Storage, TabMessage,
@@ -1102,6 +1105,78 @@ fn a_full_disk_keeps_the_change_unsaved_and_says_so_until_a_retry_stores_it() {
     world.close_tab(a);
     let again = world.open_tab("A again", Some(a));
     assert_eq!(world.page(again).names(), ["Cave Lambert", "Domaine Roux"]);
+}
+
+#[test]
+fn the_worker_checks_a_delivery_promise_against_the_deliveries_the_team_synced() {
+    let Team {
+        mut world, a, b, ..
+    } = team();
+    let account = world.create_account(b, "Завод «Прогресс»");
+    let today = Day(world.now.get().date_naive());
+    let day = |days: i64| today.plus(days).to_string();
+    // Boris records a delivery that took 14 days; it reaches Anna's device.
+    let order = OrderDraft {
+        what: "Насосы, 12 шт.".into(),
+        amount: "18 400".into(),
+        currency: "EUR".into(),
+        ordered_on: day(-20),
+        promised_on: day(-6),
+        delivered_on: day(-6),
+        ..OrderDraft::default()
+    };
+    world.command(
+        b,
+        Command::create::<Order>(OrderId::random(), account, order),
+    );
+    assert_eq!(world.page(a).model.orders_of(account).len(), 1);
+    let changes = world.tabs[a].db.borrow().changes();
+
+    // A three-day delivery: Anna's page warns, with the team's history.
+    let promise = PromiseDraft {
+        to: None,
+        made_by: "Анна".into(),
+        made_on: day(0),
+        due: day(3),
+        kind: PromiseKind::Delivery,
+        what: "Поставка к понедельнику".into(),
+        outcome: None,
+        closed_on: String::new(),
+        outcome_note: String::new(),
+        save_anyway: false,
+    };
+    let id = PromiseId::from_random_bytes([0x3d; 16]);
+    let command = Command::create::<Promise>(id, account, promise.clone());
+    let warned = |e: &DomainError| {
+        matches!(e, DomainError::UnrealisticPromise(w)
+            if (w.promised_days, w.history.deliveries, w.history.typical_days, w.history.of_team)
+                == (3, 1, 14, true))
+    };
+    let refusal = command
+        .check(&world.page(a).model, &world.edit(a))
+        .unwrap_err();
+    assert!(warned(&refusal), "{refusal:?}");
+    // Sent without the page's check (a page that had not seen the
+    // delivery yet), the worker refuses it from its own history of the
+    // team's deliveries, and stores nothing.
+    world.command(a, command);
+    let [Notice::Refused(Refusal::Rule(rule))] = world.page(a).notices.as_slice() else {
+        panic!("{:?}", world.page(a).notices);
+    };
+    assert!(warned(rule), "{rule:?}");
+    assert_eq!(world.tabs[a].db.borrow().changes(), changes);
+    // Saved anyway: the override is recorded and reaches the team.
+    let anyway = PromiseDraft {
+        save_anyway: true,
+        ..promise
+    };
+    world.command(a, Command::create::<Promise>(id, account, anyway));
+    assert_eq!(world.tabs[a].db.borrow().changes(), changes + 1);
+    let seen = world.page(b).model.get::<Promise>(id).cloned().unwrap();
+    assert_eq!(
+        seen.overridden_warning.map(|w| w.history.typical_days),
+        Some(14)
+    );
 }
 
 #[test]

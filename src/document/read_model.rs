@@ -533,6 +533,15 @@ impl ReadModel {
             .collect()
     }
 
+    /// Every record of kind `K` grouped under `account`, tombstones
+    /// included ([`Records::of_account`]).
+    pub fn of_account_all<K: Kind>(&self, account: AccountId) -> Vec<(K::Id, Cow<'_, K>)> {
+        K::table(&self.tables)
+            .of_account(account)
+            .map(|(id, r)| (id, Cow::Borrowed(r)))
+            .collect()
+    }
+
     /// Like [`ReadModel::filter_accounts`], of the accounts `owner` owns
     /// only ("mine"), when given.
     pub fn filter_accounts_of(&self, query: &str, owner: Option<&str>) -> Vec<&AccountRow> {
@@ -692,10 +701,7 @@ impl Records for ReadModel {
     }
 
     fn of_account<K: Kind>(&self, account: AccountId) -> Vec<(K::Id, Cow<'_, K>)> {
-        K::table(&self.tables)
-            .of_account(account)
-            .map(|(id, r)| (id, Cow::Borrowed(r)))
-            .collect()
+        self.of_account_all(account)
     }
 
     fn every<K: Kind>(&self) -> Vec<(K::Id, Cow<'_, K>)> {

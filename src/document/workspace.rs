@@ -425,6 +425,32 @@ impl Workspace {
         self.write(planned, edit)
     }
 
+    /// Runs `command` as [`Workspace::execute`] does, reading the accounts'
+    /// histories from `model`, a read model kept current with this document
+    /// (the worker's): see [`Current`].
+    pub fn execute_in(
+        &mut self,
+        command: &Command,
+        edit: &Edit,
+        model: &ReadModel,
+    ) -> Result<(), DocumentError> {
+        struct Run<'a>(&'a mut Workspace, &'a Edit, &'a ReadModel);
+        impl crate::domain::CommandVisitor for Run<'_> {
+            type Output = Result<(), DocumentError>;
+            fn visit<K: Kind>(self, op: &Op<K>) -> Self::Output {
+                let planned = op.plan(
+                    &Current {
+                        document: self.0,
+                        model: self.2,
+                    },
+                    self.1,
+                )?;
+                self.0.write(planned, self.1)
+            }
+        }
+        command.visit(Run(self, edit, model))
+    }
+
     /// Creates a record of a kind of its own (an account) under a new id.
     pub fn create<D: Draft>(
         &mut self,
@@ -691,6 +717,42 @@ impl Workspace {
             found.push((id, std::borrow::Cow::Owned(r)));
         }
         found
+    }
+}
+
+/// The records as the worker checks a command against them: every record
+/// it names by id from the document itself, and the lists a rule reads (an
+/// account's stage moves and contacts, the team's deliveries) from a read
+/// model kept current with the document — the worker's, updated after every
+/// change it writes or merges. Reading those lists from the document would
+/// hydrate every record of the kind: on a large team's workspace, every
+/// order for each delivery promise.
+pub struct Current<'a> {
+    /// The document.
+    pub document: &'a Workspace,
+    /// A read model of the same document.
+    pub model: &'a ReadModel,
+}
+
+impl Records for Current<'_> {
+    fn stored<K: Kind>(&self, id: K::Id) -> Option<std::borrow::Cow<'_, K>> {
+        self.document.stored(id)
+    }
+
+    fn taken(&self, key: RecordKey) -> bool {
+        self.document.taken(key)
+    }
+
+    fn account_named(&self, name: &str, except: Option<AccountId>) -> Option<AccountId> {
+        self.document.account_named(name, except)
+    }
+
+    fn of_account<K: Kind>(&self, account: AccountId) -> Vec<(K::Id, std::borrow::Cow<'_, K>)> {
+        self.model.of_account_all::<K>(account)
+    }
+
+    fn every<K: Kind>(&self) -> Vec<(K::Id, std::borrow::Cow<'_, K>)> {
+        Records::every::<K>(self.model)
     }
 }
 

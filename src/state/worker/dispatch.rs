@@ -159,7 +159,7 @@ impl<H: Host> WorkerCore<H> {
             }
             ToWorker::Command { command, edit } => {
                 let before = self.workspace.heads();
-                match self.workspace.execute(&command, &edit) {
+                match self.workspace.execute_in(&command, &edit, &self.model) {
                     Ok(()) => {
                         self.changed_since(&before);
                         if let Some(change) = self.workspace.last_local_change() {
