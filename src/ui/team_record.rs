@@ -72,11 +72,11 @@ pub fn TeamRecord() -> impl IntoView {
                 aria-expanded=move || open.get().to_string()
                 on:click=move |_| open.update(|o| *o = !*o)
             >
-                {t(Key::TrackRecordTitle)}
+                {t(Key::TeamRecordTitle)}
             </button>
             <Show when=move || open.get()>
             <label class="period">
-                <span>{t(Key::TrackRecordPeriod)}</span>
+                <span>{t(Key::TeamRecordPeriod)}</span>
                 <select data-testid="team-record-period" bind:value=days>
                     {PERIODS
                         .into_iter()
@@ -88,10 +88,10 @@ pub fn TeamRecord() -> impl IntoView {
                 <thead>
                     <tr>
                         <th>{t(Key::WhoseRecord)}</th>
-                        <th>{t(Key::KeptRate)}</th>
-                        <th>{t(Key::ExceededRate)}</th>
-                        <th>{t(Key::OnTimeRate)}</th>
-                        <th>{t(Key::OverduePromises)}</th>
+                        <th>{t(Key::TeamKeptRate)}</th>
+                        <th>{t(Key::TeamExceededRate)}</th>
+                        <th>{t(Key::TeamOnTimeRate)}</th>
+                        <th>{t(Key::TeamOverduePromises)}</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -106,7 +106,7 @@ pub fn TeamRecord() -> impl IntoView {
                     </For>
                 </tbody>
             </table>
-            <p class="hint">{t(Key::TrackRecordHint)}</p>
+            <p class="hint">{t(Key::TeamRecordHint)}</p>
             </Show>
         </section>
     }

@@ -76,11 +76,11 @@ pub enum Key {
 
     // The team's track record (issue 14), under the account list.
     /// Its title.
-    TrackRecordTitle,
+    TeamRecordTitle,
     /// What it counts (the rates' rules in one line).
-    TrackRecordHint,
+    TeamRecordHint,
     /// The period picker's accessible name.
-    TrackRecordPeriod,
+    TeamRecordPeriod,
     /// Last 30 days.
     Last30Days,
     /// Last 90 days.
@@ -92,13 +92,13 @@ pub enum Key {
     /// The column of who the row is about.
     WhoseRecord,
     /// The kept-rate column.
-    KeptRate,
+    TeamKeptRate,
     /// The exceeded-rate column.
-    ExceededRate,
+    TeamExceededRate,
     /// The on-time delivery column.
-    OnTimeRate,
+    TeamOnTimeRate,
     /// The overdue-promises column.
-    OverduePromises,
+    TeamOverduePromises,
     /// The team's row.
     WholeTeam,
 

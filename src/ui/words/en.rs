@@ -44,21 +44,21 @@ impl Language for English {
             }
             Key::DemoSize => "Demo size",
             Key::LoadDemo => "Load a demo workspace",
-            Key::TrackRecordTitle => "Track record: promises and deliveries",
-            Key::TrackRecordHint => {
+            Key::TeamRecordTitle => "Track record: promises and deliveries",
+            Key::TeamRecordHint => {
                 "Promises count by their due date, orders by their promised delivery date. \
                  An open promise past its date counts as not kept; one not yet due is not counted."
             }
-            Key::TrackRecordPeriod => "Period",
+            Key::TeamRecordPeriod => "Period",
             Key::Last30Days => "Last 30 days",
             Key::Last90Days => "Last 90 days",
             Key::Last365Days => "Last 365 days",
             Key::AllTime => "All time",
             Key::WhoseRecord => "Rep",
-            Key::KeptRate => "Promises kept",
-            Key::ExceededRate => "Exceeded",
-            Key::OnTimeRate => "Delivered on time",
-            Key::OverduePromises => "Overdue now",
+            Key::TeamKeptRate => "Promises kept",
+            Key::TeamExceededRate => "Exceeded",
+            Key::TeamOnTimeRate => "Delivered on time",
+            Key::TeamOverduePromises => "Overdue now",
             Key::WholeTeam => "Whole team",
             Key::EditAccount => "Edit account",
             Key::NewAccount => "New account",
