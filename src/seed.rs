@@ -1,5 +1,8 @@
 //! Demo workspaces: realistic accounts, contacts and touches in Russian and
-//! English, for demos, screenshots and benchmarks.
+//! English, and each account's relationship — stage moves, promises and
+//! how they ended, orders and their deliveries (some late), a scorecard for
+//! the accounts that grow, a joint program for the partners — for demos,
+//! screenshots and benchmarks.
 //!
 //! Deterministic: the same seed and size give the same workspace, ids
 //! included. Everything goes through the public commands, so demo data obeys
@@ -231,8 +234,10 @@ const REPS: [&str; 5] = [
 /// device's actor, over the two years before `edit.today`; afterwards about
 /// one touch in ten is edited (a line added to its note), one account in
 /// twenty gets a new city, and one touch in fifty is deleted — so the
-/// document carries a history of edits, not one change per record. The
-/// workspace's own actor is restored at the end.
+/// document carries a history of edits, not one change per record. Then
+/// each account's relationship is written ([`relationship`]), most promises
+/// created open and closed by a later edit. The workspace's own actor is
+/// restored at the end.
 pub fn fill(
     workspace: &mut Workspace,
     size: DemoSize,

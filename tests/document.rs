@@ -992,3 +992,32 @@ fn importing_another_devices_export_merges_and_never_replaces() {
         .collect();
     assert_eq!(names, ["Here", "There"]);
 }
+
+/// A schema-1 account has no `owner` stored; two devices that each edit
+/// another field of it while apart must not make the fields neither of
+/// them changed into conflicts.
+#[test]
+fn old_records_edited_apart_conflict_on_nothing_neither_changed() {
+    use rapport::document::RecordKey;
+    let bytes = std::fs::read(FIXTURE_V1).expect("the schema-1 fixture is committed");
+    let mut anna = Workspace::load(&bytes, actor(2)).unwrap();
+    let mut tom = Workspace::load(&bytes, actor(3)).unwrap();
+    let a = anna.read_model().filter_accounts("")[0].id;
+    let mut by_anna = AccountDraft::of(anna.read_model().account(a).unwrap());
+    by_anna.city = "Самара".into();
+    anna.edit(a, &by_anna, &edit("Анна")).unwrap();
+    let mut by_tom = AccountDraft::of(tom.read_model().account(a).unwrap());
+    by_tom.industry = "Logistics".into();
+    tom.edit(a, &by_tom, &edit("Tom")).unwrap();
+    anna.merge(&mut tom).unwrap();
+    assert_eq!(anna.conflicts(RecordKey::Account(a)).unwrap(), []);
+    let merged = anna.read_model().account(a).unwrap().clone();
+    assert_eq!(
+        (
+            merged.city.as_str(),
+            merged.industry.as_str(),
+            merged.owner()
+        ),
+        ("Самара", "Logistics", "Анна")
+    );
+}

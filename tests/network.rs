@@ -79,6 +79,11 @@ fn devices_converge_whatever_the_network_does() {
         first + cases,
         started.elapsed().as_secs_f64()
     );
+    // The cases did write the relationship's records, not only accounts.
+    if cases >= DEFAULT_CASES {
+        assert!(total.relationship_records > cases as usize, "{total:?}");
+        assert!(total.settings_edited > 0, "{total:?}");
+    }
 }
 
 fn env_u64(name: &str) -> Option<u64> {
@@ -114,6 +119,22 @@ fn run_case(seed: u64) -> Stats {
     sim.settle();
     sim.check();
     sim.stats.changes = sim.made.len();
+    let model = sim.devices[0].ws.read_model();
+    sim.stats.relationship_records = model
+        .to_patch()
+        .records
+        .iter()
+        .filter(|(key, _)| {
+            !matches!(
+                key,
+                rapport::document::RecordKey::Account(_)
+                    | rapport::document::RecordKey::Contact(_)
+                    | rapport::document::RecordKey::Touch(_)
+                    | rapport::document::RecordKey::TeamSettings(_)
+            )
+        })
+        .count();
+    sim.stats.settings_edited = usize::from(TeamSettings::of(&model).updated.at != 0);
     sim.stats
 }
 
@@ -132,6 +153,11 @@ struct Stats {
     cut_mid_upload: usize,
     app_restarts: usize,
     relay_restarts: usize,
+    /// Records of the schema-2 kinds (promises, orders, stage moves,
+    /// scorecards, programs, actions) the devices converged on.
+    relationship_records: usize,
+    /// Cases whose team settings were edited.
+    settings_edited: usize,
 }
 
 impl std::ops::AddAssign for Stats {
@@ -147,6 +173,8 @@ impl std::ops::AddAssign for Stats {
         self.cut_mid_upload += other.cut_mid_upload;
         self.app_restarts += other.app_restarts;
         self.relay_restarts += other.relay_restarts;
+        self.relationship_records += other.relationship_records;
+        self.settings_edited += other.settings_edited;
     }
 }
 
@@ -676,8 +704,8 @@ impl Sim {
         let ws = &mut self.devices[device].ws;
         // Refused commands (a record this device has not seen, or one
         // already deleted, a name taken) change nothing, as in the app.
-        match self.rng.u32(..18) {
-            0 | 1 => {
+        match self.rng.u32(..20) {
+            0..=3 => {
                 let draft = AccountDraft {
                     owner: String::new(),
                     name: format!("{word} {}", self.rng.u32(..40)),
@@ -688,7 +716,7 @@ impl Sim {
                     self.accounts.push(id);
                 }
             }
-            2 => {
+            4 => {
                 if let Some(id) = account
                     && let Some(current) = ws.read_model().account(id).cloned()
                 {
@@ -701,12 +729,12 @@ impl Sim {
                     let _ = ws.edit(id, &draft, &edit);
                 }
             }
-            3 => {
+            5 => {
                 if let Some(id) = account.filter(|_| self.rng.u32(..3) == 0) {
                     let _ = ws.delete(id, &edit);
                 }
             }
-            4 => {
+            6 => {
                 if let Some(id) = account {
                     let draft = ContactDraft {
                         name: format!("{word} Petrova"),
@@ -718,7 +746,7 @@ impl Sim {
                     }
                 }
             }
-            5 => {
+            7 => {
                 if let Some(id) = contact
                     && let Some(current) = ws.read_model().contact(id).cloned()
                 {
@@ -727,12 +755,12 @@ impl Sim {
                     let _ = ws.edit(id, &draft, &edit);
                 }
             }
-            6 => {
+            8 => {
                 if let Some(id) = contact.filter(|_| self.rng.bool()) {
                     let _ = ws.delete(id, &edit);
                 }
             }
-            7 | 8 => {
+            9 | 10 => {
                 if let Some(id) = account {
                     let draft = touch_draft(&mut self.rng, edit.today, word);
                     if let Ok(id) = ws.create_in(id, &draft, &edit) {
@@ -740,7 +768,7 @@ impl Sim {
                     }
                 }
             }
-            9 => {
+            11 => {
                 if let Some(id) = touch {
                     if self.rng.bool() {
                         let draft = touch_draft(&mut self.rng, edit.today, word);
