@@ -109,8 +109,11 @@ impl Record for Account {
             city: draft.city,
             industry: draft.industry,
             note: draft.note,
+            // The owner it shows (for an account made before owners
+            // existed, its creator) is no change: nothing is written, so
+            // two devices editing other fields apart do not both write it.
             owner: match draft.owner.as_str() {
-                "" => self.owner.clone(),
+                owner if owner.is_empty() || owner == self.owner() => self.owner.clone(),
                 owner => owner.to_owned(),
             },
             ..self.clone()
