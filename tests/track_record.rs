@@ -1356,8 +1356,8 @@ fn concurrent_stage_moves_are_a_conflict_until_a_move_follows_both() {
     base.move_to(a, Stage::Exploration, "2026-11-02").unwrap();
     let mut anna = Rapport::on(base.ws.fork(ActorId::from([2; 16])));
     let mut tom = Rapport::on(base.ws.fork(ActorId::from([3; 16])));
-    anna.minute = 10;
-    tom.minute = 20;
+    tom.minute = 10;
+    anna.minute = 20;
     let by_anna = anna.move_to(a, Stage::Expansion, "2026-11-20").unwrap();
     let now = tom.model().stage_of(a);
     let mut lost = StageMoveDraft::to(Stage::Ended, &now, "went to a competitor");
@@ -1372,8 +1372,8 @@ fn concurrent_stage_moves_are_a_conflict_until_a_move_follows_both() {
     assert_eq!(model, tom.model());
     let now = model.stage_of(a);
     assert!(now.conflict);
-    assert_eq!(now.heads, [by_tom, by_anna], "newest first");
-    assert_eq!(now.stage, Stage::Ended);
+    assert_eq!(now.heads, [by_anna, by_tom], "newest first");
+    assert_eq!(now.stage, Stage::Expansion, "the newest shows");
     assert_eq!(model.stage_history(a).len(), 3);
     let row = model
         .filter_accounts("")
@@ -1381,7 +1381,7 @@ fn concurrent_stage_moves_are_a_conflict_until_a_move_follows_both() {
         .find(|r| r.id == a)
         .unwrap();
     assert!(row.stage_conflict);
-    // A conflict is not "the same stage": picking one of them is a move.
+    // A conflict is not "the same stage": picking the one shown is a move.
     let pick = anna.move_to(a, Stage::Expansion, "2026-11-27").unwrap();
     let model = anna.model();
     let now = model.stage_of(a);
