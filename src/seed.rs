@@ -1,5 +1,8 @@
 //! Demo workspaces: realistic accounts, contacts and touches in Russian and
-//! English, for demos, screenshots and benchmarks.
+//! English, and each account's relationship — stage moves, promises and
+//! how they ended, orders and their deliveries (some late), a scorecard for
+//! the accounts that grow, a joint program for the partners — for demos,
+//! screenshots and benchmarks.
 //!
 //! Deterministic: the same seed and size give the same workspace, ids
 //! included. Everything goes through the public commands, so demo data obeys
@@ -13,7 +16,9 @@ use fastrand::Rng;
 
 use crate::document::{DocumentError, Workspace};
 use crate::domain::{
-    AccountDraft, Author, ContactDraft, Day, DeviceId, Edit, TouchDraft, TouchKind,
+    AccountDraft, AccountId, ActionStatus, Author, ContactDraft, ContactId, Day, DeviceId, Edit,
+    EndReason, OrderDraft, Outcome, ProgramActionDraft, ProgramDraft, PromiseDraft, PromiseKind,
+    ScorecardDraft, Stage, StageMoveDraft, StageMoveId, TouchDraft, TouchKind,
 };
 
 /// How many records a demo workspace gets.
@@ -25,16 +30,24 @@ pub struct DemoSize {
     pub contacts_per_account: usize,
     /// Touches per account.
     pub touches_per_account: usize,
+    /// Promises per account, on average.
+    pub promises_per_account: usize,
+    /// Orders per account, on average.
+    pub orders_per_account: usize,
 }
 
 impl DemoSize {
-    /// `accounts` accounts with the proportions of a real team: four contacts
-    /// and twenty touches per account.
+    /// `accounts` accounts with the proportions of a real team: four
+    /// contacts, twenty touches, three promises and two orders per account,
+    /// one to three stage moves, a scorecard for the accounts that grow and
+    /// a joint program for the partners.
     pub fn accounts(accounts: usize) -> Self {
         Self {
             accounts,
             contacts_per_account: 4,
             touches_per_account: 20,
+            promises_per_account: 3,
+            orders_per_account: 2,
         }
     }
 }
@@ -48,6 +61,18 @@ pub struct Seeded {
     pub contacts: usize,
     /// Touches created.
     pub touches: usize,
+    /// Promises created.
+    pub promises: usize,
+    /// Orders created.
+    pub orders: usize,
+    /// Stage moves created.
+    pub stage_moves: usize,
+    /// Scorecards created.
+    pub scorecards: usize,
+    /// Joint programs created.
+    pub programs: usize,
+    /// Program actions created.
+    pub actions: usize,
 }
 
 const RU_ROOTS: &[&str] = &[
@@ -209,8 +234,10 @@ const REPS: [&str; 5] = [
 /// device's actor, over the two years before `edit.today`; afterwards about
 /// one touch in ten is edited (a line added to its note), one account in
 /// twenty gets a new city, and one touch in fifty is deleted — so the
-/// document carries a history of edits, not one change per record. The
-/// workspace's own actor is restored at the end.
+/// document carries a history of edits, not one change per record. Then
+/// each account's relationship is written ([`relationship`]), most promises
+/// created open and closed by a later edit. The workspace's own actor is
+/// restored at the end.
 pub fn fill(
     workspace: &mut Workspace,
     size: DemoSize,
@@ -246,6 +273,7 @@ pub fn fill(
     let mut seeded = Seeded::default();
     let mut touches = Vec::new();
     let mut accounts = Vec::new();
+    let mut people = Vec::new();
     for n in 0..size.accounts {
         let russian = rng.bool();
         let name = unique_name(&mut rng, russian, &mut names, n);
@@ -292,6 +320,7 @@ pub fn fill(
             contacts.push(workspace.create_in(account, &draft, &e)?);
             seeded.contacts += 1;
         }
+        people.push((account, contacts.clone(), opened));
         for _ in 0..size.touches_per_account {
             let day = rng.i64(opened..730);
             let e = by(workspace, &mut rng, day);
@@ -335,8 +364,283 @@ pub fn fill(
             workspace.edit(*id, &draft, &e)?;
         }
     }
+    // The relationships: stages, orders, promises, scorecards, programs.
+    // After the history above, so that adding them left the accounts,
+    // contacts and touches of a seed as they were.
+    for (account, contacts, opened) in &people {
+        relationship(
+            workspace,
+            &mut rng,
+            &by,
+            Story {
+                account: *account,
+                contacts,
+                opened: *opened,
+                size,
+                start: Day(start.date_naive()),
+            },
+            &mut seeded,
+        )?;
+    }
     workspace.set_actor(own_actor);
     Ok(seeded)
+}
+
+/// The day the generator writes for: 730 days after the start is today.
+const TODAY: i64 = 730;
+
+/// One account's relationship, for [`relationship`].
+struct Story<'a> {
+    account: AccountId,
+    contacts: &'a [ContactId],
+    opened: i64,
+    size: DemoSize,
+    /// The day 0 of the generator's days.
+    start: Day,
+}
+
+/// Writes one account's relationship: its stage moves (exploration, then
+/// for some expansion, and for a few commitment as a partner or an end),
+/// its orders (most delivered, some late, the newest perhaps still on the
+/// way), its promises (most closed: kept, some late, exceeded or broken;
+/// some overdue), a scorecard when it grows, and a joint program with
+/// actions for a partner. Every date is on or before today, and the order
+/// of the writes is the order of the days, as a rep would have written them.
+fn relationship(
+    workspace: &mut Workspace,
+    rng: &mut Rng,
+    by: &impl Fn(&mut Workspace, &mut Rng, i64) -> Edit,
+    story: Story<'_>,
+    seeded: &mut Seeded,
+) -> Result<(), DocumentError> {
+    let Story {
+        account,
+        contacts,
+        opened,
+        size,
+        start,
+    } = story;
+    let on = |days: i64| start.plus(days);
+    let explored = (opened + rng.i64(0..60)).min(TODAY);
+    let mut moves: Vec<StageMoveId> = Vec::new();
+    let mut stage = |workspace: &mut Workspace, rng: &mut Rng, to, day, reason: &str| {
+        let e = by(workspace, rng, day);
+        let draft = StageMoveDraft {
+            to,
+            ended: (to == Stage::Ended).then_some(EndReason::Lost),
+            reason: reason.into(),
+            partner: to == Stage::Commitment,
+            override_reason: String::new(),
+            after: moves.last().copied().into_iter().collect(),
+        };
+        let made = workspace.create_in(account, &draft, &e).or_else(|_| {
+            // A partner the scorecard does not qualify: the rep says why.
+            let draft = StageMoveDraft {
+                override_reason: "strategic for the region despite the figures".into(),
+                ..draft.clone()
+            };
+            workspace.create_in(account, &draft, &e)
+        })?;
+        moves.push(made);
+        Ok::<_, DocumentError>(())
+    };
+    stage(
+        workspace,
+        rng,
+        Stage::Exploration,
+        explored,
+        "first trial order",
+    )?;
+    let grows = rng.u8(0..100) < 60;
+    let expanded = explored + rng.i64(30..200);
+    let mut partner = None;
+    if grows && expanded < TODAY {
+        stage(
+            workspace,
+            rng,
+            Stage::Expansion,
+            expanded,
+            "second line ordered",
+        )?;
+        // Assessed as a partner a little later.
+        let assessed = (expanded + rng.i64(5..40)).min(TODAY);
+        let e = by(workspace, rng, assessed);
+        let thousand =
+            |rng: &mut Rng, range: std::ops::Range<i64>| format!("{}", rng.i64(range) * 1_000);
+        let card = ScorecardDraft {
+            assessed_on: on(assessed).to_string(),
+            annual_potential: thousand(rng, 50..600),
+            expected_margin: thousand(rng, 10..120),
+            yearly_cost: thousand(rng, 10..80),
+            innovates: [None, Some(true), Some(false)][rng.usize(..3)],
+            gives_reference: rng.bool(),
+            gives_co_development: rng.u8(0..4) == 0,
+            gives_market_information: rng.bool(),
+            gives_network_access: rng.u8(0..4) == 0,
+            note: String::new(),
+        };
+        workspace.create_in(account, &card, &e)?;
+        seeded.scorecards += 1;
+        let later = assessed + rng.i64(20..120);
+        match rng.u8(0..100) {
+            0..25 if later < TODAY => {
+                stage(
+                    workspace,
+                    rng,
+                    Stage::Commitment,
+                    later,
+                    "three-year plan signed",
+                )?;
+                partner = Some(later);
+            }
+            25..35 if later < TODAY => {
+                stage(workspace, rng, Stage::Ended, later, "went to a competitor")?
+            }
+            _ => {}
+        }
+    }
+    seeded.stage_moves += moves.len();
+
+    // Orders, oldest first: most arrive on time, one in five late.
+    let orders = rng.usize(0..=size.orders_per_account * 2);
+    for _ in 0..orders {
+        let ordered = rng.i64(explored..=TODAY);
+        let lead = rng.i64(3..21);
+        let promised = ordered + lead;
+        let arrived = if rng.u8(0..5) == 0 {
+            promised + rng.i64(1..8)
+        } else {
+            ordered + rng.i64(2..=lead)
+        };
+        let mut draft = OrderDraft {
+            what: ["20 pallets", "spare parts", "line upgrade", "consumables"][rng.usize(..4)]
+                .into(),
+            amount: format!("{}", rng.u32(500..90_000)),
+            currency: "EUR".into(),
+            ordered_on: on(ordered).to_string(),
+            promised_on: on(promised).to_string(),
+            accepted_on: on(ordered).to_string(),
+            ..OrderDraft::default()
+        };
+        let written = if arrived <= TODAY {
+            draft.shipped_on = on(arrived - 1).max(on(ordered)).to_string();
+            draft.delivered_on = on(arrived).to_string();
+            draft.ready_on = on((arrived + rng.i64(0..3)).min(TODAY)).to_string();
+            (arrived + 2).min(TODAY)
+        } else {
+            // Still on the way: written when ordered, the warning (if the
+            // history says it is fast) seen and saved anyway.
+            draft.save_anyway = true;
+            ordered
+        };
+        let e = by(workspace, rng, written);
+        workspace.create_in(account, &draft, &e)?;
+        seeded.orders += 1;
+    }
+
+    // Promises: most closed, some kept late, exceeded or broken.
+    let promises = rng.usize(0..=size.promises_per_account * 2);
+    for _ in 0..promises {
+        let made = rng.i64(opened..=TODAY);
+        let due = made + rng.i64(1..30);
+        let kind = match rng.u8(0..8) {
+            0 => PromiseKind::Delivery,
+            n => PromiseKind::ALL[1 + usize::from(n) % (PromiseKind::ALL.len() - 1)],
+        };
+        let mut draft = PromiseDraft {
+            to: (!contacts.is_empty()).then(|| contacts[rng.usize(..contacts.len())]),
+            made_by: String::new(),
+            made_on: on(made).to_string(),
+            due: on(due).to_string(),
+            kind,
+            what: match kind {
+                PromiseKind::Delivery => "delivery of the trial batch",
+                PromiseKind::CallBack => "call back about the discount",
+                PromiseKind::Sample => "samples for the lab",
+                PromiseKind::Information => "the updated price list",
+                PromiseKind::Visit => "a visit with the engineer",
+                PromiseKind::Other => "introduce our logistics lead",
+            }
+            .into(),
+            outcome: None,
+            closed_on: String::new(),
+            outcome_note: String::new(),
+            save_anyway: true,
+        };
+        let e = by(workspace, rng, made);
+        draft.made_by = e.author.name.clone();
+        let closed = match rng.u8(0..100) {
+            0..55 => Some((Outcome::Kept, made + rng.i64(0..=due - made))),
+            55..67 => Some((Outcome::KeptLate, due + rng.i64(1..6))),
+            67..75 => Some((Outcome::Exceeded, due)),
+            75..87 => Some((Outcome::Broken, due + rng.i64(0..4))),
+            _ => None,
+        }
+        .filter(|(_, day)| *day <= TODAY);
+        let id = workspace.create_in(account, &draft, &e)?;
+        seeded.promises += 1;
+        if let Some((outcome, day)) = closed {
+            draft.outcome = Some(outcome);
+            draft.closed_on = on(day).to_string();
+            draft.outcome_note = match outcome {
+                Outcome::Exceeded => "delivered a day early, installation included".into(),
+                Outcome::Broken => "the supplier let us down; apologised in person".into(),
+                _ => String::new(),
+            };
+            let e = by(workspace, rng, day);
+            workspace.edit(id, &draft, &e)?;
+        }
+    }
+
+    // A partner's joint program: actions on either side, some done, some
+    // overdue.
+    if let Some(committed) = partner {
+        let e = by(workspace, rng, committed);
+        let follow_up = on(committed + rng.i64(30..120));
+        let program = workspace.create_in(
+            account,
+            &ProgramDraft {
+                goal: "open the new plant together".into(),
+                note: "quarterly review with their chief engineer".into(),
+                follow_up: follow_up.to_string(),
+            },
+            &e,
+        )?;
+        seeded.programs += 1;
+        for (n, what) in [
+            "train the line operators",
+            "joint trade-fair stand",
+            "usage check",
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let due = committed + 14 * (n as i64 + 1) + rng.i64(0..14);
+            let done = due < TODAY && rng.bool();
+            let owner_contact =
+                (!contacts.is_empty() && rng.bool()).then(|| contacts[rng.usize(..contacts.len())]);
+            let draft = ProgramActionDraft {
+                program,
+                what: what.into(),
+                owner_rep: if owner_contact.is_some() {
+                    String::new()
+                } else {
+                    e.author.name.clone()
+                },
+                owner_contact,
+                due: on(due).to_string(),
+                status: if done {
+                    ActionStatus::Done
+                } else {
+                    ActionStatus::Open
+                },
+                status_note: String::new(),
+            };
+            workspace.create_in(account, &draft, &e)?;
+            seeded.actions += 1;
+        }
+    }
+    Ok(())
 }
 
 fn pick<'a>(rng: &mut Rng, from: &[&'a str]) -> &'a str {

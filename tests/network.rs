@@ -44,7 +44,10 @@ use automerge::{ActorId, Change, ChangeHash};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use rapport::document::Workspace;
 use rapport::domain::{
-    AccountDraft, AccountId, Author, ContactDraft, ContactId, Edit, TouchDraft, TouchId, TouchKind,
+    AccountDraft, AccountId, ActionStatus, Author, ContactDraft, ContactId, Day, Edit, EndReason,
+    Order, OrderDraft, OrderId, Outcome, Program, ProgramAction, ProgramActionDraft,
+    ProgramActionId, ProgramDraft, ProgramId, Promise, PromiseDraft, PromiseId, PromiseKind,
+    Record, ScorecardDraft, Stage, StageMoveDraft, TeamSettings, TouchDraft, TouchId, TouchKind,
 };
 use rapport::sync::{Action, EngineState, SyncEngine, SyncError};
 use rapport_protocol::{
@@ -76,6 +79,11 @@ fn devices_converge_whatever_the_network_does() {
         first + cases,
         started.elapsed().as_secs_f64()
     );
+    // The cases did write the relationship's records, not only accounts.
+    if cases >= DEFAULT_CASES {
+        assert!(total.relationship_records > cases as usize, "{total:?}");
+        assert!(total.settings_edited > 0, "{total:?}");
+    }
 }
 
 fn env_u64(name: &str) -> Option<u64> {
@@ -111,6 +119,22 @@ fn run_case(seed: u64) -> Stats {
     sim.settle();
     sim.check();
     sim.stats.changes = sim.made.len();
+    let model = sim.devices[0].ws.read_model();
+    sim.stats.relationship_records = model
+        .to_patch()
+        .records
+        .iter()
+        .filter(|(key, _)| {
+            !matches!(
+                key,
+                rapport::document::RecordKey::Account(_)
+                    | rapport::document::RecordKey::Contact(_)
+                    | rapport::document::RecordKey::Touch(_)
+                    | rapport::document::RecordKey::TeamSettings(_)
+            )
+        })
+        .count();
+    sim.stats.settings_edited = usize::from(TeamSettings::of(&model).updated.at != 0);
     sim.stats
 }
 
@@ -129,6 +153,11 @@ struct Stats {
     cut_mid_upload: usize,
     app_restarts: usize,
     relay_restarts: usize,
+    /// Records of the schema-2 kinds (promises, orders, stage moves,
+    /// scorecards, programs, actions) the devices converged on.
+    relationship_records: usize,
+    /// Cases whose team settings were edited.
+    settings_edited: usize,
 }
 
 impl std::ops::AddAssign for Stats {
@@ -144,6 +173,8 @@ impl std::ops::AddAssign for Stats {
         self.cut_mid_upload += other.cut_mid_upload;
         self.app_restarts += other.app_restarts;
         self.relay_restarts += other.relay_restarts;
+        self.relationship_records += other.relationship_records;
+        self.settings_edited += other.settings_edited;
     }
 }
 
@@ -212,6 +243,10 @@ struct Sim {
     accounts: Vec<AccountId>,
     contacts: Vec<ContactId>,
     touches: Vec<TouchId>,
+    promises: Vec<PromiseId>,
+    orders: Vec<OrderId>,
+    programs: Vec<ProgramId>,
+    actions: Vec<ProgramActionId>,
     now: DateTime<Utc>,
     nonces: u64,
     stats: Stats,
@@ -282,6 +317,10 @@ impl Sim {
             accounts: Vec::new(),
             contacts: Vec::new(),
             touches: Vec::new(),
+            promises: Vec::new(),
+            orders: Vec::new(),
+            programs: Vec::new(),
+            actions: Vec::new(),
             now: Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap(),
             nonces: 0,
             stats: Stats::default(),
@@ -310,7 +349,8 @@ impl Sim {
             62..88 => self.deliver_down(),
             88..91 => self.disconnect(device),
             91..95 => self.connect(device),
-            95 | 96 => self.apart_on_the_same_field(),
+            95 | 96 if self.rng.bool() => self.apart_on_the_same_field(),
+            95 | 96 => self.apart_on_the_same_promise(),
             97 => self.restart_app(device),
             98 => self.restart_relay(),
             _ => self.maybe_snapshot(device),
@@ -664,8 +704,8 @@ impl Sim {
         let ws = &mut self.devices[device].ws;
         // Refused commands (a record this device has not seen, or one
         // already deleted, a name taken) change nothing, as in the app.
-        match self.rng.u32(..10) {
-            0 | 1 => {
+        match self.rng.u32(..20) {
+            0..=3 => {
                 let draft = AccountDraft {
                     owner: String::new(),
                     name: format!("{word} {}", self.rng.u32(..40)),
@@ -676,7 +716,7 @@ impl Sim {
                     self.accounts.push(id);
                 }
             }
-            2 => {
+            4 => {
                 if let Some(id) = account
                     && let Some(current) = ws.read_model().account(id).cloned()
                 {
@@ -689,12 +729,12 @@ impl Sim {
                     let _ = ws.edit(id, &draft, &edit);
                 }
             }
-            3 => {
+            5 => {
                 if let Some(id) = account.filter(|_| self.rng.u32(..3) == 0) {
                     let _ = ws.delete(id, &edit);
                 }
             }
-            4 => {
+            6 => {
                 if let Some(id) = account {
                     let draft = ContactDraft {
                         name: format!("{word} Petrova"),
@@ -706,7 +746,7 @@ impl Sim {
                     }
                 }
             }
-            5 => {
+            7 => {
                 if let Some(id) = contact
                     && let Some(current) = ws.read_model().contact(id).cloned()
                 {
@@ -715,12 +755,12 @@ impl Sim {
                     let _ = ws.edit(id, &draft, &edit);
                 }
             }
-            6 => {
+            8 => {
                 if let Some(id) = contact.filter(|_| self.rng.bool()) {
                     let _ = ws.delete(id, &edit);
                 }
             }
-            7 | 8 => {
+            9 | 10 => {
                 if let Some(id) = account {
                     let draft = touch_draft(&mut self.rng, edit.today, word);
                     if let Ok(id) = ws.create_in(id, &draft, &edit) {
@@ -728,7 +768,7 @@ impl Sim {
                     }
                 }
             }
-            _ => {
+            11 => {
                 if let Some(id) = touch {
                     if self.rng.bool() {
                         let draft = touch_draft(&mut self.rng, edit.today, word);
@@ -738,8 +778,200 @@ impl Sim {
                     }
                 }
             }
+            _ => self.relationship(device, &edit, word, account),
         }
         self.made_change(device, &before);
+    }
+
+    /// An edit of the relationship's records (schema 2): promises made,
+    /// closed or deleted, orders and their deliveries, stage moves,
+    /// scorecards, joint programs and their actions, the team's settings.
+    fn relationship(&mut self, device: usize, edit: &Edit, word: &str, account: Option<AccountId>) {
+        let today = Day(edit.today);
+        let ws = &mut self.devices[device].ws;
+        let model = ws.read_model();
+        let rng = &mut self.rng;
+        match rng.u32(..10) {
+            0 | 1 => {
+                let Some(a) = account else { return };
+                let draft = PromiseDraft {
+                    to: model.contacts_of(a).first().map(|(id, _)| *id),
+                    made_by: edit.author.name.clone(),
+                    made_on: today.to_string(),
+                    due: today.plus(rng.i64(0..20)).to_string(),
+                    kind: PromiseKind::ALL[rng.usize(..PromiseKind::ALL.len())],
+                    what: format!("{word} by then"),
+                    outcome: None,
+                    closed_on: String::new(),
+                    outcome_note: String::new(),
+                    save_anyway: rng.bool(),
+                };
+                if let Ok(id) = ws.create_in(a, &draft, edit) {
+                    self.promises.push(id);
+                }
+            }
+            2 | 3 => {
+                let Some(&id) = pick(rng, &self.promises) else {
+                    return;
+                };
+                let Some(promise) = model.get::<Promise>(id) else {
+                    return;
+                };
+                if rng.u32(..6) == 0 {
+                    let _ = ws.delete(id, edit);
+                    return;
+                }
+                let mut draft = promise.draft();
+                draft.outcome = Some(Outcome::ALL[rng.usize(..Outcome::ALL.len())]);
+                draft.closed_on = today.to_string();
+                draft.outcome_note = format!("{word} happened");
+                let _ = ws.edit(id, &draft, edit);
+            }
+            4 => {
+                let Some(a) = account else { return };
+                let ordered = today.plus(-rng.i64(0..30));
+                let delivered = rng
+                    .bool()
+                    .then(|| ordered.plus(rng.i64(0..=today.days_since(ordered))));
+                let draft = OrderDraft {
+                    what: format!("{word} pallets"),
+                    amount: format!("{},{:02}", rng.u32(..100_000), rng.u8(..100)),
+                    currency: "EUR".into(),
+                    ordered_on: ordered.to_string(),
+                    promised_on: ordered.plus(rng.i64(0..15)).to_string(),
+                    delivered_on: delivered.map(|d| d.to_string()).unwrap_or_default(),
+                    save_anyway: rng.bool(),
+                    ..OrderDraft::default()
+                };
+                if let Ok(id) = ws.create_in(a, &draft, edit) {
+                    self.orders.push(id);
+                }
+            }
+            5 => {
+                let Some(&id) = pick(rng, &self.orders) else {
+                    return;
+                };
+                let Some(order) = model.get::<Order>(id) else {
+                    return;
+                };
+                let mut draft = order.draft();
+                draft.delivered_on = today.to_string();
+                let _ = ws.edit(id, &draft, edit);
+            }
+            6 => {
+                let Some(a) = account else { return };
+                let to = Stage::ALL[rng.usize(..Stage::ALL.len())];
+                let mut draft = StageMoveDraft::to(to, &model.stage_of(a), word);
+                draft.ended = (to == Stage::Ended).then_some(EndReason::Lost);
+                draft.partner = rng.bool();
+                if rng.bool() {
+                    draft.override_reason = format!("{word} matters");
+                }
+                let _ = ws.create_in(a, &draft, edit);
+            }
+            7 => {
+                let Some(a) = account else { return };
+                let amount = |rng: &mut fastrand::Rng| match rng.u32(..4) {
+                    0 => String::new(),
+                    _ => (rng.u32(..500) * 1_000).to_string(),
+                };
+                let draft = ScorecardDraft {
+                    assessed_on: today.to_string(),
+                    annual_potential: amount(rng),
+                    expected_margin: amount(rng),
+                    yearly_cost: amount(rng),
+                    innovates: [None, Some(true), Some(false)][rng.usize(..3)],
+                    gives_reference: rng.bool(),
+                    gives_market_information: rng.bool(),
+                    note: word.into(),
+                    ..ScorecardDraft::default()
+                };
+                let _ = ws.create_in(a, &draft, edit);
+            }
+            8 => match (rng.u32(..3), account) {
+                (0, Some(a)) => {
+                    let draft = ProgramDraft {
+                        goal: format!("grow {word} together"),
+                        note: String::new(),
+                        follow_up: today.plus(rng.i64(0..30)).to_string(),
+                    };
+                    if let Ok(id) = ws.create_in(a, &draft, edit) {
+                        self.programs.push(id);
+                    }
+                }
+                (1, _) => {
+                    let Some(&program) = pick(rng, &self.programs) else {
+                        return;
+                    };
+                    let Some(a) = model.get::<Program>(program).map(|p| p.account) else {
+                        return;
+                    };
+                    let draft = ProgramActionDraft {
+                        program,
+                        what: format!("{word} training"),
+                        owner_rep: edit.author.name.clone(),
+                        owner_contact: None,
+                        due: today.plus(rng.i64(-5..10)).to_string(),
+                        status: ActionStatus::Open,
+                        status_note: String::new(),
+                    };
+                    if let Ok(id) = ws.create_in(a, &draft, edit) {
+                        self.actions.push(id);
+                    }
+                }
+                _ => {
+                    let Some(&id) = pick(rng, &self.actions) else {
+                        return;
+                    };
+                    let Some(action) = model.get::<ProgramAction>(id) else {
+                        return;
+                    };
+                    let mut draft = action.draft();
+                    draft.status = [ActionStatus::Done, ActionStatus::Dropped][rng.usize(..2)];
+                    draft.status_note = format!("{word} done");
+                    let _ = ws.edit(id, &draft, edit);
+                }
+            },
+            _ => {
+                let mut draft = TeamSettings::of(&model).draft();
+                match rng.u32(..4) {
+                    0 => draft.currency = ["EUR", "RUB", "GBP"][rng.usize(..3)].into(),
+                    1 => draft.min_annual_potential = (rng.u32(..500) * 1_000).to_string(),
+                    2 => draft.min_payback_percent = rng.u32(50..200).to_string(),
+                    _ => draft.min_give_back = rng.u32(..=4).to_string(),
+                }
+                let _ = ws.edit(TeamSettings::id(), &draft, edit);
+            }
+        }
+    }
+
+    /// Two devices, cut off from the relay, close the same promise
+    /// differently (or one closes it while the other deletes it).
+    fn apart_on_the_same_promise(&mut self) {
+        let Some(&id) = pick(&mut self.rng, &self.promises) else {
+            return;
+        };
+        let a = self.rng.usize(..self.devices.len());
+        let b = (a + 1 + self.rng.usize(..self.devices.len() - 1)) % self.devices.len();
+        let delete = self.rng.u32(..4) == 0;
+        for (device, outcome) in [(a, Outcome::Kept), (b, Outcome::Broken)] {
+            self.disconnect(device);
+            let edit = self.edit_now(device);
+            let before = self.devices[device].ws.heads();
+            let ws = &mut self.devices[device].ws;
+            if let Some(promise) = ws.read_model().get::<Promise>(id).cloned() {
+                if delete && outcome == Outcome::Broken {
+                    let _ = ws.delete(id, &edit);
+                } else {
+                    let mut draft = promise.draft();
+                    draft.outcome = Some(outcome);
+                    draft.closed_on = Day(edit.today).to_string();
+                    draft.outcome_note = "apart".into();
+                    let _ = ws.edit(id, &draft, &edit);
+                }
+            }
+            self.made_change(device, &before);
+        }
     }
 
     /// Two devices, cut off from the relay, change the same field of the
@@ -845,8 +1077,15 @@ impl Sim {
             );
         }
         let model = self.devices[0].ws.read_model();
-        for id in &self.accounts {
-            let key = rapport::document::RecordKey::Account(*id);
+        let keys = self
+            .accounts
+            .iter()
+            .map(|id| rapport::document::RecordKey::Account(*id));
+        let promises = self
+            .promises
+            .iter()
+            .map(|id| rapport::document::RecordKey::Promise(*id));
+        for key in keys.chain(promises) {
             let conflicts = self.devices[0].ws.conflicts(key).unwrap_or_default();
             self.stats.conflicts += conflicts.len();
         }

@@ -12,11 +12,13 @@ use rapport::seed::{self, DemoSize, Seeded};
 /// How big a team's workspace is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scale {
-    /// 100 accounts, 400 contacts, 2,000 touches.
+    /// 100 accounts, 400 contacts, 2,000 touches (and per account about
+    /// three promises, two orders, one to three stage moves: `seed.rs`).
     S,
-    /// 1,000 accounts, 4,000 contacts, 20,000 touches.
+    /// 1,000 accounts, 4,000 contacts, 20,000 touches, and their relationships.
     M,
-    /// 5,000 accounts, 20,000 contacts, 100,000 touches: 20 reps, four years.
+    /// 5,000 accounts, 20,000 contacts, 100,000 touches, and their
+    /// relationships: 20 reps, four years.
     L,
 }
 

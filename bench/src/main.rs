@@ -14,8 +14,10 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use automerge::{ActorId, AutoCommit};
-use rapport::document::Workspace;
-use rapport::domain::{TouchDraft, TouchKind};
+use rapport::document::{Command, Workspace};
+use rapport::domain::{
+    Promise, PromiseDraft, PromiseId, PromiseKind, Touch, TouchDraft, TouchId, TouchKind,
+};
 use rapport_bench::{Scale, generated_at, team};
 
 fn main() {
@@ -80,6 +82,9 @@ struct Row {
     bare_load: Duration,
     read_model: Duration,
     command: Duration,
+    touch_execute: Duration,
+    promise_execute: Duration,
+    records: usize,
     save: Duration,
 }
 
@@ -134,6 +139,55 @@ fn measure(scale: Scale, bytes: &[u8], generated: Option<Duration>) -> Row {
             })
             .collect(),
     );
+    // A touch create against a delivery-promise create, both through
+    // `Workspace::execute` alone (the worker's path, no model update): the
+    // promise's lead-time rule reads every order of the team.
+    let contact = model.contacts_of(account).first().map(|(id, _)| *id);
+    let touch_execute = median(
+        (0..50)
+            .map(|i| {
+                let command = Command::create::<Touch>(
+                    TouchId::random(),
+                    account,
+                    TouchDraft {
+                        kind: TouchKind::Call,
+                        day: "2026-11-27".into(),
+                        contact,
+                        note: format!("Звонок {i}"),
+                    },
+                );
+                let start = Instant::now();
+                workspace.execute(&command, &edit).expect("valid touch");
+                start.elapsed()
+            })
+            .collect(),
+    );
+    let promise_execute = median(
+        (0..50)
+            .map(|i| {
+                let command = Command::create::<Promise>(
+                    PromiseId::random(),
+                    account,
+                    PromiseDraft {
+                        to: contact,
+                        made_by: "Generator".into(),
+                        made_on: "2026-11-27".into(),
+                        due: "2026-12-04".into(),
+                        kind: PromiseKind::Delivery,
+                        what: format!("поставка {i}"),
+                        outcome: None,
+                        closed_on: String::new(),
+                        outcome_note: String::new(),
+                        save_anyway: true,
+                    },
+                );
+                let start = Instant::now();
+                workspace.execute(&command, &edit).expect("valid promise");
+                start.elapsed()
+            })
+            .collect(),
+    );
+    let records = model.to_patch().records.len();
     let save = median(
         (0..repeat)
             .map(|_| {
@@ -151,6 +205,9 @@ fn measure(scale: Scale, bytes: &[u8], generated: Option<Duration>) -> Row {
         bare_load,
         read_model,
         command,
+        touch_execute,
+        promise_execute,
+        records,
         save,
     }
 }
@@ -180,12 +237,13 @@ fn render(rows: &[Row]) -> String {
         chrono::Utc::now().format("%Y-%m-%d %H:%M UTC"),
         commit.trim()
     );
-    out.push_str("| size | generate | saved bytes | changes | bytes/change | bare `AutoCommit::load` | read model build | one command + model update | save |\n");
-    out.push_str("|---|---|---|---|---|---|---|---|---|\n");
+    out.push_str("| size | records | generate | saved bytes | changes | bytes/change | bare `AutoCommit::load` | read model build | one command + model update | touch create (`execute`) | delivery-promise create (`execute`) | promise ÷ touch | save |\n");
+    out.push_str("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for r in rows {
         out.push_str(&format!(
-            "| {} | {} | {} | {} | {:.1} | {} | {} | {} | {} |\n",
+            "| {} | {} | {} | {} | {} | {:.1} | {} | {} | {} | {} | {} | {:.0} | {} |\n",
             r.scale.name(),
+            r.records,
             r.generated
                 .map_or("cached".into(), |d| format!("{:.1} s", d.as_secs_f64())),
             r.bytes,
@@ -194,6 +252,9 @@ fn render(rows: &[Row]) -> String {
             ms(r.bare_load),
             ms(r.read_model),
             ms(r.command),
+            ms(r.touch_execute),
+            ms(r.promise_execute),
+            r.promise_execute.as_secs_f64() / r.touch_execute.as_secs_f64().max(1e-9),
             ms(r.save),
         ));
     }

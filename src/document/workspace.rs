@@ -618,24 +618,21 @@ impl Workspace {
     /// operation.
     fn write<K: Kind>(&mut self, planned: Planned<K>, edit: &Edit) -> Result<(), DocumentError> {
         let id = planned.id.to_string();
-        let written = self.collection(K::COLLECTION).and_then(|obj| {
-            if let Some(field) = planned.force
-                && let Some((Value::Object(ObjType::Map), record)) = self.doc.get(&obj, &id)?
-            {
-                // Deleting the key removes every concurrent value; the
-                // reconcile below then writes the kept one, whether or not
-                // it was the value shown.
-                self.doc.delete(&record, field.name())?;
+        let written = match self.put(&planned, &id, None) {
+            // The stored record lacked fields (a singleton the upgrade made
+            // empty, a field added after the record was written): written
+            // again, leaving out those the edit did not change.
+            Ok(true) => {
+                self.doc.rollback();
+                match self.record::<K>(&id) {
+                    Ok(old) => self.put(&planned, &id, old.as_ref()),
+                    Err(e) => Err(e),
+                }
             }
-            Ok(reconcile_prop(
-                &mut self.doc,
-                &obj,
-                id.as_str(),
-                &planned.record,
-            )?)
-        });
+            other => other,
+        };
         match written {
-            Ok(()) => {
+            Ok(_) => {
                 self.doc.commit_with(
                     CommitOptions::default()
                         .with_message(format!("{} {}", planned.verb, K::COLLECTION))
@@ -648,6 +645,61 @@ impl Workspace {
                 Err(e)
             }
         }
+    }
+
+    /// Puts `planned` into the document, uncommitted; whether a record that
+    /// was stored lacked some of the fields now written. With `old` (the
+    /// record as it read before, its absent fields at their defaults), an
+    /// absent field whose value is unchanged is left absent: a device that
+    /// writes a default it did not change would otherwise make it a
+    /// conflict with a colleague who did change it (both devices' first
+    /// edit of the team's settings, made empty by the schema's upgrade).
+    fn put<K: Kind>(
+        &mut self,
+        planned: &Planned<K>,
+        id: &str,
+        old: Option<&K>,
+    ) -> Result<bool, DocumentError> {
+        let obj = self.collection(K::COLLECTION)?;
+        let stored = match self.doc.get(&obj, id)? {
+            Some((Value::Object(ObjType::Map), record)) => Some(record),
+            _ => None,
+        };
+        // The keys stored before (a field a resolution writes again counts).
+        let before: Option<BTreeSet<String>> = stored.as_ref().map(|r| self.doc.keys(r).collect());
+        if let Some(field) = planned.force
+            && let Some(record) = &stored
+        {
+            // Deleting the key removes every concurrent value; the
+            // reconcile below then writes the kept one, whether or not
+            // it was the value shown.
+            self.doc.delete(record, field.name())?;
+        }
+        reconcile_prop(&mut self.doc, &obj, id, &planned.record)?;
+        let (Some(record), Some(before)) = (stored, before) else {
+            return Ok(false);
+        };
+        let added: Vec<String> = self
+            .doc
+            .keys(&record)
+            .filter(|k| !before.contains(k))
+            .collect();
+        if let Some(old) = old
+            && !added.is_empty()
+        {
+            let mut defaults = AutoCommit::new();
+            autosurgeon::reconcile(&mut defaults, old)?;
+            for key in &added {
+                let unchanged = matches!(
+                    (defaults.get(ROOT, key.as_str())?, self.doc.get(&record, key.as_str())?),
+                    (Some((Value::Scalar(was), _)), Some((Value::Scalar(now), _))) if was == now
+                );
+                if unchanged {
+                    self.doc.delete(&record, key.as_str())?;
+                }
+            }
+        }
+        Ok(!added.is_empty())
     }
 }
 

@@ -109,13 +109,11 @@ impl Record for Account {
             city: draft.city,
             industry: draft.industry,
             note: draft.note,
-            // Unchanged (the form shows the owner an account made before
-            // owners existed has: its creator), the stored field stays as
-            // it was, so two devices editing such an account do not both
-            // write its owner and make a conflict of the same name.
+            // The owner it shows (for an account made before owners
+            // existed, its creator) is no change: nothing is written, so
+            // two devices editing other fields apart do not both write it.
             owner: match draft.owner.as_str() {
-                "" => self.owner.clone(),
-                owner if owner == self.owner() => self.owner.clone(),
+                owner if owner.is_empty() || owner == self.owner() => self.owner.clone(),
                 owner => owner.to_owned(),
             },
             ..self.clone()
