@@ -126,11 +126,13 @@ fn AccountDetails(
                         </Show>
                         <div class="relationship-grid">
                             <StagePanel account=id />
-                            <ScorecardPanel account=id />
+                            <div>
+                                <ScorecardPanel account=id />
+                                <Show when=move || !partner.get()>
+                                    <Programs account=id />
+                                </Show>
+                            </div>
                         </div>
-                        <Show when=move || !partner.get()>
-                            <Programs account=id />
-                        </Show>
                     </div>
                 }
             }

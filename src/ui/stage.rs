@@ -253,8 +253,11 @@ fn MoveForm(
                     <input
                         type="checkbox"
                         data-testid="stage-partner"
-                        bind:checked=partner
-                        on:change=move |_| refused.set(None)
+                        prop:checked=move || partner.get()
+                        on:change=move |ev| {
+                            partner.set(event_target_checked(&ev));
+                            refused.set(None);
+                        }
                     />
                     {t(Key::AsStrategicPartner)}
                 </label>
