@@ -19,8 +19,7 @@ pub fn TeamSettingsPanel() -> impl IntoView {
     let summary = move || {
         settings.with(|s| {
             format!(
-                "{}: {} · {} % · {} / 4",
-                s.currency,
+                "{} · {} % · {} / 4",
                 words().money(s.min_annual_potential, &s.currency),
                 s.min_payback_percent,
                 s.min_give_back
