@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use crate::document::AccountRow;
+use crate::domain::Stage;
 use crate::state::AppState;
 use crate::ui::account_form::AccountForm;
 use crate::ui::backup::Backup;
@@ -89,18 +90,25 @@ pub fn AccountList() -> impl IntoView {
                         >
                             <span class="name">
                                 {row.name.clone()}
-                                <span
-                                    class=format!("stage-chip stage-{}", row.stage.slug())
-                                    class:conflict=row.stage_conflict
-                                    data-testid="row-stage"
-                                    data-stage=row.stage.slug()
-                                >
-                                    {if row.stage_conflict {
-                                        t(Key::StageConflictChip)
-                                    } else {
-                                        words().stage(row.stage)
-                                    }}
-                                </span>
+                                // Awareness is where every account starts: only a
+                                // stage the relationship reached gets a chip.
+                                {(row.stage != Stage::Awareness || row.stage_conflict)
+                                    .then(|| {
+                                        view! {
+                                            <span
+                                                class=format!("stage-chip stage-{}", row.stage.slug())
+                                                class:conflict=row.stage_conflict
+                                                data-testid="row-stage"
+                                                data-stage=row.stage.slug()
+                                            >
+                                                {if row.stage_conflict {
+                                                    t(Key::StageConflictChip)
+                                                } else {
+                                                    words().stage(row.stage)
+                                                }}
+                                            </span>
+                                        }
+                                    })}
                             </span>
                             <span class="meta">
                                 {[row.city.clone(), row.industry.clone()]

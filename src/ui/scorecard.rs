@@ -204,7 +204,7 @@ fn ScorecardForm(
                 {gives(ScorecardField::GivesNetworkAccess, "gives-network-access", network)}
             </fieldset>
             <div class="row">
-                <label>
+                <label class="wide">
                     {label::<Scorecard>(ScorecardField::Note)}
                     <input data-testid="scorecard-note" type="text" bind:value=note />
                 </label>
