@@ -1801,6 +1801,49 @@ test('p: stages with reasons, a failing scorecard overridden, programs', async (
   await tid(page, 'team-settings').scrollIntoViewIfNeeded();
   await tabletShots(page, 'p-team-settings');
   await waitSaved(page);
+
+  // Two reps move the partner apart (a workspace file carried between
+  // devices): both moves show until one is kept, as a move after both.
+  const exportFrom = async (p) => {
+    await toList(p);
+    const [download] = await Promise.all([
+      p.waitForEvent('download'),
+      step('click export-workspace', () => tid(p, 'export-workspace').click()),
+    ]);
+    const file = path.join(await mkdtemp(path.join(tmpdir(), 'rapport-export-')), download.suggestedFilename());
+    await download.saveAs(file);
+    return file;
+  };
+  const importInto = async (p, file) => {
+    await toList(p);
+    await step('set import-workspace file', () => tid(p, 'import-workspace').setInputFiles(file));
+    await waitText(tid(p, 'import-result'), 'Nothing was replaced', 'import-result');
+    await waitSaved(p);
+  };
+  const other = (await b.open()).page;
+  await gotoApp(other, '/');
+  await nameRep(other, petr);
+  await importInto(other, await exportFrom(page));
+  await openAccount(other, plant);
+  await stageNow(other, 'commitment');
+  await moveStage(other, { to: 'ended', reason: 'Ушли к конкуренту после смены закупщика' });
+  await stageNow(other, 'ended');
+  await waitSaved(other);
+  await openAccount(page, plant);
+  await moveStage(page, { to: 'expansion', reason: 'Партнёрство на паузе до нового бюджета' });
+  await stageNow(page, 'expansion');
+  await waitSaved(page);
+  await importInto(page, await exportFrom(other));
+  await waitText(row(page, plant).getByTestId('row-stage'), 'two stages', 'row stage chip in conflict');
+  await openAccount(page, plant);
+  await waitCount(tid(page, 'stage-conflict-move'), 2, 'stage-conflict-move');
+  await tabletShots(page, 'p-stage-conflict');
+  await step('keep the expansion', () =>
+    tid(page, 'stage-conflict-move').filter({ hasText: 'Партнёрство на паузе' }).getByTestId('keep-stage').click(),
+  );
+  await step('the conflict is settled', () => tid(page, 'stage-conflict').waitFor({ state: 'detached' }));
+  await stageNow(page, 'expansion');
+  await waitSaved(page);
 });
 
 async function main() {
