@@ -40,6 +40,17 @@ mod touch_form;
 mod typed_input;
 #[cfg(target_arch = "wasm32")]
 mod update_banner;
+// The relationship (issue 14).
+#[cfg(target_arch = "wasm32")]
+mod owner;
+#[cfg(target_arch = "wasm32")]
+mod programs;
+#[cfg(target_arch = "wasm32")]
+mod scorecard;
+#[cfg(target_arch = "wasm32")]
+mod stage;
+#[cfg(target_arch = "wasm32")]
+mod team_settings;
 
 pub mod words;
 

@@ -3,11 +3,13 @@
 use leptos::prelude::*;
 
 use crate::document::AccountRow;
+use crate::domain::Stage;
 use crate::state::AppState;
 use crate::ui::account_form::AccountForm;
 use crate::ui::backup::Backup;
 use crate::ui::team::TeamPanel;
 use crate::ui::team_record::TeamRecord;
+use crate::ui::team_settings::TeamSettingsPanel;
 use crate::ui::words::{Key, t, words};
 
 /// Rows drawn at once; the filter narrows the rest.
@@ -19,9 +21,14 @@ pub fn AccountList() -> impl IntoView {
     let state = expect_context::<AppState>();
     let query = RwSignal::new(String::new());
     let creating = RwSignal::new(false);
+    // "Mine": the accounts owned by the rep this device signs edits with.
+    let mine = RwSignal::new(false);
     let matches = Memo::new(move |_| {
         let model = state.model.get();
-        let rows = model.filter_accounts(&query.get());
+        let me = mine
+            .get()
+            .then(|| state.settings.with(|s| s.rep_name.clone()));
+        let rows = model.filter_accounts_of(&query.get(), me.as_deref());
         let total = rows.len();
         let shown: Vec<AccountRow> = rows.into_iter().take(SHOWN).cloned().collect();
         (shown, total)
@@ -39,6 +46,15 @@ pub fn AccountList() -> impl IntoView {
                     aria-label=t(Key::FilterAccounts)
                     bind:value=query
                 />
+                <button
+                    class="mine"
+                    class:selected=move || mine.get()
+                    aria-pressed=move || mine.get().to_string()
+                    data-testid="mine-only"
+                    on:click=move |_| mine.update(|m| *m = !*m)
+                >
+                    {t(Key::MineOnly)}
+                </button>
                 <button
                     class="primary"
                     data-testid="new-account"
@@ -73,7 +89,28 @@ pub fn AccountList() -> impl IntoView {
                             data-testid="account-row"
                             href=format!("/accounts/{}", row.id)
                         >
-                            <span class="name">{row.name.clone()}</span>
+                            <span class="name">
+                                {row.name.clone()}
+                                // Awareness is where every account starts: only a
+                                // stage the relationship reached gets a chip.
+                                {(row.stage != Stage::Awareness || row.stage_conflict)
+                                    .then(|| {
+                                        view! {
+                                            <span
+                                                class=format!("stage-chip stage-{}", row.stage.slug())
+                                                class:conflict=row.stage_conflict
+                                                data-testid="row-stage"
+                                                data-stage=row.stage.slug()
+                                            >
+                                                {if row.stage_conflict {
+                                                    t(Key::StageConflictChip)
+                                                } else {
+                                                    words().stage(row.stage)
+                                                }}
+                                            </span>
+                                        }
+                                    })}
+                            </span>
                             <span class="meta">
                                 {[row.city.clone(), row.industry.clone()]
                                     .into_iter()
@@ -92,12 +129,21 @@ pub fn AccountList() -> impl IntoView {
                 </For>
             </ul>
             <Show when=move || !empty() && matches.get().1 == 0>
-                <p class="empty">{move || query.with(|q| words().no_account_matches(q))}</p>
+                <p class="empty">
+                    {move || {
+                        if mine.get() && query.with(|q| q.trim().is_empty()) {
+                            t(Key::NoneOfYours).to_owned()
+                        } else {
+                            query.with(|q| words().no_account_matches(q))
+                        }
+                    }}
+                </p>
             </Show>
             <Show when=move || !empty()>
                 <TeamRecord />
             </Show>
             <TeamPanel />
+            <TeamSettingsPanel />
             <Backup />
         </section>
     }

@@ -225,6 +225,114 @@ pub enum Key {
     JoinTeam,
     /// Declines it.
     NotNow,
+
+    // The relationship (issue 14).
+    /// The relationship block's title.
+    Relationship,
+    /// Marks an account in commitment as a strategic partner.
+    StrategicPartner,
+    /// An account whose stage was never moved.
+    StageNoMovesYet,
+    /// Opens the stage move form.
+    MoveStageButton,
+    /// The move form's stage picker.
+    StageTo,
+    /// The move form's end-reason picker.
+    StageEndReason,
+    /// The move form's partner checkbox (for commitment).
+    AsStrategicPartner,
+    /// Examples in a move's reason field.
+    StageReasonPlaceholder,
+    /// The field that says why an account that does not qualify becomes a partner.
+    OverrideReason,
+    /// The move form's submit button.
+    MoveStage,
+    /// The move form's submit button once an override is asked for.
+    MoveAnyway,
+    /// Two reps moved the stage differently while apart.
+    StageConflictTitle,
+    /// What to do about it.
+    StageConflictHint,
+    /// The stage history's title.
+    StageHistory,
+    /// Before a recorded override reason.
+    OverrideGiven,
+    /// The checklist's title: what the stage needs to move on.
+    StageNeeds,
+    /// A met need (for screen readers).
+    NeedMet,
+    /// A need not met yet (for screen readers).
+    NeedNotMet,
+    /// The scorecard's title.
+    ScorecardTitle,
+    /// An account never assessed.
+    ScorecardNotAssessed,
+    /// Opens the scorecard form for a first assessment.
+    AssessButton,
+    /// Opens it on the newest assessment.
+    EditAssessment,
+    /// The scorecard form's submit button.
+    SaveAssessment,
+    /// The innovation picker's undecided choice.
+    InnovatesUnknown,
+    /// Yes.
+    Yes,
+    /// No.
+    No,
+    /// The give-back checkboxes' legend.
+    GivesBack,
+    /// Before who assessed the scorecard, and when.
+    AssessedBy,
+    /// The team settings' title.
+    TeamCriteria,
+    /// What the team settings do.
+    TeamCriteriaHint,
+    /// The team settings' submit button.
+    SaveCriteria,
+    /// Opens the owner picker.
+    HandOver,
+    /// The owner picker's submit button.
+    HandOverTo,
+    /// The account list's toggle: only the rep's own accounts.
+    MineOnly,
+    /// A row's chip when its stage is in conflict.
+    StageConflictChip,
+    /// The joint programs' title.
+    JointPrograms,
+    /// What joint programs are for, when there is none.
+    JointProgramsHint,
+    /// Opens the new-program form.
+    AddProgramButton,
+    /// Examples in a program's goal field.
+    GoalPlaceholder,
+    /// The program form's submit button.
+    SaveProgram,
+    /// Opens the new-action form.
+    AddActionButton,
+    /// The action form's submit button.
+    SaveAction,
+    /// A program with no action.
+    NoActionsYet,
+    /// Before a program's next follow-up day.
+    FollowUpOn,
+    /// Marks an open action past its due day.
+    Overdue,
+    /// Marks an action done.
+    MarkDone,
+    /// Drops an action.
+    DropAction,
+    /// Examples in an action's status note.
+    StatusNotePlaceholder,
+    /// Confirms a status change.
+    ConfirmStatus,
+    /// The owner picker's group of reps.
+    OwnerRepGroup,
+    /// The owner picker's group of the client's people.
+    OwnerContactGroup,
+    /// Before an action's due day.
+    DueOn,
+    /// "Mine only" is on and the rep owns none of the accounts shown.
+    NoneOfYours,
 }
 
 /// One language's words.

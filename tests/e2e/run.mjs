@@ -1616,6 +1616,236 @@ test('o: a new build is announced with its id and applied only when the rep pres
   await waitCount(rows(other), 2, 'account-row in the second tab after the update');
 });
 
+/** Screenshots of `page` at the two tablet sizes: `<name>-1024` (landscape) and `<name>-768` (portrait). */
+async function tabletShots(page, name) {
+  // From the top, so the sticky top bar is not drawn over the middle of a full-page shot.
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await shot(page, `${name}-1024`);
+  await page.setViewportSize({ width: 768, height: 1024 });
+  await shot(page, `${name}-768`);
+  await page.setViewportSize({ width: 1024, height: 768 });
+}
+
+/** Sets the rep's name in the top bar (what edits are signed with). */
+async function setRepName(page, name) {
+  await step(`set rep-name to ${name}`, async () => {
+    await tid(page, 'rep-name').fill(name);
+    await tid(page, 'rep-name').dispatchEvent('change');
+  });
+}
+
+/** Moves the open account's stage to `to` for `reason` (the move form stays open when refused). */
+async function moveStage(page, { to, reason, partner = false }) {
+  if (!(await tid(page, 'move-form').isVisible())) {
+    await step('click move-stage', () => tid(page, 'move-stage').click());
+  }
+  await step(`select stage-to ${to}`, () => tid(page, 'stage-to').selectOption(to));
+  if (partner) await step('check stage-partner', () => tid(page, 'stage-partner').check());
+  await step('fill stage-reason', () => tid(page, 'stage-reason').fill(reason));
+  await step('click save-stage', () => tid(page, 'save-stage').click());
+}
+
+const stageNow = (page, stage) =>
+  step(`wait for stage-now ${stage}`, () =>
+    page.locator(`[data-testid="stage-now"][data-stage="${stage}"]`).waitFor(),
+  );
+
+test('p: stages with reasons, a failing scorecard overridden, programs', async (b) => {
+  const { page } = await b.open();
+  await gotoApp(page, '/');
+  const irina = 'Ирина Колесникова-Воронцова';
+  const petr = 'Пётр Ильин';
+  await nameRep(page, irina);
+  const plant = 'Металлургический комбинат «Северсталь-Новолипецк» имени Тихомирова';
+  await createAccount(page, { name: plant, city: 'Череповец', industry: 'Металлургия' });
+  await openAccount(page, plant);
+  await stageNow(page, 'awareness');
+
+  await step('an empty reason shows the inline error and saves nothing', async () => {
+    await step('click move-stage', () => tid(page, 'move-stage').click());
+    await step('click save-stage', () => tid(page, 'save-stage').click());
+    await tid(page, 'move-form').getByTestId('form-error').filter({ hasText: nonEmpty }).waitFor({ timeout: 3000 });
+    await page.waitForTimeout(300);
+    await expectEq(await tid(page, 'stage-history-item').count(), 0, 'stage moves after an empty reason');
+    await stageNow(page, 'awareness');
+  });
+  await tabletShots(page, 'p-stage-empty-reason');
+
+  await moveStage(page, { to: 'exploration', reason: 'Первый пробный заказ: 2 т проволоки' });
+  await stageNow(page, 'exploration');
+  await moveStage(page, { to: 'expansion', reason: 'Второй цех перешёл на нас' });
+  await stageNow(page, 'expansion');
+
+  await step('fill a scorecard below the threshold', async () => {
+    await tid(page, 'edit-scorecard').click();
+    await tid(page, 'scorecard-potential').fill('80000');
+    await tid(page, 'scorecard-margin').fill('30000');
+    await tid(page, 'scorecard-cost').fill('20000');
+    await tid(page, 'scorecard-innovates').selectOption('true');
+    await tid(page, 'gives-reference').check();
+    await tid(page, 'scorecard-note').fill('Оценка после визита на площадку');
+    await tabletShots(page, 'p-scorecard-form');
+    await tid(page, 'save-scorecard').click();
+    await tid(page, 'scorecard-form').waitFor({ state: 'detached' });
+  });
+  await waitText(tid(page, 'scorecard-verdict'), 'Does not qualify', 'scorecard-verdict');
+  await waitText(tid(page, 'scorecard-verdict'), 'business below threshold (€80,000 of €250,000)', 'scorecard-verdict');
+  await waitCount(tid(page, 'criterion'), 4, 'criterion');
+  await tabletShots(page, 'p-scorecard');
+
+  await step('commitment as a strategic partner is refused without an override', async () => {
+    await moveStage(page, { to: 'commitment', reason: 'Рамочный договор на три года', partner: true });
+    await waitText(tid(page, 'stage-verdict'), 'Does not qualify', 'stage-verdict');
+    await page.waitForTimeout(300);
+    await stageNow(page, 'expansion');
+  });
+  await tabletShots(page, 'p-stage-refused');
+  const why = 'Стратегический клиент холдинга: откроет нам ещё три завода';
+  await step('the override reason saves the move', async () => {
+    await tid(page, 'stage-override-reason').fill(why);
+    await tid(page, 'save-stage').click();
+    await tid(page, 'move-form').waitFor({ state: 'detached' });
+  });
+  await stageNow(page, 'commitment');
+  await waitText(tid(page, 'stage-now'), 'Strategic partner', 'stage-now');
+  await step('open the stage history', () => tid(page, 'stage-history').locator('summary').click());
+  await waitCount(tid(page, 'stage-history-item'), 3, 'stage-history-item');
+  await waitText(tid(page, 'stage-override'), why, 'stage-override');
+  await expectEq(
+    await tid(page, 'stage-history-item').first().locator('[data-testid="stage-override"]').count(),
+    1,
+    'the newest move (first in the history) carries the override',
+  );
+  await expectEq(await page.locator('.relationship').getAttribute('data-partner'), 'true', 'relationship data-partner');
+  await b.check('programs lead for a strategic partner', async () => {
+    const first = await page.locator('.relationship > section').first().getAttribute('data-testid');
+    await expectEq(first, 'programs', 'first section of the relationship block');
+  });
+  await tabletShots(page, 'p-stage-history');
+
+  await step('add a program', async () => {
+    await tid(page, 'add-program').click();
+    await tid(page, 'program-goal').fill('Сократить время переналадки стана на 20 %');
+    await tid(page, 'program-note').fill('Совместная рабочая группа, отчёт раз в месяц');
+    await tid(page, 'program-follow-up').fill(await browserToday(page));
+    await tid(page, 'save-program').click();
+    await tid(page, 'program-form').waitFor({ state: 'detached' });
+  });
+  await waitCount(tid(page, 'program'), 1, 'program');
+  await step('add an action', async () => {
+    await tid(page, 'add-action').click();
+    await tid(page, 'action-what').fill('Провести замеры на стане №2');
+    await tid(page, 'save-action').click();
+    await tid(page, 'action-form').waitFor({ state: 'detached' });
+  });
+  await waitCount(tid(page, 'action'), 1, 'action');
+  await expectEq(await tid(page, 'action').getAttribute('data-status'), 'open', 'new action status');
+  await waitText(tid(page, 'action'), irina, 'action owner');
+  await tabletShots(page, 'p-programs');
+  await step('mark the action done with a note', async () => {
+    await tid(page, 'action-done').click();
+    await tid(page, 'action-status-note').fill('Замеры сделаны, отчёт отправлен главному инженеру');
+    await tid(page, 'confirm-status').click();
+    await page.locator('[data-testid="action"][data-status="done"]').waitFor();
+  });
+  await tabletShots(page, 'p-programs-done');
+
+  await waitText(tid(page, 'account-owner'), irina, 'account-owner');
+  await waitSaved(page);
+  await reload(page);
+  await stageNow(page, 'commitment');
+  await page.locator('[data-testid="action"][data-status="done"]').waitFor();
+
+  // A second rep's account, then "mine" and a hand-over.
+  await setRepName(page, petr);
+  const shop = 'Торговый дом «Уральские метизы»';
+  await createAccount(page, { name: shop, city: 'Екатеринбург' });
+  await setRepName(page, irina);
+  await toList(page);
+  await waitCount(rows(page), 2, 'account-row');
+  await step('turn on mine-only', () => tid(page, 'mine-only').click());
+  await waitCount(rows(page), 1, 'account-row (mine only)');
+  await waitText(rows(page), plant, 'my account row');
+  await expectEq(
+    await row(page, plant).getByTestId('row-stage').getAttribute('data-stage'),
+    'commitment',
+    'row stage chip',
+  );
+  await tabletShots(page, 'p-list-mine');
+  await step('turn off mine-only', () => tid(page, 'mine-only').click());
+  await waitCount(rows(page), 2, 'account-row (everyone)');
+  await openAccount(page, shop);
+  await waitText(tid(page, 'account-owner'), petr, 'account-owner of the second account');
+  await step('hand the account over', async () => {
+    await tid(page, 'hand-over').click();
+    await tid(page, 'owner-select').selectOption(irina);
+    await tid(page, 'save-owner').click();
+  });
+  await waitText(tid(page, 'account-owner'), irina, 'account-owner after the hand-over');
+  await tabletShots(page, 'p-account-awareness');
+  await toList(page);
+  await step('turn on mine-only', () => tid(page, 'mine-only').click());
+  await waitCount(rows(page), 2, 'account-row (mine only, after the hand-over)');
+
+  await step('open the team criteria', () => tid(page, 'team-settings').locator('summary').click());
+  await b.check('the team criteria show the defaults', async () => {
+    await expectEq(await tid(page, 'settings-currency').inputValue(), 'EUR', 'settings-currency');
+    await expectEq(await tid(page, 'settings-potential').inputValue(), '250000', 'settings-potential');
+  });
+  await step('lower the threshold', async () => {
+    await tid(page, 'settings-potential').fill('50000');
+    await tid(page, 'save-settings').click();
+  });
+  await waitText(tid(page, 'team-settings-summary'), '€50,000', 'team-settings-summary');
+  await tid(page, 'team-settings').scrollIntoViewIfNeeded();
+  await tabletShots(page, 'p-team-settings');
+  await waitSaved(page);
+
+  // Two reps move the partner apart (a workspace file carried between
+  // devices): both moves show until one is kept, as a move after both.
+  const exportFrom = async (p) => {
+    await toList(p);
+    const [download] = await Promise.all([
+      p.waitForEvent('download'),
+      step('click export-workspace', () => tid(p, 'export-workspace').click()),
+    ]);
+    const file = path.join(await mkdtemp(path.join(tmpdir(), 'rapport-export-')), download.suggestedFilename());
+    await download.saveAs(file);
+    return file;
+  };
+  const importInto = async (p, file) => {
+    await toList(p);
+    await step('set import-workspace file', () => tid(p, 'import-workspace').setInputFiles(file));
+    await waitText(tid(p, 'import-result'), 'Nothing was replaced', 'import-result');
+    await waitSaved(p);
+  };
+  const other = (await b.open()).page;
+  await gotoApp(other, '/');
+  await nameRep(other, petr);
+  await importInto(other, await exportFrom(page));
+  await openAccount(other, plant);
+  await stageNow(other, 'commitment');
+  await moveStage(other, { to: 'ended', reason: 'Ушли к конкуренту после смены закупщика' });
+  await stageNow(other, 'ended');
+  await waitSaved(other);
+  await openAccount(page, plant);
+  await moveStage(page, { to: 'expansion', reason: 'Партнёрство на паузе до нового бюджета' });
+  await stageNow(page, 'expansion');
+  await waitSaved(page);
+  await importInto(page, await exportFrom(other));
+  await waitText(row(page, plant).getByTestId('row-stage'), 'two stages', 'row stage chip in conflict');
+  await openAccount(page, plant);
+  await waitCount(tid(page, 'stage-conflict-move'), 2, 'stage-conflict-move');
+  await tabletShots(page, 'p-stage-conflict');
+  await step('keep the expansion', () =>
+    tid(page, 'stage-conflict-move').filter({ hasText: 'Партнёрство на паузе' }).getByTestId('keep-stage').click(),
+  );
+  await step('the conflict is settled', () => tid(page, 'stage-conflict').waitFor({ state: 'detached' }));
+  await stageNow(page, 'expansion');
+  await waitSaved(page);
+});
+
 async function main() {
   const filters = process.argv.slice(2);
   const selected = tests.filter((t) => filters.length === 0 || filters.some((f) => t.name.includes(f)));

@@ -129,6 +129,74 @@ impl Language for English {
             }
             Key::JoinTeam => "Join the team",
             Key::NotNow => "Not now",
+            // The relationship (issue 14).
+            Key::Relationship => "Relationship",
+            Key::StrategicPartner => "Strategic partner",
+            Key::StageNoMovesYet => {
+                "Every account starts in awareness; its stage has not been moved yet."
+            }
+            Key::MoveStageButton => "Move the stage",
+            Key::StageTo => "Move to",
+            Key::StageEndReason => "Why it ended",
+            Key::AsStrategicPartner => "As a strategic partner",
+            Key::StageReasonPlaceholder => {
+                "What happened: first order placed, a second plant supplied, a frame contract signed…"
+            }
+            Key::OverrideReason => "Why make it a strategic partner anyway",
+            Key::MoveStage => "Move",
+            Key::MoveAnyway => "Move anyway, with this reason",
+            Key::StageConflictTitle => "The stage was moved differently on two devices",
+            Key::StageConflictHint => {
+                "Both moves are kept in the history. Keep the one that is right; the account then moves on from both."
+            }
+            Key::StageHistory => "How the relationship went",
+            Key::OverrideGiven => "Made a partner though it did not qualify:",
+            Key::StageNeeds => "To move on",
+            Key::NeedMet => "met",
+            Key::NeedNotMet => "not yet",
+            Key::ScorecardTitle => "Strategic-partner scorecard",
+            Key::ScorecardNotAssessed => {
+                "Not assessed yet. Only accounts large enough, that innovate and give something back are worth a partnership."
+            }
+            Key::AssessButton => "Assess",
+            Key::EditAssessment => "Edit the assessment",
+            Key::SaveAssessment => "Save the assessment",
+            Key::InnovatesUnknown => "Not known yet",
+            Key::Yes => "Yes",
+            Key::No => "No",
+            Key::GivesBack => "What it would give back",
+            Key::AssessedBy => "Assessed by",
+            Key::TeamCriteria => "Strategic-partner criteria (whole team)",
+            Key::TeamCriteriaHint => {
+                "Every account’s scorecard is judged against these. A change applies to the whole team once synced."
+            }
+            Key::SaveCriteria => "Save the criteria",
+            Key::HandOver => "Hand over",
+            Key::HandOverTo => "Hand over",
+            Key::MineOnly => "Mine only",
+            Key::StageConflictChip => "two stages",
+            Key::JointPrograms => "Joint programs",
+            Key::JointProgramsHint => {
+                "Plans built with the client: a goal, actions with owners and due dates, and the follow-up."
+            }
+            Key::AddProgramButton => "Add a program",
+            Key::GoalPlaceholder => "e.g. Cut their line changeover time by 20 %",
+            Key::SaveProgram => "Add program",
+            Key::AddActionButton => "Add an action",
+            Key::SaveAction => "Add action",
+            Key::NoActionsYet => "No actions yet.",
+            Key::FollowUpOn => "Next follow-up:",
+            Key::Overdue => "Overdue",
+            Key::MarkDone => "Done",
+            Key::DropAction => "Drop",
+            Key::StatusNotePlaceholder => "What came of it (required when dropping)",
+            Key::ConfirmStatus => "Confirm",
+            Key::OwnerRepGroup => "Our reps",
+            Key::OwnerContactGroup => "At the client",
+            Key::DueOn => "due",
+            Key::NoneOfYours => {
+                "None of these accounts is yours. Press “Mine only” again to see the whole team’s."
+            }
         }
     }
 
