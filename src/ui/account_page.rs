@@ -1,4 +1,5 @@
-//! One account: its details, people, the touch form and the timeline.
+//! One account: its details, its track record at a glance, people, the
+//! touch form, its promises and orders, and the timeline.
 
 use leptos::prelude::*;
 
@@ -10,9 +11,12 @@ use crate::state::{AppState, SaveState};
 use crate::ui::account_form::AccountForm;
 use crate::ui::conflicts::Conflicts;
 use crate::ui::contacts::Contacts;
+use crate::ui::orders::Orders;
+use crate::ui::promises::Promises;
 use crate::ui::screen::use_here;
 use crate::ui::timeline::Timeline;
 use crate::ui::touch_form::TouchForm;
+use crate::ui::track_record::TrackRecordGlance;
 use crate::ui::words::{Key, t, words};
 
 /// The account page at `/accounts/<id>`.
@@ -107,12 +111,15 @@ fn AccountDetails(
                 </div>
             </header>
             <Conflicts record=RecordKey::Account(id) />
+            <TrackRecordGlance account=id />
             <Show when=move || editing.get()>
                 <AccountForm editing=Some(id) on_close=Callback::new(move |_| editing.set(false)) />
             </Show>
             <div class="columns">
                 <div class="main-column">
                     <TouchForm account=id />
+                    <Promises account=id />
+                    <Orders account=id />
                     <Timeline account=id />
                 </div>
                 <aside class="side-column">
