@@ -1211,4 +1211,20 @@ mod tests {
             .starts_with("Created by Unnamed rep on 2026-12-01; last changed by Tom")
         );
     }
+
+    /// A missing field is named in words ("the person it was made to", not
+    /// "a to"), and the needs summary fills both of its figures.
+    #[test]
+    fn the_track_record_words_read_whole() {
+        assert_eq!(
+            English.rule(&DomainError::Empty { field: "to" }),
+            "Please enter the person it was made to."
+        );
+        assert_eq!(
+            English.rule(&DomainError::Empty { field: "name" }),
+            "Please enter the name."
+        );
+        let needs = English.text(Key::NeedsMet);
+        assert!(needs.contains("{met}") && needs.contains("{all}"));
+    }
 }
