@@ -114,6 +114,11 @@ fn OrderItem(
         view! { <p class="meta">{format!("{}: {what}", label::<Order>(OrderField::Promise))}</p> }
     });
     let open = order.ready_on.is_none();
+    let record = if order.delivered_on.is_some() {
+        Key::RecordReady
+    } else {
+        Key::RecordDelivery
+    };
     view! {
         <li class=format!("order state-{class}") data-testid="order">
             <div class="promise-head">
@@ -145,7 +150,7 @@ fn OrderItem(
                             fallback=move || {
                                 view! {
                                     <button data-testid="record-delivery" on:click=move |_| recording.set(true)>
-                                        {t(Key::RecordDelivery)}
+                                        {t(record)}
                                     </button>
                                 }
                             }

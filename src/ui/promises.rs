@@ -406,28 +406,22 @@ fn PromiseForm(
                     bind:value=what
                 />
             </label>
-            <div class="row">
-                <label>
-                    {label::<Promise>(PromiseField::To)}
-                    <select data-testid="promise-to" bind:value=to>
-                        {move || {
-                            let none = if people.with(Vec::is_empty) {
-                                Key::NobodyRecorded
-                            } else {
-                                Key::PickAPerson
-                            };
-                            view! { <option value="">{t(none)}</option> }
-                        }}
-                        <For each=move || people.get() key=|(id, name)| (*id, name.clone()) let:person>
-                            <option value=person.0.to_string()>{person.1}</option>
-                        </For>
-                    </select>
-                </label>
-                <label>
-                    {label::<Promise>(PromiseField::MadeBy)}
-                    <input data-testid="promise-made-by" type="text" bind:value=made_by />
-                </label>
-            </div>
+            <label>
+                {label::<Promise>(PromiseField::To)}
+                <select data-testid="promise-to" bind:value=to>
+                    {move || {
+                        let none = if people.with(Vec::is_empty) {
+                            Key::NobodyRecorded
+                        } else {
+                            Key::PickAPerson
+                        };
+                        view! { <option value="">{t(none)}</option> }
+                    }}
+                    <For each=move || people.get() key=|(id, name)| (*id, name.clone()) let:person>
+                        <option value=person.0.to_string()>{person.1}</option>
+                    </For>
+                </select>
+            </label>
             <div class="row">
                 <label>
                     {label::<Promise>(PromiseField::MadeOn)}
@@ -438,6 +432,10 @@ fn PromiseForm(
                     <input data-testid="promise-due" type="date" bind:value=due />
                 </label>
             </div>
+            <label>
+                {label::<Promise>(PromiseField::MadeBy)}
+                <input data-testid="promise-made-by" type="text" bind:value=made_by />
+            </label>
             <p class="form-error" data-testid="form-error" role="alert" hidden=move || error.get().is_none()>
                 {move || error.get()}
             </p>

@@ -259,6 +259,8 @@ pub enum Key {
     NoPromise,
     /// Opens the row of stage dates of an order.
     RecordDelivery,
+    /// Opens the stage dates of a delivered order not yet ready to use.
+    RecordReady,
     /// Saves an order's stage dates.
     SaveDates,
     /// Examples in the order's "what" field.

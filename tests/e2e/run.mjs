@@ -1670,6 +1670,7 @@ test('q: the promise ledger, the delivery warning, orders', async (b) => {
   await tid(page, 'order-currency').fill('RUB');
   await tid(page, 'order-ordered-on').fill(day(-20));
   await tid(page, 'order-promised-on').fill(day(-10));
+  await shotBoth(page, 'q-order-form');
   await step('click save-order', () => tid(page, 'save-order').click());
   await waitCount(tid(page, 'order'), 1, 'order');
   await waitText(tid(page, 'order-state'), 'At risk: 10 days past the promised date', 'order-state before delivery');
@@ -1754,6 +1755,25 @@ test('q: the promise ledger, the delivery warning, orders', async (b) => {
   await waitText(tid(page, 'closed-promises').getByTestId('promise'), 'Образцы', 'the sample among the closed');
   await waitText(tid(page, 'glance-kept'), '50 % (1 of 2)', 'kept rate');
   await waitText(tid(page, 'glance-exceeded'), '0 % (0 of 2)', 'exceeded rate');
+
+  // An order answering the delivery promise, promised as fast: the same
+  // warning, saved anyway; due in 3 days, it is at risk.
+  await step('click new-order', () => tid(page, 'new-order').click());
+  await tid(page, 'order-what').fill('Листовая сталь 2 мм, вторая партия');
+  await tid(page, 'order-amount').fill('980 000,50');
+  await tid(page, 'order-currency').fill('RUB');
+  await tid(page, 'order-promised-on').fill(day(3));
+  await selectByText(tid(page, 'order-promise'), 'Доставка второй партии');
+  await step('click save-order', () => tid(page, 'save-order').click());
+  await waitText(tid(page, 'orders').getByTestId('lead-warning'), 'typically 14 days', 'the order\'s lead-warning');
+  await step('click save-anyway', () => tid(page, 'orders').getByTestId('save-anyway').click());
+  await waitCount(tid(page, 'order'), 2, 'order');
+  const second = tid(page, 'order').filter({ hasText: 'вторая партия' });
+  await waitText(second.getByTestId('order-state'), 'At risk: promised in 3 days', 'the second order\'s state');
+  await waitText(second, 'Answers the promise: Доставка второй партии стали', 'the promise it answers');
+  await waitText(second, '980,000.50 RUB', 'the amount with kopecks');
+  await step('the second order shows the warning saved past', () => second.getByTestId('overridden-warning').waitFor());
+  await waitText(tid(page, 'glance-at-risk'), '1', 'orders at risk');
 
   await waitSaved(page);
   await reload(page);

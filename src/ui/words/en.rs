@@ -149,6 +149,7 @@ impl Language for English {
             Key::NoOrdersYet => "No order recorded yet.",
             Key::NoPromise => "None",
             Key::RecordDelivery => "Record delivery",
+            Key::RecordReady => "Record when it was ready to use",
             Key::SaveDates => "Save the dates",
             Key::OrderWhatPlaceholder => "40 kg of flour, 2 ovens…",
         }
