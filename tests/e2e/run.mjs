@@ -1780,6 +1780,21 @@ test('q: the promise ledger, the delivery warning, orders', async (b) => {
   await waitText(tid(page, 'glance-kept'), '50 % (1 of 2)', 'kept rate after reload');
   await waitText(tid(page, 'order-state'), 'Delivered 4 days late', 'order-state after reload');
   await shotBoth(page, 'q-account');
+
+  // Broken asks what happened before it is saved.
+  const delivery = tid(page, 'open-promises').getByTestId('promise').filter({ hasText: 'Доставка' });
+  await step('click record-outcome', () => delivery.getByTestId('record-outcome').click());
+  await step('click outcome-broken', () => delivery.getByTestId('outcome-broken').click());
+  await step('click save-outcome', () => delivery.getByTestId('save-outcome').click());
+  await waitText(delivery.getByTestId('form-error'), 'note on the outcome', 'form-error for a broken promise without a note');
+  await delivery.getByTestId('outcome-note').fill('Склад не успел отгрузить: перенос на 10 дней');
+  await step('click save-outcome', () => delivery.getByTestId('save-outcome').click());
+  const broken = tid(page, 'closed-promises').getByTestId('promise').filter({ hasText: 'Доставка' });
+  await waitText(broken, 'What happened: Склад не успел отгрузить', 'the broken promise with what happened');
+  await waitText(broken.getByTestId('promise-outcome'), 'Broken', 'outcome');
+  await waitText(tid(page, 'glance-kept'), '33 % (1 of 3)', 'kept rate after a broken one');
+  await waitText(tid(page, 'glance-open'), '0', 'open promises');
+  await shot(page, 'q-broken');
 });
 
 async function main() {
