@@ -13,11 +13,55 @@ use chrono::Local;
 use leptos::prelude::*;
 
 use crate::document::DocumentError;
-use crate::domain::{AccountId, Day, DomainError, LeadWarning, Ratio, Stage, TrackRecord};
+use crate::domain::{AccountId, Day, DomainError, LeadWarning, Ratio, Stage};
 use crate::state::AppState;
 use crate::ui::words::{Key, t, words};
 
-/// The glance panel near the head of the account page.
+/// One figure of the glance panel.
+struct Tile {
+    /// Its test id.
+    testid: &'static str,
+    /// What it counts.
+    label: Key,
+    /// The figure, in words.
+    value: String,
+    /// `tile`, with `none-yet` (no history: muted) or `flag` (needs the
+    /// rep: red).
+    class: &'static str,
+}
+
+impl Tile {
+    /// A rate; muted while there is no history.
+    fn rate(testid: &'static str, label: Key, ratio: Option<Ratio>) -> Self {
+        let class = if ratio.is_none() {
+            "tile none-yet"
+        } else {
+            "tile"
+        };
+        let value = words().rate(ratio);
+        Self {
+            testid,
+            label,
+            value,
+            class,
+        }
+    }
+
+    /// A count; `flag`ged red when not zero.
+    fn count(testid: &'static str, label: Key, n: usize, flag: bool) -> Self {
+        let class = if flag && n > 0 { "tile flag" } else { "tile" };
+        let value = words().number(n);
+        Self {
+            testid,
+            label,
+            value,
+            class,
+        }
+    }
+}
+
+/// The glance panel near the head of the account page: promises on the
+/// first row, deliveries and the stage on the second.
 #[component]
 pub fn TrackRecordGlance(
     /// The account whose record is shown.
@@ -25,71 +69,58 @@ pub fn TrackRecordGlance(
 ) -> impl IntoView {
     let state = expect_context::<AppState>();
     let today = Day(Local::now().date_naive());
-    let record = Memo::new(move |_| {
-        state.model.with(|m| {
+    // One closure for the whole panel (a few figures, redrawn together):
+    // cheaper in the shipped wasm than a reactive node per figure.
+    let panel = move || {
+        let (record, stage) = state.model.with(|m| {
             let stage = m.stage_of(account).stage;
             (m.track_record(account, today), stage)
-        })
-    });
-    let rate = |ratio: fn(&TrackRecord) -> Option<Ratio>| {
-        move || record.with(|(r, _)| words().rate(ratio(r)))
-    };
-    let none_yet =
-        |ratio: fn(&TrackRecord) -> Option<Ratio>| move || record.with(|(r, _)| ratio(r).is_none());
-    let count = |n: fn(&TrackRecord) -> usize| move || record.with(|(r, _)| words().number(n(r)));
-    let flagged = |n: fn(&TrackRecord) -> usize| move || record.with(|(r, _)| n(r) > 0);
-    let kept = |r: &TrackRecord| r.promises.kept_rate();
-    let exceeded = |r: &TrackRecord| r.promises.exceeded_rate();
-    let on_time = |r: &TrackRecord| r.deliveries.on_time_rate();
-    let open = |r: &TrackRecord| r.promises.open + r.promises.overdue;
-    let overdue = |r: &TrackRecord| r.promises.overdue;
-    let at_risk = |r: &TrackRecord| r.deliveries.at_risk + r.deliveries.overdue;
-    let needs = move || {
-        record.with(|(r, stage)| {
-            (*stage != Stage::Ended && !r.needs.is_empty()).then(|| {
-                let met = r.needs.iter().filter(|n| n.met()).count();
-                t(Key::NeedsMet)
-                    .replace("{met}", &words().number(met))
-                    .replace("{all}", &words().number(r.needs.len()))
-            })
-        })
+        });
+        let (p, d) = (record.promises, record.deliveries);
+        let tiles = [
+            Tile::rate("glance-kept", Key::KeptRate, p.kept_rate()),
+            Tile::rate("glance-exceeded", Key::ExceededRate, p.exceeded_rate()),
+            Tile::count("glance-open", Key::OpenPromises, p.open + p.overdue, false),
+            Tile::count("glance-overdue", Key::OverduePromises, p.overdue, true),
+            Tile::rate("glance-on-time", Key::OnTimeRate, d.on_time_rate()),
+            Tile::count(
+                "glance-at-risk",
+                Key::OrdersAtRisk,
+                d.at_risk + d.overdue,
+                true,
+            ),
+        ];
+        let needs = (stage != Stage::Ended && !record.needs.is_empty()).then(|| {
+            let met = record.needs.iter().filter(|n| n.met()).count();
+            t(Key::NeedsMet)
+                .replace("{met}", &words().number(met))
+                .replace("{all}", &words().number(record.needs.len()))
+        });
+        view! {
+            {tiles
+                .into_iter()
+                .map(|tile| {
+                    view! {
+                        <div class=tile.class data-testid=tile.testid>
+                            <dt>{t(tile.label)}</dt>
+                            <dd>{tile.value}</dd>
+                        </div>
+                    }
+                })
+                .collect_view()}
+            <div class="tile stage-tile" data-testid="glance-stage">
+                <dt>{t(Key::StageLabel)}</dt>
+                <dd>
+                    {words().stage(stage)}
+                    <span class="needs" data-testid="glance-needs">{needs}</span>
+                </dd>
+            </div>
+        }
     };
     view! {
         <section class="card glance" data-testid="track-record" aria-label=t(Key::TrackRecordTitle)>
             <h2>{t(Key::TrackRecordTitle)}</h2>
-            <dl class="tiles">
-                <div class="tile" class:none-yet=none_yet(kept) data-testid="glance-kept">
-                    <dt>{t(Key::KeptRate)}</dt>
-                    <dd>{rate(kept)}</dd>
-                </div>
-                <div class="tile" class:none-yet=none_yet(exceeded) data-testid="glance-exceeded">
-                    <dt>{t(Key::ExceededRate)}</dt>
-                    <dd>{rate(exceeded)}</dd>
-                </div>
-                <div class="tile" data-testid="glance-open">
-                    <dt>{t(Key::OpenPromises)}</dt>
-                    <dd>{count(open)}</dd>
-                </div>
-                <div class="tile" class:flag=flagged(overdue) data-testid="glance-overdue">
-                    <dt>{t(Key::OverduePromises)}</dt>
-                    <dd>{count(overdue)}</dd>
-                </div>
-                <div class="tile" class:none-yet=none_yet(on_time) data-testid="glance-on-time">
-                    <dt>{t(Key::OnTimeRate)}</dt>
-                    <dd>{rate(on_time)}</dd>
-                </div>
-                <div class="tile" class:flag=flagged(at_risk) data-testid="glance-at-risk">
-                    <dt>{t(Key::OrdersAtRisk)}</dt>
-                    <dd>{count(at_risk)}</dd>
-                </div>
-                <div class="tile stage-tile" data-testid="glance-stage">
-                    <dt>{t(Key::StageLabel)}</dt>
-                    <dd>
-                        {move || record.with(|(_, stage)| words().stage(*stage))}
-                        <span class="needs" data-testid="glance-needs">{needs}</span>
-                    </dd>
-                </div>
-            </dl>
+            <dl class="tiles">{panel}</dl>
         </section>
     }
 }
