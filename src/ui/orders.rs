@@ -14,7 +14,7 @@ use crate::domain::{
 };
 use crate::state::AppState;
 use crate::ui::conflicts::Conflicts;
-use crate::ui::track_record::{LeadWarningBox, show_refusal};
+use crate::ui::track_record::{LeadWarningBox, overridden_warning, show_refusal};
 use crate::ui::words::{Key, label, t, words};
 
 /// An order as the list shows it, with what its promise promised.
@@ -101,15 +101,7 @@ fn OrderItem(
     .filter_map(|(field, day)| day.map(|d| format!("{}: {d}", label::<Order>(field))))
     .collect::<Vec<_>>()
     .join(" · ");
-    let overridden = order.overridden_warning.as_ref().map(|w| {
-        view! {
-            <p class="overridden" data-testid="overridden-warning">
-                <strong>{t(Key::SavedDespiteWarning)}</strong>
-                " "
-                {words().lead_warning(w)}
-            </p>
-        }
-    });
+    let overridden = order.overridden_warning.as_ref().map(overridden_warning);
     let answers = promise.map(|what| {
         view! { <p class="meta">{format!("{}: {what}", label::<Order>(OrderField::Promise))}</p> }
     });

@@ -16,7 +16,7 @@ use crate::domain::{
 };
 use crate::state::AppState;
 use crate::ui::conflicts::Conflicts;
-use crate::ui::track_record::{LeadWarningBox, show_refusal};
+use crate::ui::track_record::{LeadWarningBox, overridden_warning, show_refusal};
 use crate::ui::words::{Key, label, t, words};
 
 /// A promise as the list shows it, with the name of the person it was
@@ -158,15 +158,7 @@ fn PromiseItem(
             {note}
         }
     });
-    let overridden = promise.overridden_warning.as_ref().map(|w| {
-        view! {
-            <p class="overridden" data-testid="overridden-warning">
-                <strong>{t(Key::SavedDespiteWarning)}</strong>
-                " "
-                {words().lead_warning(w)}
-            </p>
-        }
-    });
+    let overridden = promise.overridden_warning.as_ref().map(overridden_warning);
     let is_open = promise.outcome.is_none();
     let due = promise.due.to_string();
     view! {

@@ -7,7 +7,8 @@
 //! elsewhere; this shows only its summary.
 //!
 //! Also here: [`LeadWarningBox`], the unrealistic-promise warning a promise
-//! or an order form shows when its command is refused, with "Save anyway".
+//! or an order form shows when its command is refused, with "Save anyway",
+//! and [`overridden_warning`], the one a saved record was saved despite.
 
 use chrono::Local;
 use leptos::prelude::*;
@@ -169,5 +170,16 @@ pub fn LeadWarningBox(
                 </div>
             }
         })
+    }
+}
+
+/// The warning a promise or order was saved despite, as its row shows it.
+pub fn overridden_warning(warning: &LeadWarning) -> impl IntoView + use<> {
+    view! {
+        <p class="overridden" data-testid="overridden-warning">
+            <strong>{t(Key::SavedDespiteWarning)}</strong>
+            " "
+            {words().lead_warning(warning)}
+        </p>
     }
 }
