@@ -23,6 +23,10 @@ mod conflicts;
 #[cfg(target_arch = "wasm32")]
 mod contacts;
 #[cfg(target_arch = "wasm32")]
+mod orders;
+#[cfg(target_arch = "wasm32")]
+mod promises;
+#[cfg(target_arch = "wasm32")]
 mod qr;
 #[cfg(target_arch = "wasm32")]
 mod screen;
@@ -36,6 +40,8 @@ mod team_record;
 mod timeline;
 #[cfg(target_arch = "wasm32")]
 mod touch_form;
+#[cfg(target_arch = "wasm32")]
+mod track_record;
 #[cfg(target_arch = "wasm32")]
 mod typed_input;
 #[cfg(target_arch = "wasm32")]

@@ -1,4 +1,5 @@
-//! One account: its details, people, the touch form and the timeline.
+//! One account: its details, its track record at a glance, people, the
+//! touch form, its promises and orders, and the timeline.
 
 use leptos::prelude::*;
 
@@ -13,10 +14,13 @@ use crate::ui::contacts::Contacts;
 use crate::ui::owner::OwnerLine;
 use crate::ui::programs::Programs;
 use crate::ui::scorecard::ScorecardPanel;
+use crate::ui::orders::Orders;
+use crate::ui::promises::Promises;
 use crate::ui::screen::use_here;
 use crate::ui::stage::StagePanel;
 use crate::ui::timeline::Timeline;
 use crate::ui::touch_form::TouchForm;
+use crate::ui::track_record::TrackRecordGlance;
 use crate::ui::words::{Key, t, words};
 
 /// The account page at `/accounts/<id>`.
@@ -111,6 +115,7 @@ fn AccountDetails(
                 </div>
             </header>
             <Conflicts record=RecordKey::Account(id) />
+            <TrackRecordGlance account=id />
             <Show when=move || editing.get()>
                 <AccountForm editing=Some(id) on_close=Callback::new(move |_| editing.set(false)) />
             </Show>
@@ -139,6 +144,8 @@ fn AccountDetails(
             <div class="columns">
                 <div class="main-column">
                     <TouchForm account=id />
+                    <Promises account=id />
+                    <Orders account=id />
                     <Timeline account=id />
                 </div>
                 <aside class="side-column">

@@ -333,6 +333,71 @@ pub enum Key {
     DueOn,
     /// "Mine only" is on and the rep owns none of the accounts shown.
     NoneOfYours,
+    // The track record (issue 14).
+    /// The glance panel's title.
+    TrackRecordTitle,
+    /// The kept rate's label.
+    KeptRate,
+    /// The exceeded rate's label.
+    ExceededRate,
+    /// The on-time delivery rate's label.
+    OnTimeRate,
+    /// How many promises are open.
+    OpenPromises,
+    /// How many open promises are past their due day.
+    OverduePromises,
+    /// How many orders are at risk (due soon or past due, not delivered).
+    OrdersAtRisk,
+    /// The relationship stage's label.
+    StageLabel,
+    /// How many of the stage's needs are met: `{met}` of `{all}`.
+    NeedsMet,
+    /// The promise ledger's title.
+    PromisesTitle,
+    /// Opens the new-promise form.
+    NewPromise,
+    /// The promise form's submit button.
+    SavePromise,
+    /// Resends a refused promise or order despite the lead-time warning.
+    SaveAnyway,
+    /// An account with no promise yet.
+    NoPromisesYet,
+    /// The heading over the closed promises.
+    ClosedPromises,
+    /// The person picker's empty choice when the account has people.
+    PickAPerson,
+    /// The person picker's only choice when the account has nobody.
+    NobodyRecorded,
+    /// Before the warning a promise or order was saved despite.
+    SavedDespiteWarning,
+    /// Opens the panel that closes a promise.
+    RecordOutcome,
+    /// Saves the outcome chosen (exceeded, broken: with the note).
+    SaveOutcome,
+    /// Before what more was done than promised.
+    WhatMore,
+    /// Before what happened to a broken promise.
+    WhatHappened,
+    /// Examples in the promise's "what" field.
+    PromiseWhatPlaceholder,
+    /// The orders block's title.
+    OrdersTitle,
+    /// Opens the new-order form.
+    NewOrder,
+    /// The order form's submit button.
+    SaveOrder,
+    /// An account with no order yet.
+    NoOrdersYet,
+    /// The promise picker's choice for an order answering no promise.
+    NoPromise,
+    /// Opens the row of stage dates of an order.
+    RecordDelivery,
+    /// Opens the stage dates of a delivered order not yet ready to use.
+    RecordReady,
+    /// Saves an order's stage dates.
+    SaveDates,
+    /// Examples in the order's "what" field.
+    OrderWhatPlaceholder,
 }
 
 /// One language's words.

@@ -1844,6 +1844,185 @@ test('p: stages with reasons, a failing scorecard overridden, programs', async (
   await step('the conflict is settled', () => tid(page, 'stage-conflict').waitFor({ state: 'detached' }));
   await stageNow(page, 'expansion');
   await waitSaved(page);
+/** `iso` (YYYY-MM-DD) moved by `n` days. */
+function shiftDay(iso, n) {
+  const d = new Date(`${iso}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
+}
+
+/** Picks the option of `select` whose text contains `text`. */
+async function selectByText(select, text) {
+  const value = await step(`find "${text}" in a select`, () =>
+    select.evaluate((sel, t) => [...sel.options].find((o) => o.textContent.includes(t))?.value ?? null, text),
+  );
+  if (value === null) throw new Error(`no option containing "${text}"`);
+  await select.selectOption(value);
+}
+
+/** Screenshots `page` at 1024×768 and 768×1024 as `<name>-landscape` and `<name>-portrait`. */
+async function shotBoth(page, name) {
+  await shot(page, `${name}-landscape`);
+  await page.setViewportSize({ width: 768, height: 1024 });
+  await shot(page, `${name}-portrait`);
+  await page.setViewportSize({ width: 1024, height: 768 });
+}
+
+test('q: the promise ledger, the delivery warning, orders', async (b) => {
+  const { page } = await b.open();
+  await gotoApp(page, '/');
+  const rep = 'Анна Соколова-Преображенская';
+  await step('fill welcome-name', () => tid(page, 'welcome-name').fill(rep));
+  await step('submit the name', () => tid(page, 'welcome-name').press('Enter'));
+  await step('name prompt goes away', () => tid(page, 'welcome-name').waitFor({ state: 'detached' }));
+  const name = 'Торговый дом «Северо-Западная металлоснабженческая компания»';
+  await createAccount(page, { name, city: 'Санкт-Петербург', industry: 'Металлоснабжение' });
+  await openAccount(page, name);
+  const person = 'Екатерина Александровна Долгорукова-Оболенская';
+  await step('click add-contact', () => tid(page, 'add-contact').click());
+  await tid(page, 'contact-name').fill(person);
+  await tid(page, 'contact-role').fill('Главный инженер');
+  await step('click save-contact', () => tid(page, 'save-contact').click());
+  await waitText(tid(page, 'contact-row'), person, 'contact-row');
+
+  const today = await browserToday(page);
+  const day = (n) => shiftDay(today, n);
+  await waitText(tid(page, 'glance-kept'), 'no history yet', 'kept rate with no promise');
+  await waitText(tid(page, 'glance-on-time'), 'no history yet', 'on-time rate with no order');
+
+  // An order ordered 20 days ago, promised in 10, delivered after 14: the
+  // team's delivery history (one delivery, 14 days).
+  await step('click new-order', () => tid(page, 'new-order').click());
+  await tid(page, 'order-what').fill('Листовая сталь 2 мм, 12 т');
+  await tid(page, 'order-amount').fill('1 250 000');
+  await tid(page, 'order-currency').fill('RUB');
+  await tid(page, 'order-ordered-on').fill(day(-20));
+  await tid(page, 'order-promised-on').fill(day(-10));
+  await shotBoth(page, 'q-order-form');
+  await step('click save-order', () => tid(page, 'save-order').click());
+  await waitCount(tid(page, 'order'), 1, 'order');
+  await waitText(tid(page, 'order-state'), 'At risk: 10 days past the promised date', 'order-state before delivery');
+  await waitText(tid(page, 'glance-at-risk'), '1', 'orders at risk');
+  await waitText(tid(page, 'order'), '1,250,000 RUB', 'the amount');
+  await step('click record-delivery', () => tid(page, 'record-delivery').click());
+  await tid(page, 'stage-delivered_on').fill(day(-6));
+  await shotBoth(page, 'q-stage-dates');
+  await step('click save-dates', () => tid(page, 'save-dates').click());
+  await waitText(tid(page, 'order-state'), 'Delivered 4 days late', 'order-state after delivery');
+  await waitText(tid(page, 'glance-on-time'), '0 % (0 of 1)', 'on-time rate');
+  await waitText(tid(page, 'glance-at-risk'), '0', 'orders at risk after delivery');
+
+  // A delivery in 3 days is faster than the history: warned, saved anyway.
+  await step('click new-promise', () => tid(page, 'new-promise').click());
+  await expectEq(await tid(page, 'promise-made-by').inputValue(), rep, 'made by defaults to the rep');
+  await expectEq(await tid(page, 'promise-made-on').inputValue(), today, 'made on defaults to today');
+  await step('click promise-kind-delivery', () => tid(page, 'promise-kind-delivery').click());
+  await tid(page, 'promise-what').fill('Доставка второй партии стали');
+  await tid(page, 'promise-due').fill(day(3));
+  // Nobody picked though the account has someone: refused inline.
+  await step('click save-promise', () => tid(page, 'save-promise').click());
+  await waitText(visibleFormErrors(page), 'person it was made to', 'form-error without a person');
+  await selectByText(tid(page, 'promise-to'), person);
+  await step('click save-promise', () => tid(page, 'save-promise').click());
+  const warning = tid(page, 'lead-warning');
+  await waitText(warning, '1 delivery took typically 14 days', 'lead-warning');
+  await expectEq(await tid(page, 'promise').count(), 0, 'promises saved before "Save anyway"');
+  await shotBoth(page, 'q-lead-warning');
+  await step('click save-anyway', () => tid(page, 'save-anyway').click());
+  await waitCount(tid(page, 'promise'), 1, 'promise after "Save anyway"');
+  await waitText(tid(page, 'overridden-warning'), 'Saved despite the delivery-history warning', 'overridden-warning');
+  await waitText(tid(page, 'glance-open'), '1', 'open promises');
+  await waitText(tid(page, 'glance-kept'), 'no history yet', 'kept rate with one promise not yet due');
+
+  // Bad input: due before it was made. Refused inline, nothing saved.
+  await step('click new-promise', () => tid(page, 'new-promise').click());
+  await step('click promise-kind-call-back', () => tid(page, 'promise-kind-call-back').click());
+  await tid(page, 'promise-what').fill('Перезвонить по счёту № 4471');
+  await selectByText(tid(page, 'promise-to'), person);
+  await tid(page, 'promise-made-on').fill(day(-1));
+  await tid(page, 'promise-due').fill(day(-3));
+  await step('click save-promise', () => tid(page, 'save-promise').click());
+  await waitText(visibleFormErrors(page), 'cannot be before', 'form-error for a due day before the made day');
+  await shot(page, 'q-bad-due');
+  await waitSaved(page);
+  await expectEq(await tid(page, 'promise').count(), 1, 'promises after the refused one');
+
+  // Made 5 days ago, due 2 days ago: overdue, counted as not kept.
+  await tid(page, 'promise-made-on').fill(day(-5));
+  await tid(page, 'promise-due').fill(day(-2));
+  await step('click save-promise', () => tid(page, 'save-promise').click());
+  await waitCount(tid(page, 'promise'), 2, 'promise');
+  const callBack = tid(page, 'promise').filter({ hasText: 'Перезвонить' });
+  await step('the call-back is flagged overdue', () => callBack.getByTestId('promise-overdue').waitFor());
+  await waitText(tid(page, 'glance-kept'), '0 % (0 of 1)', 'kept rate with one overdue');
+  await waitText(tid(page, 'glance-overdue'), '1', 'overdue promises');
+  await shotBoth(page, 'q-overdue');
+
+  // Kept late, today.
+  await step('click record-outcome', () => callBack.getByTestId('record-outcome').click());
+  await expectEq(await callBack.getByTestId('closed-on').inputValue(), today, 'closed on defaults to today');
+  await shot(page, 'q-close-promise');
+  await step('click outcome-kept-late', () => callBack.getByTestId('outcome-kept-late').click());
+  await waitText(tid(page, 'promise-outcome'), 'Kept late', 'outcome');
+  await waitText(tid(page, 'glance-kept'), '0 % (0 of 1)', 'kept rate after a late one');
+  await waitText(tid(page, 'glance-overdue'), '0', 'overdue promises after closing');
+
+  // A sample due yesterday, sent two days ago: kept.
+  await step('click new-promise', () => tid(page, 'new-promise').click());
+  await step('click promise-kind-sample', () => tid(page, 'promise-kind-sample').click());
+  await tid(page, 'promise-what').fill('Образцы полимерного покрытия');
+  await selectByText(tid(page, 'promise-to'), person);
+  await tid(page, 'promise-made-on').fill(day(-5));
+  await tid(page, 'promise-due').fill(day(-1));
+  await step('click save-promise', () => tid(page, 'save-promise').click());
+  const sample = tid(page, 'promise').filter({ hasText: 'Образцы' });
+  await step('click record-outcome', () => sample.getByTestId('record-outcome').click());
+  await sample.getByTestId('closed-on').fill(day(-2));
+  // Exceeded asks what more was done; Kept does not.
+  await step('click outcome-kept', () => sample.getByTestId('outcome-kept').click());
+  await waitText(tid(page, 'closed-promises').getByTestId('promise'), 'Образцы', 'the sample among the closed');
+  await waitText(tid(page, 'glance-kept'), '50 % (1 of 2)', 'kept rate');
+  await waitText(tid(page, 'glance-exceeded'), '0 % (0 of 2)', 'exceeded rate');
+
+  // An order answering the delivery promise, promised as fast: the same
+  // warning, saved anyway; due in 3 days, it is at risk.
+  await step('click new-order', () => tid(page, 'new-order').click());
+  await tid(page, 'order-what').fill('Листовая сталь 2 мм, вторая партия');
+  await tid(page, 'order-amount').fill('980 000,50');
+  await tid(page, 'order-currency').fill('RUB');
+  await tid(page, 'order-promised-on').fill(day(3));
+  await selectByText(tid(page, 'order-promise'), 'Доставка второй партии');
+  await step('click save-order', () => tid(page, 'save-order').click());
+  await waitText(tid(page, 'orders').getByTestId('lead-warning'), 'typically 14 days', 'the order\'s lead-warning');
+  await step('click save-anyway', () => tid(page, 'orders').getByTestId('save-anyway').click());
+  await waitCount(tid(page, 'order'), 2, 'order');
+  const second = tid(page, 'order').filter({ hasText: 'вторая партия' });
+  await waitText(second.getByTestId('order-state'), 'At risk: promised in 3 days', 'the second order\'s state');
+  await waitText(second, 'Answers the promise: Доставка второй партии стали', 'the promise it answers');
+  await waitText(second, '980,000.50 RUB', 'the amount with kopecks');
+  await step('the second order shows the warning saved past', () => second.getByTestId('overridden-warning').waitFor());
+  await waitText(tid(page, 'glance-at-risk'), '1', 'orders at risk');
+
+  await waitSaved(page);
+  await reload(page);
+  await waitText(tid(page, 'glance-kept'), '50 % (1 of 2)', 'kept rate after reload');
+  await waitText(tid(page, 'order-state'), 'Delivered 4 days late', 'order-state after reload');
+  await shotBoth(page, 'q-account');
+
+  // Broken asks what happened before it is saved.
+  const delivery = tid(page, 'open-promises').getByTestId('promise').filter({ hasText: 'Доставка' });
+  await step('click record-outcome', () => delivery.getByTestId('record-outcome').click());
+  await step('click outcome-broken', () => delivery.getByTestId('outcome-broken').click());
+  await step('click save-outcome', () => delivery.getByTestId('save-outcome').click());
+  await waitText(delivery.getByTestId('form-error'), 'note on the outcome', 'form-error for a broken promise without a note');
+  await delivery.getByTestId('outcome-note').fill('Склад не успел отгрузить: перенос на 10 дней');
+  await step('click save-outcome', () => delivery.getByTestId('save-outcome').click());
+  const broken = tid(page, 'closed-promises').getByTestId('promise').filter({ hasText: 'Доставка' });
+  await waitText(broken, 'What happened: Склад не успел отгрузить', 'the broken promise with what happened');
+  await waitText(broken.getByTestId('promise-outcome'), 'Broken', 'outcome');
+  await waitText(tid(page, 'glance-kept'), '33 % (1 of 3)', 'kept rate after a broken one');
+  await waitText(tid(page, 'glance-open'), '0', 'open promises');
+  await shot(page, 'q-broken');
 });
 
 async function main() {

@@ -197,6 +197,44 @@ impl Language for English {
             Key::NoneOfYours => {
                 "None of these accounts is yours. Press “Mine only” again to see the whole team’s."
             }
+
+            // The track record (issue 14).
+            Key::TrackRecordTitle => "Track record",
+            Key::KeptRate => "Promises kept on time",
+            Key::ExceededRate => "Promises exceeded",
+            Key::OnTimeRate => "Delivered on time",
+            Key::OpenPromises => "Open promises",
+            Key::OverduePromises => "Overdue promises",
+            Key::OrdersAtRisk => "Orders at risk",
+            Key::StageLabel => "Stage",
+            Key::NeedsMet => "{met} of {all} needs met",
+            Key::PromisesTitle => "Promises",
+            Key::NewPromise => "New promise",
+            Key::SavePromise => "Save the promise",
+            Key::SaveAnyway => "Save anyway",
+            Key::NoPromisesYet => {
+                "No promise recorded yet. Write down each one you make, with its day, and close it when it is kept."
+            }
+            Key::ClosedPromises => "Closed",
+            Key::PickAPerson => "Pick a person…",
+            Key::NobodyRecorded => "The account (nobody recorded yet)",
+            Key::SavedDespiteWarning => "Saved despite the delivery-history warning:",
+            Key::RecordOutcome => "How did it end?",
+            Key::SaveOutcome => "Save the outcome",
+            Key::WhatMore => "More than promised:",
+            Key::WhatHappened => "What happened:",
+            Key::PromiseWhatPlaceholder => {
+                "Delivery of the spring order, a price list, a call back…"
+            }
+            Key::OrdersTitle => "Orders and deliveries",
+            Key::NewOrder => "New order",
+            Key::SaveOrder => "Save the order",
+            Key::NoOrdersYet => "No order recorded yet.",
+            Key::NoPromise => "None",
+            Key::RecordDelivery => "Record delivery",
+            Key::RecordReady => "Record when it was ready to use",
+            Key::SaveDates => "Save the dates",
+            Key::OrderWhatPlaceholder => "40 kg of flour, 2 ovens…",
         }
     }
 
@@ -319,7 +357,7 @@ impl Language for English {
 
     fn rule(&self, rule: &DomainError) -> String {
         match rule {
-            DomainError::Empty { field } => format!("Please enter a {field}."),
+            DomainError::Empty { field } => format!("Please enter the {}.", self.thing(field)),
             DomainError::TooLong { field, chars, max } => format!(
                 "The {field} is {} characters long; the limit is {}. Shorten it or split it in two.",
                 self.number(*chars),
@@ -1256,5 +1294,21 @@ mod tests {
             )
             .starts_with("Created by Unnamed rep on 2026-12-01; last changed by Tom")
         );
+    }
+
+    /// A missing field is named in words ("the person it was made to", not
+    /// "a to"), and the needs summary fills both of its figures.
+    #[test]
+    fn the_track_record_words_read_whole() {
+        assert_eq!(
+            English.rule(&DomainError::Empty { field: "to" }),
+            "Please enter the person it was made to."
+        );
+        assert_eq!(
+            English.rule(&DomainError::Empty { field: "name" }),
+            "Please enter the name."
+        );
+        let needs = English.text(Key::NeedsMet);
+        assert!(needs.contains("{met}") && needs.contains("{all}"));
     }
 }
