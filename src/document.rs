@@ -21,4 +21,4 @@ pub use error::DocumentError;
 pub use read_model::{AccountRow, Changed, Found, ModelCache, Patch, ReadModel, RowsCache, Scope};
 pub(crate) use schema::empty_heads;
 pub use schema::{SCHEMA_VERSION, upgrade_change, upgrades_of};
-pub use workspace::{Current, Workspace};
+pub use workspace::Workspace;

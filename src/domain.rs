@@ -51,7 +51,7 @@ pub use promise::{Outcome, Promise, PromiseDraft, PromiseField, PromiseId, Promi
 /// This device (one browser profile): the one id it has everywhere — in the
 /// stamps of what its rep writes, in its storage and to the relay.
 pub use rapport_protocol::DeviceId;
-pub use record::{Draft, Field, Parent, Record, RecordId, Records, StampsMut, Table};
+pub use record::{Draft, Field, Initial, Parent, Record, RecordId, Records, StampsMut, Table};
 pub use scorecard::{
     Criterion, Judged, Qualification, Scorecard, ScorecardDraft, ScorecardField, ScorecardId,
     Verdict, current as current_scorecard, qualification_of,

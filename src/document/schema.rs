@@ -84,15 +84,18 @@ pub(crate) fn collections() -> &'static [(&'static str, u64)] {
 }
 
 /// The one record a collection holds from the start, for a kind that has
-/// one ([`Record::SINGLETON`]: the team's settings), by collection.
-fn singleton_of(collection: &str) -> Option<&'static str> {
-    static ALL: OnceLock<Vec<(&'static str, &'static str)>> = OnceLock::new();
+/// one ([`Record::SINGLETON`]: the team's settings), by collection: its id
+/// and its fields.
+type Singleton = (&'static str, &'static [(&'static str, crate::domain::Initial)]);
+
+fn singleton_of(collection: &str) -> Option<Singleton> {
+    static ALL: OnceLock<Vec<(&'static str, Singleton)>> = OnceLock::new();
     ALL.get_or_init(|| {
-        struct Singletons(Vec<(&'static str, &'static str)>);
+        struct Singletons(Vec<(&'static str, Singleton)>);
         impl KindVisitor for Singletons {
             fn visit<K: Kind>(&mut self) {
-                if let Some(id) = K::SINGLETON {
-                    self.0.push((K::COLLECTION, id));
+                if let Some(singleton) = K::SINGLETON {
+                    self.0.push((K::COLLECTION, singleton));
                 }
             }
         }
@@ -102,7 +105,7 @@ fn singleton_of(collection: &str) -> Option<&'static str> {
     })
     .iter()
     .find(|(name, _)| *name == collection)
-    .map(|(_, id)| *id)
+    .map(|(_, singleton)| *singleton)
 }
 
 /// The actor that writes the genesis change: all zeros, so every device makes
@@ -140,9 +143,8 @@ pub(crate) fn genesis_heads() -> &'static [ChangeHash] {
 
 /// The upgrade change of schema `version` making `collections`: the same
 /// bytes on every device (see the module doc). A collection of a kind with
-/// a [`Record::SINGLETON`] is made holding that record, as an empty map
-/// (its fields read as their defaults), so every device edits the same
-/// object.
+/// a [`Record::SINGLETON`] is made holding that record, its fields set, so
+/// every device edits the same object and the same keys.
 pub fn upgrade_change(version: u64, collections: &[&str]) -> Change {
     let mut actor = GENESIS_ACTOR;
     actor[8..].copy_from_slice(&version.to_be_bytes());
@@ -151,9 +153,19 @@ pub fn upgrade_change(version: u64, collections: &[&str]) -> Change {
         let collection = doc
             .put_object(ROOT, *key, ObjType::Map)
             .expect("putting a map on the root cannot fail");
-        if let Some(id) = singleton_of(key) {
-            doc.put_object(&collection, id, ObjType::Map)
+        if let Some((id, fields)) = singleton_of(key) {
+            let record = doc
+                .put_object(&collection, id, ObjType::Map)
                 .expect("putting a map in a fresh map cannot fail");
+            for (field, value) in fields {
+                let value = match *value {
+                    crate::domain::Initial::Text(text) => ScalarValue::Str(text.into()),
+                    crate::domain::Initial::Int(n) => ScalarValue::Int(n),
+                    crate::domain::Initial::Null => ScalarValue::Null,
+                };
+                doc.put(&record, *field, value)
+                    .expect("putting a scalar in a fresh map cannot fail");
+            }
         }
     }
     doc.commit_with(

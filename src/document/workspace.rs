@@ -425,9 +425,13 @@ impl Workspace {
         self.write(planned, edit)
     }
 
-    /// Runs `command` as [`Workspace::execute`] does, reading the accounts'
-    /// histories from `model`, a read model kept current with this document
-    /// (the worker's): see [`Current`].
+    /// Runs `command` planned against `model`, a read model of this very
+    /// document (the worker's, updated after every change it writes or
+    /// merges), then writes it. The same rules as [`Workspace::execute`],
+    /// and the same code the page checks with: the rules that read an
+    /// account's history (its stage moves, contacts, the team's deliveries)
+    /// find it in the model's tables instead of hydrating every record of
+    /// the kind, and the shipped wasm carries the rules once.
     pub fn execute_in(
         &mut self,
         command: &Command,
@@ -438,13 +442,7 @@ impl Workspace {
         impl crate::domain::CommandVisitor for Run<'_> {
             type Output = Result<(), DocumentError>;
             fn visit<K: Kind>(self, op: &Op<K>) -> Self::Output {
-                let planned = op.plan(
-                    &Current {
-                        document: self.0,
-                        model: self.2,
-                    },
-                    self.1,
-                )?;
+                let planned = op.plan(self.2, self.1)?;
                 self.0.write(planned, self.1)
             }
         }
@@ -618,21 +616,24 @@ impl Workspace {
     /// operation.
     fn write<K: Kind>(&mut self, planned: Planned<K>, edit: &Edit) -> Result<(), DocumentError> {
         let id = planned.id.to_string();
-        let written = match self.put(&planned, &id, None) {
-            // The stored record lacked fields (a singleton the upgrade made
-            // empty, a field added after the record was written): written
-            // again, leaving out those the edit did not change.
-            Ok(true) => {
-                self.doc.rollback();
-                match self.record::<K>(&id) {
-                    Ok(old) => self.put(&planned, &id, old.as_ref()),
-                    Err(e) => Err(e),
-                }
+        let written = self.collection(K::COLLECTION).and_then(|obj| {
+            if let Some(field) = planned.force
+                && let Some((Value::Object(ObjType::Map), record)) = self.doc.get(&obj, &id)?
+            {
+                // Deleting the key removes every concurrent value; the
+                // reconcile below then writes the kept one, whether or not
+                // it was the value shown.
+                self.doc.delete(&record, field.name())?;
             }
-            other => other,
-        };
+            Ok(reconcile_prop(
+                &mut self.doc,
+                &obj,
+                id.as_str(),
+                &planned.record,
+            )?)
+        });
         match written {
-            Ok(_) => {
+            Ok(()) => {
                 self.doc.commit_with(
                     CommitOptions::default()
                         .with_message(format!("{} {}", planned.verb, K::COLLECTION))
@@ -645,61 +646,6 @@ impl Workspace {
                 Err(e)
             }
         }
-    }
-
-    /// Puts `planned` into the document, uncommitted; whether a record that
-    /// was stored lacked some of the fields now written. With `old` (the
-    /// record as it read before, its absent fields at their defaults), an
-    /// absent field whose value is unchanged is left absent: a device that
-    /// writes a default it did not change would otherwise make it a
-    /// conflict with a colleague who did change it (both devices' first
-    /// edit of the team's settings, made empty by the schema's upgrade).
-    fn put<K: Kind>(
-        &mut self,
-        planned: &Planned<K>,
-        id: &str,
-        old: Option<&K>,
-    ) -> Result<bool, DocumentError> {
-        let obj = self.collection(K::COLLECTION)?;
-        let stored = match self.doc.get(&obj, id)? {
-            Some((Value::Object(ObjType::Map), record)) => Some(record),
-            _ => None,
-        };
-        // The keys stored before (a field a resolution writes again counts).
-        let before: Option<BTreeSet<String>> = stored.as_ref().map(|r| self.doc.keys(r).collect());
-        if let Some(field) = planned.force
-            && let Some(record) = &stored
-        {
-            // Deleting the key removes every concurrent value; the
-            // reconcile below then writes the kept one, whether or not
-            // it was the value shown.
-            self.doc.delete(record, field.name())?;
-        }
-        reconcile_prop(&mut self.doc, &obj, id, &planned.record)?;
-        let (Some(record), Some(before)) = (stored, before) else {
-            return Ok(false);
-        };
-        let added: Vec<String> = self
-            .doc
-            .keys(&record)
-            .filter(|k| !before.contains(k))
-            .collect();
-        if let Some(old) = old
-            && !added.is_empty()
-        {
-            let mut defaults = AutoCommit::new();
-            autosurgeon::reconcile(&mut defaults, old)?;
-            for key in &added {
-                let unchanged = matches!(
-                    (defaults.get(ROOT, key.as_str())?, self.doc.get(&record, key.as_str())?),
-                    (Some((Value::Scalar(was), _)), Some((Value::Scalar(now), _))) if was == now
-                );
-                if unchanged {
-                    self.doc.delete(&record, key.as_str())?;
-                }
-            }
-        }
-        Ok(!added.is_empty())
     }
 }
 
@@ -769,42 +715,6 @@ impl Workspace {
             found.push((id, std::borrow::Cow::Owned(r)));
         }
         found
-    }
-}
-
-/// The records as the worker checks a command against them: every record
-/// it names by id from the document itself, and the lists a rule reads (an
-/// account's stage moves and contacts, the team's deliveries) from a read
-/// model kept current with the document — the worker's, updated after every
-/// change it writes or merges. Reading those lists from the document would
-/// hydrate every record of the kind: on a large team's workspace, every
-/// order for each delivery promise.
-pub struct Current<'a> {
-    /// The document.
-    pub document: &'a Workspace,
-    /// A read model of the same document.
-    pub model: &'a ReadModel,
-}
-
-impl Records for Current<'_> {
-    fn stored<K: Kind>(&self, id: K::Id) -> Option<std::borrow::Cow<'_, K>> {
-        self.document.stored(id)
-    }
-
-    fn taken(&self, key: RecordKey) -> bool {
-        self.document.taken(key)
-    }
-
-    fn account_named(&self, name: &str, except: Option<AccountId>) -> Option<AccountId> {
-        self.document.account_named(name, except)
-    }
-
-    fn of_account<K: Kind>(&self, account: AccountId) -> Vec<(K::Id, std::borrow::Cow<'_, K>)> {
-        self.model.of_account_all::<K>(account)
-    }
-
-    fn every<K: Kind>(&self) -> Vec<(K::Id, std::borrow::Cow<'_, K>)> {
-        Records::every::<K>(self.model)
     }
 }
 

@@ -84,6 +84,18 @@ pub trait Field: Copy + Debug + Eq + Serialize + DeserializeOwned + 'static {
     }
 }
 
+/// A field's value as a schema's upgrade change writes it
+/// ([`Record::SINGLETON`]): what the field's `Reconcile` writes for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Initial {
+    /// A string.
+    Text(&'static str),
+    /// A signed integer.
+    Int(i64),
+    /// Nothing (an `Option` that is `None`).
+    Null,
+}
+
 /// The stamps every record carries, to be set by the generic commands.
 pub struct StampsMut<'a> {
     /// Who changed it last.
@@ -135,12 +147,14 @@ pub trait Record:
     /// Its stamps, for the generic commands to set.
     fn stamps_mut(&mut self) -> StampsMut<'_>;
 
-    /// The id of the one record of this kind the schema's upgrade change
-    /// makes (an empty map, every field at its default), for a kind that
-    /// has exactly one record in a workspace (the team's settings). Made by
-    /// the upgrade, it is the same object on every device, so two devices
-    /// that change it while apart merge field by field, as any record does.
-    const SINGLETON: Option<&'static str> = None;
+    /// The one record of this kind, for a kind that has exactly one in a
+    /// workspace (the team's settings): its id and its fields as the
+    /// schema's upgrade change writes them. Made by the upgrade, it is the
+    /// same object on every device, with every field already present, so
+    /// two devices that change it while apart merge field by field, as any
+    /// record does. These values are part of the upgrade change's bytes:
+    /// never changed, whatever the kind's defaults become.
+    const SINGLETON: Option<(&'static str, &'static [(&'static str, Initial)])> = None;
 
     /// The first rule the draft's own fields break (empty, too long, not a
     /// date…), before anything else is looked at.

@@ -2,9 +2,10 @@
 //! device judges accounts by the same thresholds: the strategic-partner
 //! scorecard's figures, and the currency they are in.
 //!
-//! There is one record, made (empty) by the schema's upgrade change under
-//! [`TeamSettings::ID`]; every field has a default, so a workspace whose
-//! team never opened the settings reads as the defaults.
+//! There is one record, made by the schema's upgrade change under
+//! [`TeamSettings::ID_TEXT`] with the first defaults; every field also has
+//! a default in code, so a field added later reads as its default in a
+//! workspace whose team never set it.
 
 use autosurgeon::{Hydrate, Reconcile};
 use serde::{Deserialize, Serialize};
@@ -12,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::ids::typed_id;
 use crate::domain::money::{amount_text, parse_amount, parse_currency};
 use crate::domain::record::{fields, stamps};
-use crate::domain::{DomainError, Draft, Edit, Record, Records, Stamp};
+use crate::domain::{DomainError, Draft, Edit, Initial, Record, Records, Stamp};
 
 typed_id!(
     /// Identifies the team's settings (there is one: [`TeamSettings::ID`]).
@@ -170,7 +171,16 @@ pub(crate) fn whole_number(
 impl Record for TeamSettings {
     const COLLECTION: &'static str = "team_settings";
     const SINCE: u64 = 2;
-    const SINGLETON: Option<&'static str> = Some(Self::ID_TEXT);
+    const SINGLETON: Option<(&'static str, &'static [(&'static str, Initial)])> = Some((
+        Self::ID_TEXT,
+        &[
+            ("currency", Initial::Text("EUR")),
+            ("min_annual_potential", Initial::Int(250_000 * 100)),
+            ("min_payback_percent", Initial::Int(100)),
+            ("min_give_back", Initial::Int(1)),
+            ("deleted", Initial::Null),
+        ],
+    ));
     type Id = SettingsId;
     type Parent = ();
     type Draft = SettingsDraft;
