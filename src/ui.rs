@@ -50,13 +50,9 @@ mod update_banner;
 #[cfg(target_arch = "wasm32")]
 mod owner;
 #[cfg(target_arch = "wasm32")]
-mod programs;
-#[cfg(target_arch = "wasm32")]
 mod scorecard;
 #[cfg(target_arch = "wasm32")]
 mod stage;
-#[cfg(target_arch = "wasm32")]
-mod team_settings;
 
 pub mod words;
 

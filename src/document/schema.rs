@@ -86,7 +86,10 @@ pub(crate) fn collections() -> &'static [(&'static str, u64)] {
 /// The one record a collection holds from the start, for a kind that has
 /// one ([`Record::SINGLETON`]: the team's settings), by collection: its id
 /// and its fields.
-type Singleton = (&'static str, &'static [(&'static str, crate::domain::Initial)]);
+type Singleton = (
+    &'static str,
+    &'static [(&'static str, crate::domain::Initial)],
+);
 
 fn singleton_of(collection: &str) -> Option<Singleton> {
     static ALL: OnceLock<Vec<(&'static str, Singleton)>> = OnceLock::new();

@@ -9,7 +9,6 @@ use crate::ui::account_form::AccountForm;
 use crate::ui::backup::Backup;
 use crate::ui::team::TeamPanel;
 use crate::ui::team_record::TeamRecord;
-use crate::ui::team_settings::TeamSettingsPanel;
 use crate::ui::words::{Key, t, words};
 
 /// Rows drawn at once; the filter narrows the rest.
@@ -143,7 +142,6 @@ pub fn AccountList() -> impl IntoView {
                 <TeamRecord />
             </Show>
             <TeamPanel />
-            <TeamSettingsPanel />
             <Backup />
         </section>
     }

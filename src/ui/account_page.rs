@@ -11,11 +11,10 @@ use crate::state::{AppState, SaveState};
 use crate::ui::account_form::AccountForm;
 use crate::ui::conflicts::Conflicts;
 use crate::ui::contacts::Contacts;
-use crate::ui::owner::OwnerLine;
-use crate::ui::programs::Programs;
-use crate::ui::scorecard::ScorecardPanel;
 use crate::ui::orders::Orders;
+use crate::ui::owner::OwnerLine;
 use crate::ui::promises::Promises;
+use crate::ui::scorecard::ScorecardPanel;
 use crate::ui::screen::use_here;
 use crate::ui::stage::StagePanel;
 use crate::ui::timeline::Timeline;
@@ -119,28 +118,14 @@ fn AccountDetails(
             <Show when=move || editing.get()>
                 <AccountForm editing=Some(id) on_close=Callback::new(move |_| editing.set(false)) />
             </Show>
-            // The relationship (issue 14): owner, stage, scorecard, and the
-            // joint programs, first for a strategic partner.
-            {
-                let partner = Memo::new(move |_| state.model.with(|m| m.stage_of(id).partner));
-                view! {
-                    <div class="relationship" data-partner=move || partner.get().to_string()>
-                        <OwnerLine account=id />
-                        <Show when=move || partner.get()>
-                            <Programs account=id />
-                        </Show>
-                        <div class="relationship-grid">
-                            <StagePanel account=id />
-                            <div>
-                                <ScorecardPanel account=id />
-                                <Show when=move || !partner.get()>
-                                    <Programs account=id />
-                                </Show>
-                            </div>
-                        </div>
-                    </div>
-                }
-            }
+            // The relationship (issue 14): owner, stage, scorecard.
+            <div class="relationship">
+                <OwnerLine account=id />
+                <div class="relationship-grid">
+                    <StagePanel account=id />
+                    <ScorecardPanel account=id />
+                </div>
+            </div>
             <div class="columns">
                 <div class="main-column">
                     <TouchForm account=id />
