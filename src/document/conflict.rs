@@ -80,7 +80,13 @@ pub(crate) fn field_conflicts(
                 };
                 ConflictValue { value, by }
             })
-            .collect();
+            .collect::<Vec<ConflictValue>>();
+        // Devices that wrote the same value apart disagree on nothing (a
+        // field added after the record was written, defaulted by each
+        // device's first edit; the same city typed on two tablets).
+        if values.iter().all(|v| v.value == values[0].value) {
+            continue;
+        }
         conflicts.push(FieldConflict { field, values });
     }
     Ok(conflicts)
