@@ -1799,6 +1799,8 @@ test('p: stages with reasons, a failing scorecard overridden, an owner handed ov
   await step('the conflict is settled', () => tid(page, 'stage-conflict').waitFor({ state: 'detached' }));
   await stageNow(page, 'expansion');
   await waitSaved(page);
+});
+
 /** `iso` (YYYY-MM-DD) moved by `n` days. */
 function shiftDay(iso, n) {
   const d = new Date(`${iso}T00:00:00Z`);
