@@ -70,7 +70,9 @@ pub fn generated_at() -> Edit {
 
 /// Generates the workspace of `scale`: same scale, same document.
 pub fn team(scale: Scale) -> (Workspace, Seeded) {
-    let mut workspace = Workspace::new(ActorId::from([0xbe; 16])).with_seeded_ids(SEED);
+    let mut workspace = Workspace::new(ActorId::from([0xbe; 16]))
+        .with_seeded_ids(SEED)
+        .keeping_model();
     let seeded = seed::fill(
         &mut workspace,
         DemoSize::accounts(scale.accounts()),

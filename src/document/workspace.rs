@@ -37,6 +37,9 @@ pub struct Workspace {
     /// Changes from elsewhere applied since the document was loaded: how
     /// much memory automerge has left behind (see [`APPLY_BATCH`]).
     applied: usize,
+    /// A read model kept beside the document, for a workspace that only
+    /// writes (the generator's): see [`Workspace::keeping_model`].
+    model: Option<ReadModel>,
 }
 
 /// How many changes go to automerge in one call. Automerge 0.12 leaves
@@ -65,6 +68,7 @@ impl Workspace {
             ids: None,
             records: None,
             applied: 0,
+            model: None,
         }
     }
 
@@ -109,6 +113,7 @@ impl Workspace {
             ids: None,
             records: None,
             applied: 0,
+            model: None,
         })
     }
 
@@ -124,6 +129,7 @@ impl Workspace {
     /// A change whose dependencies are missing is held back by automerge
     /// until they arrive; [`Workspace::has_change`] tells when it is in.
     pub fn apply(&mut self, bytes: &[u8]) -> Result<Option<ChangeHash>, DocumentError> {
+        self.model = None;
         match Change::try_from(bytes) {
             Ok(change) => {
                 let hash = change.hash();
@@ -165,6 +171,7 @@ impl Workspace {
         &mut self,
         items: &[B],
     ) -> Vec<Result<Option<ChangeHash>, DocumentError>> {
+        self.model = None;
         let mut results = Vec::with_capacity(items.len());
         let mut batch: Vec<(usize, Change)> = Vec::new();
         for item in items {
@@ -242,6 +249,7 @@ impl Workspace {
     /// On an error the workspace holds only the genesis: the caller loads
     /// it again from storage.
     pub fn reload(&mut self, saved: &[u8]) -> Result<(), DocumentError> {
+        self.model = None;
         let heads = self.doc.get_heads();
         let actor = self.doc.get_actor().clone();
         self.doc = schema::genesis().with_actor(actor.clone());
@@ -297,6 +305,7 @@ impl Workspace {
 
     /// Merges every change of `other` into this workspace.
     pub fn merge(&mut self, other: &mut Workspace) -> Result<(), DocumentError> {
+        self.model = None;
         let changes = self.doc.get_changes_added(&mut other.doc);
         self.apply_changes(changes)?;
         Ok(())
@@ -309,6 +318,7 @@ impl Workspace {
             ids: None,
             records: None,
             applied: 0,
+            model: None,
         }
     }
 
@@ -419,10 +429,33 @@ impl Workspace {
         command.visit(Run(self, edit))
     }
 
-    /// Runs one operation: plan, then write.
+    /// Runs one operation: plan, then write. Planned against the document,
+    /// or against the model kept beside it ([`Workspace::keeping_model`]).
     pub fn run<K: Kind>(&mut self, op: &Op<K>, edit: &Edit) -> Result<(), DocumentError> {
-        let planned = op.plan(self, edit)?;
-        self.write(planned, edit)
+        let Some(mut model) = self.model.take() else {
+            let planned = op.plan(self, edit)?;
+            return self.write(planned, edit);
+        };
+        let before = self.heads();
+        let written = op
+            .plan(&model, edit)
+            .map_err(DocumentError::from)
+            .and_then(|planned| self.write(planned, edit));
+        let changed = self.changes_since(&before);
+        model.update(&self.doc, &changed);
+        self.model = Some(model);
+        written
+    }
+
+    /// This workspace with a read model kept beside the document: commands
+    /// are planned against it, as the worker plans them, and it is updated
+    /// after each write. A rule that reads an account's history then reads
+    /// the model's tables instead of hydrating every record of the kind
+    /// from the document (the generator writes tens of thousands of
+    /// orders). Anything merged from elsewhere drops the model.
+    pub fn keeping_model(mut self) -> Self {
+        self.model = Some(ReadModel::from_doc(&self.doc));
+        self
     }
 
     /// Runs `command` planned against `model`, a read model of this very

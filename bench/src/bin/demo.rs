@@ -41,7 +41,7 @@ fn main() {
         today: now.date_naive(),
     };
     for accounts in SIZES {
-        let mut workspace = Workspace::new(ActorId::from([0xde; 16]));
+        let mut workspace = Workspace::new(ActorId::from([0xde; 16])).keeping_model();
         if let Err(e) = seed::fill(&mut workspace, DemoSize::accounts(accounts), 7, &edit) {
             eprintln!("demo: generating {accounts} accounts failed: {e}");
             std::process::exit(1);
