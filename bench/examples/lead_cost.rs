@@ -23,9 +23,14 @@ fn main() {
     let time = |what: &str, f: &dyn Fn() -> usize| {
         let start = Instant::now();
         let n = f();
-        eprintln!("{what}: {n} in {:.1} ms", start.elapsed().as_secs_f64() * 1000.0);
+        eprintln!(
+            "{what}: {n} in {:.1} ms",
+            start.elapsed().as_secs_f64() * 1000.0
+        );
     };
-    time("document: every order, hydrated", &|| ws.every::<Order>().len());
+    time("document: every order, hydrated", &|| {
+        ws.every::<Order>().len()
+    });
     time("document: the account's orders", &|| {
         ws.of_account::<Order>(account).len()
     });
