@@ -129,6 +129,35 @@ fn the_genesis_hash_is_pinned() {
     );
 }
 
+/// The schema-2 upgrade change (its collections, and the team's settings
+/// with their first values) is part of every workspace from this version
+/// on: a device whose build made it differently could never apply the
+/// other's (same actor, same sequence number). Pinned like the genesis.
+#[test]
+fn the_schema_2_upgrade_hash_is_pinned() {
+    let known: Vec<(&str, u64)> = [
+        "team_settings",
+        "stage_moves",
+        "scorecards",
+        "programs",
+        "program_actions",
+        "promises",
+        "orders",
+    ]
+    .into_iter()
+    .map(|name| (name, 2))
+    .collect();
+    let ups = upgrades_of(&known);
+    assert_eq!(ups.len(), 1);
+    assert_eq!(
+        ups[0].hash().to_string(),
+        "34287b1f832f6215074efaabbabeb2da52020c5946ef7c920b32d44f4dfafa26"
+    );
+    // And it is the one this version gives every workspace.
+    let mut ws = Workspace::new(ActorId::from([9; 16]));
+    assert!(ws.has_change(&ups[0].hash()));
+}
+
 #[test]
 fn two_devices_upgraded_apart_merge_into_one_map_with_no_record_lost() {
     let mut anna = Workspace::new(ActorId::from([1; 16]));
