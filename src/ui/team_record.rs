@@ -19,8 +19,10 @@ const PERIODS: [(i64, Key); 4] = [
     (0, Key::AllTime),
 ];
 
-/// One row of the table: whose, and their figures as text.
-#[derive(Clone, PartialEq)]
+/// One row of the table: whose, and their figures as text. Keyed whole
+/// in the table, so a row whose figures change (another period) is drawn
+/// again.
+#[derive(Clone, PartialEq, Eq, Hash)]
 struct Row {
     who: String,
     kept: String,
@@ -95,7 +97,7 @@ pub fn TeamRecord() -> impl IntoView {
                     </tr>
                 </thead>
                 <tbody>
-                    <For each=move || rows.get() key=|row| row.who.clone() let:row>
+                    <For each=move || rows.get() key=|row| row.clone() let:row>
                         <tr data-testid="team-record-row">
                             <th scope="row">{row.who}</th>
                             <td>{row.kept}</td>

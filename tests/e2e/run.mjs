@@ -1980,6 +1980,18 @@ test('q: the promise ledger, the delivery warning, orders', async (b) => {
   await waitText(tid(page, 'glance-kept'), '33 % (1 of 3)', 'kept rate after a broken one');
   await waitText(tid(page, 'glance-open'), '0', 'open promises');
   await shot(page, 'q-broken');
+
+  // The team's track record under the account list, over all time: the
+  // rep's promises and the whole team's, by the same arithmetic.
+  await toList(page);
+  await step('open the team record', () => tid(page, 'team-record-toggle').click());
+  await step('all time', () => tid(page, 'team-record-period').selectOption('0'));
+  const teamRows = tid(page, 'team-record-row');
+  await waitText(teamRows.filter({ hasText: 'Whole team' }), '33 % (1 of 3)', 'the team kept rate over all time');
+  await waitText(teamRows.filter({ hasText: rep }), '33 % (1 of 3)', 'the rep kept rate over all time');
+  await waitText(teamRows.filter({ hasText: 'Whole team' }), '0 % (0 of 1)', 'the team on-time rate');
+  await tid(page, 'team-record').scrollIntoViewIfNeeded();
+  await shotBoth(page, 'q-team-record');
 });
 
 async function main() {
