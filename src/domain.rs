@@ -1,6 +1,6 @@
 //! The domain: the nouns a sales rep and a sales manager use (accounts,
 //! contacts, touches, stages, promises, orders, partner scorecards, joint
-//! programs), their typed ids, the rules that keep them sane, and
+//! programs, cadences), their typed ids, the rules that keep them sane, and
 //! the commands that change them.
 //!
 //! Plain Rust only: no automerge calls, no web-sys. The document layer stores
@@ -12,6 +12,7 @@
 //! name in the list in `kinds.rs` (see `docs/record-kinds.md`).
 
 mod account;
+mod cadence;
 mod command;
 mod contact;
 mod day;
@@ -32,6 +33,10 @@ mod touch;
 mod track_record;
 
 pub use account::{Account, AccountDraft, AccountField};
+pub use cadence::{
+    Cadence, CadenceFrom, DUE_SOON_DAYS, MAX_CADENCE_DAYS, StayInTouch, TouchState, cadence_text,
+    last_touch, parse_cadence,
+};
 pub use command::{Op, Planned};
 pub use contact::{Contact, ContactDraft, ContactField};
 pub use day::Day;

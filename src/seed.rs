@@ -291,6 +291,7 @@ pub fn fill(
                 city: pick(&mut rng, cities).into(),
                 industry: pick(&mut rng, industries).into(),
                 note: String::new(),
+                cadence_days: String::new(),
             },
             &e,
         )?;
@@ -315,6 +316,7 @@ pub fn fill(
                 ),
                 email: String::new(),
                 note: String::new(),
+                cadence_days: String::new(),
             };
             let e = by(workspace, &mut rng, opened);
             contacts.push(workspace.create_in(account, &draft, &e)?);

@@ -587,6 +587,7 @@ fn fixture_v2_workspace() -> Workspace {
             min_annual_potential: "1 000 000".into(),
             min_payback_percent: "120".into(),
             min_give_back: "2".into(),
+            cadences: ["30", "14", "21", "21"].map(String::from),
         },
         &next(),
     )

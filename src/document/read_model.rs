@@ -240,8 +240,9 @@ pub struct ModelCache {
 impl ModelCache {
     /// The form this version writes and reads (2: patches carry conflicts;
     /// 3: records of any kind, and the count of records of newer kinds;
-    /// 4: the kinds of schema 2, accounts' owners, rows with owner and stage).
-    pub const FORMAT: u32 = 4;
+    /// 4: the kinds of schema 2, accounts' owners, rows with owner and stage;
+    /// 5: the kinds of schema 3, accounts' and people's cadences).
+    pub const FORMAT: u32 = 5;
 
     /// The cache of `model`, read at `heads`.
     pub fn of(model: &ReadModel, heads: &[ChangeHash]) -> Self {

@@ -5,7 +5,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::record::{fields, stamps};
 use crate::domain::text::{note, required_name, short};
-use crate::domain::{AccountId, DomainError, Draft, Edit, Record, Records, Stamp};
+use crate::domain::{
+    AccountId, DomainError, Draft, Edit, Record, Records, Stamp, cadence_text, parse_cadence,
+};
 
 /// A client company, as stored in the workspace document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Reconcile, Hydrate)]
@@ -23,6 +25,10 @@ pub struct Account {
     /// rep who created them ([`Account::owner`]).
     #[autosurgeon(missing = "String::new")]
     pub owner: String,
+    /// Days between touches the rep set for this account; none: the
+    /// team's for its stage (`cadence.rs`).
+    #[autosurgeon(missing = "Option::default")]
+    pub cadence_days: Option<i64>,
     /// Who created the record, on which device, when.
     pub created: Stamp,
     /// Who changed it last.
@@ -45,6 +51,8 @@ fields! {
         Note = "note",
         /// [`Account::owner`].
         Owner = "owner",
+        /// [`Account::cadence_days`].
+        CadenceDays = "cadence_days",
     }
 }
 
@@ -89,6 +97,7 @@ impl Record for Account {
             industry: draft.industry,
             note: draft.note,
             owner,
+            cadence_days: parse_cadence("cadence_days", &draft.cadence_days)?,
             created: edit.stamp(),
             updated: edit.stamp(),
             deleted: None,
@@ -116,6 +125,7 @@ impl Record for Account {
                 owner if owner.is_empty() || owner == self.owner() => self.owner.clone(),
                 owner => owner.to_owned(),
             },
+            cadence_days: parse_cadence("cadence_days", &draft.cadence_days)?,
             ..self.clone()
         })
     }
@@ -135,6 +145,7 @@ impl Record for Account {
             AccountField::Industry => &mut draft.industry,
             AccountField::Note => &mut draft.note,
             AccountField::Owner => &mut draft.owner,
+            AccountField::CadenceDays => &mut draft.cadence_days,
         };
         value.clone_into(slot);
         Ok(())
@@ -182,6 +193,8 @@ pub struct AccountDraft {
     /// The owning rep's name; empty: the creator on a new account, the
     /// owner unchanged on an edit.
     pub owner: String,
+    /// Days between touches, as typed; empty: the team's for the stage.
+    pub cadence_days: String,
 }
 
 impl Draft for AccountDraft {
@@ -197,6 +210,7 @@ impl AccountDraft {
             industry: short("industry", &self.industry)?,
             note: note("note", &self.note)?,
             owner: short("owner", &self.owner)?,
+            cadence_days: cadence_text(&self.cadence_days)?,
         })
     }
 
@@ -208,6 +222,10 @@ impl AccountDraft {
             industry: account.industry.clone(),
             note: account.note.clone(),
             owner: account.owner().to_owned(),
+            cadence_days: account
+                .cadence_days
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
         }
     }
 }

@@ -6,7 +6,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::record::{fields, stamps};
 use crate::domain::text::{note, required_name, short};
-use crate::domain::{AccountId, ContactId, DomainError, Draft, Edit, Record, Records, Stamp};
+use crate::domain::{
+    AccountId, ContactId, DomainError, Draft, Edit, Record, Records, Stamp, cadence_text,
+    parse_cadence,
+};
 
 /// A person at a client company.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Reconcile, Hydrate)]
@@ -23,6 +26,10 @@ pub struct Contact {
     pub email: String,
     /// Small things to remember about this person.
     pub note: String,
+    /// Days between touches the rep set for this person; none: their
+    /// account's (`cadence.rs`).
+    #[autosurgeon(missing = "Option::default")]
+    pub cadence_days: Option<i64>,
     /// Who created the record.
     pub created: Stamp,
     /// Who changed it last.
@@ -45,6 +52,8 @@ fields! {
         Email = "email",
         /// [`Contact::note`].
         Note = "note",
+        /// [`Contact::cadence_days`].
+        CadenceDays = "cadence_days",
     }
 }
 
@@ -80,6 +89,7 @@ impl Record for Contact {
             phone: draft.phone,
             email: draft.email,
             note: draft.note,
+            cadence_days: parse_cadence("cadence_days", &draft.cadence_days)?,
             created: edit.stamp(),
             updated: edit.stamp(),
             deleted: None,
@@ -100,6 +110,7 @@ impl Record for Contact {
             phone: draft.phone,
             email: draft.email,
             note: draft.note,
+            cadence_days: parse_cadence("cadence_days", &draft.cadence_days)?,
             ..self.clone()
         })
     }
@@ -119,6 +130,7 @@ impl Record for Contact {
             ContactField::Phone => &mut draft.phone,
             ContactField::Email => &mut draft.email,
             ContactField::Note => &mut draft.note,
+            ContactField::CadenceDays => &mut draft.cadence_days,
         };
         value.clone_into(slot);
         Ok(())
@@ -138,6 +150,8 @@ pub struct ContactDraft {
     pub email: String,
     /// Small things to remember.
     pub note: String,
+    /// Days between touches, as typed; empty: the account's.
+    pub cadence_days: String,
 }
 
 impl Draft for ContactDraft {
@@ -153,6 +167,7 @@ impl ContactDraft {
             phone: short("phone", &self.phone)?,
             email: short("email", &self.email)?,
             note: note("note", &self.note)?,
+            cadence_days: cadence_text(&self.cadence_days)?,
         })
     }
 
@@ -164,6 +179,10 @@ impl ContactDraft {
             phone: contact.phone.clone(),
             email: contact.email.clone(),
             note: contact.note.clone(),
+            cadence_days: contact
+                .cadence_days
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
         }
     }
 }

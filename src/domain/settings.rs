@@ -1,6 +1,7 @@
 //! The team's settings, kept in the workspace document so every rep's
 //! device judges accounts by the same thresholds: the strategic-partner
-//! scorecard's figures, and the currency they are in.
+//! scorecard's figures and the currency they are in, and how often each
+//! stage's accounts are to be in touch (`cadence.rs`).
 //!
 //! There is one record, made by the schema's upgrade change under
 //! [`TeamSettings::ID_TEXT`] with the first defaults; every field also has
@@ -13,7 +14,9 @@ use serde::{Deserialize, Serialize};
 use crate::domain::ids::typed_id;
 use crate::domain::money::{amount_text, parse_amount, parse_currency};
 use crate::domain::record::{fields, stamps};
-use crate::domain::{DomainError, Draft, Edit, Initial, Record, Records, Stamp};
+use crate::domain::{
+    DomainError, Draft, Edit, Initial, MAX_CADENCE_DAYS, Record, Records, Stage, Stamp,
+};
 
 typed_id!(
     /// Identifies the team's settings (there is one: [`TeamSettings::ID`]).
@@ -40,6 +43,18 @@ pub struct TeamSettings {
     /// partner must offer.
     #[autosurgeon(missing = "default_give_back")]
     pub min_give_back: i64,
+    /// Days between touches for an account in awareness.
+    #[autosurgeon(missing = "default_cadence_awareness")]
+    pub cadence_awareness: i64,
+    /// Days between touches in exploration.
+    #[autosurgeon(missing = "default_cadence_exploration")]
+    pub cadence_exploration: i64,
+    /// Days between touches in expansion.
+    #[autosurgeon(missing = "default_cadence_expansion")]
+    pub cadence_expansion: i64,
+    /// Days between touches in commitment.
+    #[autosurgeon(missing = "default_cadence_commitment")]
+    pub cadence_commitment: i64,
     /// Who set them first (nobody: the upgrade made the record).
     #[autosurgeon(missing = "Stamp::nobody")]
     pub created: Stamp,
@@ -63,6 +78,18 @@ fn default_payback() -> i64 {
 fn default_give_back() -> i64 {
     1
 }
+fn default_cadence_awareness() -> i64 {
+    30
+}
+fn default_cadence_exploration() -> i64 {
+    14
+}
+fn default_cadence_expansion() -> i64 {
+    21
+}
+fn default_cadence_commitment() -> i64 {
+    21
+}
 
 impl Default for TeamSettings {
     fn default() -> Self {
@@ -71,6 +98,10 @@ impl Default for TeamSettings {
             min_annual_potential: default_min_potential(),
             min_payback_percent: default_payback(),
             min_give_back: default_give_back(),
+            cadence_awareness: default_cadence_awareness(),
+            cadence_exploration: default_cadence_exploration(),
+            cadence_expansion: default_cadence_expansion(),
+            cadence_commitment: default_cadence_commitment(),
             created: Stamp::nobody(),
             updated: Stamp::nobody(),
             deleted: None,
@@ -94,6 +125,17 @@ impl TeamSettings {
             .map(|s| s.into_owned())
             .unwrap_or_default()
     }
+
+    /// Days between touches for an account in `stage` (none once ended).
+    pub fn cadence_for(&self, stage: Stage) -> Option<i64> {
+        match stage {
+            Stage::Awareness => Some(self.cadence_awareness),
+            Stage::Exploration => Some(self.cadence_exploration),
+            Stage::Expansion => Some(self.cadence_expansion),
+            Stage::Commitment => Some(self.cadence_commitment),
+            Stage::Ended => None,
+        }
+    }
 }
 
 /// Most a payback share may demand: 100 times the cost.
@@ -110,6 +152,14 @@ fields! {
         MinPaybackPercent = "min_payback_percent",
         /// [`TeamSettings::min_give_back`].
         MinGiveBack = "min_give_back",
+        /// [`TeamSettings::cadence_awareness`].
+        CadenceAwareness = "cadence_awareness",
+        /// [`TeamSettings::cadence_exploration`].
+        CadenceExploration = "cadence_exploration",
+        /// [`TeamSettings::cadence_expansion`].
+        CadenceExpansion = "cadence_expansion",
+        /// [`TeamSettings::cadence_commitment`].
+        CadenceCommitment = "cadence_commitment",
     }
 }
 
@@ -124,6 +174,9 @@ pub struct SettingsDraft {
     pub min_payback_percent: String,
     /// How many give-backs, as typed.
     pub min_give_back: String,
+    /// Days between touches per stage, as typed: awareness, exploration,
+    /// expansion, commitment.
+    pub cadences: [String; 4],
 }
 
 impl Draft for SettingsDraft {
@@ -131,8 +184,16 @@ impl Draft for SettingsDraft {
 }
 
 impl SettingsDraft {
-    /// The settings' values, or the first rule broken.
-    fn validated(&self) -> Result<(String, i64, i64, i64), DomainError> {
+    /// The stored names of the cadences, in [`SettingsDraft::cadences`]' order.
+    const CADENCES: [&'static str; 4] = [
+        "cadence_awareness",
+        "cadence_exploration",
+        "cadence_expansion",
+        "cadence_commitment",
+    ];
+
+    /// `settings` with the draft's values, or the first rule broken.
+    fn validated(&self, settings: &TeamSettings) -> Result<TeamSettings, DomainError> {
         let currency = parse_currency(&self.currency)?;
         let potential = parse_amount("min_annual_potential", &self.min_annual_potential)?;
         let payback = whole_number(
@@ -142,7 +203,22 @@ impl SettingsDraft {
             MAX_PAYBACK_PERCENT,
         )?;
         let give_back = whole_number("min_give_back", &self.min_give_back, 0, 4)?;
-        Ok((currency, potential, payback, give_back))
+        let mut cadences = [0; 4];
+        for ((days, field), raw) in cadences.iter_mut().zip(Self::CADENCES).zip(&self.cadences) {
+            *days = whole_number(field, raw, 1, MAX_CADENCE_DAYS)?;
+        }
+        let [awareness, exploration, expansion, commitment] = cadences;
+        Ok(TeamSettings {
+            currency,
+            min_annual_potential: potential,
+            min_payback_percent: payback,
+            min_give_back: give_back,
+            cadence_awareness: awareness,
+            cadence_exploration: exploration,
+            cadence_expansion: expansion,
+            cadence_commitment: commitment,
+            ..settings.clone()
+        })
     }
 }
 
@@ -193,7 +269,7 @@ impl Record for TeamSettings {
     stamps!();
 
     fn check_draft(draft: &SettingsDraft, _: &Edit) -> Result<(), DomainError> {
-        draft.validated().map(|_| ())
+        draft.validated(&TeamSettings::default()).map(|_| ())
     }
 
     /// Never: the upgrade made the one record, so its id is always taken.
@@ -210,15 +286,7 @@ impl Record for TeamSettings {
         _: &impl Records,
         _: &Edit,
     ) -> Result<Self, DomainError> {
-        let (currency, min_annual_potential, min_payback_percent, min_give_back) =
-            draft.validated()?;
-        Ok(Self {
-            currency,
-            min_annual_potential,
-            min_payback_percent,
-            min_give_back,
-            ..self.clone()
-        })
+        draft.validated(self)
     }
 
     fn check_delete(&self, id: SettingsId, _: &impl Records) -> Result<(), DomainError> {
@@ -233,6 +301,13 @@ impl Record for TeamSettings {
             min_annual_potential: amount_text(self.min_annual_potential),
             min_payback_percent: self.min_payback_percent.to_string(),
             min_give_back: self.min_give_back.to_string(),
+            cadences: [
+                self.cadence_awareness,
+                self.cadence_exploration,
+                self.cadence_expansion,
+                self.cadence_commitment,
+            ]
+            .map(|days| days.to_string()),
         }
     }
 
@@ -253,6 +328,10 @@ impl Record for TeamSettings {
             }
             SettingsField::MinPaybackPercent => value.clone_into(&mut draft.min_payback_percent),
             SettingsField::MinGiveBack => value.clone_into(&mut draft.min_give_back),
+            SettingsField::CadenceAwareness => value.clone_into(&mut draft.cadences[0]),
+            SettingsField::CadenceExploration => value.clone_into(&mut draft.cadences[1]),
+            SettingsField::CadenceExpansion => value.clone_into(&mut draft.cadences[2]),
+            SettingsField::CadenceCommitment => value.clone_into(&mut draft.cadences[3]),
         }
         Ok(())
     }
@@ -268,7 +347,10 @@ mod tests {
 
     #[test]
     fn the_defaults_read_back_through_the_form() {
-        assert_eq!(draft().validated(), Ok(("EUR".into(), 25_000_000, 100, 1)));
+        assert_eq!(
+            draft().validated(&TeamSettings::default()),
+            Ok(TeamSettings::default())
+        );
     }
 
     #[test]
@@ -276,7 +358,7 @@ mod tests {
         let mut d = draft();
         d.min_give_back = "5".into();
         assert!(matches!(
-            d.validated(),
+            d.validated(&TeamSettings::default()),
             Err(DomainError::NumberOutOfRange {
                 field: "min_give_back",
                 ..
@@ -284,12 +366,23 @@ mod tests {
         ));
         let mut d = draft();
         d.min_payback_percent = "lots".into();
-        assert!(matches!(d.validated(), Err(DomainError::NotAValue { .. })));
+        assert!(matches!(d.validated(&TeamSettings::default()), Err(DomainError::NotAValue { .. })));
         let mut d = draft();
         d.min_annual_potential = "-1".into();
         assert!(matches!(
-            d.validated(),
+            d.validated(&TeamSettings::default()),
             Err(DomainError::NegativeAmount { .. })
         ));
+        for bad in ["0", "3650"] {
+            let mut d = draft();
+            d.cadences[1] = bad.into();
+            assert!(matches!(
+                d.validated(&TeamSettings::default()),
+                Err(DomainError::NumberOutOfRange {
+                    field: "cadence_exploration",
+                    ..
+                })
+            ));
+        }
     }
 }

@@ -23,11 +23,20 @@ pub enum TouchKind {
     Email,
     /// Chat or text message.
     Message,
+    /// A thank-you, or a word with no deal pending: staying in touch for
+    /// its own sake (DOMAIN.md, point 5).
+    ThankYou,
 }
 
 impl TouchKind {
     /// Every kind, in the order the touch form offers them.
-    pub const ALL: [TouchKind; 4] = [Self::Visit, Self::Call, Self::Email, Self::Message];
+    pub const ALL: [TouchKind; 5] = [
+        Self::Visit,
+        Self::Call,
+        Self::Email,
+        Self::Message,
+        Self::ThankYou,
+    ];
 
     /// A stable lowercase name (test ids, CSS classes, exports).
     pub fn slug(self) -> &'static str {
@@ -36,6 +45,7 @@ impl TouchKind {
             Self::Call => "call",
             Self::Email => "email",
             Self::Message => "message",
+            Self::ThankYou => "thank-you",
         }
     }
 

@@ -254,6 +254,12 @@ impl Language for English {
             ("touches", "contact") => "With",
             ("touches", "note") => "Note",
             ("accounts", "owner") => "Owner",
+            ("accounts", "cadence_days") => "In touch every (days; empty: the stage's)",
+            ("contacts", "cadence_days") => "In touch every (days; empty: the account's)",
+            ("team_settings", "cadence_awareness") => "Awareness: in touch every (days)",
+            ("team_settings", "cadence_exploration") => "Exploration: in touch every (days)",
+            ("team_settings", "cadence_expansion") => "Expansion: in touch every (days)",
+            ("team_settings", "cadence_commitment") => "Commitment: in touch every (days)",
             ("team_settings", "currency") => "Currency",
             ("team_settings", "min_annual_potential") => "Minimum annual potential",
             ("team_settings", "min_payback_percent") => "Minimum payback, % of yearly cost",
@@ -798,6 +804,7 @@ impl Language for English {
             TouchKind::Call => "Call",
             TouchKind::Email => "Email",
             TouchKind::Message => "Message",
+            TouchKind::ThankYou => "Thank-you",
         }
     }
 
@@ -807,6 +814,7 @@ impl Language for English {
             TouchKind::Call => "Log call",
             TouchKind::Email => "Log email",
             TouchKind::Message => "Log message",
+            TouchKind::ThankYou => "Log thank-you",
         }
     }
 
@@ -909,6 +917,11 @@ impl English {
             "min_annual_potential" => "minimum annual potential",
             "min_payback_percent" => "minimum payback",
             "min_give_back" => "number of give-backs",
+            "cadence_days" => "days between touches",
+            "cadence_awareness" => "days between touches in awareness",
+            "cadence_exploration" => "days between touches in exploration",
+            "cadence_expansion" => "days between touches in expansion",
+            "cadence_commitment" => "days between touches in commitment",
             "name" => "name",
             "note" => "note",
             "kind" => "kind",
@@ -1215,11 +1228,17 @@ mod tests {
     fn touch_kinds_have_names_and_log_buttons() {
         let en = English;
         let names: Vec<_> = TouchKind::ALL.map(|k| en.touch_kind(k)).into();
-        assert_eq!(names, ["Visit", "Call", "Email", "Message"]);
+        assert_eq!(names, ["Visit", "Call", "Email", "Message", "Thank-you"]);
         let buttons: Vec<_> = TouchKind::ALL.map(|k| en.log_touch(k)).into();
         assert_eq!(
             buttons,
-            ["Log visit", "Log call", "Log email", "Log message"]
+            [
+                "Log visit",
+                "Log call",
+                "Log email",
+                "Log message",
+                "Log thank-you"
+            ]
         );
     }
 
