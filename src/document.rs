@@ -18,7 +18,9 @@ pub use crate::domain::{Command, RecordKey};
 pub use change_batch::ChangeBatch;
 pub use conflict::{ConflictValue, FieldConflict};
 pub use error::DocumentError;
-pub use read_model::{AccountRow, Changed, Found, ModelCache, Patch, ReadModel, RowsCache, Scope};
+pub use read_model::{
+    AccountRow, Changed, Found, LosingTouch, ModelCache, Patch, ReadModel, RowsCache, Scope,
+};
 pub(crate) use schema::empty_heads;
 pub use schema::{SCHEMA_VERSION, upgrade_change, upgrades_of};
 pub use workspace::Workspace;

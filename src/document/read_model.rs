@@ -10,11 +10,15 @@
 //! [`ModelCache`] is the whole model saved with the heads it reflects, so the
 //! first screen can be drawn before the document is loaded.
 
+mod care;
+
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 
 use automerge::{AutoCommit, ChangeHash, ObjId, ObjType, ROOT, ReadDoc, Value};
 use serde::{Deserialize, Serialize};
+
+pub use care::LosingTouch;
 
 use crate::document::FieldConflict;
 use crate::document::conflict::field_conflicts;

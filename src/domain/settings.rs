@@ -366,7 +366,10 @@ mod tests {
         ));
         let mut d = draft();
         d.min_payback_percent = "lots".into();
-        assert!(matches!(d.validated(&TeamSettings::default()), Err(DomainError::NotAValue { .. })));
+        assert!(matches!(
+            d.validated(&TeamSettings::default()),
+            Err(DomainError::NotAValue { .. })
+        ));
         let mut d = draft();
         d.min_annual_potential = "-1".into();
         assert!(matches!(

@@ -56,6 +56,11 @@ impl Stamp {
         DateTime::from_timestamp_millis(self.at).unwrap_or_default()
     }
 
+    /// The day of the moment, in UTC (the same on every device).
+    pub fn day(&self) -> crate::domain::Day {
+        crate::domain::Day(self.time().date_naive())
+    }
+
     /// "2026-11-27 16:05" in the device's time zone (what a rep reads),
     /// without chrono's strftime machinery.
     pub fn local_text(&self) -> String {
