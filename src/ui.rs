@@ -53,6 +53,9 @@ mod owner;
 mod scorecard;
 #[cfg(target_arch = "wasm32")]
 mod stage;
+// Caring for the client (issue 15).
+#[cfg(target_arch = "wasm32")]
+mod losing_touch;
 
 pub mod words;
 

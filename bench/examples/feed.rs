@@ -410,6 +410,7 @@ fn changes_of(root: &Path, name: &str, history: &[u8], mode: Mode, n: usize) -> 
                 phone: c.phone.clone(),
                 email: c.email.clone(),
                 note: c.note.clone(),
+                cadence_days: String::new(),
             };
             (id, draft)
         })
@@ -470,6 +471,7 @@ fn changes_of(root: &Path, name: &str, history: &[u8], mode: Mode, n: usize) -> 
                 city: old.city,
                 industry: old.industry,
                 note: old.note,
+                cadence_days: String::new(),
             };
             match mode {
                 Mode::Live => draft.note = format!("Обновлено {i}: ждут предложение к пятнице."),

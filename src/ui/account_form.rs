@@ -31,6 +31,7 @@ pub fn AccountForm(
     let city = RwSignal::new(start.city);
     let industry = RwSignal::new(start.industry);
     let note = RwSignal::new(start.note);
+    let cadence = RwSignal::new(start.cadence_days);
     let error = RwSignal::new(None::<String>);
     let existing = RwSignal::new(None::<AccountId>);
 
@@ -42,6 +43,7 @@ pub fn AccountForm(
             city: city.get_untracked(),
             industry: industry.get_untracked(),
             note: note.get_untracked(),
+            cadence_days: cadence.get_untracked(),
         };
         let result = match editing {
             Some(id) => state
@@ -101,6 +103,10 @@ pub fn AccountForm(
                     rows="2"
                     bind:value=note
                 ></textarea>
+            </label>
+            <label>
+                {label::<Account>(AccountField::CadenceDays)}
+                <input data-testid="account-cadence" type="text" inputmode="numeric" bind:value=cadence />
             </label>
             <p class="form-error" data-testid="form-error" role="alert" hidden=move || error.get().is_none()>
                 {move || error.get()}

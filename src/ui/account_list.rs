@@ -7,6 +7,7 @@ use crate::domain::Stage;
 use crate::state::AppState;
 use crate::ui::account_form::AccountForm;
 use crate::ui::backup::Backup;
+use crate::ui::losing_touch::LosingTouch;
 use crate::ui::team::TeamPanel;
 use crate::ui::team_record::TeamRecord;
 use crate::ui::words::{Key, t, words};
@@ -140,6 +141,7 @@ pub fn AccountList() -> impl IntoView {
             </Show>
             <Show when=move || !empty()>
                 <TeamRecord />
+                <LosingTouch mine />
             </Show>
             <TeamPanel />
             <Backup />

@@ -132,6 +132,7 @@ fn ContactForm(
     let phone = RwSignal::new(start.phone);
     let email = RwSignal::new(start.email);
     let note = RwSignal::new(start.note);
+    let cadence = RwSignal::new(start.cadence_days);
     let error = RwSignal::new(None::<String>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -141,6 +142,7 @@ fn ContactForm(
             phone: phone.get_untracked(),
             email: email.get_untracked(),
             note: note.get_untracked(),
+            cadence_days: cadence.get_untracked(),
         };
         let result = state.command(match editing {
             Some(id) => Command::edit::<Contact>(id, draft),
@@ -164,6 +166,10 @@ fn ContactForm(
             <label>
                 {label::<Contact>(ContactField::Note)}
                 <input data-testid="contact-note" type="text" placeholder=t(Key::ContactNotePlaceholder) bind:value=note />
+            </label>
+            <label>
+                {label::<Contact>(ContactField::CadenceDays)}
+                <input data-testid="contact-cadence" type="text" inputmode="numeric" bind:value=cadence />
             </label>
             <p class="form-error" data-testid="form-error" role="alert" hidden=move || error.get().is_none()>
                 {move || error.get()}

@@ -14,7 +14,7 @@ use chrono::Local;
 use leptos::prelude::*;
 
 use crate::document::DocumentError;
-use crate::domain::{AccountId, Day, DomainError, LeadWarning, Ratio, Stage};
+use crate::domain::{AccountId, Day, DomainError, LeadWarning, Ratio, Stage, TouchState};
 use crate::state::AppState;
 use crate::ui::words::{Key, t, words};
 
@@ -73,9 +73,13 @@ pub fn TrackRecordGlance(
     // One closure for the whole panel (a few figures, redrawn together):
     // cheaper in the shipped wasm than a reactive node per figure.
     let panel = move || {
-        let (record, stage) = state.model.with(|m| {
+        let (record, stage, touch) = state.model.with(|m| {
             let stage = m.stage_of(account).stage;
-            (m.track_record(account, today), stage)
+            (
+                m.track_record(account, today),
+                stage,
+                m.in_touch(account, today),
+            )
         });
         let (p, d) = (record.promises, record.deliveries);
         let tiles = [
@@ -109,6 +113,19 @@ pub fn TrackRecordGlance(
                     }
                 })
                 .collect_view()}
+            {touch
+                .map(|touch| {
+                    let overdue = matches!(touch.state, TouchState::Overdue { .. });
+                    view! {
+                        <div class=if overdue { "tile flag" } else { "tile" } data-testid="glance-in-touch">
+                            <dt>{t(Key::InTouch)}</dt>
+                            <dd>
+                                {words().touch_state(touch.state)}
+                                <span class="needs">{words().cadence(touch.cadence)}</span>
+                            </dd>
+                        </div>
+                    }
+                })}
             <div class="tile stage-tile" data-testid="glance-stage">
                 <dt>{t(Key::StageLabel)}</dt>
                 <dd>

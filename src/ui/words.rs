@@ -18,8 +18,8 @@ use chrono::FixedOffset;
 
 use crate::document::DocumentError;
 use crate::domain::{
-    ActionStatus, Day, DeliveryState, DomainError, EndReason, Field, Judged, LeadWarning, Need,
-    Outcome, PromiseKind, Qualification, Ratio, Record, Stage, TouchKind,
+    ActionStatus, Cadence, Day, DeliveryState, DomainError, EndReason, Field, Judged, LeadWarning,
+    Need, Outcome, PromiseKind, Qualification, Ratio, Record, Stage, TouchKind, TouchState,
 };
 use crate::state::messages::SyncState;
 use crate::state::worker::ReportKind;
@@ -398,6 +398,20 @@ pub enum Key {
     SaveDates,
     /// Examples in the order's "what" field.
     OrderWhatPlaceholder,
+
+    // Staying in touch (issue 15).
+    /// The glance tile of the account's cadence.
+    InTouch,
+    /// The losing-touch list's title.
+    LosingTouchTitle,
+    /// What the list holds.
+    LosingTouchHint,
+    /// Nobody is overdue.
+    NobodyLosingTouch,
+    /// Before the day of the last touch.
+    LastTouch,
+    /// No touch logged yet.
+    NeverTouched,
 }
 
 /// One language's words.
@@ -462,6 +476,12 @@ pub trait Language: Sync {
 
     /// Where an order's delivery stands ("Late by 2 days").
     fn delivery_state(&self, state: DeliveryState) -> String;
+
+    /// Fine, due soon or overdue, in a few words ("Overdue by 9 days").
+    fn touch_state(&self, state: TouchState) -> String;
+
+    /// How often and whose cadence: "every 14 days (exploration's)".
+    fn cadence(&self, cadence: Cadence) -> String;
 
     /// The unrealistic-promise warning with the history behind it.
     fn lead_warning(&self, warning: &LeadWarning) -> String;

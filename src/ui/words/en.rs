@@ -5,8 +5,9 @@ use rapport_protocol::ErrorCode;
 
 use crate::document::DocumentError;
 use crate::domain::{
-    ActionStatus, Criterion, Day, DeliveryState, DomainError, EndReason, Judged, LeadWarning, Need,
-    Outcome, PromiseKind, Qualification, Ratio, Stage, TouchKind, Verdict,
+    ActionStatus, Cadence, CadenceFrom, Criterion, Day, DeliveryState, DomainError, EndReason,
+    Judged, LeadWarning, Need, Outcome, PromiseKind, Qualification, Ratio, Stage, TouchKind,
+    TouchState, Verdict,
 };
 use crate::state::messages::SyncState;
 use crate::state::worker::ReportKind;
@@ -235,6 +236,14 @@ impl Language for English {
             Key::RecordReady => "Record when it was ready to use",
             Key::SaveDates => "Save the dates",
             Key::OrderWhatPlaceholder => "40 kg of flour, 2 ovens…",
+            Key::InTouch => "In touch",
+            Key::LosingTouchTitle => "Losing touch",
+            Key::LosingTouchHint => {
+                "Overdue for a touch, longest first. Any touch counts: a visit, a call, a thank-you with no deal pending."
+            }
+            Key::NobodyLosingTouch => "Nobody is overdue for a touch.",
+            Key::LastTouch => "last touch",
+            Key::NeverTouched => "never touched",
         }
     }
 
@@ -628,6 +637,30 @@ impl Language for English {
             ActionStatus::Done => "Done",
             ActionStatus::Dropped => "Dropped",
         }
+    }
+
+    fn touch_state(&self, state: TouchState) -> String {
+        match state {
+            TouchState::Overdue { days } => {
+                format!("Overdue by {}", plural(days as usize, "day", "days"))
+            }
+            TouchState::DueSoon { days_left: 0 } => "Due today".into(),
+            TouchState::DueSoon { days_left } | TouchState::Fine { days_left } => {
+                format!("Due in {}", plural(days_left as usize, "day", "days"))
+            }
+        }
+    }
+
+    fn cadence(&self, cadence: Cadence) -> String {
+        let whose = match cadence.from {
+            CadenceFrom::Stage(stage) => format!("{}'s", self.stage(stage).to_lowercase()),
+            CadenceFrom::Account => "the account's own".into(),
+            CadenceFrom::Contact => "their own".into(),
+        };
+        format!(
+            "every {} ({whose})",
+            plural(cadence.days as usize, "day", "days")
+        )
     }
 
     fn delivery_state(&self, state: DeliveryState) -> String {
