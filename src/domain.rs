@@ -1,6 +1,6 @@
 //! The domain: the nouns a sales rep and a sales manager use (accounts,
 //! contacts, touches, stages, promises, orders, partner scorecards, joint
-//! programs), their typed ids, the rules that keep them sane, and
+//! programs, remarks and early warnings), their typed ids, the rules that keep them sane, and
 //! the commands that change them.
 //!
 //! Plain Rust only: no automerge calls, no web-sys. The document layer stores
@@ -15,7 +15,9 @@ mod account;
 mod command;
 mod contact;
 mod day;
+mod early_warning;
 mod error;
+mod feedback;
 mod ids;
 mod kinds;
 mod money;
@@ -23,6 +25,7 @@ mod order;
 mod program;
 mod promise;
 mod record;
+mod remark;
 mod scorecard;
 mod settings;
 mod stage;
@@ -35,7 +38,12 @@ pub use account::{Account, AccountDraft, AccountField};
 pub use command::{Op, Planned};
 pub use contact::{Contact, ContactDraft, ContactField};
 pub use day::Day;
+pub use early_warning::{
+    EarlyWarning, EarlyWarningDraft, EarlyWarningField, EarlyWarningId, Seriousness, WarningEnd,
+    WarningRole,
+};
 pub use error::DomainError;
+pub use feedback::{FeedbackTally, OpenRemark};
 pub use ids::{AccountId, ContactId, IdError, TouchId};
 pub use kinds::{
     AnyRecord, Command, CommandVisitor, KeyVisitor, Kind, KindVisitor, NEWEST_SINCE, RecordKey,
@@ -52,6 +60,9 @@ pub use promise::{Outcome, Promise, PromiseDraft, PromiseField, PromiseId, Promi
 /// stamps of what its rep writes, in its storage and to the relay.
 pub use rapport_protocol::DeviceId;
 pub use record::{Draft, Field, Initial, Parent, Record, RecordId, Records, StampsMut, Table};
+pub use remark::{
+    Remark, RemarkDraft, RemarkEnd, RemarkField, RemarkId, Role, Sentiment, Severity, Topic,
+};
 pub use scorecard::{
     Criterion, Judged, Qualification, Scorecard, ScorecardDraft, ScorecardField, ScorecardId,
     Verdict, current as current_scorecard, qualification_of,
