@@ -822,14 +822,23 @@ fn a_remark_ended_differently_apart_shows_both_ends_until_resolved() {
             ended: shown.ended_on.unwrap()
         })
     );
-    // Settled field by field on Tom's values, through both paths.
+    // Settled field by field on the values not shown (an edit to them
+    // would be refused: the remark is closed), through both paths.
+    let (end, ended_on, end_note) = match shown.end {
+        Some(RemarkEnd::Resolved) => (
+            RemarkEnd::ClosedWithoutAction,
+            "2026-11-13",
+            "the client withdrew it",
+        ),
+        _ => (RemarkEnd::Resolved, "2026-11-12", "replaced"),
+    };
     for (field, value) in [
-        ("end", "ClosedWithoutAction"),
-        ("ended_on", "2026-11-13"),
-        ("end_note", "the client withdrew it"),
+        ("end", format!("{end:?}")),
+        ("ended_on", ended_on.to_owned()),
+        ("end_note", end_note.to_owned()),
     ] {
         let e = anna.edit("2026-11-27");
-        anna.run(Command::resolve(key, field, value.into()).unwrap(), &e)
+        anna.run(Command::resolve(key, field, value).unwrap(), &e)
             .unwrap();
     }
     let settled = anna.model();
@@ -841,23 +850,20 @@ fn a_remark_ended_differently_apart_shows_both_ends_until_resolved() {
     let kept = settled.get::<Remark>(id).unwrap();
     assert_eq!(
         (kept.end, kept.ended_on, kept.end_note.as_str()),
-        (
-            Some(RemarkEnd::ClosedWithoutAction),
-            Some(day("2026-11-13")),
-            "the client withdrew it"
-        )
+        (Some(end), Some(day(ended_on)), end_note)
     );
     tom.ws.merge(&mut anna.ws).unwrap();
     assert_eq!(tom.model(), anna.model());
     assert!(tom.ws.conflicts(key).unwrap().is_empty());
     let tally = anna.feedback(Scope::Team, "2026-11-27");
+    let resolved = usize::from(end == RemarkEnd::Resolved);
     assert_eq!(
         (
             tally.resolved,
             tally.closed_without_action,
             tally.acted_on_share()
         ),
-        (0, 1, ratio(1, 1))
+        (resolved, 1 - resolved, ratio(1, 1))
     );
     // A value nobody wrote is still held to the rules.
     let e = anna.edit("2026-11-27");
@@ -905,14 +911,35 @@ fn a_warning_followed_up_differently_apart_is_settled_by_a_resolution() {
         anna.model().open_early_warnings().is_empty(),
         "followed up either way"
     );
+    // Kept: the end not shown, which an edit could not choose.
+    let shown = anna.model().get::<EarlyWarning>(w).unwrap().end;
+    let other = match shown {
+        Some(WarningEnd::Closed) => WarningEnd::BecameComplaint,
+        _ => WarningEnd::Closed,
+    };
+    assert_eq!(
+        anna.follow_up(w, "2026-11-27", |d| {
+            d.end = Some(other);
+            d.end_note = "either".into();
+            d.complaint = Some(c);
+        }),
+        Err(DomainError::WarningFollowedUp {
+            ended: day("2026-11-12")
+        })
+    );
     let e = anna.edit("2026-11-27");
     anna.run(
-        Command::resolve(key, "end", "BecameComplaint".into()).unwrap(),
+        Command::resolve(key, "end", format!("{other:?}")).unwrap(),
         &e,
     )
     .unwrap();
     let kept = anna.model().get::<EarlyWarning>(w).unwrap().clone();
-    assert_eq!(kept.end, Some(WarningEnd::BecameComplaint));
+    assert_eq!(kept.end, Some(other));
+    assert_eq!(
+        kept.complaint,
+        (other == WarningEnd::BecameComplaint).then_some(c),
+        "a closed warning names no complaint"
+    );
     assert!(
         anna.model().conflicts(key).iter().all(|c| c.field != "end"),
         "{:?}",
