@@ -1,6 +1,7 @@
 //! The domain: the nouns a sales rep and a sales manager use (accounts,
 //! contacts, touches, stages, promises, orders, partner scorecards, joint
-//! programs, cadences), their typed ids, the rules that keep them sane, and
+//! programs, cadences, remarks and early warnings, small details, adoption
+//! checks, health), their typed ids, the rules that keep them sane, and
 //! the commands that change them.
 //!
 //! Plain Rust only: no automerge calls, no web-sys. The document layer stores
@@ -16,7 +17,9 @@ mod cadence;
 mod command;
 mod contact;
 mod day;
+mod early_warning;
 mod error;
+mod feedback;
 mod ids;
 mod kinds;
 mod money;
@@ -24,6 +27,7 @@ mod order;
 mod program;
 mod promise;
 mod record;
+mod remark;
 mod scorecard;
 mod settings;
 mod stage;
@@ -40,7 +44,12 @@ pub use cadence::{
 pub use command::{Op, Planned};
 pub use contact::{Contact, ContactDraft, ContactField};
 pub use day::Day;
+pub use early_warning::{
+    EarlyWarning, EarlyWarningDraft, EarlyWarningField, EarlyWarningId, Seriousness, WarningEnd,
+    WarningRole,
+};
 pub use error::DomainError;
+pub use feedback::{FeedbackTally, OpenRemark};
 pub use ids::{AccountId, ContactId, IdError, TouchId};
 pub use kinds::{
     AnyRecord, Command, CommandVisitor, KeyVisitor, Kind, KindVisitor, NEWEST_SINCE, RecordKey,
@@ -57,6 +66,9 @@ pub use promise::{Outcome, Promise, PromiseDraft, PromiseField, PromiseId, Promi
 /// stamps of what its rep writes, in its storage and to the relay.
 pub use rapport_protocol::DeviceId;
 pub use record::{Draft, Field, Initial, Parent, Record, RecordId, Records, StampsMut, Table};
+pub use remark::{
+    Remark, RemarkDraft, RemarkEnd, RemarkField, RemarkId, Role, Sentiment, Severity, Topic,
+};
 pub use scorecard::{
     Criterion, Judged, Qualification, Scorecard, ScorecardDraft, ScorecardField, ScorecardId,
     Verdict, current as current_scorecard, qualification_of,

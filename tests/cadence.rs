@@ -1,7 +1,7 @@
 //! Staying in touch end to end (issue 15, part 2): cadences from the stage,
 //! the account and the person, reset by every kind of touch, and the
 //! "losing touch" list, each command checked on the page's path and run on
-//! the worker's ([`common::Rapport::run`]).
+//! the worker's ([`harness::Rapport::run`]).
 
 use rapport::document::{Command, Scope};
 use rapport::domain::{
@@ -10,9 +10,9 @@ use rapport::domain::{
     TouchDraft, TouchKind, TouchState,
 };
 
-mod common;
+mod harness;
 
-use common::{Rapport, day};
+use harness::{Rapport, day};
 
 impl Rapport {
     /// Logs a touch of `kind` on `today`, with `contact` if given.

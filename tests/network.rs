@@ -44,10 +44,12 @@ use automerge::{ActorId, Change, ChangeHash};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use rapport::document::Workspace;
 use rapport::domain::{
-    AccountDraft, AccountId, ActionStatus, Author, ContactDraft, ContactId, Day, Edit, EndReason,
-    Order, OrderDraft, OrderId, Outcome, Program, ProgramAction, ProgramActionDraft,
-    ProgramActionId, ProgramDraft, ProgramId, Promise, PromiseDraft, PromiseId, PromiseKind,
-    Record, ScorecardDraft, Stage, StageMoveDraft, TeamSettings, TouchDraft, TouchId, TouchKind,
+    AccountDraft, AccountId, ActionStatus, Author, ContactDraft, ContactId, Day, EarlyWarning,
+    EarlyWarningDraft, EarlyWarningId, Edit, EndReason, Order, OrderDraft, OrderId, Outcome,
+    Program, ProgramAction, ProgramActionDraft, ProgramActionId, ProgramDraft, ProgramId, Promise,
+    PromiseDraft, PromiseId, PromiseKind, Record, Remark, RemarkDraft, RemarkEnd, RemarkId, Role,
+    ScorecardDraft, Sentiment, Seriousness, Severity, Stage, StageMoveDraft, TeamSettings, Topic,
+    TouchDraft, TouchId, TouchKind, WarningEnd, WarningRole,
 };
 use rapport::sync::{Action, EngineState, SyncEngine, SyncError};
 use rapport_protocol::{
@@ -83,6 +85,7 @@ fn devices_converge_whatever_the_network_does() {
     if cases >= DEFAULT_CASES {
         assert!(total.relationship_records > cases as usize, "{total:?}");
         assert!(total.settings_edited > 0, "{total:?}");
+        assert!(total.feedback_records > 0, "{total:?}");
     }
 }
 
@@ -134,6 +137,18 @@ fn run_case(seed: u64) -> Stats {
             )
         })
         .count();
+    sim.stats.feedback_records = model
+        .to_patch()
+        .records
+        .iter()
+        .filter(|(key, _)| {
+            matches!(
+                key,
+                rapport::document::RecordKey::Remark(_)
+                    | rapport::document::RecordKey::EarlyWarning(_)
+            )
+        })
+        .count();
     sim.stats.settings_edited = usize::from(TeamSettings::of(&model).updated.at != 0);
     sim.stats
 }
@@ -153,9 +168,12 @@ struct Stats {
     cut_mid_upload: usize,
     app_restarts: usize,
     relay_restarts: usize,
-    /// Records of the schema-2 kinds (promises, orders, stage moves,
-    /// scorecards, programs, actions) the devices converged on.
+    /// Records of the schema-2 and schema-3 kinds (promises, orders, stage
+    /// moves, scorecards, programs, actions, remarks, early warnings) the
+    /// devices converged on.
     relationship_records: usize,
+    /// Remarks and early warnings among them.
+    feedback_records: usize,
     /// Cases whose team settings were edited.
     settings_edited: usize,
 }
@@ -174,6 +192,7 @@ impl std::ops::AddAssign for Stats {
         self.app_restarts += other.app_restarts;
         self.relay_restarts += other.relay_restarts;
         self.relationship_records += other.relationship_records;
+        self.feedback_records += other.feedback_records;
         self.settings_edited += other.settings_edited;
     }
 }
@@ -247,6 +266,8 @@ struct Sim {
     orders: Vec<OrderId>,
     programs: Vec<ProgramId>,
     actions: Vec<ProgramActionId>,
+    remarks: Vec<RemarkId>,
+    warnings: Vec<EarlyWarningId>,
     now: DateTime<Utc>,
     nonces: u64,
     stats: Stats,
@@ -321,6 +342,8 @@ impl Sim {
             orders: Vec::new(),
             programs: Vec::new(),
             actions: Vec::new(),
+            remarks: Vec::new(),
+            warnings: Vec::new(),
             now: Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap(),
             nonces: 0,
             stats: Stats::default(),
@@ -783,10 +806,14 @@ impl Sim {
         self.made_change(device, &before);
     }
 
-    /// An edit of the relationship's records (schema 2): promises made,
-    /// closed or deleted, orders and their deliveries, stage moves,
-    /// scorecards, joint programs and their actions, the team's settings.
+    /// An edit of the relationship's records (schemas 2 and 3): promises
+    /// made, closed or deleted, orders and their deliveries, stage moves,
+    /// scorecards, joint programs and their actions, the team's settings,
+    /// remarks and early warnings.
     fn relationship(&mut self, device: usize, edit: &Edit, word: &str, account: Option<AccountId>) {
+        if self.rng.u32(..4) == 0 {
+            return self.feedback(device, edit, word, account);
+        }
         let today = Day(edit.today);
         let ws = &mut self.devices[device].ws;
         let model = ws.read_model();
@@ -945,33 +972,173 @@ impl Sim {
         }
     }
 
-    /// Two devices, cut off from the relay, close the same promise
-    /// differently (or one closes it while the other deletes it).
-    fn apart_on_the_same_promise(&mut self) {
-        let Some(&id) = pick(&mut self.rng, &self.promises) else {
-            return;
-        };
+    /// An edit of the feedback system's records (schema 3): remarks made,
+    /// acted on, ended or deleted; early warnings heard, closed or turned
+    /// into a complaint.
+    fn feedback(&mut self, device: usize, edit: &Edit, word: &str, account: Option<AccountId>) {
+        let today = Day(edit.today);
+        let ws = &mut self.devices[device].ws;
+        let model = ws.read_model();
+        let rng = &mut self.rng;
+        let from = |a: AccountId| model.contacts_of(a).first().map(|(id, _)| *id);
+        match rng.u32(..5) {
+            0 => {
+                let Some(a) = account else { return };
+                let draft = RemarkDraft {
+                    from: from(a),
+                    ..RemarkDraft::heard(
+                        Role::ALL[rng.usize(..Role::ALL.len())],
+                        Topic::ALL[rng.usize(..Topic::ALL.len())],
+                        Sentiment::ALL[rng.usize(..Sentiment::ALL.len())],
+                        Severity::ALL[rng.usize(..Severity::ALL.len())],
+                        &format!("{word} was late"),
+                        &today.plus(-rng.i64(0..10)).to_string(),
+                    )
+                };
+                if let Ok(id) = ws.create_in(a, &draft, edit) {
+                    self.remarks.push(id);
+                }
+            }
+            1 | 2 => {
+                let Some(&id) = pick(rng, &self.remarks) else {
+                    return;
+                };
+                let Some(remark) = model.get::<Remark>(id) else {
+                    return;
+                };
+                let mut draft = remark.draft();
+                match rng.u32(..4) {
+                    0 => {
+                        let _ = ws.delete(id, edit);
+                        return;
+                    }
+                    1 => {
+                        draft.action = format!("call about {word}");
+                        draft.action_by = edit.author.name.clone();
+                        draft.action_due = today.plus(rng.i64(0..10)).to_string();
+                    }
+                    _ => {
+                        draft.end = Some(RemarkEnd::ALL[rng.usize(..RemarkEnd::ALL.len())]);
+                        draft.ended_on = today.to_string();
+                        draft.end_note = format!("{word} sorted");
+                    }
+                }
+                let _ = ws.edit(id, &draft, edit);
+            }
+            3 => {
+                let Some(a) = account else { return };
+                let draft = EarlyWarningDraft {
+                    from: from(a),
+                    ..EarlyWarningDraft::heard(
+                        WarningRole::ALL[rng.usize(..WarningRole::ALL.len())],
+                        Seriousness::ALL[rng.usize(..Seriousness::ALL.len())],
+                        &format!("{word} grumbles"),
+                        &today.to_string(),
+                    )
+                };
+                if let Ok(id) = ws.create_in(a, &draft, edit) {
+                    self.warnings.push(id);
+                }
+            }
+            _ => {
+                let Some(&id) = pick(rng, &self.warnings) else {
+                    return;
+                };
+                let Some(warning) = model.get::<EarlyWarning>(id) else {
+                    return;
+                };
+                let mut draft = warning.draft();
+                draft.ended_on = today.to_string();
+                // A complaint of its account, if one is known here.
+                let complaint = model
+                    .remarks_of(warning.account)
+                    .into_iter()
+                    .find(|(_, r)| r.severity == Severity::Complaint)
+                    .map(|(id, _)| id);
+                match complaint {
+                    Some(c) if rng.bool() => {
+                        draft.end = Some(WarningEnd::BecameComplaint);
+                        draft.complaint = Some(c);
+                    }
+                    _ => {
+                        draft.end = Some(WarningEnd::Closed);
+                        draft.end_note = format!("{word} settled");
+                    }
+                }
+                let _ = ws.edit(id, &draft, edit);
+            }
+        }
+    }
+
+    /// Two devices, cut off from the relay, each change the workspace as
+    /// `change` says (`second`: the other device's change).
+    fn apart(&mut self, change: impl Fn(&mut Workspace, &Edit, bool)) {
         let a = self.rng.usize(..self.devices.len());
         let b = (a + 1 + self.rng.usize(..self.devices.len() - 1)) % self.devices.len();
-        let delete = self.rng.u32(..4) == 0;
-        for (device, outcome) in [(a, Outcome::Kept), (b, Outcome::Broken)] {
+        for (device, second) in [(a, false), (b, true)] {
             self.disconnect(device);
             let edit = self.edit_now(device);
             let before = self.devices[device].ws.heads();
-            let ws = &mut self.devices[device].ws;
-            if let Some(promise) = ws.read_model().get::<Promise>(id).cloned() {
-                if delete && outcome == Outcome::Broken {
-                    let _ = ws.delete(id, &edit);
-                } else {
-                    let mut draft = promise.draft();
-                    draft.outcome = Some(outcome);
-                    draft.closed_on = Day(edit.today).to_string();
-                    draft.outcome_note = "apart".into();
-                    let _ = ws.edit(id, &draft, &edit);
-                }
-            }
+            change(&mut self.devices[device].ws, &edit, second);
             self.made_change(device, &before);
         }
+    }
+
+    /// Two devices, cut off from the relay, close the same promise
+    /// differently (or one closes it while the other deletes it); or end
+    /// the same remark differently.
+    fn apart_on_the_same_promise(&mut self) {
+        if self.rng.bool() {
+            return self.apart_on_the_same_remark();
+        }
+        let Some(&id) = pick(&mut self.rng, &self.promises) else {
+            return;
+        };
+        let delete = self.rng.u32(..4) == 0;
+        self.apart(|ws, edit, second| {
+            let Some(promise) = ws.read_model().get::<Promise>(id).cloned() else {
+                return;
+            };
+            if delete && second {
+                let _ = ws.delete(id, edit);
+            } else {
+                let mut draft = promise.draft();
+                draft.outcome = Some(if second {
+                    Outcome::Broken
+                } else {
+                    Outcome::Kept
+                });
+                draft.closed_on = Day(edit.today).to_string();
+                draft.outcome_note = "apart".into();
+                let _ = ws.edit(id, &draft, edit);
+            }
+        });
+    }
+
+    /// Two devices, cut off from the relay, end the same remark
+    /// differently: closed without action on one, resolved (with an
+    /// action) on the other.
+    fn apart_on_the_same_remark(&mut self) {
+        let Some(&id) = pick(&mut self.rng, &self.remarks) else {
+            return;
+        };
+        self.apart(|ws, edit, second| {
+            let Some(remark) = ws.read_model().get::<Remark>(id).cloned() else {
+                return;
+            };
+            let mut draft = remark.draft();
+            draft.ended_on = Day(edit.today).to_string();
+            draft.end_note = format!("apart {second}");
+            if second {
+                draft.end = Some(RemarkEnd::Resolved);
+                draft.action = "apart".into();
+                draft.action_by = edit.author.name.clone();
+                draft.action_due = Day(edit.today).to_string();
+            } else {
+                draft.end = Some(RemarkEnd::ClosedWithoutAction);
+            }
+            let _ = ws.edit(id, &draft, edit);
+        });
     }
 
     /// Two devices, cut off from the relay, change the same field of the
@@ -980,20 +1147,13 @@ impl Sim {
         let Some(&id) = pick(&mut self.rng, &self.accounts) else {
             return;
         };
-        let a = self.rng.usize(..self.devices.len());
-        let b = (a + 1 + self.rng.usize(..self.devices.len() - 1)) % self.devices.len();
-        for (device, city) in [(a, "Tver"), (b, "Tula")] {
-            self.disconnect(device);
-            let edit = self.edit_now(device);
-            let before = self.devices[device].ws.heads();
-            let ws = &mut self.devices[device].ws;
+        self.apart(|ws, edit, second| {
             if let Some(current) = ws.read_model().account(id).cloned() {
                 let mut draft = AccountDraft::of(&current);
-                draft.city = city.into();
-                let _ = ws.edit(id, &draft, &edit);
+                draft.city = if second { "Tula" } else { "Tver" }.into();
+                let _ = ws.edit(id, &draft, edit);
             }
-            self.made_change(device, &before);
-        }
+        });
     }
 
     // --- the end -------------------------------------------------------------
@@ -1085,7 +1245,11 @@ impl Sim {
             .promises
             .iter()
             .map(|id| rapport::document::RecordKey::Promise(*id));
-        for key in keys.chain(promises) {
+        let remarks = self
+            .remarks
+            .iter()
+            .map(|id| rapport::document::RecordKey::Remark(*id));
+        for key in keys.chain(promises).chain(remarks) {
             let conflicts = self.devices[0].ws.conflicts(key).unwrap_or_default();
             self.stats.conflicts += conflicts.len();
         }

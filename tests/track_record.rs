@@ -2,13 +2,17 @@
 //! deliveries, stage moves, the partner scorecard, the team's settings and
 //! joint programs, each rule driven through [`Command`]s on a [`Workspace`]
 //! (the worker's path) and checked on the [`ReadModel`] (the page's path).
-//! Every command goes through [`Rapport::run`], which asserts that both
-//! paths give the same answer and that a refused command writes nothing.
+//! Every command goes through [`Rapport::run`] (`harness/mod.rs`), which
+//! asserts that both paths give the same answer and that a refused command
+//! writes nothing.
 //!
 //! The second half forks workspaces and merges them: concurrent outcomes,
 //! concurrent stage moves, a delete against a close, settings edited apart.
 
+mod harness;
+
 use automerge::ActorId;
+use harness::{Rapport, day};
 use rapport::document::{Command, RecordKey, Scope, Workspace};
 use rapport::domain::{
     AccountId, ActionStatus, Criterion, Day, DeliveryState, DeliveryTally, DomainError, EndReason,
@@ -19,11 +23,7 @@ use rapport::domain::{
     TouchDraft, TouchKind, TrackRecord, Verdict, qualification_of,
 };
 
-mod common;
-
-use common::{Rapport, day};
-
-// --- the harness, for promises, orders and stages ---------------------------
+// --- the harness: what these tests add to it ---------------------------------
 
 impl Rapport {
     /// A promise of `draft`, made on its `made_on` day.

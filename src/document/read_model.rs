@@ -13,6 +13,7 @@
 mod care;
 
 use std::borrow::Cow;
+use std::cmp::Reverse;
 use std::collections::{BTreeSet, HashMap};
 
 use automerge::{AutoCommit, ChangeHash, ObjId, ObjType, ROOT, ReadDoc, Value};
@@ -26,10 +27,11 @@ use crate::document::prefetch::Prefetched;
 use chrono::Datelike;
 
 use crate::domain::{
-    Account, AccountId, AnyRecord, Contact, ContactId, Day, DeliveryTally, KeyVisitor, Kind,
-    KindVisitor, Order, OrderId, Period, Program, ProgramAction, ProgramsDue, Promise, PromiseId,
-    PromiseTally, Record, RecordKey, Records, Stage, StageMove, StageMoveId, StageNow, Tables,
-    Touch, TouchId, TrackRecord, for_each_kind, lowercase, name_key,
+    Account, AccountId, AnyRecord, Contact, ContactId, Day, DeliveryTally, EarlyWarning,
+    EarlyWarningId, FeedbackTally, KeyVisitor, Kind, KindVisitor, Order, OrderId, Period, Program,
+    ProgramAction, ProgramsDue, Promise, PromiseId, PromiseTally, Record, RecordKey, Records,
+    Remark, RemarkId, Seriousness, Stage, StageMove, StageMoveId, StageNow, Tables, Touch, TouchId,
+    TrackRecord, for_each_kind, lowercase, name_key,
 };
 
 /// What a change to the document touched.
@@ -642,6 +644,50 @@ impl ReadModel {
         )
     }
 
+    /// The feedback figures of the live remarks of live accounts `scope`
+    /// takes in, made in `period`, on `today` (`domain::feedback`). A rep's
+    /// remarks are those of the accounts they own.
+    pub fn feedback(&self, scope: Scope<'_>, period: Period, today: Day) -> FeedbackTally {
+        FeedbackTally::among(
+            self,
+            |id, account| scope.takes_in(id, account),
+            period,
+            today,
+        )
+    }
+
+    /// The account's live remarks: open ones first, oldest first, then the
+    /// ended ones, latest ended first.
+    pub fn remarks_of(&self, account: AccountId) -> Vec<(RemarkId, &Remark)> {
+        let mut remarks = self.of_account::<Remark>(account);
+        remarks.sort_by_key(|(id, r)| match r.ended_on {
+            None => (0, r.day.0.num_days_from_ce(), *id),
+            Some(ended) => (1, -ended.0.num_days_from_ce(), *id),
+        });
+        remarks
+    }
+
+    /// The account's live early warnings: the flagged ones first (most
+    /// serious first, then oldest), then the followed-up ones, latest
+    /// first.
+    pub fn early_warnings_of(&self, account: AccountId) -> Vec<(EarlyWarningId, &EarlyWarning)> {
+        let mut warnings = self.of_account::<EarlyWarning>(account);
+        warnings.sort_by_key(|(id, w)| warning_order(*id, w));
+        warnings
+    }
+
+    /// Every flagged early warning of every live account, most serious
+    /// first, then oldest: what the Today screen lists.
+    pub fn open_early_warnings(&self) -> Vec<(EarlyWarningId, &EarlyWarning)> {
+        let mut warnings: Vec<_> = EarlyWarning::table(&self.tables)
+            .iter()
+            .filter(|(_, w)| w.is_open() && w.is_live())
+            .filter(|(_, w)| self.get::<Account>(w.account).is_some())
+            .collect();
+        warnings.sort_by_key(|(id, w)| warning_order(*id, w));
+        warnings
+    }
+
     /// The program actions and follow-ups due on `day` (or before, still
     /// open) across live accounts: what the Today screen lists.
     pub fn programs_due(&self, day: Day) -> ProgramsDue<'_> {
@@ -686,8 +732,9 @@ impl ReadModel {
     }
 }
 
-/// Whose promises and orders a rate counts. A rep's promises are those
-/// they made; a rep's orders, those of the accounts they own.
+/// Whose promises, orders and remarks a rate counts. A rep's promises are
+/// those they made; a rep's orders and remarks, those of the accounts they
+/// own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope<'a> {
     /// One account's.
@@ -696,6 +743,40 @@ pub enum Scope<'a> {
     Rep(&'a str),
     /// The whole team's.
     Team,
+}
+
+impl Scope<'_> {
+    /// Whether the records of `account` (stored under `id`) are the
+    /// scope's, when the scope is of accounts (orders, remarks).
+    pub fn takes_in(self, id: AccountId, account: &Account) -> bool {
+        match self {
+            Scope::Account(scoped) => scoped == id,
+            Scope::Rep(rep) => account.owner() == rep,
+            Scope::Team => true,
+        }
+    }
+}
+
+/// Where an early warning sorts: flagged first, most serious first, then
+/// oldest; then the followed-up ones, latest first.
+fn warning_order(
+    id: EarlyWarningId,
+    w: &EarlyWarning,
+) -> (bool, Reverse<Seriousness>, i32, EarlyWarningId) {
+    match w.ended_on {
+        None => (
+            false,
+            Reverse(w.seriousness),
+            w.day.0.num_days_from_ce(),
+            id,
+        ),
+        Some(ended) => (
+            true,
+            Reverse(Seriousness::Low),
+            -ended.0.num_days_from_ce(),
+            id,
+        ),
+    }
 }
 
 /// The page checks commands against its read model: the records as they

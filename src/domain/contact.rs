@@ -186,3 +186,24 @@ impl ContactDraft {
         }
     }
 }
+
+/// The person a record names (`field`: to whom a promise was made, who
+/// made a remark) must be a live contact of `account`; with nobody named,
+/// the account must have nobody to name.
+pub(crate) fn person_at(
+    field: &'static str,
+    person: Option<ContactId>,
+    account: AccountId,
+    records: &impl Records,
+) -> Result<(), DomainError> {
+    match person {
+        Some(contact) if records.live::<Contact>(contact)?.account != account => {
+            Err(DomainError::ContactOfOtherAccount { contact, account })
+        }
+        Some(_) => Ok(()),
+        None if !records.live_of_account::<Contact>(account).is_empty() => {
+            Err(DomainError::Empty { field })
+        }
+        None => Ok(()),
+    }
+}

@@ -1,7 +1,9 @@
 //! Why a command was refused. Messages are lowercase and carry the facts; the
 //! UI turns them into the rep's words (and language).
 
-use crate::domain::{AccountId, ContactId, Day, LeadWarning, Qualification, RecordKey, Stage};
+use crate::domain::{
+    AccountId, ContactId, Day, LeadWarning, Qualification, RecordKey, RemarkId, Stage,
+};
 
 /// A command that broke a rule. Nothing was written.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -101,6 +103,19 @@ pub enum DomainError {
     /// not be deleted.
     #[error("{0} is kept as history and cannot be deleted")]
     HistoryKept(RecordKey),
+    /// A remark that has ended was given another action or another end.
+    #[error("the remark was already closed on {ended}")]
+    RemarkClosed { ended: Day },
+    /// An early warning already followed up was followed up again.
+    #[error("the warning was already followed up on {ended}")]
+    WarningFollowedUp { ended: Day },
+    /// A warning said to have become a remark that is not a complaint of
+    /// the warning's account.
+    #[error("remark {remark} is not a complaint at account {account}")]
+    NotAComplaint {
+        remark: RemarkId,
+        account: AccountId,
+    },
 }
 
 // Between the app's threads a refusal travels as data, so the page can say
@@ -131,6 +146,9 @@ enum Wire {
     NotQualified(Qualification),
     SameStage(Stage),
     HistoryKept(RecordKey),
+    RemarkClosed(Day),
+    WarningFollowedUp(Day),
+    NotAComplaint(RemarkId, AccountId),
 }
 
 impl serde::Serialize for DomainError {
@@ -174,6 +192,9 @@ impl serde::Serialize for DomainError {
             Self::NotQualified(verdict) => Wire::NotQualified(verdict),
             Self::SameStage(stage) => Wire::SameStage(stage),
             Self::HistoryKept(key) => Wire::HistoryKept(key),
+            Self::RemarkClosed { ended } => Wire::RemarkClosed(ended),
+            Self::WarningFollowedUp { ended } => Wire::WarningFollowedUp(ended),
+            Self::NotAComplaint { remark, account } => Wire::NotAComplaint(remark, account),
         };
         wire.serialize(s)
     }
@@ -240,6 +261,9 @@ impl<'de> serde::Deserialize<'de> for DomainError {
             Wire::NotQualified(verdict) => Self::NotQualified(verdict),
             Wire::SameStage(stage) => Self::SameStage(stage),
             Wire::HistoryKept(key) => Self::HistoryKept(key),
+            Wire::RemarkClosed(ended) => Self::RemarkClosed { ended },
+            Wire::WarningFollowedUp(ended) => Self::WarningFollowedUp { ended },
+            Wire::NotAComplaint(remark, account) => Self::NotAComplaint { remark, account },
         })
     }
 }
@@ -287,6 +311,17 @@ mod tests {
                 value: "Teleport".into(),
             },
             DomainError::Unknown(RecordKey::Touch(TouchId::random())),
+            DomainError::RemarkClosed {
+                ended: Day::parse("2026-11-12").unwrap(),
+            },
+            DomainError::WarningFollowedUp {
+                ended: Day::parse("2026-11-13").unwrap(),
+            },
+            DomainError::NotAComplaint {
+                remark: RemarkId::random(),
+                account: AccountId::random(),
+            },
+            DomainError::Empty { field: "end_note" },
         ];
         for refusal in refusals {
             let bytes = postcard::to_allocvec(&refusal).unwrap();

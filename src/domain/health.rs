@@ -69,3 +69,157 @@ pub enum Status {
     /// At least one factor is poor.
     Poor,
 }
+
+/// What one factor was judged on: the facts behind its one-line reason.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Factor {
+    /// Touch recency against the cadence (none: ended).
+    Touch(Option<StayInTouch>),
+    /// The kept rate over the last [`RATE_DAYS`] days.
+    Promises(Option<Ratio>),
+    /// The on-time delivery rate over the last [`RATE_DAYS`] days.
+    Deliveries(Option<Ratio>),
+    /// Remarks waiting for an answer.
+    Remarks(OpenRemarks),
+    /// The last adoption check: its finding and day.
+    Adoption(Option<(Finding, Day)>),
+    /// Early warnings not followed up.
+    EarlyWarnings(OpenWarnings),
+}
+
+/// The remarks of an account as the health counts them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenRemarks {
+    /// Remarks ever recorded (live ones).
+    pub ever: usize,
+    /// Those needing an action and not yet ended.
+    pub open: usize,
+    /// The age in days of the oldest open one.
+    pub oldest_days: i64,
+}
+
+/// The early warnings of an account as the health counts them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenWarnings {
+    /// Warnings ever heard (live ones).
+    pub ever: usize,
+    /// Those not followed up.
+    pub open: usize,
+    /// Of those, how many are serious.
+    pub serious: usize,
+}
+
+fn rate_level(rate: Option<Ratio>) -> Level {
+    match rate {
+        None => Level::NoData,
+        Some(r) if r.at_least(GOOD_PERCENT) => Level::Good,
+        Some(r) if r.at_least(CONCERNING_PERCENT) => Level::Concerning,
+        Some(_) => Level::Poor,
+    }
+}
+
+impl Factor {
+    /// The factor's level, by the rules in the module doc.
+    pub fn level(&self) -> Level {
+        match *self {
+            Factor::Touch(None) => Level::NoData,
+            Factor::Touch(Some(touch)) => match touch.state {
+                TouchState::Fine { .. } | TouchState::DueSoon { .. } => Level::Good,
+                TouchState::Overdue { days } if days <= touch.cadence.days => Level::Concerning,
+                TouchState::Overdue { .. } => Level::Poor,
+            },
+            Factor::Promises(rate) | Factor::Deliveries(rate) => rate_level(rate),
+            Factor::Remarks(r) if r.ever == 0 => Level::NoData,
+            Factor::Remarks(r) if r.open == 0 => Level::Good,
+            Factor::Remarks(r) if r.oldest_days <= REMARK_POOR_DAYS => Level::Concerning,
+            Factor::Remarks(_) => Level::Poor,
+            Factor::Adoption(None) => Level::NoData,
+            Factor::Adoption(Some((Finding::Full, _))) => Level::Good,
+            Factor::Adoption(Some((Finding::Partly, _))) => Level::Concerning,
+            Factor::Adoption(Some((Finding::NotAtAll, _))) => Level::Poor,
+            Factor::EarlyWarnings(w) if w.ever == 0 => Level::NoData,
+            Factor::EarlyWarnings(w) if w.open == 0 => Level::Good,
+            Factor::EarlyWarnings(w) if w.serious == 0 => Level::Concerning,
+            Factor::EarlyWarnings(_) => Level::Poor,
+        }
+    }
+}
+
+/// The facts an account's health is judged on, as they stood on a day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Facts {
+    /// Where it stands with its cadence.
+    pub touch: Option<StayInTouch>,
+    /// Its promises due in the last [`RATE_DAYS`] days.
+    pub promises: PromiseTally,
+    /// Its orders promised in the last [`RATE_DAYS`] days.
+    pub deliveries: DeliveryTally,
+    /// Its remarks.
+    pub remarks: OpenRemarks,
+    /// Its last adoption check.
+    pub adoption: Option<(Finding, Day)>,
+    /// Its early warnings.
+    pub warnings: OpenWarnings,
+}
+
+/// An account's health: the status and every factor with its level, in
+/// the order of the module doc's table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Health {
+    /// Healthy, concerning or poor.
+    pub status: Status,
+    /// Each factor, with its level.
+    pub factors: Vec<(Factor, Level)>,
+}
+
+impl Health {
+    /// The health `facts` give, by the rules in the module doc.
+    pub fn of(facts: &Facts) -> Self {
+        let factors: Vec<(Factor, Level)> = [
+            Factor::Touch(facts.touch),
+            Factor::Promises(facts.promises.kept_rate()),
+            Factor::Deliveries(facts.deliveries.on_time_rate()),
+            Factor::Remarks(facts.remarks),
+            Factor::Adoption(facts.adoption),
+            Factor::EarlyWarnings(facts.warnings),
+        ]
+        .into_iter()
+        .map(|f| (f, f.level()))
+        .collect();
+        let levels = || factors.iter().map(|(_, level)| *level);
+        let status = if levels().any(|l| l == Level::Poor) {
+            Status::Poor
+        } else if levels().all(|l| matches!(l, Level::Good | Level::NoData)) {
+            Status::Healthy
+        } else {
+            Status::Concerning
+        };
+        Self { status, factors }
+    }
+}
+
+/// How far back [`Trend`] looks for the previous status.
+pub const TREND_DAYS: i64 = 365;
+
+/// The status now, and the one before it with the day it changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Trend {
+    /// The status on the day asked.
+    pub now: Status,
+    /// The status before, and the first day of the current one; none when
+    /// it has not changed in [`TREND_DAYS`] days.
+    pub previous: Option<(Status, Day)>,
+}
+
+impl Trend {
+    /// The trend on `today`, from `status_on` (the status of any day).
+    pub fn of(today: Day, status_on: impl Fn(Day) -> Status) -> Self {
+        let now = status_on(today);
+        let previous = (1..=TREND_DAYS).find_map(|back| {
+            let day = today.plus(-back);
+            let then = status_on(day);
+            (then != now).then(|| (then, day.plus(1)))
+        });
+        Self { now, previous }
+    }
+}

@@ -12,13 +12,14 @@
 use autosurgeon::{Hydrate, Reconcile};
 use serde::{Deserialize, Serialize};
 
+use crate::domain::contact::person_at;
 use crate::domain::day::{happened_day, not_before, planned_day};
 use crate::domain::ids::typed_id;
 use crate::domain::record::{fields, stamps};
 use crate::domain::text::{note, required_name, required_note};
 use crate::domain::{
-    AccountId, Contact, ContactId, Day, DomainError, Draft, Edit, LeadWarning, Record, Records,
-    Stamp, lead_warning,
+    AccountId, ContactId, Day, DomainError, Draft, Edit, LeadWarning, Record, Records, Stamp,
+    lead_warning,
 };
 
 typed_id!(
@@ -276,7 +277,7 @@ impl Record for Promise {
         edit: &Edit,
     ) -> Result<Self, DomainError> {
         let clean = draft.validated(edit)?;
-        person_at(draft.to, account, records)?;
+        person_at("to", draft.to, account, records)?;
         let overridden_warning = checked_lead(draft, &clean, account, records)?;
         Ok(Promise {
             account,
@@ -392,25 +393,6 @@ fn checked_lead(
     }
 }
 
-/// The person must be a live contact of `account`; with nobody named, the
-/// account must have nobody to name.
-pub(crate) fn person_at(
-    person: Option<ContactId>,
-    account: AccountId,
-    records: &impl Records,
-) -> Result<(), DomainError> {
-    match person {
-        Some(contact) if records.live::<Contact>(contact)?.account != account => {
-            Err(DomainError::ContactOfOtherAccount { contact, account })
-        }
-        Some(_) => Ok(()),
-        None if !records.live_of_account::<Contact>(account).is_empty() => {
-            Err(DomainError::Empty { field: "to" })
-        }
-        None => Ok(()),
-    }
-}
-
 impl Promise {
     /// This promise with `draft`'s values (`clean`: its fields cleaned).
     fn with(
@@ -419,7 +401,7 @@ impl Promise {
         clean: Clean,
         records: &impl Records,
     ) -> Result<Self, DomainError> {
-        person_at(draft.to, self.account, records)?;
+        person_at("to", draft.to, self.account, records)?;
         // The warning is asked again only when the promised lead time
         // changes; an override already recorded stays.
         let same_lead =

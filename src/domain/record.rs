@@ -386,3 +386,97 @@ macro_rules! stamps {
     };
 }
 pub(crate) use stamps;
+
+/// Declares the choices of a field a rep picks from (a remark's topic, a
+/// warning's seriousness), each with its slug: the enum, stored in the
+/// document under its variant's name, with `ALL` in the order the form
+/// offers them, `slug` and `from_stored`.
+/// `choices!(/// … Topic { /// … Delivery = "delivery", … })`.
+macro_rules! choices {
+    (
+        $(#[$doc:meta])* $name:ident {
+            $($(#[$vdoc:meta])* $variant:ident = $slug:literal),+ $(,)?
+        }
+    ) => {
+        $(#[$doc])*
+        #[derive(
+            Debug,
+            Clone,
+            Copy,
+            PartialEq,
+            Eq,
+            PartialOrd,
+            Ord,
+            Hash,
+            serde::Serialize,
+            serde::Deserialize,
+            autosurgeon::Reconcile,
+            autosurgeon::Hydrate,
+        )]
+        pub enum $name {
+            $($(#[$vdoc])* $variant,)+
+        }
+
+        impl $name {
+            /// Every choice, in the order the form offers them.
+            pub const ALL: &'static [Self] = &[$(Self::$variant),+];
+
+            /// A stable lowercase name (test ids, CSS classes, exports).
+            pub fn slug(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $slug,)+
+                }
+            }
+
+            /// The choice stored under its variant's name, as the document
+            /// holds it.
+            pub fn from_stored(name: &str) -> Option<Self> {
+                match name {
+                    $(stringify!($variant) => Some(Self::$variant),)+
+                    _ => None,
+                }
+            }
+
+            /// The choice stored as `value` (a conflict's kept value), or
+            /// why `field` cannot hold it.
+            #[allow(dead_code, reason = "not every kind keeps every choice optional or not")]
+            pub(crate) fn kept(
+                field: &'static str,
+                value: &str,
+            ) -> Result<Self, crate::domain::DomainError> {
+                Self::from_stored(value).ok_or_else(|| crate::domain::DomainError::NotAValue {
+                    field,
+                    value: value.to_owned(),
+                })
+            }
+
+            /// Like `kept`, for a field that may hold none: "" is none.
+            #[allow(dead_code, reason = "not every kind keeps every choice optional or not")]
+            pub(crate) fn kept_optional(
+                field: &'static str,
+                value: &str,
+            ) -> Result<Option<Self>, crate::domain::DomainError> {
+                match value {
+                    "" => Ok(None),
+                    v => Self::kept(field, v).map(Some),
+                }
+            }
+        }
+    };
+}
+pub(crate) use choices;
+
+/// The record id stored as `value` in an optional `field` (a conflict's
+/// kept value): "" is none.
+pub(crate) fn kept_id<I: FromStr>(
+    field: &'static str,
+    value: &str,
+) -> Result<Option<I>, DomainError> {
+    match value {
+        "" => Ok(None),
+        id => id.parse().map(Some).map_err(|_| DomainError::NotAValue {
+            field,
+            value: value.to_owned(),
+        }),
+    }
+}

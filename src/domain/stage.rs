@@ -15,7 +15,7 @@ use crate::domain::ids::typed_id;
 use crate::domain::record::{fields, stamps};
 use crate::domain::text::required_note;
 use crate::domain::{
-    AccountId, DomainError, Draft, Edit, Record, RecordKey, Records, Stamp, qualification_of,
+    AccountId, Day, DomainError, Draft, Edit, Record, RecordKey, Records, Stamp, qualification_of,
 };
 
 typed_id!(
@@ -324,6 +324,21 @@ impl StageNow {
             heads: heads.into_iter().map(|(id, _)| id).collect(),
             conflict,
         }
+    }
+
+    /// The stage `moves` led to as the history stood at the end of `day`:
+    /// the moves written later are left out. A move's day is the UTC day
+    /// of its `created` stamp (a stamp carries no time zone), so a move
+    /// written near midnight may fall on the neighbouring day.
+    pub fn as_of<'a>(
+        day: Day,
+        moves: impl IntoIterator<Item = (StageMoveId, &'a StageMove)>,
+    ) -> Self {
+        Self::of(
+            moves
+                .into_iter()
+                .filter(|(_, m)| Day(m.created.time().date_naive()) <= day),
+        )
     }
 }
 

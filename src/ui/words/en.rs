@@ -312,6 +312,28 @@ impl Language for English {
             ("orders", "shipped_on") => "Shipped",
             ("orders", "delivered_on") => "Delivered",
             ("orders", "ready_on") => "Ready to use",
+            ("remarks", "from") => "From",
+            ("remarks", "role") => "Their role",
+            ("remarks", "topic") => "About",
+            ("remarks", "sentiment") => "How they felt",
+            ("remarks", "severity") => "Remark or complaint",
+            ("remarks", "text") => "What they said",
+            ("remarks", "day") => "Date",
+            ("remarks", "action") => "Action",
+            ("remarks", "action_by") => "Action by",
+            ("remarks", "action_due") => "Action due",
+            ("remarks", "end") => "How it ended",
+            ("remarks", "ended_on") => "Ended on",
+            ("remarks", "end_note") => "What was done / why not",
+            ("early_warnings", "from") => "Heard from",
+            ("early_warnings", "role") => "Their role",
+            ("early_warnings", "heard") => "What was heard",
+            ("early_warnings", "seriousness") => "How serious",
+            ("early_warnings", "day") => "Date",
+            ("early_warnings", "end") => "Follow-up",
+            ("early_warnings", "ended_on") => "Followed up on",
+            ("early_warnings", "complaint") => "The complaint it became",
+            ("early_warnings", "end_note") => "How it was settled",
             // A field of a newer version: its stored name beats nothing.
             (_, other) => return other.to_owned(),
         }
@@ -448,6 +470,15 @@ impl Language for English {
             }
             DomainError::HistoryKept(_) => {
                 "This is kept as the account's history and cannot be deleted.".into()
+            }
+            DomainError::RemarkClosed { ended } => format!(
+                "This remark was already closed on {ended}; its action and how it ended stay as recorded."
+            ),
+            DomainError::WarningFollowedUp { ended } => format!(
+                "This warning was already followed up on {ended}; its follow-up stays as recorded."
+            ),
+            DomainError::NotAComplaint { .. } => {
+                "That remark is not a complaint of this account; pick one of its complaints.".into()
             }
         }
     }
@@ -958,6 +989,16 @@ impl English {
             "name" => "name",
             "note" => "note",
             "kind" => "kind",
+            "from" => "person who said it",
+            "text" => "remark",
+            "day" => "date",
+            "action" => "action taken",
+            "action_by" => "person who acts",
+            "action_due" => "action's due date",
+            "ended_on" => "date it ended",
+            "end_note" => "note on how it ended",
+            "heard" => "what was heard",
+            "complaint" => "complaint it became",
             _ => "value",
         }
     }

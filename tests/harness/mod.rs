@@ -1,6 +1,9 @@
-//! The harness the end-to-end rule tests share: a [`Workspace`] driven
-//! through [`Command`]s, each checked on the page's path (the read model)
-//! and run on the worker's (the document), which must agree.
+//! The harness the end-to-end domain tests share (`track_record.rs`,
+//! `feedback.rs`, `cadence.rs`): a [`Workspace`] driven through [`Command`]s, each one
+//! checked as the page does (on its [`ReadModel`]) and run as the worker
+//! does (on the document), asserting that both give the same answer and
+//! that a refused command writes nothing.
+
 #![allow(dead_code, reason = "each test file uses part of the harness")]
 
 use automerge::ActorId;
