@@ -1,7 +1,7 @@
 //! The domain: the nouns a sales rep and a sales manager use (accounts,
 //! contacts, touches, stages, promises, orders, partner scorecards, joint
-//! programs), their typed ids, the rules that keep them sane, and
-//! the commands that change them.
+//! programs, contacts' small details, adoption checks), their typed ids,
+//! the rules that keep them sane, and the commands that change them.
 //!
 //! Plain Rust only: no automerge calls, no web-sys. The document layer stores
 //! these types; the UI shows them. Rules live here, once, checked against
@@ -12,9 +12,11 @@
 //! name in the list in `kinds.rs` (see `docs/record-kinds.md`).
 
 mod account;
+mod adoption;
 mod command;
 mod contact;
 mod day;
+mod detail;
 mod error;
 mod ids;
 mod kinds;
@@ -32,9 +34,17 @@ mod touch;
 mod track_record;
 
 pub use account::{Account, AccountDraft, AccountField};
+pub use adoption::{
+    AdoptionCheck, AdoptionCheckDraft, AdoptionCheckField, AdoptionCheckId, Finding, FollowUp,
+    checks_due, last_check,
+};
 pub use command::{Op, Planned};
 pub use contact::{Contact, ContactDraft, ContactField};
 pub use day::Day;
+pub use detail::{
+    Detail, DetailCategory, DetailDraft, DetailField, DetailId, MAX_WITHIN_DAYS, Upcoming,
+    coming_up,
+};
 pub use error::DomainError;
 pub use ids::{AccountId, ContactId, IdError, TouchId};
 pub use kinds::{

@@ -80,6 +80,22 @@ pub enum DomainError {
         other: &'static str,
         other_day: Day,
     },
+    /// A day that must come strictly after another (the next adoption
+    /// check after the check) is on it or before it.
+    #[error("{field} {day} is not after {other} {other_day}")]
+    NotAfter {
+        field: &'static str,
+        day: Day,
+        other: &'static str,
+        other_day: Day,
+    },
+    /// A record named by another (the order an adoption check checked)
+    /// belongs to another account.
+    #[error("{record} is not at account {account}")]
+    OfOtherAccount {
+        record: RecordKey,
+        account: AccountId,
+    },
     /// A promise already kept or broken was given another outcome.
     #[error("the promise was already closed on {closed}")]
     AlreadyClosed { closed: Day },
@@ -131,6 +147,8 @@ enum Wire {
     NotQualified(Qualification),
     SameStage(Stage),
     HistoryKept(RecordKey),
+    NotAfter(String, Day, String, Day),
+    OfOtherAccount(RecordKey, AccountId),
 }
 
 impl serde::Serialize for DomainError {
@@ -174,6 +192,13 @@ impl serde::Serialize for DomainError {
             Self::NotQualified(verdict) => Wire::NotQualified(verdict),
             Self::SameStage(stage) => Wire::SameStage(stage),
             Self::HistoryKept(key) => Wire::HistoryKept(key),
+            Self::NotAfter {
+                field,
+                day,
+                other,
+                other_day,
+            } => Wire::NotAfter(field.into(), day, other.into(), other_day),
+            Self::OfOtherAccount { record, account } => Wire::OfOtherAccount(record, account),
         };
         wire.serialize(s)
     }
@@ -240,6 +265,13 @@ impl<'de> serde::Deserialize<'de> for DomainError {
             Wire::NotQualified(verdict) => Self::NotQualified(verdict),
             Wire::SameStage(stage) => Self::SameStage(stage),
             Wire::HistoryKept(key) => Self::HistoryKept(key),
+            Wire::NotAfter(field, day, other, other_day) => Self::NotAfter {
+                field: known(&field),
+                day,
+                other: known(&other),
+                other_day,
+            },
+            Wire::OfOtherAccount(record, account) => Self::OfOtherAccount { record, account },
         })
     }
 }
@@ -287,6 +319,16 @@ mod tests {
                 value: "Teleport".into(),
             },
             DomainError::Unknown(RecordKey::Touch(TouchId::random())),
+            DomainError::NotAfter {
+                field: "next_check",
+                day: Day::parse("2026-03-01").unwrap(),
+                other: "checked_on",
+                other_day: Day::parse("2026-03-01").unwrap(),
+            },
+            DomainError::OfOtherAccount {
+                record: RecordKey::Touch(TouchId::random()),
+                account: AccountId::random(),
+            },
         ];
         for refusal in refusals {
             let bytes = postcard::to_allocvec(&refusal).unwrap();

@@ -12,8 +12,8 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{
-    Account, Contact, Op, Order, Program, ProgramAction, Promise, Record, Scorecard, StageMove,
-    Table, TeamSettings, Touch,
+    Account, AdoptionCheck, Contact, Detail, Op, Order, Program, ProgramAction, Promise, Record,
+    Scorecard, StageMove, Table, TeamSettings, Touch,
 };
 
 /// A kind of record that is in the list: what generic code may be generic
@@ -205,6 +205,8 @@ record_kinds!(
     ProgramAction,
     Promise,
     Order,
+    Detail,
+    AdoptionCheck,
 );
 
 impl fmt::Display for RecordKey {
