@@ -9,137 +9,24 @@
 //! concurrent stage moves, a delete against a close, settings edited apart.
 
 use automerge::ActorId;
-use chrono::{TimeZone, Utc};
-use rapport::document::{Command, ReadModel, RecordKey, Scope, Workspace};
+use rapport::document::{Command, RecordKey, Scope, Workspace};
 use rapport::domain::{
-    AccountDraft, AccountId, ActionStatus, Author, ContactDraft, ContactId, Criterion, Day,
-    DeliveryState, DeliveryTally, DomainError, Edit, EndReason, LeadTimes, LeadWarning, Need,
-    Order, OrderDraft, OrderId, Outcome, Period, Program, ProgramAction, ProgramActionDraft,
-    ProgramActionId, ProgramDraft, ProgramId, Promise, PromiseDraft, PromiseId, PromiseKind,
-    PromiseTally, Ratio, Scorecard, ScorecardDraft, ScorecardId, SettingsDraft, Stage, StageMove,
-    StageMoveDraft, StageMoveId, TeamSettings, TouchDraft, TouchKind, TrackRecord, Verdict,
-    qualification_of,
+    AccountId, ActionStatus, Criterion, Day, DeliveryState, DeliveryTally, DomainError, EndReason,
+    LeadTimes, LeadWarning, Need, Order, OrderDraft, OrderId, Outcome, Period, Program,
+    ProgramAction, ProgramActionDraft, ProgramActionId, ProgramDraft, ProgramId, Promise,
+    PromiseDraft, PromiseId, PromiseKind, PromiseTally, Ratio, Scorecard, ScorecardDraft,
+    ScorecardId, SettingsDraft, Stage, StageMove, StageMoveDraft, StageMoveId, TeamSettings,
+    TouchDraft, TouchKind, TrackRecord, Verdict, qualification_of,
 };
 
 // --- the harness -------------------------------------------------------------
 
-/// A day from its text.
-fn day(text: &str) -> Day {
-    Day::parse(text).expect("a test day")
-}
+#[path = "support/harness.rs"]
+mod harness;
 
-/// `who` editing at 10:00 UTC on `today`, `minute` minutes later (so
-/// records written one after another have distinct times).
-fn on(today: &str, who: &str, minute: i64) -> Edit {
-    let date = day(today).0;
-    Edit {
-        author: Author {
-            name: who.into(),
-            device: format!("{who}-tablet"),
-        },
-        at: Utc.from_utc_datetime(&date.and_hms_opt(10, 0, 0).unwrap())
-            + chrono::Duration::minutes(minute),
-        today: date,
-    }
-}
-
-/// A workspace driven through commands, every one checked twice.
-struct Rapport {
-    ws: Workspace,
-    minute: i64,
-}
+use harness::{Rapport, day};
 
 impl Rapport {
-    fn new() -> Self {
-        Self::on(Workspace::new(ActorId::from([1; 16])))
-    }
-
-    fn on(ws: Workspace) -> Self {
-        Self { ws, minute: 0 }
-    }
-
-    /// "Анна" on `today`, a minute after the previous command.
-    fn edit(&mut self, today: &str) -> Edit {
-        self.edit_by(today, "Анна")
-    }
-
-    fn edit_by(&mut self, today: &str, who: &str) -> Edit {
-        self.minute += 1;
-        on(today, who, self.minute)
-    }
-
-    /// Runs `command` as the worker does, after checking it as the page
-    /// does: both must give the same answer, and a refusal writes nothing.
-    fn run(&mut self, command: Command, edit: &Edit) -> Result<(), DomainError> {
-        let model = self.ws.read_model();
-        let page = command.check(&model, edit);
-        let before = self.ws.heads();
-        let worker = self.ws.execute(&command, edit);
-        let worker_rule = worker.as_ref().err().map(|e| {
-            e.rule()
-                .cloned()
-                .unwrap_or_else(|| panic!("{command:?}: not a rule: {e}"))
-        });
-        assert_eq!(
-            page.clone().err(),
-            worker_rule,
-            "{command:?}: the page and the worker disagree"
-        );
-        if page.is_err() {
-            assert_eq!(self.ws.heads(), before, "{command:?}: refused but written");
-        } else {
-            assert_ne!(
-                self.ws.heads(),
-                before,
-                "{command:?}: accepted, not written"
-            );
-        }
-        page
-    }
-
-    /// Runs `command` as "Анна" on `today`.
-    fn on_day(&mut self, today: &str, command: Command) -> Result<(), DomainError> {
-        let edit = self.edit(today);
-        self.run(command, &edit)
-    }
-
-    fn model(&self) -> ReadModel {
-        self.ws.read_model()
-    }
-
-    fn account(&mut self, name: &str) -> AccountId {
-        self.account_of(name, "")
-    }
-
-    fn account_of(&mut self, name: &str, owner: &str) -> AccountId {
-        let id = AccountId::random();
-        let draft = AccountDraft {
-            name: name.into(),
-            owner: owner.into(),
-            ..AccountDraft::default()
-        };
-        self.on_day(
-            "2026-01-05",
-            Command::create::<rapport::domain::Account>(id, (), draft),
-        )
-        .unwrap();
-        id
-    }
-
-    fn contact(&mut self, account: AccountId, name: &str) -> ContactId {
-        let id = ContactId::random();
-        let draft = ContactDraft {
-            name: name.into(),
-            ..ContactDraft::default()
-        };
-        self.on_day(
-            "2026-01-05",
-            Command::create::<rapport::domain::Contact>(id, account, draft),
-        )
-        .unwrap();
-        id
-    }
-
     /// A promise of `draft`, made on its `made_on` day.
     fn promise(
         &mut self,

@@ -215,19 +215,7 @@ impl Record for AdoptionCheck {
     ) -> Result<Self, DomainError> {
         let clean = draft.validated(edit)?;
         order_at(draft.order, account, records)?;
-        Ok(AdoptionCheck {
-            account,
-            checked_on: clean.checked_on,
-            order: draft.order,
-            product: clean.product,
-            finding: draft.finding,
-            follow_up: draft.follow_up,
-            next_check: clean.next_check,
-            note: clean.note,
-            created: edit.stamp(),
-            updated: edit.stamp(),
-            deleted: None,
-        })
+        Ok(Self::made(account, draft, clean, edit))
     }
 
     fn edited(
@@ -244,14 +232,8 @@ impl Record for AdoptionCheck {
             order_at(draft.order, self.account, records)?;
         }
         Ok(AdoptionCheck {
-            checked_on: clean.checked_on,
-            order: draft.order,
-            product: clean.product,
-            finding: draft.finding,
-            follow_up: draft.follow_up,
-            next_check: clean.next_check,
-            note: clean.note,
-            ..self.clone()
+            created: self.created.clone(),
+            ..Self::made(self.account, draft, clean, edit)
         })
     }
 
@@ -325,6 +307,24 @@ enum Subject {
 }
 
 impl AdoptionCheck {
+    /// A live check of `account` with the draft's values (`clean`: its
+    /// fields cleaned), made by `edit`.
+    fn made(account: AccountId, draft: &AdoptionCheckDraft, clean: Clean, edit: &Edit) -> Self {
+        AdoptionCheck {
+            account,
+            checked_on: clean.checked_on,
+            order: draft.order,
+            product: clean.product,
+            finding: draft.finding,
+            follow_up: draft.follow_up,
+            next_check: clean.next_check,
+            note: clean.note,
+            created: edit.stamp(),
+            updated: edit.stamp(),
+            deleted: None,
+        }
+    }
+
     fn subject(&self) -> Subject {
         match self.order {
             Some(order) => Subject::Order(order),
@@ -390,10 +390,7 @@ mod tests {
     #[test]
     fn findings_and_follow_ups_round_trip_through_their_stored_names() {
         for finding in Finding::ALL {
-            assert_eq!(
-                Finding::from_stored(&format!("{finding:?}")),
-                Some(finding)
-            );
+            assert_eq!(Finding::from_stored(&format!("{finding:?}")), Some(finding));
         }
         for follow_up in FollowUp::ALL {
             assert_eq!(

@@ -125,9 +125,14 @@ pub(crate) fn happened_day(raw: &str, today: NaiveDate) -> Result<Day, DomainErr
 /// A day on the calendar a rep plans by (an action's due day, a follow-up):
 /// from [`YEARS_BACK`] years ago to [`YEARS_AHEAD`] years ahead.
 pub(crate) fn calendar_day(raw: &str, today: NaiveDate) -> Result<Day, DomainError> {
+    day_around(raw, today, YEARS_BACK)
+}
+
+/// A date from `back` years before `today` to [`YEARS_AHEAD`] years after.
+fn day_around(raw: &str, today: NaiveDate, back: u32) -> Result<Day, DomainError> {
     let day = Day::parse(raw).ok_or_else(|| DomainError::NotADay(raw.trim().to_owned()))?;
     let earliest = today
-        .checked_sub_months(chrono::Months::new(12 * YEARS_BACK))
+        .checked_sub_months(chrono::Months::new(12 * back))
         .unwrap_or(NaiveDate::MIN);
     let latest = today
         .checked_add_months(chrono::Months::new(12 * YEARS_AHEAD))
@@ -162,14 +167,7 @@ pub(crate) const REMEMBERED_YEARS_BACK: u32 = 200;
 /// [`YEARS_AHEAD`] years ahead. Unlike a day that happened, it may lie
 /// long before the workspace's history.
 pub(crate) fn remembered_day(raw: &str, today: NaiveDate) -> Result<Day, DomainError> {
-    let day = Day::parse(raw).ok_or_else(|| DomainError::NotADay(raw.trim().to_owned()))?;
-    let earliest = today
-        .checked_sub_months(chrono::Months::new(12 * REMEMBERED_YEARS_BACK))
-        .unwrap_or(NaiveDate::MIN);
-    let latest = today
-        .checked_add_months(chrono::Months::new(12 * YEARS_AHEAD))
-        .unwrap_or(NaiveDate::MAX);
-    within(day, Day(earliest), Day(latest))
+    day_around(raw, today, REMEMBERED_YEARS_BACK)
 }
 
 /// A day that must come strictly after `from` (of `after`): the next

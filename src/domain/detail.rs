@@ -185,19 +185,9 @@ impl Record for Detail {
         records: &impl Records,
         edit: &Edit,
     ) -> Result<Self, DomainError> {
-        let (text, date) = draft.validated(edit)?;
+        let clean = draft.validated(edit)?;
         contact_at(draft.contact, account, records)?;
-        Ok(Detail {
-            account,
-            contact: draft.contact,
-            category: draft.category,
-            text,
-            date,
-            yearly: draft.yearly,
-            created: edit.stamp(),
-            updated: edit.stamp(),
-            deleted: None,
-        })
+        Ok(Self::made(account, draft, clean, edit))
     }
 
     /// The contact, even unchanged, must still be live: a detail of a
@@ -210,15 +200,11 @@ impl Record for Detail {
         records: &impl Records,
         edit: &Edit,
     ) -> Result<Self, DomainError> {
-        let (text, date) = draft.validated(edit)?;
+        let clean = draft.validated(edit)?;
         contact_at(draft.contact, self.account, records)?;
         Ok(Detail {
-            contact: draft.contact,
-            category: draft.category,
-            text,
-            date,
-            yearly: draft.yearly,
-            ..self.clone()
+            created: self.created.clone(),
+            ..Self::made(self.account, draft, clean, edit)
         })
     }
 
@@ -274,6 +260,27 @@ fn contact_at(
 }
 
 impl Detail {
+    /// A live detail of `account` with the draft's values (`clean`: its
+    /// text and date cleaned), made by `edit`.
+    fn made(
+        account: AccountId,
+        draft: &DetailDraft,
+        (text, date): (String, Option<Day>),
+        edit: &Edit,
+    ) -> Self {
+        Detail {
+            account,
+            contact: draft.contact,
+            category: draft.category,
+            text,
+            date,
+            yearly: draft.yearly,
+            created: edit.stamp(),
+            updated: edit.stamp(),
+            deleted: None,
+        }
+    }
+
     /// The next day on or after `today` its date falls on: for a yearly
     /// date, its anniversary this year or, once past, next year (never
     /// before the date itself); for a date that comes once, the date if it
