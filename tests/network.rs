@@ -44,10 +44,12 @@ use automerge::{ActorId, Change, ChangeHash};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use rapport::document::Workspace;
 use rapport::domain::{
-    AccountDraft, AccountId, ActionStatus, Author, ContactDraft, ContactId, Day, Edit, EndReason,
-    Order, OrderDraft, OrderId, Outcome, Program, ProgramAction, ProgramActionDraft,
-    ProgramActionId, ProgramDraft, ProgramId, Promise, PromiseDraft, PromiseId, PromiseKind,
-    Record, ScorecardDraft, Stage, StageMoveDraft, TeamSettings, TouchDraft, TouchId, TouchKind,
+    AccountDraft, AccountId, ActionStatus, AdoptionCheck, AdoptionCheckDraft, AdoptionCheckId,
+    Author, ContactDraft, ContactId, Day, Detail, DetailCategory, DetailDraft, DetailId, Edit,
+    EndReason, Finding, FollowUp, Order, OrderDraft, OrderId, Outcome, Program, ProgramAction,
+    ProgramActionDraft, ProgramActionId, ProgramDraft, ProgramId, Promise, PromiseDraft, PromiseId,
+    PromiseKind, Record, ScorecardDraft, Stage, StageMoveDraft, TeamSettings, TouchDraft, TouchId,
+    TouchKind,
 };
 use rapport::sync::{Action, EngineState, SyncEngine, SyncError};
 use rapport_protocol::{
@@ -83,6 +85,8 @@ fn devices_converge_whatever_the_network_does() {
     if cases >= DEFAULT_CASES {
         assert!(total.relationship_records > cases as usize, "{total:?}");
         assert!(total.settings_edited > 0, "{total:?}");
+        // Fewer than those: a detail needs a contact the device sees.
+        assert!(total.care_records > cases as usize / 2, "{total:?}");
     }
 }
 
@@ -120,20 +124,14 @@ fn run_case(seed: u64) -> Stats {
     sim.check();
     sim.stats.changes = sim.made.len();
     let model = sim.devices[0].ws.read_model();
-    sim.stats.relationship_records = model
-        .to_patch()
-        .records
-        .iter()
-        .filter(|(key, _)| {
-            !matches!(
-                key,
-                rapport::document::RecordKey::Account(_)
-                    | rapport::document::RecordKey::Contact(_)
-                    | rapport::document::RecordKey::Touch(_)
-                    | rapport::document::RecordKey::TeamSettings(_)
-            )
-        })
-        .count();
+    for (key, _) in model.to_patch().records {
+        use rapport::document::RecordKey as Key;
+        match key {
+            Key::Account(_) | Key::Contact(_) | Key::Touch(_) | Key::TeamSettings(_) => {}
+            Key::Detail(_) | Key::AdoptionCheck(_) => sim.stats.care_records += 1,
+            _ => sim.stats.relationship_records += 1,
+        }
+    }
     sim.stats.settings_edited = usize::from(TeamSettings::of(&model).updated.at != 0);
     sim.stats
 }
@@ -158,6 +156,9 @@ struct Stats {
     relationship_records: usize,
     /// Cases whose team settings were edited.
     settings_edited: usize,
+    /// Records of the schema-3 kinds (details, adoption checks) the
+    /// devices converged on.
+    care_records: usize,
 }
 
 impl std::ops::AddAssign for Stats {
@@ -175,6 +176,7 @@ impl std::ops::AddAssign for Stats {
         self.relay_restarts += other.relay_restarts;
         self.relationship_records += other.relationship_records;
         self.settings_edited += other.settings_edited;
+        self.care_records += other.care_records;
     }
 }
 
@@ -247,6 +249,8 @@ struct Sim {
     orders: Vec<OrderId>,
     programs: Vec<ProgramId>,
     actions: Vec<ProgramActionId>,
+    details: Vec<DetailId>,
+    checks: Vec<AdoptionCheckId>,
     now: DateTime<Utc>,
     nonces: u64,
     stats: Stats,
@@ -321,6 +325,8 @@ impl Sim {
             orders: Vec::new(),
             programs: Vec::new(),
             actions: Vec::new(),
+            details: Vec::new(),
+            checks: Vec::new(),
             now: Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap(),
             nonces: 0,
             stats: Stats::default(),
@@ -349,8 +355,11 @@ impl Sim {
             62..88 => self.deliver_down(),
             88..91 => self.disconnect(device),
             91..95 => self.connect(device),
-            95 | 96 if self.rng.bool() => self.apart_on_the_same_field(),
-            95 | 96 => self.apart_on_the_same_promise(),
+            95 | 96 => match self.rng.u32(..3) {
+                0 => self.apart_on_the_same_field(),
+                1 => self.apart_on_the_same_promise(),
+                _ => self.apart_on_the_same_detail(),
+            },
             97 => self.restart_app(device),
             98 => self.restart_relay(),
             _ => self.maybe_snapshot(device),
@@ -778,9 +787,93 @@ impl Sim {
                     }
                 }
             }
+            12 | 13 => self.care(device, &edit, word),
             _ => self.relationship(device, &edit, word, account),
         }
         self.made_change(device, &before);
+    }
+
+    /// An edit of the care records (schema 3): contacts' small details
+    /// recorded, edited or deleted, and adoption checks. New ones go to an
+    /// account this device sees (they would rarely find one otherwise:
+    /// they need a contact, or an order).
+    fn care(&mut self, device: usize, edit: &Edit, word: &str) {
+        let today = Day(edit.today);
+        let ws = &mut self.devices[device].ws;
+        let model = ws.read_model();
+        let rng = &mut self.rng;
+        let rows = model.filter_accounts("");
+        let account = pick(rng, &rows).map(|row| row.id);
+        match rng.u32(..4) {
+            0 => {
+                let people: Vec<_> = rows.iter().flat_map(|r| model.contacts_of(r.id)).collect();
+                let Some(&(contact, person)) = pick(rng, &people) else {
+                    return;
+                };
+                let a = person.account;
+                let category = DetailCategory::ALL[rng.usize(..DetailCategory::ALL.len())];
+                let yearly = rng.bool();
+                let draft = DetailDraft {
+                    text: format!("likes {word}"),
+                    date: if yearly || rng.bool() {
+                        today.plus(-rng.i64(0..20_000)).to_string()
+                    } else {
+                        String::new()
+                    },
+                    yearly,
+                    ..DetailDraft::about(contact, category)
+                };
+                if let Ok(id) = ws.create_in(a, &draft, edit) {
+                    self.details.push(id);
+                }
+            }
+            1 => {
+                let Some(&id) = pick(rng, &self.details) else {
+                    return;
+                };
+                let Some(detail) = model.get::<Detail>(id) else {
+                    return;
+                };
+                if rng.u32(..4) == 0 {
+                    let _ = ws.delete(id, edit);
+                    return;
+                }
+                let mut draft = detail.draft();
+                draft.text = format!("{} {word}", draft.text);
+                let _ = ws.edit(id, &draft, edit);
+            }
+            2 => {
+                let Some(a) = account else { return };
+                let order = model.orders_of(a).first().map(|(id, _)| *id);
+                let draft = AdoptionCheckDraft {
+                    checked_on: today.to_string(),
+                    order: order.filter(|_| rng.bool()),
+                    product: format!("{word} line"),
+                    finding: Finding::ALL[rng.usize(..Finding::ALL.len())],
+                    follow_up: FollowUp::ALL[rng.usize(..FollowUp::ALL.len())],
+                    next_check: today.plus(rng.i64(-2..60)).to_string(),
+                    note: String::new(),
+                };
+                if let Ok(id) = ws.create_in(a, &draft, edit) {
+                    self.checks.push(id);
+                }
+            }
+            _ => {
+                let Some(&id) = pick(rng, &self.checks) else {
+                    return;
+                };
+                let Some(check) = model.get::<AdoptionCheck>(id) else {
+                    return;
+                };
+                if rng.u32(..4) == 0 {
+                    let _ = ws.delete(id, edit);
+                    return;
+                }
+                let mut draft = check.draft();
+                draft.finding = Finding::ALL[rng.usize(..Finding::ALL.len())];
+                let _ = ws.edit(id, &draft, edit);
+            }
+        }
     }
 
     /// An edit of the relationship's records (schema 2): promises made,
@@ -967,6 +1060,33 @@ impl Sim {
                     draft.outcome = Some(outcome);
                     draft.closed_on = Day(edit.today).to_string();
                     draft.outcome_note = "apart".into();
+                    let _ = ws.edit(id, &draft, &edit);
+                }
+            }
+            self.made_change(device, &before);
+        }
+    }
+
+    /// Two devices, cut off from the relay, change the same detail: one
+    /// edits it, the other edits it too or deletes it.
+    fn apart_on_the_same_detail(&mut self) {
+        let Some(&id) = pick(&mut self.rng, &self.details) else {
+            return;
+        };
+        let a = self.rng.usize(..self.devices.len());
+        let b = (a + 1 + self.rng.usize(..self.devices.len() - 1)) % self.devices.len();
+        let delete = self.rng.bool();
+        for (device, text) in [(a, "tea"), (b, "coffee")] {
+            self.disconnect(device);
+            let edit = self.edit_now(device);
+            let before = self.devices[device].ws.heads();
+            let ws = &mut self.devices[device].ws;
+            if let Some(detail) = ws.read_model().get::<Detail>(id).cloned() {
+                if delete && device == b {
+                    let _ = ws.delete(id, &edit);
+                } else {
+                    let mut draft = detail.draft();
+                    draft.text = format!("prefers {text}");
                     let _ = ws.edit(id, &draft, &edit);
                 }
             }
