@@ -49,7 +49,16 @@ impl Rapport {
         account: AccountId,
         draft: AdoptionCheckDraft,
     ) -> Result<AdoptionCheckId, DomainError> {
-        let id = AdoptionCheckId::random();
+        self.check_as(AdoptionCheckId::random(), account, draft)
+    }
+
+    /// [`Rapport::check`] under a chosen id.
+    fn check_as(
+        &mut self,
+        id: AdoptionCheckId,
+        account: AccountId,
+        draft: AdoptionCheckDraft,
+    ) -> Result<AdoptionCheckId, DomainError> {
         let today = draft.checked_on.clone();
         self.on_day(&today, Command::create::<AdoptionCheck>(id, account, draft))
             .map(|()| id)
@@ -638,8 +647,13 @@ fn the_last_finding_is_the_latest_check_and_the_same_day_the_later_recorded() {
     let mut r = Rapport::new();
     let a = r.account("Ромашка");
     assert_eq!(r.last(a), None);
+    // The ids sort against the order the checks are recorded in, so only
+    // the time recorded can pick the same day's last.
+    let high = AdoptionCheckId::from_random_bytes([0xff; 16]);
+    let low = AdoptionCheckId::from_random_bytes([0; 16]);
     let march = r
-        .check(
+        .check_as(
+            high,
             a,
             AdoptionCheckDraft {
                 finding: Finding::NotAtAll,
@@ -659,7 +673,8 @@ fn the_last_finding_is_the_latest_check_and_the_same_day_the_later_recorded() {
     assert_eq!(r.last(a), Some(march));
     // The same day, recorded after: the last.
     let same_day = r
-        .check(
+        .check_as(
+            low,
             a,
             AdoptionCheckDraft {
                 finding: Finding::Partly,
