@@ -799,6 +799,59 @@ fn a_detail_edited_on_one_device_and_deleted_on_the_other_is_deleted_on_both() {
 }
 
 #[test]
+fn a_detail_changed_on_two_devices_apart_is_settled_through_the_same_rules() {
+    let mut base = Rapport::new();
+    let (a, ivan) = client(&mut base, "Ромашка", "Иван");
+    let id = base.birthday(a, ivan, "1970-03-10");
+    let mut anna = Rapport::on(base.ws.fork(ActorId::from([2; 16])));
+    let mut tom = Rapport::on(base.ws.fork(ActorId::from([3; 16])));
+    let once = |text: &str| DetailDraft {
+        text: text.into(),
+        ..dated(ivan, "1970-03-10", false)
+    };
+    anna.on_day(
+        "2026-03-01",
+        Command::edit::<Detail>(id, once("wedding day")),
+    )
+    .unwrap();
+    tom.on_day("2026-03-01", Command::edit::<Detail>(id, once("name day")))
+        .unwrap();
+    anna.ws.merge(&mut tom.ws).unwrap();
+    let key = RecordKey::Detail(id);
+    let conflicts = anna.model().conflicts(key).to_vec();
+    assert_eq!(
+        conflicts
+            .iter()
+            .map(|c| c.field.as_str())
+            .collect::<Vec<_>>(),
+        ["text"]
+    );
+    // A kept value goes through the form's rules: not blank, and a
+    // yearly detail keeps its date.
+    let e = anna.edit("2026-03-02");
+    assert_eq!(
+        anna.run(Command::resolve(key, "text", " ".into()).unwrap(), &e),
+        Err(DomainError::Empty { field: "text" })
+    );
+    let e = anna.edit("2026-03-02");
+    assert_eq!(
+        anna.run(Command::resolve(key, "yearly", "maybe".into()).unwrap(), &e),
+        Err(DomainError::NotAValue {
+            field: "yearly",
+            value: "maybe".into()
+        })
+    );
+    let e = anna.edit("2026-03-02");
+    anna.run(
+        Command::resolve(key, "text", "name day".into()).unwrap(),
+        &e,
+    )
+    .unwrap();
+    assert!(anna.model().conflicts(key).is_empty());
+    assert_eq!(anna.model().get::<Detail>(id).unwrap().text, "name day");
+}
+
+#[test]
 fn a_detail_added_while_its_contact_is_deleted_elsewhere_is_hidden_after_the_merge() {
     let mut base = Rapport::new();
     let (a, ivan) = client(&mut base, "Ромашка", "Иван");

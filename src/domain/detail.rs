@@ -235,13 +235,7 @@ impl Record for Detail {
             }
             DetailField::Text => value.clone_into(&mut draft.text),
             DetailField::Date => value.clone_into(&mut draft.date),
-            DetailField::Yearly => {
-                draft.yearly = match value {
-                    "true" => true,
-                    "false" => false,
-                    _ => return Err(not_a("yearly")),
-                }
-            }
+            DetailField::Yearly => draft.yearly = value.parse().map_err(|_| not_a("yearly"))?,
         }
         Ok(())
     }
