@@ -13,10 +13,12 @@
 //! name in the list in `kinds.rs` (see `docs/record-kinds.md`).
 
 mod account;
+mod adoption;
 mod cadence;
 mod command;
 mod contact;
 mod day;
+mod detail;
 mod early_warning;
 mod error;
 mod feedback;
@@ -37,6 +39,10 @@ mod touch;
 mod track_record;
 
 pub use account::{Account, AccountDraft, AccountField};
+pub use adoption::{
+    AdoptionCheck, AdoptionCheckDraft, AdoptionCheckField, AdoptionCheckId, Finding, FollowUp,
+    checks_due, last_check,
+};
 pub use cadence::{
     Cadence, CadenceFrom, DUE_SOON_DAYS, MAX_CADENCE_DAYS, StayInTouch, TouchState, cadence_text,
     last_touch, parse_cadence,
@@ -44,6 +50,10 @@ pub use cadence::{
 pub use command::{Op, Planned};
 pub use contact::{Contact, ContactDraft, ContactField};
 pub use day::Day;
+pub use detail::{
+    Detail, DetailCategory, DetailDraft, DetailField, DetailId, MAX_WITHIN_DAYS, Upcoming,
+    coming_up,
+};
 pub use early_warning::{
     EarlyWarning, EarlyWarningDraft, EarlyWarningField, EarlyWarningId, Seriousness, WarningEnd,
     WarningRole,

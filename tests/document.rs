@@ -717,7 +717,7 @@ fn documents_saved_by_schema_2_keep_loading() {
     };
     let bytes = std::fs::read(FIXTURE_V2).expect("the schema-2 fixture is committed");
     let mut ws = Workspace::load(&bytes, actor(3)).unwrap();
-    assert_eq!(ws.schema_version().unwrap(), 2);
+    assert_eq!(ws.schema_version().unwrap(), 3);
     let model = ws.read_model();
     assert_eq!(model.unreadable(), 0);
     let a = model.filter_accounts("")[0].id;

@@ -44,12 +44,14 @@ use automerge::{ActorId, Change, ChangeHash};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use rapport::document::Workspace;
 use rapport::domain::{
-    AccountDraft, AccountId, ActionStatus, Author, ContactDraft, ContactId, Day, EarlyWarning,
-    EarlyWarningDraft, EarlyWarningId, Edit, EndReason, Order, OrderDraft, OrderId, Outcome,
-    Program, ProgramAction, ProgramActionDraft, ProgramActionId, ProgramDraft, ProgramId, Promise,
-    PromiseDraft, PromiseId, PromiseKind, Record, Remark, RemarkDraft, RemarkEnd, RemarkId, Role,
-    ScorecardDraft, Sentiment, Seriousness, Severity, Stage, StageMoveDraft, TeamSettings, Topic,
-    TouchDraft, TouchId, TouchKind, WarningEnd, WarningRole,
+    AccountDraft, AccountId, ActionStatus, AdoptionCheck, AdoptionCheckDraft, AdoptionCheckId,
+    Author, ContactDraft, ContactId, Day, Detail, DetailCategory, DetailDraft, DetailId,
+    EarlyWarning, EarlyWarningDraft, EarlyWarningId, Edit, EndReason, Finding, FollowUp, Order,
+    OrderDraft, OrderId, Outcome, Program, ProgramAction, ProgramActionDraft, ProgramActionId,
+    ProgramDraft, ProgramId, Promise, PromiseDraft, PromiseId, PromiseKind, Record, Remark,
+    RemarkDraft, RemarkEnd, RemarkId, Role, ScorecardDraft, Sentiment, Seriousness, Severity,
+    Stage, StageMoveDraft, TeamSettings, Topic, TouchDraft, TouchId, TouchKind, WarningEnd,
+    WarningRole,
 };
 use rapport::sync::{Action, EngineState, SyncEngine, SyncError};
 use rapport_protocol::{
@@ -86,6 +88,8 @@ fn devices_converge_whatever_the_network_does() {
         assert!(total.relationship_records > cases as usize, "{total:?}");
         assert!(total.settings_edited > 0, "{total:?}");
         assert!(total.feedback_records > 0, "{total:?}");
+        // Fewer than those: a detail needs a contact the device sees.
+        assert!(total.care_records > cases as usize / 2, "{total:?}");
     }
 }
 
@@ -123,32 +127,18 @@ fn run_case(seed: u64) -> Stats {
     sim.check();
     sim.stats.changes = sim.made.len();
     let model = sim.devices[0].ws.read_model();
-    sim.stats.relationship_records = model
-        .to_patch()
-        .records
-        .iter()
-        .filter(|(key, _)| {
-            !matches!(
-                key,
-                rapport::document::RecordKey::Account(_)
-                    | rapport::document::RecordKey::Contact(_)
-                    | rapport::document::RecordKey::Touch(_)
-                    | rapport::document::RecordKey::TeamSettings(_)
-            )
-        })
-        .count();
-    sim.stats.feedback_records = model
-        .to_patch()
-        .records
-        .iter()
-        .filter(|(key, _)| {
-            matches!(
-                key,
-                rapport::document::RecordKey::Remark(_)
-                    | rapport::document::RecordKey::EarlyWarning(_)
-            )
-        })
-        .count();
+    for (key, _) in model.to_patch().records {
+        use rapport::document::RecordKey as Key;
+        match key {
+            Key::Account(_) | Key::Contact(_) | Key::Touch(_) | Key::TeamSettings(_) => {}
+            Key::Detail(_) | Key::AdoptionCheck(_) => sim.stats.care_records += 1,
+            Key::Remark(_) | Key::EarlyWarning(_) => {
+                sim.stats.feedback_records += 1;
+                sim.stats.relationship_records += 1;
+            }
+            _ => sim.stats.relationship_records += 1,
+        }
+    }
     sim.stats.settings_edited = usize::from(TeamSettings::of(&model).updated.at != 0);
     sim.stats
 }
@@ -176,6 +166,9 @@ struct Stats {
     feedback_records: usize,
     /// Cases whose team settings were edited.
     settings_edited: usize,
+    /// Records of the schema-3 kinds (details, adoption checks) the
+    /// devices converged on.
+    care_records: usize,
 }
 
 impl std::ops::AddAssign for Stats {
@@ -194,6 +187,7 @@ impl std::ops::AddAssign for Stats {
         self.relationship_records += other.relationship_records;
         self.feedback_records += other.feedback_records;
         self.settings_edited += other.settings_edited;
+        self.care_records += other.care_records;
     }
 }
 
@@ -268,6 +262,8 @@ struct Sim {
     actions: Vec<ProgramActionId>,
     remarks: Vec<RemarkId>,
     warnings: Vec<EarlyWarningId>,
+    details: Vec<DetailId>,
+    checks: Vec<AdoptionCheckId>,
     now: DateTime<Utc>,
     nonces: u64,
     stats: Stats,
@@ -344,6 +340,8 @@ impl Sim {
             actions: Vec::new(),
             remarks: Vec::new(),
             warnings: Vec::new(),
+            details: Vec::new(),
+            checks: Vec::new(),
             now: Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap(),
             nonces: 0,
             stats: Stats::default(),
@@ -372,8 +370,11 @@ impl Sim {
             62..88 => self.deliver_down(),
             88..91 => self.disconnect(device),
             91..95 => self.connect(device),
-            95 | 96 if self.rng.bool() => self.apart_on_the_same_field(),
-            95 | 96 => self.apart_on_the_same_promise(),
+            95 | 96 => match self.rng.u32(..3) {
+                0 => self.apart_on_the_same_field(),
+                1 => self.apart_on_the_same_promise(),
+                _ => self.apart_on_the_same_detail(),
+            },
             97 => self.restart_app(device),
             98 => self.restart_relay(),
             _ => self.maybe_snapshot(device),
@@ -801,9 +802,93 @@ impl Sim {
                     }
                 }
             }
+            12 | 13 => self.care(device, &edit, word),
             _ => self.relationship(device, &edit, word, account),
         }
         self.made_change(device, &before);
+    }
+
+    /// An edit of the care records (schema 3): contacts' small details
+    /// recorded, edited or deleted, and adoption checks. New ones go to an
+    /// account this device sees (they would rarely find one otherwise:
+    /// they need a contact, or an order).
+    fn care(&mut self, device: usize, edit: &Edit, word: &str) {
+        let today = Day(edit.today);
+        let ws = &mut self.devices[device].ws;
+        let model = ws.read_model();
+        let rng = &mut self.rng;
+        let rows = model.filter_accounts("");
+        let account = pick(rng, &rows).map(|row| row.id);
+        match rng.u32(..4) {
+            0 => {
+                let people: Vec<_> = rows.iter().flat_map(|r| model.contacts_of(r.id)).collect();
+                let Some(&(contact, person)) = pick(rng, &people) else {
+                    return;
+                };
+                let a = person.account;
+                let category = DetailCategory::ALL[rng.usize(..DetailCategory::ALL.len())];
+                let yearly = rng.bool();
+                let draft = DetailDraft {
+                    text: format!("likes {word}"),
+                    date: if yearly || rng.bool() {
+                        today.plus(-rng.i64(0..20_000)).to_string()
+                    } else {
+                        String::new()
+                    },
+                    yearly,
+                    ..DetailDraft::about(contact, category)
+                };
+                if let Ok(id) = ws.create_in(a, &draft, edit) {
+                    self.details.push(id);
+                }
+            }
+            1 => {
+                let Some(&id) = pick(rng, &self.details) else {
+                    return;
+                };
+                let Some(detail) = model.get::<Detail>(id) else {
+                    return;
+                };
+                if rng.u32(..4) == 0 {
+                    let _ = ws.delete(id, edit);
+                    return;
+                }
+                let mut draft = detail.draft();
+                draft.text = format!("{} {word}", draft.text);
+                let _ = ws.edit(id, &draft, edit);
+            }
+            2 => {
+                let Some(a) = account else { return };
+                let order = model.orders_of(a).first().map(|(id, _)| *id);
+                let draft = AdoptionCheckDraft {
+                    checked_on: today.to_string(),
+                    order: order.filter(|_| rng.bool()),
+                    product: format!("{word} line"),
+                    finding: Finding::ALL[rng.usize(..Finding::ALL.len())],
+                    follow_up: FollowUp::ALL[rng.usize(..FollowUp::ALL.len())],
+                    next_check: today.plus(rng.i64(-2..60)).to_string(),
+                    note: String::new(),
+                };
+                if let Ok(id) = ws.create_in(a, &draft, edit) {
+                    self.checks.push(id);
+                }
+            }
+            _ => {
+                let Some(&id) = pick(rng, &self.checks) else {
+                    return;
+                };
+                let Some(check) = model.get::<AdoptionCheck>(id) else {
+                    return;
+                };
+                if rng.u32(..4) == 0 {
+                    let _ = ws.delete(id, edit);
+                    return;
+                }
+                let mut draft = check.draft();
+                draft.finding = Finding::ALL[rng.usize(..Finding::ALL.len())];
+                let _ = ws.edit(id, &draft, edit);
+            }
+        }
     }
 
     /// An edit of the relationship's records (schemas 2 and 3): promises
@@ -1138,6 +1223,27 @@ impl Sim {
                 draft.end = Some(RemarkEnd::ClosedWithoutAction);
             }
             let _ = ws.edit(id, &draft, edit);
+        });
+    }
+
+    /// Two devices, cut off from the relay, change the same detail: one
+    /// edits it, the other edits it too or deletes it.
+    fn apart_on_the_same_detail(&mut self) {
+        let Some(&id) = pick(&mut self.rng, &self.details) else {
+            return;
+        };
+        let delete = self.rng.bool();
+        self.apart(|ws, edit, second| {
+            let Some(detail) = ws.read_model().get::<Detail>(id).cloned() else {
+                return;
+            };
+            if delete && second {
+                let _ = ws.delete(id, edit);
+            } else {
+                let mut draft = detail.draft();
+                draft.text = format!("prefers {}", if second { "coffee" } else { "tea" });
+                let _ = ws.edit(id, &draft, edit);
+            }
         });
     }
 

@@ -27,11 +27,12 @@ use crate::document::prefetch::Prefetched;
 use chrono::Datelike;
 
 use crate::domain::{
-    Account, AccountId, AnyRecord, Contact, ContactId, Day, DeliveryTally, EarlyWarning,
-    EarlyWarningId, FeedbackTally, KeyVisitor, Kind, KindVisitor, Order, OrderId, Period, Program,
-    ProgramAction, ProgramsDue, Promise, PromiseId, PromiseTally, Record, RecordKey, Records,
-    Remark, RemarkId, Seriousness, Stage, StageMove, StageMoveId, StageNow, Tables, Touch, TouchId,
-    TrackRecord, for_each_kind, lowercase, name_key,
+    Account, AccountId, AdoptionCheck, AdoptionCheckId, AnyRecord, Contact, ContactId, Day,
+    DeliveryTally, Detail, DetailId, DomainError, EarlyWarning, EarlyWarningId, FeedbackTally,
+    KeyVisitor, Kind, KindVisitor, Order, OrderId, Period, Program, ProgramAction, ProgramsDue,
+    Promise, PromiseId, PromiseTally, Record, RecordKey, Records, Remark, RemarkId, Seriousness,
+    Stage, StageMove, StageMoveId, StageNow, Tables, Touch, TouchId, TrackRecord, Upcoming,
+    checks_due, coming_up, for_each_kind, last_check, lowercase, name_key,
 };
 
 /// What a change to the document touched.
@@ -700,6 +701,79 @@ impl ReadModel {
             ProgramAction::table(&self.tables)
                 .iter()
                 .filter(|(_, a)| live_account(a.account)),
+        )
+    }
+
+    /// The small details of a live account's live contacts: by contact
+    /// (as [`ReadModel::contacts_of`] lists them), then by category in the
+    /// form's order, then oldest recorded first. A deleted contact's
+    /// details are not shown (they stay stored, see `domain/detail.rs`).
+    pub fn details_of(&self, account: AccountId) -> Vec<(DetailId, &Detail)> {
+        let contacts: HashMap<ContactId, usize> = self
+            .contacts_of(account)
+            .into_iter()
+            .enumerate()
+            .map(|(place, (id, _))| (id, place))
+            .collect();
+        let mut details: Vec<(usize, DetailId, &Detail)> = self
+            .of_account::<Detail>(account)
+            .into_iter()
+            .filter_map(|(id, d)| Some((*contacts.get(&d.contact)?, id, d)))
+            .collect();
+        details.sort_by_key(|(place, id, d)| {
+            let category = crate::domain::DetailCategory::ALL
+                .iter()
+                .position(|c| *c == d.category);
+            (*place, category, d.created.at, *id)
+        });
+        details.into_iter().map(|(_, id, d)| (id, d)).collect()
+    }
+
+    /// The small details of one live contact, in the order of
+    /// [`ReadModel::details_of`].
+    pub fn details_of_contact(&self, contact: ContactId) -> Vec<(DetailId, &Detail)> {
+        let Some(account) = self.contact(contact).map(|c| c.account) else {
+            return Vec::new();
+        };
+        let mut details = self.details_of(account);
+        details.retain(|(_, d)| d.contact == contact);
+        details
+    }
+
+    /// The dates of small details falling from `today` to `within_days`
+    /// days after it, across the live accounts (the Today screen) or of
+    /// one (the pre-visit brief): [`coming_up`].
+    pub fn dates_coming_up(
+        &self,
+        account: Option<AccountId>,
+        today: Day,
+        within_days: i64,
+    ) -> Result<Vec<Upcoming>, DomainError> {
+        coming_up(self, account, today, within_days)
+    }
+
+    /// The account's latest live adoption check, whose finding the account
+    /// shows: [`last_check`].
+    pub fn last_adoption(&self, account: AccountId) -> Option<(AdoptionCheckId, &AdoptionCheck)> {
+        last_check(self.of_account::<AdoptionCheck>(account))
+    }
+
+    /// The account's live adoption checks, latest first.
+    pub fn adoption_checks_of(&self, account: AccountId) -> Vec<(AdoptionCheckId, &AdoptionCheck)> {
+        let mut checks = self.of_account::<AdoptionCheck>(account);
+        checks.sort_by_key(|(id, c)| std::cmp::Reverse(c.recency(*id)));
+        checks
+    }
+
+    /// The adoption checks of live accounts whose next check has come on
+    /// `today`, with no later check of the same thing: [`checks_due`].
+    pub fn adoption_checks_due(&self, today: Day) -> Vec<(AdoptionCheckId, &AdoptionCheck)> {
+        let live_account = |a: AccountId| self.get::<Account>(a).is_some();
+        checks_due(
+            AdoptionCheck::table(&self.tables)
+                .iter()
+                .filter(|(_, c)| live_account(c.account)),
+            today,
         )
     }
 

@@ -90,6 +90,18 @@ impl Day {
         Day(moved.unwrap_or(self.0))
     }
 
+    /// The same day of the same month in `year`: a birthday's or a
+    /// founding day's anniversary. 29 February falls on 28 February in a
+    /// year that has none (the day before 1 March, still in February, as
+    /// most people born on it celebrate it). A year outside the calendar's
+    /// range gives this day unchanged.
+    pub fn in_year(self, year: i32) -> Day {
+        let d = self.0;
+        NaiveDate::from_ymd_opt(year, d.month(), d.day())
+            .or_else(|| NaiveDate::from_ymd_opt(year, d.month(), d.day() - 1))
+            .map_or(self, Day)
+    }
+
     /// Whole days from `earlier` to this day (negative if it is later).
     pub fn days_since(self, earlier: Day) -> i64 {
         (self.0 - earlier.0).num_days()
@@ -113,9 +125,14 @@ pub(crate) fn happened_day(raw: &str, today: NaiveDate) -> Result<Day, DomainErr
 /// A day on the calendar a rep plans by (an action's due day, a follow-up):
 /// from [`YEARS_BACK`] years ago to [`YEARS_AHEAD`] years ahead.
 pub(crate) fn calendar_day(raw: &str, today: NaiveDate) -> Result<Day, DomainError> {
+    day_around(raw, today, YEARS_BACK)
+}
+
+/// A date from `back` years before `today` to [`YEARS_AHEAD`] years after.
+fn day_around(raw: &str, today: NaiveDate, back: u32) -> Result<Day, DomainError> {
     let day = Day::parse(raw).ok_or_else(|| DomainError::NotADay(raw.trim().to_owned()))?;
     let earliest = today
-        .checked_sub_months(chrono::Months::new(12 * YEARS_BACK))
+        .checked_sub_months(chrono::Months::new(12 * back))
         .unwrap_or(NaiveDate::MIN);
     let latest = today
         .checked_add_months(chrono::Months::new(12 * YEARS_AHEAD))
@@ -139,6 +156,39 @@ pub(crate) fn planned_day(
         .checked_add_months(chrono::Months::new(12 * YEARS_AHEAD))
         .unwrap_or(NaiveDate::MAX);
     within(day, from, Day(latest))
+}
+
+/// How far back a day a rep remembers about someone may lie (a birthday,
+/// the year a company was founded): two centuries. Further back is a typo.
+pub(crate) const REMEMBERED_YEARS_BACK: u32 = 200;
+
+/// A day a rep remembers about a person or a company (a birthday, a
+/// founding day): a date from [`REMEMBERED_YEARS_BACK`] years ago to
+/// [`YEARS_AHEAD`] years ahead. Unlike a day that happened, it may lie
+/// long before the workspace's history.
+pub(crate) fn remembered_day(raw: &str, today: NaiveDate) -> Result<Day, DomainError> {
+    day_around(raw, today, REMEMBERED_YEARS_BACK)
+}
+
+/// A day that must come strictly after `from` (of `after`): the next
+/// check after a check. The same day, or one before it, is refused as not
+/// after it, naming both fields; at most [`YEARS_AHEAD`] years after it.
+pub(crate) fn later_day(
+    field: &'static str,
+    raw: &str,
+    after: &'static str,
+    from: Day,
+) -> Result<Day, DomainError> {
+    let day = Day::parse(raw).ok_or_else(|| DomainError::NotADay(raw.trim().to_owned()))?;
+    if day <= from {
+        return Err(DomainError::NotAfter {
+            field,
+            day,
+            other: after,
+            other_day: from,
+        });
+    }
+    planned_day(field, raw, after, from)
 }
 
 /// Refuses `day` (of `field`) if it is before `from` (of `after`).
@@ -179,6 +229,32 @@ mod tests {
         let day = Day::parse(" 2026-02-03 ").unwrap();
         assert_eq!(day.0, NaiveDate::from_ymd_opt(2026, 2, 3).unwrap());
         assert_eq!(day.to_string(), "2026-02-03");
+    }
+
+    #[test]
+    fn an_anniversary_keeps_month_and_day_and_29_february_falls_on_the_28th() {
+        let born = Day::parse("2000-02-29").unwrap();
+        assert_eq!(born.in_year(2028), Day::parse("2028-02-29").unwrap());
+        assert_eq!(born.in_year(2027), Day::parse("2027-02-28").unwrap());
+        let new_year = Day::parse("1990-12-31").unwrap();
+        assert_eq!(new_year.in_year(2026), Day::parse("2026-12-31").unwrap());
+    }
+
+    #[test]
+    fn a_later_day_must_be_strictly_after() {
+        let from = Day::parse("2026-03-10").unwrap();
+        assert!(matches!(
+            later_day("next", "2026-03-10", "on", from),
+            Err(DomainError::NotAfter { .. })
+        ));
+        assert!(matches!(
+            later_day("next", "2026-03-09", "on", from),
+            Err(DomainError::NotAfter { .. })
+        ));
+        assert_eq!(
+            later_day("next", "2026-03-11", "on", from),
+            Ok(Day::parse("2026-03-11").unwrap())
+        );
     }
 
     #[test]

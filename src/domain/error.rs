@@ -82,6 +82,22 @@ pub enum DomainError {
         other: &'static str,
         other_day: Day,
     },
+    /// A day that must come strictly after another (the next adoption
+    /// check after the check) is on it or before it.
+    #[error("{field} {day} is not after {other} {other_day}")]
+    NotAfter {
+        field: &'static str,
+        day: Day,
+        other: &'static str,
+        other_day: Day,
+    },
+    /// A record named by another (the order an adoption check checked)
+    /// belongs to another account.
+    #[error("{record} is not at account {account}")]
+    OfOtherAccount {
+        record: RecordKey,
+        account: AccountId,
+    },
     /// A promise already kept or broken was given another outcome.
     #[error("the promise was already closed on {closed}")]
     AlreadyClosed { closed: Day },
@@ -149,6 +165,8 @@ enum Wire {
     RemarkClosed(Day),
     WarningFollowedUp(Day),
     NotAComplaint(RemarkId, AccountId),
+    NotAfter(String, Day, String, Day),
+    OfOtherAccount(RecordKey, AccountId),
 }
 
 impl serde::Serialize for DomainError {
@@ -195,6 +213,13 @@ impl serde::Serialize for DomainError {
             Self::RemarkClosed { ended } => Wire::RemarkClosed(ended),
             Self::WarningFollowedUp { ended } => Wire::WarningFollowedUp(ended),
             Self::NotAComplaint { remark, account } => Wire::NotAComplaint(remark, account),
+            Self::NotAfter {
+                field,
+                day,
+                other,
+                other_day,
+            } => Wire::NotAfter(field.into(), day, other.into(), other_day),
+            Self::OfOtherAccount { record, account } => Wire::OfOtherAccount(record, account),
         };
         wire.serialize(s)
     }
@@ -264,6 +289,13 @@ impl<'de> serde::Deserialize<'de> for DomainError {
             Wire::RemarkClosed(ended) => Self::RemarkClosed { ended },
             Wire::WarningFollowedUp(ended) => Self::WarningFollowedUp { ended },
             Wire::NotAComplaint(remark, account) => Self::NotAComplaint { remark, account },
+            Wire::NotAfter(field, day, other, other_day) => Self::NotAfter {
+                field: known(&field),
+                day,
+                other: known(&other),
+                other_day,
+            },
+            Wire::OfOtherAccount(record, account) => Self::OfOtherAccount { record, account },
         })
     }
 }
@@ -322,6 +354,16 @@ mod tests {
                 account: AccountId::random(),
             },
             DomainError::Empty { field: "end_note" },
+            DomainError::NotAfter {
+                field: "next_check",
+                day: Day::parse("2026-03-01").unwrap(),
+                other: "checked_on",
+                other_day: Day::parse("2026-03-01").unwrap(),
+            },
+            DomainError::OfOtherAccount {
+                record: RecordKey::Touch(TouchId::random()),
+                account: AccountId::random(),
+            },
         ];
         for refusal in refusals {
             let bytes = postcard::to_allocvec(&refusal).unwrap();

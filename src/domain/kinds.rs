@@ -12,8 +12,8 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{
-    Account, Contact, EarlyWarning, Op, Order, Program, ProgramAction, Promise, Record, Remark,
-    Scorecard, StageMove, Table, TeamSettings, Touch,
+    Account, AdoptionCheck, Contact, Detail, EarlyWarning, Op, Order, Program, ProgramAction,
+    Promise, Record, Remark, Scorecard, StageMove, Table, TeamSettings, Touch,
 };
 
 /// A kind of record that is in the list: what generic code may be generic
@@ -207,6 +207,8 @@ record_kinds!(
     Order,
     Remark,
     EarlyWarning,
+    Detail,
+    AdoptionCheck,
 );
 
 impl fmt::Display for RecordKey {

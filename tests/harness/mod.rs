@@ -1,5 +1,5 @@
 //! The harness the end-to-end domain tests share (`track_record.rs`,
-//! `feedback.rs`, `cadence.rs`): a [`Workspace`] driven through [`Command`]s, each one
+//! `feedback.rs`, `cadence.rs`, `care.rs`): a [`Workspace`] driven through [`Command`]s, each one
 //! checked as the page does (on its [`ReadModel`]) and run as the worker
 //! does (on the document), asserting that both give the same answer and
 //! that a refused command writes nothing.

@@ -334,6 +334,18 @@ impl Language for English {
             ("early_warnings", "ended_on") => "Followed up on",
             ("early_warnings", "complaint") => "The complaint it became",
             ("early_warnings", "end_note") => "How it was settled",
+            ("details", "contact") => "About",
+            ("details", "category") => "Kind of detail",
+            ("details", "text") => "Detail",
+            ("details", "date") => "Date",
+            ("details", "yearly") => "Every year",
+            ("adoption_checks", "checked_on") => "Checked on",
+            ("adoption_checks", "order") => "Order checked",
+            ("adoption_checks", "product") => "Product checked",
+            ("adoption_checks", "finding") => "Uses it",
+            ("adoption_checks", "follow_up") => "Follow-up",
+            ("adoption_checks", "next_check") => "Next check",
+            ("adoption_checks", "note") => "Note",
             // A field of a newer version: its stored name beats nothing.
             (_, other) => return other.to_owned(),
         }
@@ -451,6 +463,19 @@ impl Language for English {
                 self.thing(field),
                 self.thing(other)
             ),
+            DomainError::NotAfter {
+                field,
+                day,
+                other,
+                other_day,
+            } => format!(
+                "The {} ({day}) must be after the {} ({other_day}).",
+                self.thing(field),
+                self.thing(other)
+            ),
+            DomainError::OfOtherAccount { .. } => {
+                "That record belongs to another account; pick one from this account.".into()
+            }
             DomainError::AlreadyClosed { closed } => format!(
                 "This promise was already closed on {closed}; its outcome stays as recorded."
             ),
@@ -969,6 +994,18 @@ impl English {
             "shipped_on" => "date shipped",
             "delivered_on" => "delivery date",
             "ready_on" => "date ready to use",
+            "text" => "text",
+            "date" => "date",
+            "contact" => "person",
+            "category" => "kind of detail",
+            "yearly" => "“every year” choice",
+            "within_days" => "number of days ahead",
+            "checked_on" => "check date",
+            "next_check" => "next check date",
+            "product" => "product checked (or pick the order)",
+            "order" => "order",
+            "finding" => "finding",
+            "follow_up" => "follow-up",
             "reason" => "reason",
             "override_reason" => "reason for the override",
             "ended" => "reason the relationship ended",
@@ -990,7 +1027,6 @@ impl English {
             "note" => "note",
             "kind" => "kind",
             "from" => "person who said it",
-            "text" => "remark",
             "day" => "date",
             "action" => "action taken",
             "action_by" => "person who acts",
@@ -1273,7 +1309,8 @@ mod tests {
     #[test]
     fn every_field_has_the_label_its_form_shows() {
         use crate::domain::{
-            Account, AccountField, Contact, ContactField, Field, Touch, TouchField,
+            Account, AccountField, AdoptionCheck, Contact, ContactField, Detail, Field, Touch,
+            TouchField,
         };
         use crate::ui::words::label;
 
@@ -1287,6 +1324,8 @@ mod tests {
             .into_iter()
             .chain(all::<Contact>())
             .chain(all::<Touch>())
+            .chain(all::<Detail>())
+            .chain(all::<AdoptionCheck>())
         {
             assert_ne!(label, stored, "{stored} has no label");
         }
@@ -1403,5 +1442,38 @@ mod tests {
         );
         let needs = English.text(Key::NeedsMet);
         assert!(needs.contains("{met}") && needs.contains("{all}"));
+    }
+
+    /// The refusals of small details and adoption checks name their
+    /// fields as the forms do.
+    #[test]
+    fn the_details_and_adoption_words_read_whole() {
+        let day = |text| Day::parse(text).unwrap();
+        assert_eq!(
+            English.rule(&DomainError::NotAfter {
+                field: "next_check",
+                day: day("2026-03-01"),
+                other: "checked_on",
+                other_day: day("2026-03-01"),
+            }),
+            "The next check date (2026-03-01) must be after the check date (2026-03-01)."
+        );
+        assert_eq!(
+            English.rule(&DomainError::Empty { field: "text" }),
+            "Please enter the text."
+        );
+        assert_eq!(
+            English.rule(&DomainError::Empty { field: "date" }),
+            "Please enter the date."
+        );
+        assert_eq!(
+            English.rule(&DomainError::NumberOutOfRange {
+                field: "within_days",
+                value: 400,
+                min: 0,
+                max: 366,
+            }),
+            "The number of days ahead must be a whole number from 0 to 366."
+        );
     }
 }
