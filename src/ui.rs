@@ -55,6 +55,8 @@ mod scorecard;
 mod stage;
 // Caring for the client (issue 15).
 #[cfg(target_arch = "wasm32")]
+mod health;
+#[cfg(target_arch = "wasm32")]
 mod losing_touch;
 
 pub mod words;
