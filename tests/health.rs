@@ -197,9 +197,40 @@ fn the_trend_is_worked_out_from_the_records_dates() {
         trend.previous,
         Some((Status::Concerning, day("2026-05-01")))
     );
-    // A day before the account existed, its health was never anything
-    // else: no previous status is made up.
+    // Added today with nothing before: no previous status is made up.
     let young = r.account("Мельница");
     let trend = r.model().health_trend(young, day("2026-01-05")).unwrap();
     assert_eq!(trend.previous, None);
+    // Entered with its history (a visit on 1 December, before it was
+    // added): the trend reaches back to it. Due on 31 December, overdue
+    // on 5 January until the thank-you that day.
+    let visit = TouchDraft {
+        kind: TouchKind::Visit,
+        day: "2025-12-01".into(),
+        contact: None,
+        note: String::new(),
+    };
+    r.on_day(
+        "2026-01-05",
+        Command::create::<Touch>(TouchId::random(), young, visit),
+    )
+    .unwrap();
+    assert_eq!(r.status(young, "2026-01-05"), Status::Concerning);
+    let thanks = TouchDraft {
+        kind: TouchKind::ThankYou,
+        day: "2026-01-05".into(),
+        contact: None,
+        note: String::new(),
+    };
+    r.on_day(
+        "2026-01-05",
+        Command::create::<Touch>(TouchId::random(), young, thanks),
+    )
+    .unwrap();
+    let trend = r.model().health_trend(young, day("2026-01-05")).unwrap();
+    assert_eq!(trend.now, Status::Healthy);
+    assert_eq!(
+        trend.previous,
+        Some((Status::Concerning, day("2026-01-05")))
+    );
 }

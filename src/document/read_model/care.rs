@@ -201,9 +201,14 @@ impl ReadModel {
     }
 
     /// The account's status on `today` and the one before it, with the day
-    /// it changed, worked out from the records' dates.
+    /// it changed, worked out from the records' dates, back to the day the
+    /// relationship is known from: the account's adding, or its first
+    /// touch if the rep logged an earlier one (a client entered with its
+    /// history).
     pub fn health_trend(&self, account: AccountId, today: Day) -> Option<Trend> {
-        let since = self.get::<Account>(account)?.created.day();
+        let added = self.get::<Account>(account)?.created.day();
+        let first_touch = self.timeline(account).last().map(|(_, t)| t.day);
+        let since = first_touch.map_or(added, |first| first.min(added));
         Some(Trend::of(today, since, |day| {
             self.health_facts(account, day)
                 .map_or(Status::Healthy, |f| Health::of(&f).status)
