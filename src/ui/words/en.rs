@@ -793,7 +793,7 @@ impl Language for English {
 
     fn health_since(&self, previous: Option<(Status, Day)>) -> String {
         match previous {
-            None => "unchanged for a year or since the account was added".into(),
+            None => "no earlier status on record".into(),
             Some((before, day)) => {
                 format!("since {day}; {} before", self.health(before).to_lowercase())
             }
