@@ -26,6 +26,14 @@ macro_rules! typed_id {
             fn from_random_bytes(bytes: [u8; 16]) -> Self {
                 $name::from_random_bytes(bytes)
             }
+
+            fn uuid(self) -> ::uuid::Uuid {
+                self.0
+            }
+
+            fn from_uuid(uuid: ::uuid::Uuid) -> Self {
+                Self(uuid)
+            }
         }
     };
     ($(#[$doc:meta])* $name:ident) => {

@@ -45,6 +45,12 @@ pub trait RecordId:
 
     /// An id from caller-supplied random bytes (deterministic demo data).
     fn from_random_bytes(bytes: [u8; 16]) -> Self;
+
+    /// The UUID it wraps (for indexes shared by every kind).
+    fn uuid(self) -> uuid::Uuid;
+
+    /// The id wrapping `uuid`.
+    fn from_uuid(uuid: uuid::Uuid) -> Self;
 }
 
 /// Where a record hangs: `()` for a record of its own (an account), the
@@ -276,7 +282,9 @@ pub trait Records {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Table<K: Record> {
     records: HashMap<K::Id, K>,
-    by_account: HashMap<AccountId, BTreeSet<K::Id>>,
+    /// The ids of each account's records, as plain UUIDs: one index type
+    /// for every kind, so its code is in the wasm once, not once per kind.
+    by_account: HashMap<AccountId, BTreeSet<uuid::Uuid>>,
 }
 
 impl<K: Record> Default for Table<K> {
@@ -285,6 +293,27 @@ impl<K: Record> Default for Table<K> {
             records: HashMap::new(),
             by_account: HashMap::new(),
         }
+    }
+}
+
+/// Moves `id` in the index from the `old` account's records to the `new`
+/// one's. Not generic: one copy for every kind.
+fn reindex(
+    by_account: &mut HashMap<AccountId, BTreeSet<uuid::Uuid>>,
+    id: uuid::Uuid,
+    old: Option<AccountId>,
+    new: Option<AccountId>,
+) {
+    if let Some(old) = old
+        && let Some(ids) = by_account.get_mut(&old)
+    {
+        ids.remove(&id);
+        if ids.is_empty() {
+            by_account.remove(&old);
+        }
+    }
+    if let Some(new) = new {
+        by_account.entry(new).or_default().insert(id);
     }
 }
 
@@ -298,18 +327,8 @@ impl<K: Record> Table<K> {
     /// accounts whose records changed (the old and the new parent).
     pub fn set(&mut self, id: K::Id, record: Option<K>) -> [Option<AccountId>; 2] {
         let old = self.records.get(&id).and_then(K::parent);
-        if let Some(old) = old
-            && let Some(ids) = self.by_account.get_mut(&old)
-        {
-            ids.remove(&id);
-            if ids.is_empty() {
-                self.by_account.remove(&old);
-            }
-        }
         let new = record.as_ref().and_then(K::parent);
-        if let Some(new) = new {
-            self.by_account.entry(new).or_default().insert(id);
-        }
+        reindex(&mut self.by_account, id.uuid(), old, new);
         match record {
             Some(record) => self.records.insert(id, record),
             None => self.records.remove(&id),
@@ -323,7 +342,10 @@ impl<K: Record> Table<K> {
             .get(&account)
             .into_iter()
             .flatten()
-            .map(|id| (*id, &self.records[id]))
+            .map(|uuid| {
+                let id = K::Id::from_uuid(*uuid);
+                (id, &self.records[&id])
+            })
     }
 
     /// Every record, tombstones included, in no order.
