@@ -71,8 +71,8 @@ pub fn Details(
     }
 }
 
-/// One detail: its kind, its text and Edit, then its date, flagged while
-/// coming up. Delete is in the edit form: one tap target a row in the
+/// One detail: its kind and text (Edit beside them), then its date,
+/// flagged while coming up. Delete is in the edit form: one tap target a row in the
 /// narrow side column, and a delete still asks once.
 #[component]
 fn DetailItem(
@@ -96,8 +96,11 @@ fn DetailItem(
     let (undated, far) = (date.is_none(), soon.is_none());
     view! {
         <li class=format!("detail category-{}", detail.category.slug()) data-testid="detail">
-            <span class="badge kind">{words().detail_category(detail.category)}</span>
-            <span class="text">{detail.text}</span>
+            <span class="what">
+                <span class="badge kind">{words().detail_category(detail.category)}</span>
+                " "
+                {detail.text}
+            </span>
             <button class="link" data-testid="edit-detail" on:click=move |_| on_edit.run(id)>
                 {t(Key::Edit)}
             </button>
