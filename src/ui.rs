@@ -59,6 +59,8 @@ mod adoption;
 #[cfg(target_arch = "wasm32")]
 mod details;
 #[cfg(target_arch = "wasm32")]
+mod health;
+#[cfg(target_arch = "wasm32")]
 mod losing_touch;
 
 pub mod words;

@@ -18,9 +18,9 @@ use chrono::FixedOffset;
 
 use crate::document::DocumentError;
 use crate::domain::{
-    ActionStatus, Cadence, Day, DeliveryState, DetailCategory, DomainError, EndReason, Field,
-    Finding, FollowUp, Judged, LeadWarning, Need, Outcome, PromiseKind, Qualification, Ratio,
-    Record, Stage, TouchKind, TouchState, Upcoming,
+    ActionStatus, Cadence, Day, DeliveryState, DetailCategory, DomainError, EndReason, Factor,
+    Field, Finding, FollowUp, Judged, LeadWarning, Level, Need, Outcome, PromiseKind,
+    Qualification, Ratio, Record, Stage, Status, TouchKind, TouchState, Upcoming,
 };
 use crate::state::messages::SyncState;
 use crate::state::worker::ReportKind;
@@ -447,6 +447,12 @@ pub enum Key {
     DeletedOrder,
     /// Marks a check whose next check is today.
     DueToday,
+
+    // Account health (issue 15).
+    /// The health panel's title.
+    HealthTitle,
+    /// What the health is, in one line (the rules).
+    HealthHint,
 }
 
 /// One language's words.
@@ -536,6 +542,19 @@ pub trait Language: Sync {
 
     /// How often and whose cadence: "every 14 days (exploration's)".
     fn cadence(&self, cadence: Cadence) -> String;
+
+    /// An account's health: "Healthy", "Concerning", "Poor".
+    fn health(&self, status: Status) -> &'static str;
+
+    /// A factor's level: "good", "concerning", "poor", "no data".
+    fn level(&self, level: Level) -> &'static str;
+
+    /// One factor of the health with its reason, in one line.
+    fn factor(&self, factor: &Factor) -> String;
+
+    /// Since when the status holds, and what it was before: "since
+    /// 2026-03-10; healthy before". `None`: unchanged for the whole trend.
+    fn health_since(&self, previous: Option<(Status, Day)>) -> String;
 
     /// The unrealistic-promise warning with the history behind it.
     fn lead_warning(&self, warning: &LeadWarning) -> String;
