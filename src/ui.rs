@@ -55,6 +55,10 @@ mod scorecard;
 mod stage;
 // Caring for the client (issue 15).
 #[cfg(target_arch = "wasm32")]
+mod adoption;
+#[cfg(target_arch = "wasm32")]
+mod details;
+#[cfg(target_arch = "wasm32")]
 mod health;
 #[cfg(target_arch = "wasm32")]
 mod losing_touch;
