@@ -825,7 +825,7 @@ impl Language for English {
         match *factor {
             Factor::Touch(None) => "Touch: no cadence, the relationship ended".into(),
             Factor::Touch(Some(t)) => format!(
-                "Touch: {} ({})",
+                "Touch: {}, {}",
                 self.touch_state(t.state).to_lowercase(),
                 self.cadence(t.cadence)
             ),
@@ -1054,7 +1054,7 @@ impl Language for English {
             TouchKind::Call => "Call",
             TouchKind::Email => "Email",
             TouchKind::Message => "Message",
-            TouchKind::ThankYou => "Thank-you",
+            TouchKind::ThankYou => "Thank\u{2011}you",
         }
     }
 
@@ -1499,10 +1499,44 @@ mod tests {
     }
 
     #[test]
+    fn health_factors_read_as_one_line_each() {
+        use crate::domain::{OpenRemarks, StayInTouch};
+        let day = |text| Day::parse(text).unwrap();
+        let touch = StayInTouch {
+            cadence: Cadence {
+                days: 14,
+                from: CadenceFrom::Stage(Stage::Exploration),
+            },
+            last_touch: Some(day("2026-11-01")),
+            due: day("2026-11-15"),
+            state: TouchState::Overdue { days: 9 },
+        };
+        assert_eq!(
+            English.factor(&Factor::Touch(Some(touch))),
+            "Touch: overdue by 9 days, every 14 days (exploration's)"
+        );
+        assert_eq!(
+            English.factor(&Factor::Remarks(OpenRemarks {
+                ever: 3,
+                open: 2,
+                oldest_days: 20
+            })),
+            "Remarks: 2 waiting for an answer, the oldest for 20 days"
+        );
+        assert_eq!(
+            English.health_since(Some((Status::Healthy, day("2026-11-20")))),
+            "since 2026-11-20; healthy before"
+        );
+    }
+
+    #[test]
     fn touch_kinds_have_names_and_log_buttons() {
         let en = English;
         let names: Vec<_> = TouchKind::ALL.map(|k| en.touch_kind(k)).into();
-        assert_eq!(names, ["Visit", "Call", "Email", "Message", "Thank-you"]);
+        assert_eq!(
+            names,
+            ["Visit", "Call", "Email", "Message", "Thank\u{2011}you"]
+        );
         let buttons: Vec<_> = TouchKind::ALL.map(|k| en.log_touch(k)).into();
         assert_eq!(
             buttons,
