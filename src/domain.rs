@@ -33,6 +33,7 @@ mod record;
 mod remark;
 mod scorecard;
 mod settings;
+pub mod sort;
 mod stage;
 mod stamp;
 mod text;

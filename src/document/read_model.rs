@@ -24,6 +24,7 @@ pub use care::LosingTouch;
 use crate::document::FieldConflict;
 use crate::document::conflict::field_conflicts;
 use crate::document::prefetch::Prefetched;
+use crate::domain::sort::{sort_by, sort_by_cached_key, sort_by_key};
 use chrono::Datelike;
 
 use crate::domain::{
@@ -434,13 +435,13 @@ impl ReadModel {
             .of_account(id)
             .filter(|(_, c)| c.is_live())
             .collect();
-        contacts.sort_by_cached_key(|(c, contact)| (lowercase(&contact.name), *c));
+        sort_by_cached_key(&mut contacts, |(c, contact)| (lowercase(&contact.name), *c));
         let mut touches: Vec<(TouchId, &Touch)> = touch_table
             .of_account(id)
             .filter(|(_, t)| t.is_live())
             .collect();
         // Newest first; same day: the later logged first.
-        touches.sort_by(|(a, ta), (b, tb)| {
+        sort_by(&mut touches, |(a, ta), (b, tb)| {
             (tb.day, tb.created.at, *b).cmp(&(ta.day, ta.created.at, *a))
         });
         let mut search = format!("{}\n{}\n{}", account.name, account.city, account.industry);
@@ -595,7 +596,7 @@ impl ReadModel {
     /// closed ones, latest closed first.
     pub fn promises_of(&self, account: AccountId) -> Vec<(PromiseId, &Promise)> {
         let mut promises = self.of_account::<Promise>(account);
-        promises.sort_by_key(|(id, p)| match p.closed_on {
+        sort_by_key(&mut promises, |(id, p)| match p.closed_on {
             None => (0, p.due.0.num_days_from_ce(), *id),
             Some(closed) => (1, -closed.0.num_days_from_ce(), *id),
         });
@@ -605,7 +606,9 @@ impl ReadModel {
     /// The account's live orders, newest ordered first.
     pub fn orders_of(&self, account: AccountId) -> Vec<(OrderId, &Order)> {
         let mut orders = self.of_account::<Order>(account);
-        orders.sort_by_key(|(id, o)| std::cmp::Reverse((o.ordered_on, o.created.at, *id)));
+        sort_by_key(&mut orders, |(id, o)| {
+            std::cmp::Reverse((o.ordered_on, o.created.at, *id))
+        });
         orders
     }
 
@@ -661,7 +664,7 @@ impl ReadModel {
     /// ended ones, latest ended first.
     pub fn remarks_of(&self, account: AccountId) -> Vec<(RemarkId, &Remark)> {
         let mut remarks = self.of_account::<Remark>(account);
-        remarks.sort_by_key(|(id, r)| match r.ended_on {
+        sort_by_key(&mut remarks, |(id, r)| match r.ended_on {
             None => (0, r.day.0.num_days_from_ce(), *id),
             Some(ended) => (1, -ended.0.num_days_from_ce(), *id),
         });
@@ -673,7 +676,7 @@ impl ReadModel {
     /// first.
     pub fn early_warnings_of(&self, account: AccountId) -> Vec<(EarlyWarningId, &EarlyWarning)> {
         let mut warnings = self.of_account::<EarlyWarning>(account);
-        warnings.sort_by_key(|(id, w)| warning_order(*id, w));
+        sort_by_key(&mut warnings, |(id, w)| warning_order(*id, w));
         warnings
     }
 
@@ -685,7 +688,7 @@ impl ReadModel {
             .filter(|(_, w)| w.is_open() && w.is_live())
             .filter(|(_, w)| self.get::<Account>(w.account).is_some())
             .collect();
-        warnings.sort_by_key(|(id, w)| warning_order(*id, w));
+        sort_by_key(&mut warnings, |(id, w)| warning_order(*id, w));
         warnings
     }
 
@@ -720,7 +723,7 @@ impl ReadModel {
             .into_iter()
             .filter_map(|(id, d)| Some((*contacts.get(&d.contact)?, id, d)))
             .collect();
-        details.sort_by_key(|(place, id, d)| {
+        sort_by_key(&mut details, |(place, id, d)| {
             let category = crate::domain::DetailCategory::ALL
                 .iter()
                 .position(|c| *c == d.category);
@@ -761,7 +764,7 @@ impl ReadModel {
     /// The account's live adoption checks, latest first.
     pub fn adoption_checks_of(&self, account: AccountId) -> Vec<(AdoptionCheckId, &AdoptionCheck)> {
         let mut checks = self.of_account::<AdoptionCheck>(account);
-        checks.sort_by_key(|(id, c)| std::cmp::Reverse(c.recency(*id)));
+        sort_by_key(&mut checks, |(id, c)| std::cmp::Reverse(c.recency(*id)));
         checks
     }
 

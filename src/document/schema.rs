@@ -53,6 +53,7 @@ use automerge::{
 use crate::document::DocumentError;
 #[cfg(doc)]
 use crate::domain::Record;
+use crate::domain::sort::sort_by_key;
 use crate::domain::{Kind, KindVisitor, for_each_kind};
 
 /// The newest schema this version writes and reads: the highest
@@ -185,7 +186,7 @@ pub fn upgrade_change(version: u64, collections: &[&str]) -> Change {
 /// added them), oldest version first; none for schema 1.
 pub fn upgrades_of(known: &[(&str, u64)]) -> Vec<Change> {
     let mut versions: Vec<u64> = known.iter().map(|(_, v)| *v).filter(|v| *v > 1).collect();
-    versions.sort_unstable();
+    sort_by_key(&mut versions, |v| *v);
     versions.dedup();
     versions
         .into_iter()

@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::day::{happened_day, later_day};
 use crate::domain::ids::typed_id;
 use crate::domain::record::{fields, stamps};
+use crate::domain::sort::sort_by_key;
 use crate::domain::text::{name_key, note, short};
 use crate::domain::{
     AccountId, Day, DomainError, Draft, Edit, Order, OrderId, Record, RecordKey, Records, Stamp,
@@ -379,7 +380,7 @@ pub fn checks_due<C: Borrow<AdoptionCheck>>(
         .into_values()
         .filter(|(_, c)| c.borrow().next_check.is_some_and(|next| next <= today))
         .collect();
-    due.sort_by_key(|(id, c)| (c.borrow().next_check, *id));
+    sort_by_key(&mut due, |(id, c)| (c.borrow().next_check, *id));
     due
 }
 

@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::day::remembered_day;
 use crate::domain::ids::typed_id;
 use crate::domain::record::{fields, stamps};
+use crate::domain::sort::sort_by;
 use crate::domain::text::required_note;
 use crate::domain::{
     AccountId, Contact, ContactId, Day, DomainError, Draft, Edit, Record, Records, Stamp, lowercase,
@@ -366,7 +367,7 @@ pub fn coming_up(
             Some((lowercase(&contact.name), upcoming))
         })
         .collect();
-    upcoming.sort_by(|(a_name, a), (b_name, b)| {
+    sort_by(&mut upcoming, |(a_name, a), (b_name, b)| {
         (a.day, a_name, a.contact, a.detail).cmp(&(b.day, b_name, b.contact, b.detail))
     });
     Ok(upcoming.into_iter().map(|(_, u)| u).collect())

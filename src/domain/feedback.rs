@@ -39,6 +39,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::sort::sort_by_key;
 use crate::domain::{
     Account, AccountId, Day, Period, Ratio, Record, Records, Remark, RemarkEnd, RemarkId,
 };
@@ -106,10 +107,8 @@ impl FeedbackTally {
             }
             tally.resolve_days.extend(remark.days_to_resolve());
         }
-        tally.resolve_days.sort_unstable();
-        tally
-            .open
-            .sort_by_key(|o| (std::cmp::Reverse(o.age_days), o.id));
+        sort_by_key(&mut tally.resolve_days, |d| *d);
+        sort_by_key(&mut tally.open, |o| (std::cmp::Reverse(o.age_days), o.id));
         tally
     }
 

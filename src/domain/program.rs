@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::day::calendar_day;
 use crate::domain::ids::typed_id;
 use crate::domain::record::{fields, stamps};
+use crate::domain::sort::sort_by_key;
 use crate::domain::text::{note, required_name, required_note, short};
 use crate::domain::{
     AccountId, Contact, ContactId, Day, DomainError, Draft, Edit, Record, RecordKey, Records, Stamp,
@@ -430,12 +431,12 @@ impl<'a> ProgramsDue<'a> {
             .filter(|(_, a)| a.is_live() && a.is_open() && a.due <= day)
             .filter(|(_, a)| live.contains(&a.program))
             .collect();
-        actions.sort_by_key(|(id, a)| (a.due, *id));
+        sort_by_key(&mut actions, |(id, a)| (a.due, *id));
         let mut follow_ups: Vec<_> = programs
             .into_iter()
             .filter(|(_, p)| p.follow_up.is_some_and(|f| f <= day))
             .collect();
-        follow_ups.sort_by_key(|(id, p)| (p.follow_up, *id));
+        sort_by_key(&mut follow_ups, |(id, p)| (p.follow_up, *id));
         Self {
             actions,
             follow_ups,

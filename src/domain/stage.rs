@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::ids::typed_id;
 use crate::domain::record::{fields, stamps};
+use crate::domain::sort::sort_by_key;
 use crate::domain::text::required_note;
 use crate::domain::{
     AccountId, Day, DomainError, Draft, Edit, Record, RecordKey, Records, Stamp, qualification_of,
@@ -313,7 +314,7 @@ impl StageNow {
             .filter(|(id, _)| !moves.iter().any(|(_, m)| m.after.contains(id)))
             .copied()
             .collect();
-        heads.sort_by_key(|(id, m)| std::cmp::Reverse((m.created.at, *id)));
+        sort_by_key(&mut heads, |(id, m)| std::cmp::Reverse((m.created.at, *id)));
         let newest = heads.first().map(|(_, m)| *m);
         let conflict = heads.iter().any(|(_, m)| {
             (m.to, m.ended, m.partner) != (heads[0].1.to, heads[0].1.ended, heads[0].1.partner)
@@ -348,7 +349,7 @@ pub fn history<'a>(
     moves: impl IntoIterator<Item = (StageMoveId, &'a StageMove)>,
 ) -> Vec<(StageMoveId, &'a StageMove)> {
     let mut moves: Vec<_> = moves.into_iter().filter(|(_, m)| m.is_live()).collect();
-    moves.sort_by_key(|(id, m)| (m.created.at, *id));
+    sort_by_key(&mut moves, |(id, m)| (m.created.at, *id));
     moves
 }
 

@@ -31,6 +31,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::sort::sort_by_key;
 use crate::domain::{
     AccountId, Contact, Day, Order, Outcome, Program, ProgramAction, Promise, Qualification,
     Records, Stage, Touch, qualification_of,
@@ -263,7 +264,7 @@ impl LeadTimes {
         if days.is_empty() {
             return None;
         }
-        days.sort_unstable();
+        sort_by_key(&mut days, |d| *d);
         Some(Self {
             deliveries: days.len() as i64,
             typical_days: days[days.len() / 2],

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use crate::document::ChangeBatch;
 use crate::document::Workspace;
+use crate::domain::sort::sort_by_key;
 
 /// What a stored chunk holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,7 +83,7 @@ impl ChunkLog {
         mut chunks: Vec<StoredChunk>,
     ) -> Vec<Damaged> {
         chunks.retain(|c| !self.applied.contains_key(&c.key));
-        chunks.sort_by_key(|c| (c.kind != ChunkKind::Snapshot, c.key));
+        sort_by_key(&mut chunks, |c| (c.kind != ChunkKind::Snapshot, c.key));
         let mut damaged = Vec::new();
         let mut held_back = Vec::new();
         let mut pages = Vec::new();

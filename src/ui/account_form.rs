@@ -6,6 +6,7 @@ use crate::document::Command;
 use crate::domain::{Account, AccountDraft, AccountField, AccountId, DomainError};
 use crate::state::AppState;
 use crate::state::Screen;
+use crate::ui::reactive::{dynamic, redrawn};
 use crate::ui::screen::use_here;
 use crate::ui::words::{Key, label, t, words};
 
@@ -108,13 +109,13 @@ pub fn AccountForm(
                 {label::<Account>(AccountField::CadenceDays)}
                 <input data-testid="account-cadence" type="text" inputmode="numeric" bind:value=cadence />
             </label>
-            <p class="form-error" data-testid="form-error" role="alert" hidden=move || error.get().is_none()>
-                {move || error.get()}
-                {move || {
+            <p class="form-error" data-testid="form-error" role="alert" hidden=dynamic(move || error.get().is_none())>
+                {redrawn(move || error.get())}
+                {redrawn(move || {
                     existing
                         .get()
                         .map(|id| view! { " " <a href=format!("/accounts/{id}")>{t(Key::OpenIt)}</a> })
-                }}
+                })}
             </p>
             <div class="actions">
                 <button type="submit" class="primary" data-testid="save-account">

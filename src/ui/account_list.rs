@@ -8,6 +8,7 @@ use crate::state::AppState;
 use crate::ui::account_form::AccountForm;
 use crate::ui::backup::Backup;
 use crate::ui::losing_touch::LosingTouch;
+use crate::ui::reactive::{When, dynamic, redrawn};
 use crate::ui::team::TeamPanel;
 use crate::ui::team_record::TeamRecord;
 use crate::ui::words::{Key, t, words};
@@ -48,8 +49,8 @@ pub fn AccountList() -> impl IntoView {
                 />
                 <button
                     class="mine"
-                    class:selected=move || mine.get()
-                    aria-pressed=move || mine.get().to_string()
+                    class:selected=dynamic(move || mine.get())
+                    aria-pressed=dynamic(move || mine.get().to_string())
                     data-testid="mine-only"
                     on:click=move |_| mine.update(|m| *m = !*m)
                 >
@@ -63,24 +64,24 @@ pub fn AccountList() -> impl IntoView {
                     {t(Key::NewAccountButton)}
                 </button>
             </div>
-            <Show when=move || creating.get()>
+            <When when=move || creating.get()>
                 <AccountForm editing=None on_close=Callback::new(move |_| creating.set(false)) />
-            </Show>
-            <Show when=move || empty() && !creating.get()>
+            </When>
+            <When when=move || empty() && !creating.get()>
                 <EmptyWorkspace />
-            </Show>
-            <Show when=move || !empty()>
+            </When>
+            <When when=move || !empty()>
                 <p class="count">
-                    {move || {
+                    {redrawn(move || {
                         let (shown, total) = matches.get();
                         if shown.len() < total {
                             words().accounts_shown(shown.len(), total)
                         } else {
                             words().accounts(total)
                         }
-                    }}
+                    })}
                 </p>
-            </Show>
+            </When>
             <ul class="account-list" data-testid="account-list">
                 <For each=move || matches.get().0 key=|row| row.clone() let:row>
                     <li>
@@ -128,21 +129,21 @@ pub fn AccountList() -> impl IntoView {
                     </li>
                 </For>
             </ul>
-            <Show when=move || !empty() && matches.get().1 == 0>
+            <When when=move || !empty() && matches.get().1 == 0>
                 <p class="empty">
-                    {move || {
+                    {redrawn(move || {
                         if mine.get() && query.with(|q| q.trim().is_empty()) {
                             t(Key::NoneOfYours).to_owned()
                         } else {
                             query.with(|q| words().no_account_matches(q))
                         }
-                    }}
+                    })}
                 </p>
-            </Show>
-            <Show when=move || !empty()>
+            </When>
+            <When when=move || !empty()>
                 <TeamRecord />
                 <LosingTouch mine />
-            </Show>
+            </When>
             <TeamPanel />
             <Backup />
         </section>

@@ -16,6 +16,7 @@ use crate::ui::health::HealthPanel;
 use crate::ui::orders::Orders;
 use crate::ui::owner::OwnerLine;
 use crate::ui::promises::Promises;
+use crate::ui::reactive::{When, redrawn};
 use crate::ui::scorecard::ScorecardPanel;
 use crate::ui::screen::use_here;
 use crate::ui::stage::StagePanel;
@@ -34,7 +35,7 @@ pub fn AccountPage(
     let exists = move || state.model.with(|m| m.account(id).is_some());
     view! {
         <a class="back" data-testid="back-to-accounts" href="/">{t(Key::BackToAccounts)}</a>
-        <Show
+        <When
             when=exists
             fallback=move || {
                 // A new account is on its way from the workspace worker
@@ -49,7 +50,7 @@ pub fn AccountPage(
             }
         >
             <AccountDetails id />
-        </Show>
+        </When>
     }
 }
 
@@ -74,10 +75,10 @@ fn AccountDetails(
             <header class="account-head">
                 <div>
                     <h1 data-testid="account-title">
-                        {move || account.get().map(|a| a.name).unwrap_or_default()}
+                        {redrawn(move || account.get().map(|a| a.name).unwrap_or_default())}
                     </h1>
                     <p class="meta">
-                        {move || {
+                        {redrawn(move || {
                             account
                                 .get()
                                 .map(|a| {
@@ -87,15 +88,15 @@ fn AccountDetails(
                                         .collect::<Vec<_>>()
                                         .join(" · ")
                                 })
-                        }}
+                        })}
                     </p>
-                    <p class="standing-note">{move || account.get().map(|a| a.note)}</p>
+                    <p class="standing-note">{redrawn(move || account.get().map(|a| a.note))}</p>
                 </div>
                 <div class="head-actions">
                     <button data-testid="edit-account" on:click=move |_| editing.set(true)>
                         {t(Key::Edit)}
                     </button>
-                    <Show
+                    <When
                         when=move || confirming.get()
                         fallback=move || {
                             view! {
@@ -112,15 +113,15 @@ fn AccountDetails(
                             </button>
                             <button on:click=move |_| confirming.set(false)>{t(Key::Keep)}</button>
                         </span>
-                    </Show>
+                    </When>
                 </div>
             </header>
             <Conflicts record=RecordKey::Account(id) />
             <TrackRecordGlance account=id />
             <HealthPanel account=id />
-            <Show when=move || editing.get()>
+            <When when=move || editing.get()>
                 <AccountForm editing=Some(id) on_close=Callback::new(move |_| editing.set(false)) />
-            </Show>
+            </When>
             // The relationship (issue 14): owner, stage, scorecard.
             <div class="relationship">
                 <OwnerLine account=id />
@@ -140,7 +141,7 @@ fn AccountDetails(
                     <Contacts account=id />
                     <Adoption account=id />
                     <p class="stamp">
-                        {move || {
+                        {redrawn(move || {
                             account
                                 .get()
                                 .map(|a| {
@@ -151,7 +152,7 @@ fn AccountDetails(
                                         &a.updated.local_text(),
                                     )
                                 })
-                        }}
+                        })}
                     </p>
                 </aside>
             </div>

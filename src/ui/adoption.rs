@@ -18,6 +18,7 @@ use crate::domain::{
 use crate::state::AppState;
 use crate::ui::conflicts::Conflicts;
 use crate::ui::details::{form_end, pick};
+use crate::ui::reactive::{When, dynamic};
 use crate::ui::words::{Key, label, t, words};
 
 /// A check as the card shows it.
@@ -105,13 +106,13 @@ pub fn Adoption(
         <section class="card adoption" data-testid="adoption">
             <div class="section-head">
                 <h2>{t(Key::AdoptionTitle)}</h2>
-                <button data-testid="new-check" hidden=move || adding.get() on:click=move |_| adding.set(true)>
+                <button data-testid="new-check" hidden=dynamic(move || adding.get()) on:click=move |_| adding.set(true)>
                     {t(Key::RecordCheck)}
                 </button>
             </div>
-            <Show when=move || adding.get()>
+            <When when=move || adding.get()>
                 <CheckForm account on_close=Callback::new(move |_| adding.set(false)) />
-            </Show>
+            </When>
             {panel}
         </section>
     }

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use crate::state::Screen;
 use crate::ui::account_list::AccountList;
 use crate::ui::account_page::AccountPage;
+use crate::ui::reactive::{When, dynamic, redrawn};
 use crate::ui::screen::provide_screen;
 use crate::ui::status::{Header, NamePrompt, Notices};
 use crate::ui::team::JoinPrompt;
@@ -26,11 +27,11 @@ pub fn App() -> impl IntoView {
             <JoinPrompt />
             <main
                 data-testid="app"
-                data-ready=move || state.ready.get().to_string()
-                data-loaded=move || state.loaded.get().to_string()
+                data-ready=dynamic(move || state.ready.get().to_string())
+                data-loaded=dynamic(move || state.loaded.get().to_string())
             >
-                <Show when=move || state.ready.get()>
-                    {move || match here.get() {
+                <When when=move || state.ready.get()>
+                    {redrawn(move || match here.get() {
                         Screen::Accounts => view! { <AccountList /> }.into_any(),
                         Screen::Account(id) => view! { <AccountPage id /> }.into_any(),
                         Screen::Missing => {
@@ -41,8 +42,8 @@ pub fn App() -> impl IntoView {
                             }
                                 .into_any()
                         }
-                    }}
-                </Show>
+                    })}
+                </When>
             </main>
     }
 }

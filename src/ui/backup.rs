@@ -10,6 +10,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use crate::domain::Day;
 use crate::state::AppState;
+use crate::ui::reactive::{dynamic, redrawn};
 use crate::ui::words::{Key, t, words};
 
 /// The export button and the import file picker.
@@ -71,8 +72,8 @@ pub fn Backup() -> impl IntoView {
                     on:change=import
                 />
             </label>
-            <p class="import-result" data-testid="import-result" role="status" hidden=move || result.get().is_none()>
-                {move || result.get()}
+            <p class="import-result" data-testid="import-result" role="status" hidden=dynamic(move || result.get().is_none())>
+                {redrawn(move || result.get())}
             </p>
         </section>
     }

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use crate::ui::reactive::When;
 use crate::ui::words::{Key, t};
 
 /// The two-step delete button of a list row.
@@ -17,7 +18,7 @@ pub fn ConfirmDelete(
 ) -> impl IntoView {
     let confirming = RwSignal::new(false);
     view! {
-        <Show
+        <When
             when=move || confirming.get()
             fallback=move || {
                 view! {
@@ -37,6 +38,6 @@ pub fn ConfirmDelete(
             <button class="link" on:click=move |_| confirming.set(false)>
                 {t(Key::Keep)}
             </button>
-        </Show>
+        </When>
     }
 }

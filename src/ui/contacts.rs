@@ -9,6 +9,7 @@ use crate::state::AppState;
 use crate::ui::confirm_delete::ConfirmDelete;
 use crate::ui::conflicts::Conflicts;
 use crate::ui::details::{ComingUp, Details};
+use crate::ui::reactive::{When, dynamic, redrawn};
 use crate::ui::words::{Key, label, t, words};
 
 /// The contacts of one account, with a form to add or edit one.
@@ -37,7 +38,7 @@ pub fn Contacts(
                 </button>
             </div>
             <ComingUp account />
-            {move || {
+            {redrawn(move || {
                 form.get()
                     .map(|editing| {
                         view! {
@@ -48,15 +49,15 @@ pub fn Contacts(
                             />
                         }
                     })
-            }}
+            })}
             <ul class="contact-list" data-testid="contact-list">
                 <For each=move || contacts.get() key=|(id, c)| (*id, c.updated.at) let:item>
                     <ContactRow id=item.0 contact=item.1 on_edit=Callback::new(move |id| form.set(Some(Some(id)))) />
                 </For>
             </ul>
-            <Show when=move || contacts.with(Vec::is_empty)>
+            <When when=move || contacts.with(Vec::is_empty)>
                 <p class="hint">{t(Key::NoPeopleYet)}</p>
-            </Show>
+            </When>
         </section>
     }
 }
@@ -81,18 +82,18 @@ fn ContactRow(
                 <span class="meta">{contact.role.clone()}</span>
             </div>
             <div class="reach">
-                <Show when={
+                <When when={
                     let phone = phone.clone();
                     move || !phone.is_empty()
                 }>
                     <a href=format!("tel:{}", phone.replace(' ', ""))>{phone.clone()}</a>
-                </Show>
-                <Show when={
+                </When>
+                <When when={
                     let email = email.clone();
                     move || !email.is_empty()
                 }>
                     <a href=format!("mailto:{email}")>{email.clone()}</a>
-                </Show>
+                </When>
             </div>
             <p class="note" hidden=contact.note.is_empty()>{contact.note.clone()}</p>
             <Conflicts record=RecordKey::Contact(id) />
@@ -175,8 +176,8 @@ fn ContactForm(
                 {label::<Contact>(ContactField::CadenceDays)}
                 <input data-testid="contact-cadence" type="text" inputmode="numeric" bind:value=cadence />
             </label>
-            <p class="form-error" data-testid="form-error" role="alert" hidden=move || error.get().is_none()>
-                {move || error.get()}
+            <p class="form-error" data-testid="form-error" role="alert" hidden=dynamic(move || error.get().is_none())>
+                {redrawn(move || error.get())}
             </p>
             <div class="actions">
                 <button type="submit" class="primary" data-testid="save-contact">

@@ -19,6 +19,7 @@ use crate::domain::{
 use crate::state::AppState;
 use crate::ui::confirm_delete::ConfirmDelete;
 use crate::ui::conflicts::Conflicts;
+use crate::ui::reactive::{dynamic, redrawn};
 use crate::ui::words::{Key, label, t, words};
 
 /// How many days ahead a date counts as coming up: two weeks, time to
@@ -52,7 +53,7 @@ pub fn Details(
                 <DetailItem id=item.0 detail=item.1 today on_edit />
             </For>
         </ul>
-        {move || match form.get() {
+        {redrawn(move || match form.get() {
             Some(editing) => {
                 view! {
                     <DetailForm contact account editing on_close=Callback::new(move |_| form.set(None)) />
@@ -67,7 +68,7 @@ pub fn Details(
                 }
                     .into_any()
             }
-        }}
+        })}
     }
 }
 
@@ -275,8 +276,8 @@ pub(crate) fn form_end(
     more: impl IntoView + 'static,
 ) -> impl IntoView {
     view! {
-        <p class="form-error" data-testid="form-error" role="alert" hidden=move || error.get().is_none()>
-            {move || error.get()}
+        <p class="form-error" data-testid="form-error" role="alert" hidden=dynamic(move || error.get().is_none())>
+            {redrawn(move || error.get())}
         </p>
         <div class="actions">
             <button type="submit" class="primary" data-testid=testid>

@@ -10,6 +10,7 @@ use leptos::prelude::*;
 use crate::document::Scope;
 use crate::domain::Day;
 use crate::state::AppState;
+use crate::ui::reactive::{When, dynamic};
 use crate::ui::words::{Key, t, words};
 
 /// At most this many are listed.
@@ -74,12 +75,12 @@ pub fn LosingTouch(
             <button
                 class="disclosure"
                 data-testid="losing-touch-toggle"
-                aria-expanded=move || open.get().to_string()
+                aria-expanded=dynamic(move || open.get().to_string())
                 on:click=move |_| open.update(|o| *o = !*o)
             >
                 {t(Key::LosingTouchTitle)}
             </button>
-            <Show when=move || open.get()>
+            <When when=move || open.get()>
                 <p class="hint">{t(Key::LosingTouchHint)}</p>
                 <ul class="ledger">
                     <For each=move || lines.get() key=|line| line.clone() let:line>
@@ -91,10 +92,10 @@ pub fn LosingTouch(
                         </li>
                     </For>
                 </ul>
-                <Show when=move || lines.with(Vec::is_empty)>
+                <When when=move || lines.with(Vec::is_empty)>
                     <p class="hint">{t(Key::NobodyLosingTouch)}</p>
-                </Show>
-            </Show>
+                </When>
+            </When>
         </section>
     }
 }

@@ -14,6 +14,7 @@ use crate::domain::{
 };
 use crate::state::AppState;
 use crate::ui::conflicts::Conflicts;
+use crate::ui::reactive::{When, dynamic, redrawn};
 use crate::ui::track_record::{LeadWarningBox, overridden_warning, show_refusal};
 use crate::ui::words::{Key, label, t, words};
 
@@ -47,21 +48,21 @@ pub fn Orders(
         <section class="card orders" data-testid="orders">
             <div class="section-head">
                 <h2>{t(Key::OrdersTitle)}</h2>
-                <button data-testid="new-order" hidden=move || adding.get() on:click=move |_| adding.set(true)>
+                <button data-testid="new-order" hidden=dynamic(move || adding.get()) on:click=move |_| adding.set(true)>
                     {t(Key::NewOrder)}
                 </button>
             </div>
-            <Show when=move || adding.get()>
+            <When when=move || adding.get()>
                 <OrderForm account on_close=Callback::new(move |_| adding.set(false)) />
-            </Show>
+            </When>
             <ul class="ledger" data-testid="order-list">
                 <For each=move || orders.get() key=|(id, o, p)| (*id, o.updated.at, p.clone()) let:item>
                     <OrderItem id=item.0 order=item.1 promise=item.2 today />
                 </For>
             </ul>
-            <Show when=move || orders.with(Vec::is_empty)>
+            <When when=move || orders.with(Vec::is_empty)>
                 <p class="hint">{t(Key::NoOrdersYet)}</p>
-            </Show>
+            </When>
         </section>
     }
 }
@@ -137,7 +138,7 @@ fn OrderItem(
                 .then(|| {
                     let order = order.clone();
                     view! {
-                        <Show
+                        <When
                             when=move || recording.get()
                             fallback=move || {
                                 view! {
@@ -152,7 +153,7 @@ fn OrderItem(
                                 order=order.clone()
                                 on_close=Callback::new(move |_| recording.set(false))
                             />
-                        </Show>
+                        </When>
                     }
                 })}
         </li>
@@ -205,8 +206,8 @@ fn StageDates(
                 {field(OrderField::DeliveredOn, delivered)}
                 {field(OrderField::ReadyOn, ready)}
             </div>
-            <p class="form-error" data-testid="form-error" role="alert" hidden=move || error.get().is_none()>
-                {move || error.get()}
+            <p class="form-error" data-testid="form-error" role="alert" hidden=dynamic(move || error.get().is_none())>
+                {redrawn(move || error.get())}
             </p>
             <div class="actions">
                 <button type="button" class="primary" data-testid="save-dates" on:click=save>
@@ -308,8 +309,8 @@ fn OrderForm(
                     </For>
                 </select>
             </label>
-            <p class="form-error" data-testid="form-error" role="alert" hidden=move || error.get().is_none()>
-                {move || error.get()}
+            <p class="form-error" data-testid="form-error" role="alert" hidden=dynamic(move || error.get().is_none())>
+                {redrawn(move || error.get())}
             </p>
             <LeadWarningBox warning on_save_anyway=Callback::new(move |_| send(true)) />
             <div class="actions">

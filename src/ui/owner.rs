@@ -4,8 +4,10 @@
 use leptos::prelude::*;
 
 use crate::document::Command;
+use crate::domain::sort::sort_by;
 use crate::domain::{Account, AccountDraft, AccountId};
 use crate::state::AppState;
+use crate::ui::reactive::{When, dynamic, redrawn};
 use crate::ui::words::{Key, t, words};
 
 /// "Owner: Anna", and the hand-over picker.
@@ -32,7 +34,7 @@ pub fn OwnerLine(
         let mut reps = state.model.with_untracked(|m| m.reps());
         if !me.is_empty() && !reps.contains(&me) {
             reps.push(me);
-            reps.sort();
+            sort_by(&mut reps, String::cmp);
         }
         reps
     };
@@ -58,13 +60,13 @@ pub fn OwnerLine(
     };
     view! {
         <div class="owner-line" data-testid="owner-line">
-            <Show
+            <When
                 when=move || picking.get()
                 fallback=move || {
                     view! {
                         <span>
                             {words().field("accounts", "owner")} ": "
-                            <strong data-testid="account-owner">{move || words().rep(&owner.get())}</strong>
+                            <strong data-testid="account-owner">{redrawn(move || words().rep(&owner.get()))}</strong>
                         </span>
                         <button class="link" data-testid="hand-over" on:click=open>
                             {t(Key::HandOver)}
@@ -87,11 +89,11 @@ pub fn OwnerLine(
                     </label>
                     <button type="submit" class="primary" data-testid="save-owner">{t(Key::HandOverTo)}</button>
                     <button type="button" on:click=move |_| picking.set(false)>{t(Key::Cancel)}</button>
-                    <p class="form-error" role="alert" hidden=move || error.get().is_none()>
-                        {move || error.get()}
+                    <p class="form-error" role="alert" hidden=dynamic(move || error.get().is_none())>
+                        {redrawn(move || error.get())}
                     </p>
                 </form>
-            </Show>
+            </When>
         </div>
     }
 }

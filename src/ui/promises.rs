@@ -16,6 +16,7 @@ use crate::domain::{
 };
 use crate::state::AppState;
 use crate::ui::conflicts::Conflicts;
+use crate::ui::reactive::{When, dynamic, redrawn};
 use crate::ui::track_record::{LeadWarningBox, overridden_warning, show_refusal};
 use crate::ui::words::{Key, label, t, words};
 
@@ -66,26 +67,26 @@ pub fn Promises(
                 <h2>{t(Key::PromisesTitle)}</h2>
                 <button
                     data-testid="new-promise"
-                    hidden=move || adding.get()
+                    hidden=dynamic(move || adding.get())
                     on:click=move |_| adding.set(true)
                 >
                     {t(Key::NewPromise)}
                 </button>
             </div>
-            <Show when=move || adding.get()>
+            <When when=move || adding.get()>
                 <PromiseForm account on_close=Callback::new(move |_| adding.set(false)) />
-            </Show>
+            </When>
             <ul class="ledger" data-testid="open-promises">
                 <For each=open key=key let:item>
                     <PromiseItem id=item.0 promise=item.1 to=item.2 today />
                 </For>
             </ul>
-            <Show when=move || promises.with(Vec::is_empty)>
+            <When when=move || promises.with(Vec::is_empty)>
                 <p class="hint">{t(Key::NoPromisesYet)}</p>
-            </Show>
-            <Show when=move || promises.with(|ps| ps.iter().any(|(_, p, _)| p.outcome.is_some()))>
+            </When>
+            <When when=move || promises.with(|ps| ps.iter().any(|(_, p, _)| p.outcome.is_some()))>
                 <h3 class="ledger-head">{t(Key::ClosedPromises)}</h3>
-            </Show>
+            </When>
             <ul class="ledger closed" data-testid="closed-promises">
                 <For each=closed key=key let:item>
                     <PromiseItem id=item.0 promise=item.1 to=item.2 today />
@@ -188,7 +189,7 @@ fn PromiseItem(
                 .then(|| {
                     let promise = promise.clone();
                     view! {
-                        <Show
+                        <When
                             when=move || closing.get()
                             fallback=move || {
                                 view! {
@@ -207,7 +208,7 @@ fn PromiseItem(
                                 promise=promise.clone()
                                 on_close=Callback::new(move |_| closing.set(false))
                             />
-                        </Show>
+                        </When>
                     }
                 })}
         </li>
@@ -272,7 +273,7 @@ fn ClosePromise(
                     })
                     .collect_view()}
             </div>
-            {move || {
+            {redrawn(move || {
                 asking
                     .get()
                     .map(|o| {
@@ -281,17 +282,17 @@ fn ClosePromise(
                                 {t(if o == Outcome::Exceeded { Key::WhatMore } else { Key::WhatHappened })}
                                 <textarea data-testid="outcome-note" rows="2" bind:value=note></textarea>
                             </label>
-                            <p class="counter" class:over=move || { chars.get() > MAX_NOTE_CHARS }>
-                                {move || format!("{} / {}", words().number(chars.get()), words().number(MAX_NOTE_CHARS))}
+                            <p class="counter" class:over=dynamic(move || { chars.get() > MAX_NOTE_CHARS })>
+                                {redrawn(move || format!("{} / {}", words().number(chars.get()), words().number(MAX_NOTE_CHARS)))}
                             </p>
                         }
                     })
-            }}
-            <p class="form-error" data-testid="form-error" role="alert" hidden=move || error.get().is_none()>
-                {move || error.get()}
+            })}
+            <p class="form-error" data-testid="form-error" role="alert" hidden=dynamic(move || error.get().is_none())>
+                {redrawn(move || error.get())}
             </p>
             <div class="actions">
-                {move || {
+                {redrawn(move || {
                     asking
                         .get()
                         .map(|o| {
@@ -301,7 +302,7 @@ fn ClosePromise(
                                 </button>
                             }
                         })
-                }}
+                })}
                 <button type="button" on:click=move |_| on_close.run(())>{t(Key::Cancel)}</button>
             </div>
         </div>
@@ -379,7 +380,7 @@ fn PromiseForm(
                                 role="radio"
                                 class="kind"
                                 class:selected=move || kind.get() == k
-                                aria-checked=move || (kind.get() == k).to_string()
+                                aria-checked=dynamic(move || (kind.get() == k).to_string())
                                 data-testid=format!("promise-kind-{}", k.slug())
                                 on:click=move |_| kind.set(k)
                             >
@@ -401,14 +402,14 @@ fn PromiseForm(
             <label>
                 {label::<Promise>(PromiseField::To)}
                 <select data-testid="promise-to" bind:value=to>
-                    {move || {
+                    {redrawn(move || {
                         let none = if people.with(Vec::is_empty) {
                             Key::NobodyRecorded
                         } else {
                             Key::PickAPerson
                         };
                         view! { <option value="">{t(none)}</option> }
-                    }}
+                    })}
                     <For each=move || people.get() key=|(id, name)| (*id, name.clone()) let:person>
                         <option value=person.0.to_string()>{person.1}</option>
                     </For>
@@ -428,8 +429,8 @@ fn PromiseForm(
                 {label::<Promise>(PromiseField::MadeBy)}
                 <input data-testid="promise-made-by" type="text" bind:value=made_by />
             </label>
-            <p class="form-error" data-testid="form-error" role="alert" hidden=move || error.get().is_none()>
-                {move || error.get()}
+            <p class="form-error" data-testid="form-error" role="alert" hidden=dynamic(move || error.get().is_none())>
+                {redrawn(move || error.get())}
             </p>
             <LeadWarningBox warning on_save_anyway=Callback::new(move |_| send(true)) />
             <div class="actions">

@@ -15,6 +15,7 @@ use crate::domain::{
 };
 use crate::state::AppState;
 use crate::ui::conflicts::Conflicts;
+use crate::ui::reactive::{When, dynamic, redrawn};
 use crate::ui::words::{Key, label, t, words};
 
 /// The newest live assessment of `account`, with its id.
@@ -46,13 +47,13 @@ pub fn ScorecardPanel(
                 <h2>{t(Key::ScorecardTitle)}</h2>
                 <button
                     data-testid="edit-scorecard"
-                    hidden=move || editing.get()
+                    hidden=dynamic(move || editing.get())
                     on:click=move |_| editing.set(true)
                 >
-                    {move || t(if card.with(Option::is_some) { Key::EditAssessment } else { Key::AssessButton })}
+                    {redrawn(move || t(if card.with(Option::is_some) { Key::EditAssessment } else { Key::AssessButton }))}
                 </button>
             </div>
-            {move || {
+            {redrawn(move || {
                 let v = verdict.get();
                 match card.get() {
                     None => view! { <p class="hint">{t(Key::ScorecardNotAssessed)}</p> }.into_any(),
@@ -96,10 +97,10 @@ pub fn ScorecardPanel(
                             .into_any()
                     }
                 }
-            }}
-            <Show when=move || editing.get()>
+            })}
+            <When when=move || editing.get()>
                 <ScorecardForm account on_close=Callback::new(move |_| editing.set(false)) />
-            </Show>
+            </When>
         </section>
     }
 }
@@ -213,8 +214,8 @@ fn ScorecardForm(
                     <input data-testid="scorecard-date" type="date" bind:value=assessed_on />
                 </label>
             </div>
-            <p class="form-error" data-testid="form-error" role="alert" hidden=move || error.get().is_none()>
-                {move || error.get()}
+            <p class="form-error" data-testid="form-error" role="alert" hidden=dynamic(move || error.get().is_none())>
+                {redrawn(move || error.get())}
             </p>
             <div class="actions">
                 <button type="submit" class="primary" data-testid="save-scorecard">

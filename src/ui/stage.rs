@@ -16,6 +16,7 @@ use crate::domain::{
     StageMoveField, StageMoveId, StageNow,
 };
 use crate::state::AppState;
+use crate::ui::reactive::{When, dynamic, redrawn};
 use crate::ui::words::{Key, label, t, words};
 
 /// The stage a relationship usually moves to next.
@@ -79,7 +80,7 @@ pub fn StagePanel(
                 <h2>{t(Key::Relationship)}</h2>
                 <button
                     data-testid="move-stage"
-                    hidden=move || moving.get()
+                    hidden=dynamic(move || moving.get())
                     on:click=move |_| moving.set(true)
                 >
                     {t(Key::MoveStageButton)}
@@ -87,30 +88,30 @@ pub fn StagePanel(
             </div>
             <p class="stage-now">
                 <span
-                    class=move || format!("stage-chip stage-{}", now.with(|n| n.stage.slug()))
+                    class=dynamic(move || format!("stage-chip stage-{}", now.with(|n| n.stage.slug())))
                     data-testid="stage-now"
-                    data-stage=move || now.with(|n| n.stage.slug())
+                    data-stage=dynamic(move || now.with(|n| n.stage.slug()))
                 >
-                    {move || {
+                    {redrawn(move || {
                         let ended = latest().and_then(|m| m.ended);
                         now.with(|n| stage_words(n.stage, n.partner, ended))
-                    }}
+                    })}
                 </span>
                 <span class="stage-by">
-                    {move || match latest() {
+                    {redrawn(move || match latest() {
                         Some(m) => format!("{} — {}", by_when(&m), m.reason),
                         None => t(Key::StageNoMovesYet).to_owned(),
-                    }}
+                    })}
                 </span>
             </p>
-            <Show when=move || now.with(|n| n.conflict)>
+            <When when=move || now.with(|n| n.conflict)>
                 <StageConflict account now history />
-            </Show>
-            <Show when=move || moving.get()>
+            </When>
+            <When when=move || moving.get()>
                 <MoveForm account now on_close=Callback::new(move |_| moving.set(false)) />
-            </Show>
+            </When>
             <Needs account />
-            <Show when=move || history.with(|h| !h.is_empty())>
+            <When when=move || history.with(|h| !h.is_empty())>
                 <details class="stage-history" data-testid="stage-history">
                     <summary>{t(Key::StageHistory)}</summary>
                     <ol>
@@ -125,7 +126,7 @@ pub fn StagePanel(
                         </For>
                     </ol>
                 </details>
-            </Show>
+            </When>
         </section>
     }
 }
@@ -227,7 +228,7 @@ fn MoveForm(
                     {t(Key::StageTo)}
                     <select
                         data-testid="stage-to"
-                        prop:value=move || to().slug()
+                        prop:value=dynamic(move || to().slug())
                         on:change=move |ev| {
                             chosen.set(Stage::from_slug(&event_target_value(&ev)));
                             refused.set(None);
@@ -236,7 +237,7 @@ fn MoveForm(
                         {options}
                     </select>
                 </label>
-                <Show when=move || to() == Stage::Ended>
+                <When when=move || to() == Stage::Ended>
                     <label>
                         {t(Key::StageEndReason)}
                         <select data-testid="stage-ended" bind:value=ended>
@@ -246,14 +247,14 @@ fn MoveForm(
                                 .collect_view()}
                         </select>
                     </label>
-                </Show>
+                </When>
             </div>
-            <Show when=move || to() == Stage::Commitment>
+            <When when=move || to() == Stage::Commitment>
                 <label class="check">
                     <input
                         type="checkbox"
                         data-testid="stage-partner"
-                        prop:checked=move || partner.get()
+                        prop:checked=dynamic(move || partner.get())
                         on:change=move |ev| {
                             partner.set(event_target_checked(&ev));
                             refused.set(None);
@@ -261,7 +262,7 @@ fn MoveForm(
                     />
                     {t(Key::AsStrategicPartner)}
                 </label>
-            </Show>
+            </When>
             <label>
                 {label::<StageMove>(StageMoveField::Reason)}
                 <textarea
@@ -271,7 +272,7 @@ fn MoveForm(
                     bind:value=reason
                 ></textarea>
             </label>
-            {move || {
+            {redrawn(move || {
                 refused
                     .get()
                     .map(|(verdict, rule)| {
@@ -295,13 +296,13 @@ fn MoveForm(
                             </label>
                         }
                     })
-            }}
-            <p class="form-error" data-testid="form-error" role="alert" hidden=move || error.get().is_none()>
-                {move || error.get()}
+            })}
+            <p class="form-error" data-testid="form-error" role="alert" hidden=dynamic(move || error.get().is_none())>
+                {redrawn(move || error.get())}
             </p>
             <div class="actions">
                 <button type="submit" class="primary" data-testid="save-stage">
-                    {move || t(if refused.with(Option::is_some) { Key::MoveAnyway } else { Key::MoveStage })}
+                    {redrawn(move || t(if refused.with(Option::is_some) { Key::MoveAnyway } else { Key::MoveStage }))}
                 </button>
                 <button type="button" on:click=move |_| on_close.run(())>{t(Key::Cancel)}</button>
             </div>
@@ -350,7 +351,7 @@ fn StageConflict(
             <h3>{t(Key::StageConflictTitle)}</h3>
             <p class="hint">{t(Key::StageConflictHint)}</p>
             <ul>
-                {move || {
+                {redrawn(move || {
                     heads()
                         .into_iter()
                         .map(|(_, m)| {
@@ -366,10 +367,10 @@ fn StageConflict(
                             }
                         })
                         .collect_view()
-                }}
+                })}
             </ul>
-            <p class="form-error" role="alert" hidden=move || error.get().is_none()>
-                {move || error.get()}
+            <p class="form-error" role="alert" hidden=dynamic(move || error.get().is_none())>
+                {redrawn(move || error.get())}
             </p>
         </div>
     }
@@ -395,7 +396,7 @@ fn Needs(
         <div class="needs" data-testid="stage-needs">
             <h3>{t(Key::StageNeeds)}</h3>
             <ul>
-                {move || {
+                {redrawn(move || {
                     needs
                         .get()
                         .into_iter()
@@ -409,7 +410,7 @@ fn Needs(
                             }
                         })
                         .collect_view()
-                }}
+                })}
             </ul>
         </div>
     }

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use crate::state::AppState;
+use crate::ui::reactive::{When, dynamic, redrawn};
 use crate::ui::team::SyncBadge;
 use crate::ui::words::{Key, t, words};
 
@@ -36,7 +37,7 @@ pub fn Header() -> impl IntoView {
                     placeholder=t(Key::YourName)
                     title=t(Key::YourNameHint)
                     maxlength="80"
-                    prop:value=move || state.settings.with(|s| s.rep_name.clone())
+                    prop:value=dynamic(move || state.settings.with(|s| s.rep_name.clone()))
                     on:change=move |ev| state.set_rep_name(event_target_value(&ev))
                 />
             </label>
@@ -44,11 +45,11 @@ pub fn Header() -> impl IntoView {
             <span
                 class="save-state"
                 data-testid="save-state"
-                data-state=move || state.save.get().slug()
+                data-state=dynamic(move || state.save.get().slug())
                 role="status"
                 aria-live="polite"
             >
-                {move || words().save_state(state.save.get())}
+                {redrawn(move || words().save_state(state.save.get()))}
             </span>
         </header>
     }
@@ -60,7 +61,7 @@ pub fn Notices() -> impl IntoView {
     let state = expect_context::<AppState>();
     view! {
         <div class="notices" role="alert">
-            {move || {
+            {redrawn(move || {
                 state
                     .notices
                     .get()
@@ -70,14 +71,14 @@ pub fn Notices() -> impl IntoView {
                         view! {
                             <p class="notice" data-testid="notice">
                                 {words().notice(&notice)}
-                                <Show when=move || retry>
+                                <When when=move || retry>
                                     <button on:click=move |_| state.retry()>{t(Key::TryAgain)}</button>
-                                </Show>
+                                </When>
                             </p>
                         }
                     })
                     .collect_view()
-            }}
+            })}
         </div>
     }
 }
@@ -90,7 +91,7 @@ pub fn NamePrompt() -> impl IntoView {
     let name = RwSignal::new(String::new());
     let missing = move || state.settings.with(|s| s.rep_name.is_empty());
     view! {
-        <Show when=missing>
+        <When when=missing>
             <form
                 class="name-prompt"
                 on:submit=move |ev| {
@@ -104,6 +105,6 @@ pub fn NamePrompt() -> impl IntoView {
                 </label>
                 <button type="submit" class="primary">{t(Key::Save)}</button>
             </form>
-        </Show>
+        </When>
     }
 }

@@ -10,6 +10,7 @@ use crate::state::AppState;
 use crate::state::messages::SyncState;
 use crate::sync::{Problem, SyncPhase};
 use crate::ui::qr::QrImage;
+use crate::ui::reactive::{When, dynamic, redrawn};
 use crate::ui::words::{Key, t, words};
 
 /// The sync indicator: always there, never blocking; its title says what is
@@ -21,12 +22,12 @@ pub fn SyncBadge() -> impl IntoView {
         <span
             class="sync-state"
             data-testid="sync-state"
-            data-state=move || state.sync.with(|s| s.state.slug())
-            title=move || state.sync.with(|s| words().sync_detail(&s.state, s.pending))
+            data-state=dynamic(move || state.sync.with(|s| s.state.slug()))
+            title=dynamic(move || state.sync.with(|s| words().sync_detail(&s.state, s.pending)))
             role="status"
-            hidden=move || state.sync.with(|s| s.state.slug().is_empty())
+            hidden=dynamic(move || state.sync.with(|s| s.state.slug().is_empty()))
         >
-            {move || state.sync.with(|s| words().sync_headline(&s.state, local_offset()))}
+            {redrawn(move || state.sync.with(|s| words().sync_headline(&s.state, local_offset())))}
         </span>
     }
 }
@@ -52,9 +53,9 @@ pub fn TeamPanel() -> impl IntoView {
         <section class="team card" data-testid="team-panel">
             <h2>{t(Key::TeamSync)}</h2>
             <p class="team-detail" data-testid="sync-detail">
-                {move || state.sync.with(|s| words().sync_detail(&s.state, s.pending))}
+                {redrawn(move || state.sync.with(|s| words().sync_detail(&s.state, s.pending)))}
             </p>
-            <Show
+            <When
                 when=move || state.sync.with(|s| !s.device.is_empty())
                 fallback=move || {
                     view! {
@@ -65,19 +66,19 @@ pub fn TeamPanel() -> impl IntoView {
             >
                 // The relay refused to create the team without its
                 // operator's code: the rep may give it and start again.
-                <Show when=move || state.sync.with(|s| s.state == creation_closed())>
+                <When when=move || state.sync.with(|s| s.state == creation_closed())>
                     <StartTeam />
-                </Show>
+                </When>
                 // No link to share once the team has refused this device:
                 // the detail above says what to do.
-                <Show when=move || link().is_some()>
+                <When when=move || link().is_some()>
                     <label>
                         {t(Key::InviteHint)}
                         <input
                             data-testid="invite-link"
                             type="text"
                             readonly
-                            prop:value=move || link().unwrap_or_default()
+                            prop:value=dynamic(move || link().unwrap_or_default())
                             on:focus=move |ev| {
                                 use wasm_bindgen::JsCast;
                                 if let Some(input) = ev
@@ -90,30 +91,30 @@ pub fn TeamPanel() -> impl IntoView {
                         />
                     </label>
                     <button class="link" data-testid="show-qr" on:click=move |_| qr_shown.update(|s| *s = !*s)>
-                        {move || t(if qr_shown.get() { Key::HideQr } else { Key::ShowQr })}
+                        {redrawn(move || t(if qr_shown.get() { Key::HideQr } else { Key::ShowQr }))}
                     </button>
-                    {move || {
+                    {redrawn(move || {
                         qr_shown
                             .get()
                             .then(link)
                             .flatten()
                             .map(|text| view! { <QrImage text label=t(Key::InviteQr) /> })
-                    }}
-                </Show>
+                    })}
+                </When>
                 <p class="hint" data-testid="this-device">
-                    {t(Key::ThisDeviceIs)} " " {move || state.sync.with(|s| s.device.clone())}
+                    {t(Key::ThisDeviceIs)} " " {redrawn(move || state.sync.with(|s| s.device.clone()))}
                 </p>
-                <Show when=move || state.sync.with(|s| !s.fingerprint.is_empty())>
+                <When when=move || state.sync.with(|s| !s.fingerprint.is_empty())>
                     <p>
                         {t(Key::SecurityCode)} " "
                         <strong class="fingerprint" data-testid="this-fingerprint">
-                            {move || state.sync.with(|s| s.fingerprint.clone())}
+                            {redrawn(move || state.sync.with(|s| s.fingerprint.clone()))}
                         </strong>
                     </p>
                     <p class="hint">{t(Key::SecurityCodeHint)}</p>
-                </Show>
-                {move || admin.get().then(|| view! { <Devices /> })}
-            </Show>
+                </When>
+                {redrawn(move || admin.get().then(|| view! { <Devices /> }))}
+            </When>
         </section>
     }
 }
@@ -138,7 +139,7 @@ fn StartTeam() -> impl IntoView {
                 data-testid="creation-code"
                 type="text"
                 autocomplete="off"
-                prop:value=move || code.get()
+                prop:value=dynamic(move || code.get())
                 on:input=move |ev| code.set(event_target_value(&ev))
             />
         </label>
@@ -169,7 +170,7 @@ fn Devices() -> impl IntoView {
     view! {
         <h3>{t(Key::DevicesInTeam)}</h3>
         <ul class="devices" data-testid="team-devices">
-            {move || {
+            {redrawn(move || {
                 state
                     .sync
                     .with(|s| s.devices.clone())
@@ -222,7 +223,7 @@ fn Devices() -> impl IntoView {
                         }
                     })
                     .collect_view()
-            }}
+            })}
         </ul>
         <p class="hint">{t(Key::RemovingHint)}</p>
     }
@@ -233,7 +234,7 @@ fn Devices() -> impl IntoView {
 pub fn JoinPrompt() -> impl IntoView {
     let state = expect_context::<AppState>();
     view! {
-        <Show when=move || state.invite.with(Option::is_some) && state.ready.get()>
+        <When when=move || state.invite.with(Option::is_some) && state.ready.get()>
             <div class="join-prompt card" data-testid="join-prompt" role="dialog" aria-label=t(Key::JoinATeam)>
                 <p>{t(Key::Invited)}</p>
                 <button data-testid="join-team" on:click=move |_| state.answer_invite(true)>
@@ -241,7 +242,7 @@ pub fn JoinPrompt() -> impl IntoView {
                 </button>
                 <button class="link" on:click=move |_| state.answer_invite(false)>{t(Key::NotNow)}</button>
             </div>
-        </Show>
+        </When>
     }
 }
 

@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use crate::document::Scope;
 use crate::domain::{Day, Period};
 use crate::state::AppState;
+use crate::ui::reactive::{When, dynamic};
 use crate::ui::words::{Key, t, words};
 
 /// The periods offered, in days (0: all time), with their words.
@@ -71,12 +72,12 @@ pub fn TeamRecord() -> impl IntoView {
             <button
                 class="disclosure"
                 data-testid="team-record-toggle"
-                aria-expanded=move || open.get().to_string()
+                aria-expanded=dynamic(move || open.get().to_string())
                 on:click=move |_| open.update(|o| *o = !*o)
             >
                 {t(Key::TeamRecordTitle)}
             </button>
-            <Show when=move || open.get()>
+            <When when=move || open.get()>
             <label class="period">
                 <span>{t(Key::TeamRecordPeriod)}</span>
                 <select data-testid="team-record-period" bind:value=days>
@@ -109,7 +110,7 @@ pub fn TeamRecord() -> impl IntoView {
                 </tbody>
             </table>
             <p class="hint">{t(Key::TeamRecordHint)}</p>
-            </Show>
+            </When>
         </section>
     }
 }

@@ -6,6 +6,7 @@ use crate::document::Command;
 use crate::domain::{AccountId, Touch, TouchId};
 use crate::state::AppState;
 use crate::ui::confirm_delete::ConfirmDelete;
+use crate::ui::reactive::When;
 use crate::ui::touch_form::TouchForm;
 use crate::ui::words::{Key, t, words};
 
@@ -35,9 +36,9 @@ pub fn Timeline(
                     <TimelineItem id=item.0 touch=item.1 with=item.2 />
                 </For>
             </ol>
-            <Show when=move || items.with(Vec::is_empty)>
+            <When when=move || items.with(Vec::is_empty)>
                 <p class="hint">{t(Key::NoTouchesHint)}</p>
-            </Show>
+            </When>
         </section>
     }
 }
@@ -57,13 +58,13 @@ fn TimelineItem(
     let account = touch.account;
     view! {
         <li class=format!("timeline-item kind-{}", touch.kind.slug()) data-testid="timeline-item">
-            <Show when=move || editing.get()>
+            <When when=move || editing.get()>
                 <TouchForm
                     account
                     editing=id
                     on_close=Callback::new(move |_| editing.set(false))
                 />
-            </Show>
+            </When>
             <div class="when">
                 <span class="kind-badge">{words().touch_kind(touch.kind)}</span>
                 <time datetime=touch.day.to_string()>{touch.day.to_string()}</time>

@@ -8,6 +8,7 @@ use crate::domain::{
     AccountId, ContactId, Day, MAX_NOTE_CHARS, Touch, TouchDraft, TouchField, TouchId, TouchKind,
 };
 use crate::state::AppState;
+use crate::ui::reactive::{dynamic, redrawn};
 use crate::ui::words::{Key, label, t, words};
 
 /// The touch form: at the top of an account page to log a new touch, or in
@@ -90,7 +91,7 @@ pub fn TouchForm(
                                 role="radio"
                                 class="kind"
                                 class:selected=move || kind.get() == k
-                                aria-checked=move || (kind.get() == k).to_string()
+                                aria-checked=dynamic(move || (kind.get() == k).to_string())
                                 data-testid=format!("touch-kind-{}", k.slug())
                                 on:click=move |_| kind.set(k)
                             >
@@ -124,11 +125,11 @@ pub fn TouchForm(
                     bind:value=note
                 ></textarea>
             </label>
-            <p class="counter" class:over=move || { chars.get() > MAX_NOTE_CHARS }>
-                {move || format!("{} / {}", words().number(chars.get()), words().number(MAX_NOTE_CHARS))}
+            <p class="counter" class:over=dynamic(move || { chars.get() > MAX_NOTE_CHARS })>
+                {redrawn(move || format!("{} / {}", words().number(chars.get()), words().number(MAX_NOTE_CHARS)))}
             </p>
-            <p class="form-error" data-testid="form-error" role="alert" hidden=move || error.get().is_none()>
-                {move || error.get()}
+            <p class="form-error" data-testid="form-error" role="alert" hidden=dynamic(move || error.get().is_none())>
+                {redrawn(move || error.get())}
             </p>
             <div class="actions">
                 <button
@@ -136,13 +137,13 @@ pub fn TouchForm(
                     class="primary"
                     data-testid=if editing.is_some() { "save-touch" } else { "log-touch" }
                 >
-                    {move || {
+                    {redrawn(move || {
                         if editing.is_some() {
                             t(Key::SaveChanges)
                         } else {
                             words().log_touch(kind.get())
                         }
-                    }}
+                    })}
                 </button>
                 {on_close
                     .map(|close| {

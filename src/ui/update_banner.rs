@@ -16,6 +16,7 @@ use web_sys::{ServiceWorker, ServiceWorkerRegistration, ServiceWorkerState};
 
 use crate::state::AppState;
 use crate::state::app_update::{AppUpdate, UpdateStep};
+use crate::ui::reactive::{When, redrawn};
 use crate::ui::typed_input;
 use crate::ui::words::{Key, t, words};
 
@@ -55,7 +56,7 @@ pub fn UpdateBanner() -> impl IntoView {
     };
 
     view! {
-        {move || {
+        {redrawn(move || {
             update
                 .with(|u| u.build().map(str::to_owned))
                 .map(|build| {
@@ -65,15 +66,15 @@ pub fn UpdateBanner() -> impl IntoView {
                             <button type="button" data-testid="update-reload" on:click=press>
                                 {t(Key::ReloadToUpdate)}
                             </button>
-                            <Show when=move || update.with(AppUpdate::refused)>
+                            <When when=move || update.with(AppUpdate::refused)>
                                 <strong class="update-refused" data-testid="update-refused">
                                     {t(Key::SaveOrDiscardFirst)}
                                 </strong>
-                            </Show>
+                            </When>
                         </p>
                     }
                 })
-        }}
+        })}
     }
 }
 

@@ -3,6 +3,7 @@
 //! in `domain/cadence.rs` and `domain/health.rs`).
 
 use crate::document::read_model::{ReadModel, Scope};
+use crate::domain::sort::sort_by_key;
 use crate::domain::{
     Account, AccountId, AdoptionCheck, Cadence, Contact, ContactId, Day, DeliveryTally,
     EarlyWarning, Facts, Health, Kind, OpenRemarks, OpenWarnings, Order, Period, Promise,
@@ -109,7 +110,7 @@ impl ReadModel {
             }
         }
         // Rows are in name order, and the sort is stable.
-        losing.sort_by_key(|l| std::cmp::Reverse(l.touch.days_overdue()));
+        sort_by_key(&mut losing, |l| std::cmp::Reverse(l.touch.days_overdue()));
         losing
     }
 }
