@@ -55,7 +55,15 @@ mod scorecard;
 mod stage;
 // Caring for the client (issue 15).
 #[cfg(target_arch = "wasm32")]
+mod choice;
+#[cfg(target_arch = "wasm32")]
+mod early_warnings;
+#[cfg(target_arch = "wasm32")]
+mod form_panel;
+#[cfg(target_arch = "wasm32")]
 mod losing_touch;
+#[cfg(target_arch = "wasm32")]
+mod remarks;
 
 pub mod words;
 

@@ -11,9 +11,11 @@ use crate::state::{AppState, SaveState};
 use crate::ui::account_form::AccountForm;
 use crate::ui::conflicts::Conflicts;
 use crate::ui::contacts::Contacts;
+use crate::ui::early_warnings::EarlyWarnings;
 use crate::ui::orders::Orders;
 use crate::ui::owner::OwnerLine;
 use crate::ui::promises::Promises;
+use crate::ui::remarks::Remarks;
 use crate::ui::scorecard::ScorecardPanel;
 use crate::ui::screen::use_here;
 use crate::ui::stage::StagePanel;
@@ -131,6 +133,8 @@ fn AccountDetails(
                     <TouchForm account=id />
                     <Promises account=id />
                     <Orders account=id />
+                    <Remarks account=id />
+                    <EarlyWarnings account=id />
                     <Timeline account=id />
                 </div>
                 <aside class="side-column">
