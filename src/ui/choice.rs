@@ -80,7 +80,7 @@ pub fn PersonChoice(
         }
     };
     view! {
-        <label>
+        <label class="wide">
             {label}
             <select data-testid=testid bind:value=value>
                 {options}

@@ -153,14 +153,21 @@ fn RemarkItem(
     );
     let age = open.then(|| words().remark_age(remark.age(today)));
     let action = remark.action_due.map(|due| {
-        format!(
-            "{}: {} · {}: {} · {}: {due}",
-            field(RemarkField::Action),
-            remark.action,
+        let when = format!(
+            "{}: {due} · {}: {}",
+            field(RemarkField::ActionDue),
             field(RemarkField::ActionBy),
             remark.action_by,
-            field(RemarkField::ActionDue),
-        )
+        );
+        view! {
+            <div class="remark-action" data-testid="remark-action">
+                <p>
+                    <strong>{field(RemarkField::Action)} ": "</strong>
+                    {remark.action.clone()}
+                </p>
+                <p class="meta">{when}</p>
+            </div>
+        }
     });
     let ended = remark.end.map(|end| {
         ended_line(
@@ -221,7 +228,7 @@ fn RemarkItem(
                 <p class="what">{r.text.clone()}</p>
                 <p class="meta">{meta}</p>
                 {(chance && open).then(|| view! { <p class="chance-hint">{t(Key::ChanceHint)}</p> })}
-                {action.map(|a| view! { <p class="remark-action" data-testid="remark-action">{a}</p> })}
+                {action}
                 {ended}
                 <Conflicts record=RecordKey::Remark(id) />
                 {open.then_some(panels)}
@@ -424,8 +431,6 @@ fn RemarkForm(
             <div class="row">
                 <PersonChoice account label=field(RemarkField::From) testid="remark-from" value=from />
                 <Choice label=field(RemarkField::Role) testid="remark-role" options=Role::ALL.iter().map(|c| (c.slug(), words().role(*c))).collect() value=role />
-            </div>
-            <div class="row">
                 <Choice label=field(RemarkField::Topic) testid="remark-topic" options=Topic::ALL.iter().map(|c| (c.slug(), words().topic(*c))).collect() value=topic />
                 <Choice label=field(RemarkField::Sentiment) testid="remark-sentiment" options=Sentiment::ALL.iter().map(|c| (c.slug(), words().sentiment(*c))).collect() value=sentiment />
                 <Choice label=field(RemarkField::Severity) testid="remark-severity" options=Severity::ALL.iter().map(|c| (c.slug(), words().severity(*c))).collect() value=severity />
