@@ -22,6 +22,7 @@ mod detail;
 mod early_warning;
 mod error;
 mod feedback;
+mod health;
 mod ids;
 mod kinds;
 mod money;
@@ -60,6 +61,10 @@ pub use early_warning::{
 };
 pub use error::DomainError;
 pub use feedback::{FeedbackTally, OpenRemark};
+pub use health::{
+    CONCERNING_PERCENT, Factor, Facts, GOOD_PERCENT, Health, Level, OpenRemarks, OpenWarnings,
+    RATE_DAYS, REMARK_POOR_DAYS, Status, TREND_DAYS, Trend,
+};
 pub use ids::{AccountId, ContactId, IdError, TouchId};
 pub use kinds::{
     AnyRecord, Command, CommandVisitor, KeyVisitor, Kind, KindVisitor, NEWEST_SINCE, RecordKey,

@@ -1,8 +1,9 @@
 //! Demo workspaces: realistic accounts, contacts and touches in Russian and
 //! English, and each account's relationship — stage moves, promises and
 //! how they ended, orders and their deliveries (some late), a scorecard for
-//! the accounts that grow, a joint program for the partners — for demos,
-//! screenshots and benchmarks.
+//! the accounts that grow, a joint program for the partners — and its care:
+//! small details, remarks and complaints, early warnings, adoption checks —
+//! for demos, screenshots and benchmarks.
 //!
 //! Deterministic: the same seed and size give the same workspace, ids
 //! included. Everything goes through the public commands, so demo data obeys
@@ -19,6 +20,10 @@ use crate::domain::{
     AccountDraft, AccountId, ActionStatus, Author, ContactDraft, ContactId, Day, DeviceId, Edit,
     EndReason, OrderDraft, Outcome, ProgramActionDraft, ProgramDraft, PromiseDraft, PromiseKind,
     ScorecardDraft, Stage, StageMoveDraft, StageMoveId, TouchDraft, TouchKind,
+};
+use crate::domain::{
+    AdoptionCheckDraft, DetailCategory, DetailDraft, EarlyWarningDraft, Finding, FollowUp,
+    RemarkDraft, RemarkEnd, Role, Sentiment, Seriousness, Severity, Topic, WarningEnd, WarningRole,
 };
 
 /// How many records a demo workspace gets.
@@ -73,6 +78,14 @@ pub struct Seeded {
     pub programs: usize,
     /// Program actions created.
     pub actions: usize,
+    /// Small details of people created.
+    pub details: usize,
+    /// Remarks and complaints created.
+    pub remarks: usize,
+    /// Early warnings created.
+    pub warnings: usize,
+    /// Adoption checks created.
+    pub checks: usize,
 }
 
 const RU_ROOTS: &[&str] = &[
@@ -369,6 +382,22 @@ pub fn fill(
     // The relationships: stages, orders, promises, scorecards, programs.
     // After the history above, so that adding them left the accounts,
     // contacts and touches of a seed as they were.
+    for ((account, contacts, opened), (_, russian)) in people.iter().zip(&accounts) {
+        care(
+            workspace,
+            &mut rng,
+            &by,
+            Story {
+                account: *account,
+                contacts,
+                opened: *opened,
+                size,
+                start: Day(start.date_naive()),
+            },
+            *russian,
+            &mut seeded,
+        )?;
+    }
     for (account, contacts, opened) in &people {
         relationship(
             workspace,
@@ -399,6 +428,149 @@ struct Story<'a> {
     size: DemoSize,
     /// The day 0 of the generator's days.
     start: Day,
+}
+
+/// Writes the care of one account: its people's small details (birthdays
+/// every year, how to reach them), remarks and complaints (most of those
+/// that need it acted on, most of those resolved), an early warning now
+/// and then, adoption checks, and for some accounts a cadence of their own.
+/// Before the relationships, so an account's stage history is as it was.
+fn care(
+    workspace: &mut Workspace,
+    rng: &mut Rng,
+    by: &impl Fn(&mut Workspace, &mut Rng, i64) -> Edit,
+    story: Story<'_>,
+    russian: bool,
+    seeded: &mut Seeded,
+) -> Result<(), DocumentError> {
+    let Story {
+        account,
+        contacts,
+        opened,
+        start,
+        ..
+    } = story;
+    let on = |days: i64| start.plus(days).to_string();
+    let words = |ru: &'static str, en: &'static str| if russian { ru } else { en };
+    for &contact in contacts {
+        if rng.bool() {
+            let e = by(workspace, rng, opened);
+            let born = Day::parse("1960-01-01")
+                .expect("a day")
+                .plus(rng.i64(0..13_000));
+            let draft = DetailDraft {
+                text: words("день рождения", "birthday").into(),
+                date: born.to_string(),
+                yearly: true,
+                ..DetailDraft::about(contact, DetailCategory::ImportantDate)
+            };
+            workspace.create_in(account, &draft, &e)?;
+            seeded.details += 1;
+        }
+        if rng.u8(0..3) == 0 {
+            let e = by(workspace, rng, opened);
+            let draft = DetailDraft {
+                text: words("не звонить до 10", "no calls before 10").into(),
+                ..DetailDraft::about(contact, DetailCategory::HowToReach)
+            };
+            workspace.create_in(account, &draft, &e)?;
+            seeded.details += 1;
+        }
+    }
+    if rng.u8(0..10) == 0 {
+        let e = by(workspace, rng, opened);
+        let Some(a) = workspace.read(account)? else {
+            return Ok(());
+        };
+        let mut draft = AccountDraft::of(&a);
+        draft.cadence_days = rng.i64(7..30).to_string();
+        workspace.edit(account, &draft, &e)?;
+    }
+    for _ in 0..rng.usize(0..=2) {
+        let day = rng.i64(opened..=TODAY);
+        let e = by(workspace, rng, day);
+        let severity = if rng.u8(0..4) == 0 {
+            Severity::Complaint
+        } else {
+            Severity::Remark
+        };
+        let sentiment = Sentiment::ALL[rng.usize(..Sentiment::ALL.len())];
+        let mut draft = RemarkDraft {
+            from: contacts.first().copied(),
+            ..RemarkDraft::heard(
+                Role::ALL[rng.usize(..Role::ALL.len())],
+                Topic::ALL[rng.usize(..Topic::ALL.len())],
+                sentiment,
+                severity,
+                words("сроки поставки сорваны", "the delivery came late"),
+                &on(day),
+            )
+        };
+        let needs = severity == Severity::Complaint || sentiment == Sentiment::Negative;
+        let ended = day + rng.i64(1..20);
+        if needs && rng.u8(0..10) < 7 && ended <= TODAY {
+            draft.action = words("выехать на объект", "visit the site").into();
+            draft.action_by = e.author.name.clone();
+            draft.action_due = on(ended);
+            if rng.u8(0..10) < 8 {
+                draft.end = Some(RemarkEnd::Resolved);
+                draft.ended_on = on(ended);
+                draft.end_note = words("заменили партию", "replaced the lot").into();
+            }
+        }
+        let e = by(
+            workspace,
+            rng,
+            if draft.end.is_some() { ended } else { day },
+        );
+        workspace.create_in(account, &draft, &e)?;
+        seeded.remarks += 1;
+    }
+    if rng.u8(0..5) == 0 {
+        let day = rng.i64(opened..=TODAY);
+        let heard = EarlyWarningDraft::heard(
+            WarningRole::ALL[rng.usize(..WarningRole::ALL.len())],
+            Seriousness::ALL[rng.usize(..Seriousness::ALL.len())],
+            words(
+                "операторы обходят новую панель",
+                "the operators avoid the new panel",
+            ),
+            &on(day),
+        );
+        let mut draft = EarlyWarningDraft {
+            from: contacts.last().copied(),
+            ..heard
+        };
+        let closed = day + rng.i64(1..10);
+        if rng.bool() && closed <= TODAY {
+            draft.end = Some(WarningEnd::Closed);
+            draft.ended_on = on(closed);
+            draft.end_note = words("провели обучение", "trained them").into();
+        }
+        let e = by(
+            workspace,
+            rng,
+            if draft.end.is_some() { closed } else { day },
+        );
+        workspace.create_in(account, &draft, &e)?;
+        seeded.warnings += 1;
+    }
+    if rng.u8(0..3) == 0 {
+        let day = rng.i64(opened..=TODAY);
+        let e = by(workspace, rng, day);
+        let draft = AdoptionCheckDraft {
+            checked_on: on(day),
+            order: None,
+            product: words("линия дозирования", "the dosing line").into(),
+            finding: Finding::ALL[rng.usize(..Finding::ALL.len())],
+            follow_up: FollowUp::ALL[rng.usize(..FollowUp::ALL.len())],
+            next_check: on(day + rng.i64(30..90)),
+            note: String::new(),
+        };
+        workspace.create_in(account, &draft, &e)?;
+        seeded.checks += 1;
+    }
+    Ok(())
 }
 
 /// Writes one account's relationship: its stage moves (exploration, then

@@ -61,6 +61,8 @@ mod early_warnings;
 #[cfg(target_arch = "wasm32")]
 mod form_panel;
 #[cfg(target_arch = "wasm32")]
+mod health;
+#[cfg(target_arch = "wasm32")]
 mod losing_touch;
 #[cfg(target_arch = "wasm32")]
 mod remarks;

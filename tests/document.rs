@@ -705,8 +705,175 @@ fn fixture_v2_workspace() -> Workspace {
 #[test]
 #[ignore = "writes tests/fixtures; run by hand when the schema version changes"]
 fn write_fixture() {
-    assert_eq!(SCHEMA_VERSION, 2, "a new schema version gets a new fixture");
-    std::fs::write(FIXTURE_V2, fixture_v2_workspace().save()).unwrap();
+    assert_eq!(SCHEMA_VERSION, 3, "a new schema version gets a new fixture");
+    std::fs::write(FIXTURE_V3, fixture_v3_workspace().save()).unwrap();
+}
+
+const FIXTURE_V3: &str = "tests/fixtures/workspace-v3.automerge";
+
+/// The workspace saved as the schema-3 fixture: the schema-2 one, and a
+/// record of every kind schema 3 added and every field it gave older kinds,
+/// in the states a rep leaves them in (a complaint resolved, a remark
+/// waiting with its action, a warning turned into a complaint and one
+/// open, a yearly birthday, an adoption check; cadences of the team, an
+/// account and a person; a thank-you touch).
+fn fixture_v3_workspace() -> Workspace {
+    use rapport::domain::{
+        AdoptionCheckDraft, Contact, DetailCategory, DetailDraft, EarlyWarningDraft, Finding,
+        FollowUp, Record, RemarkDraft, RemarkEnd, Role, Sentiment, Seriousness, Severity, Topic,
+        WarningEnd, WarningRole,
+    };
+    let mut ws = fixture_v2_workspace();
+    let mut minutes = 100;
+    let mut next = || {
+        minutes += 1;
+        let mut e = edit("Анна");
+        e.at += chrono::Duration::minutes(minutes);
+        e
+    };
+    let a = ws.read_model().filter_accounts("")[0].id;
+    let ivan = ws.read_model().contacts_of(a)[0].0;
+    let mut settings = TeamSettings::of(&ws.read_model()).draft();
+    settings.cadences[1] = "10".into();
+    ws.edit(TeamSettings::id(), &settings, &next()).unwrap();
+    let account = ws.read_model().get::<Account>(a).unwrap().clone();
+    let mut draft = account.draft();
+    draft.cadence_days = "7".into();
+    ws.edit(a, &draft, &next()).unwrap();
+    let person = ws.read_model().get::<Contact>(ivan).unwrap().clone();
+    let mut draft = person.draft();
+    draft.cadence_days = "5".into();
+    ws.edit(ivan, &draft, &next()).unwrap();
+    let mut thanks = visit("спасибо за быструю приёмку");
+    thanks.kind = TouchKind::ThankYou;
+    thanks.contact = Some(ivan);
+    ws.create_in(a, &thanks, &next()).unwrap();
+    let remark = |severity, text: &str| RemarkDraft {
+        from: Some(ivan),
+        ..RemarkDraft::heard(
+            Role::Technical,
+            Topic::Delivery,
+            Sentiment::Negative,
+            severity,
+            text,
+            "2026-11-20",
+        )
+    };
+    let mut resolved = remark(Severity::Complaint, "нет сертификатов на партию");
+    resolved.action = "выслать сертификаты курьером".into();
+    resolved.action_by = "Анна".into();
+    resolved.action_due = "2026-11-22".into();
+    resolved.end = Some(RemarkEnd::Resolved);
+    resolved.ended_on = "2026-11-22".into();
+    resolved.end_note = "сертификаты доставлены".into();
+    ws.create_in(a, &resolved, &next()).unwrap();
+    let mut waiting = remark(Severity::Remark, "упаковка рвётся при погрузке");
+    waiting.action = "сменить плёнку".into();
+    waiting.action_by = "Анна".into();
+    waiting.action_due = "2026-12-01".into();
+    ws.create_in(a, &waiting, &next()).unwrap();
+    let heard = |text: &str| EarlyWarningDraft {
+        from: Some(ivan),
+        ..EarlyWarningDraft::heard(WarningRole::User, Seriousness::High, text, "2026-11-24")
+    };
+    let became = ws
+        .create_in(a, &heard("операторы обходят новую панель"), &next())
+        .unwrap();
+    let complaint = ws
+        .create_in(
+            a,
+            &remark(Severity::Complaint, "панель зависает при смене смены"),
+            &next(),
+        )
+        .unwrap();
+    let mut ended = heard("операторы обходят новую панель");
+    ended.end = Some(WarningEnd::BecameComplaint);
+    ended.complaint = Some(complaint);
+    ended.ended_on = "2026-11-25".into();
+    ws.edit(became, &ended, &next()).unwrap();
+    ws.create_in(a, &heard("инженеры ждут новую прошивку"), &next())
+        .unwrap();
+    ws.create_in(
+        a,
+        &DetailDraft {
+            text: "день рождения".into(),
+            date: "1980-02-29".into(),
+            yearly: true,
+            ..DetailDraft::about(ivan, DetailCategory::ImportantDate)
+        },
+        &next(),
+    )
+    .unwrap();
+    ws.create_in(
+        a,
+        &DetailDraft {
+            text: "не звонить до 10".into(),
+            ..DetailDraft::about(ivan, DetailCategory::HowToReach)
+        },
+        &next(),
+    )
+    .unwrap();
+    ws.create_in(
+        a,
+        &AdoptionCheckDraft {
+            checked_on: "2026-11-26".into(),
+            order: None,
+            product: "линия дозирования".into(),
+            finding: Finding::Partly,
+            follow_up: FollowUp::Training,
+            next_check: "2026-12-26".into(),
+            note: "вторая смена не обучена".into(),
+        },
+        &next(),
+    )
+    .unwrap();
+    ws
+}
+
+#[test]
+fn documents_saved_by_schema_3_keep_loading() {
+    use rapport::domain::{
+        Day, EarlyWarning, Finding, Remark, RemarkEnd, Status, TouchState, WarningEnd,
+    };
+    let bytes = std::fs::read(FIXTURE_V3).expect("the schema-3 fixture is committed");
+    let ws = Workspace::load(&bytes, actor(3)).unwrap();
+    assert_eq!(ws.schema_version().unwrap(), 3);
+    let model = ws.read_model();
+    assert_eq!(model.unreadable(), 0);
+    let a = model.filter_accounts("")[0].id;
+    let ivan = model.contacts_of(a)[0].0;
+    let today = Day::parse("2026-11-27").unwrap();
+    assert_eq!(TeamSettings::of(&model).cadence_exploration, 10);
+    assert_eq!(model.cadence_of(a).map(|c| c.days), Some(7));
+    let person = model.contact_in_touch(ivan, today).unwrap();
+    assert_eq!(person.cadence.days, 5);
+    // Thanked on 26 November, every 5 days: due on 1 December.
+    assert_eq!(person.state, TouchState::Fine { days_left: 4 });
+    let remarks = model.of_account::<Remark>(a);
+    assert_eq!(remarks.len(), 3);
+    assert_eq!(
+        remarks
+            .iter()
+            .filter(|(_, r)| r.end == Some(RemarkEnd::Resolved))
+            .count(),
+        1
+    );
+    let warnings = model.of_account::<EarlyWarning>(a);
+    assert_eq!(warnings.len(), 2);
+    assert_eq!(
+        warnings
+            .iter()
+            .filter(|(_, w)| w.end == Some(WarningEnd::BecameComplaint))
+            .count(),
+        1
+    );
+    assert_eq!(model.details_of_contact(ivan).len(), 2);
+    let adoption = model.last_adoption(a).expect("a check").1;
+    assert_eq!(adoption.finding, Finding::Partly);
+    // Two open remarks needing an answer and a serious warning open: poor.
+    assert_eq!(model.health(a, today).unwrap().status, Status::Poor);
+    // Exactly what this version writes today.
+    assert_eq!(model, fixture_v3_workspace().read_model());
 }
 
 #[test]

@@ -158,6 +158,24 @@ fn the_schema_2_upgrade_hash_is_pinned() {
     assert!(ws.has_change(&ups[0].hash()));
 }
 
+/// The schema-3 upgrade change (the care records' collections), pinned
+/// like schema 2's.
+#[test]
+fn the_schema_3_upgrade_hash_is_pinned() {
+    let known: Vec<(&str, u64)> = ["remarks", "early_warnings", "details", "adoption_checks"]
+        .into_iter()
+        .map(|name| (name, 3))
+        .collect();
+    let ups = upgrades_of(&known);
+    assert_eq!(ups.len(), 1);
+    assert_eq!(
+        ups[0].hash().to_string(),
+        "1a9ef6b1d31b1db56b649531fd74d9d5ae7475d25d551b6ceeb852abd59616cd"
+    );
+    let mut ws = Workspace::new(ActorId::from([9; 16]));
+    assert!(ws.has_change(&ups[0].hash()));
+}
+
 #[test]
 fn two_devices_upgraded_apart_merge_into_one_map_with_no_record_lost() {
     let mut anna = Workspace::new(ActorId::from([1; 16]));

@@ -32,7 +32,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{DeliveryTally, PromiseTally, Ratio, StayInTouch, TouchState};
+use crate::domain::{Day, DeliveryTally, Finding, PromiseTally, Ratio, StayInTouch, TouchState};
 
 /// The rates count the last this many days.
 pub const RATE_DAYS: i64 = 90;
@@ -212,14 +212,187 @@ pub struct Trend {
 }
 
 impl Trend {
-    /// The trend on `today`, from `status_on` (the status of any day).
-    pub fn of(today: Day, status_on: impl Fn(Day) -> Status) -> Self {
+    /// The trend on `today`, from `status_on` (the status of any day),
+    /// looking back no further than `since` (the day the account was
+    /// added) nor [`TREND_DAYS`].
+    pub fn of(today: Day, since: Day, status_on: impl Fn(Day) -> Status) -> Self {
         let now = status_on(today);
-        let previous = (1..=TREND_DAYS).find_map(|back| {
+        let back = today.days_since(since).clamp(0, TREND_DAYS);
+        let previous = (1..=back).find_map(|back| {
             let day = today.plus(-back);
             let then = status_on(day);
             (then != now).then(|| (then, day.plus(1)))
         });
         Self { now, previous }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Cadence, CadenceFrom};
+
+    fn day(s: &str) -> Day {
+        Day::parse(s).expect("a day")
+    }
+
+    fn touch(state: TouchState) -> Option<StayInTouch> {
+        Some(StayInTouch {
+            cadence: Cadence {
+                days: 14,
+                from: CadenceFrom::Account,
+            },
+            last_touch: None,
+            due: day("2026-11-01"),
+            state,
+        })
+    }
+
+    /// Facts with every factor good.
+    fn good() -> Facts {
+        Facts {
+            touch: touch(TouchState::Fine { days_left: 5 }),
+            promises: PromiseTally {
+                kept: 9,
+                broken: 1,
+                ..PromiseTally::default()
+            },
+            deliveries: DeliveryTally {
+                on_time: 1,
+                ..DeliveryTally::default()
+            },
+            remarks: OpenRemarks {
+                ever: 2,
+                open: 0,
+                oldest_days: 0,
+            },
+            adoption: Some((Finding::Full, day("2026-10-01"))),
+            warnings: OpenWarnings {
+                ever: 1,
+                open: 0,
+                serious: 0,
+            },
+        }
+    }
+
+    fn levels(facts: &Facts) -> Vec<Level> {
+        Health::of(facts).factors.iter().map(|(_, l)| *l).collect()
+    }
+
+    #[test]
+    fn every_factor_good_is_healthy() {
+        let h = Health::of(&good());
+        assert_eq!(h.status, Status::Healthy);
+        assert_eq!(levels(&good()), [Level::Good; 6]);
+    }
+
+    #[test]
+    fn touch_overdue_is_concerning_up_to_its_cadence_then_poor() {
+        let level = |state| Factor::Touch(touch(state)).level();
+        assert_eq!(level(TouchState::DueSoon { days_left: 0 }), Level::Good);
+        assert_eq!(level(TouchState::Overdue { days: 1 }), Level::Concerning);
+        assert_eq!(level(TouchState::Overdue { days: 14 }), Level::Concerning);
+        assert_eq!(level(TouchState::Overdue { days: 15 }), Level::Poor);
+        assert_eq!(Factor::Touch(None).level(), Level::NoData);
+    }
+
+    #[test]
+    fn rates_at_their_thresholds() {
+        let level = |part, whole| Factor::Promises(Ratio::of(part, whole)).level();
+        assert_eq!(level(9, 10), Level::Good);
+        assert_eq!(level(89, 100), Level::Concerning);
+        assert_eq!(level(3, 4), Level::Concerning);
+        assert_eq!(level(74, 100), Level::Poor);
+        assert_eq!(level(0, 1), Level::Poor);
+        assert_eq!(level(0, 0), Level::NoData);
+        assert_eq!(Factor::Deliveries(Ratio::of(1, 2)).level(), Level::Poor);
+    }
+
+    #[test]
+    fn remarks_warnings_and_adoption_by_their_rules() {
+        let remarks = |ever, open, oldest_days| {
+            Factor::Remarks(OpenRemarks {
+                ever,
+                open,
+                oldest_days,
+            })
+            .level()
+        };
+        assert_eq!(remarks(0, 0, 0), Level::NoData);
+        assert_eq!(remarks(3, 0, 0), Level::Good);
+        assert_eq!(remarks(3, 1, REMARK_POOR_DAYS), Level::Concerning);
+        assert_eq!(remarks(3, 1, REMARK_POOR_DAYS + 1), Level::Poor);
+        let warnings = |ever, open, serious| {
+            Factor::EarlyWarnings(OpenWarnings {
+                ever,
+                open,
+                serious,
+            })
+            .level()
+        };
+        assert_eq!(warnings(0, 0, 0), Level::NoData);
+        assert_eq!(warnings(2, 0, 0), Level::Good);
+        assert_eq!(warnings(2, 1, 0), Level::Concerning);
+        assert_eq!(warnings(2, 2, 1), Level::Poor);
+        let adoption = |f| Factor::Adoption(Some((f, day("2026-11-01")))).level();
+        assert_eq!(adoption(Finding::Full), Level::Good);
+        assert_eq!(adoption(Finding::Partly), Level::Concerning);
+        assert_eq!(adoption(Finding::NotAtAll), Level::Poor);
+        assert_eq!(Factor::Adoption(None).level(), Level::NoData);
+    }
+
+    #[test]
+    fn the_worst_factor_decides_and_no_data_is_not_held_against_it() {
+        // One concerning factor among good ones: concerning.
+        let mut f = good();
+        f.adoption = Some((Finding::Partly, day("2026-10-01")));
+        assert_eq!(Health::of(&f).status, Status::Concerning);
+        // One poor among concerning and good: poor.
+        f.warnings.open = 1;
+        f.warnings.serious = 1;
+        assert_eq!(Health::of(&f).status, Status::Poor);
+        // No data anywhere but touch, which is good: healthy.
+        let f = Facts {
+            touch: touch(TouchState::Fine { days_left: 3 }),
+            promises: PromiseTally::default(),
+            deliveries: DeliveryTally::default(),
+            remarks: OpenRemarks::default(),
+            adoption: None,
+            warnings: OpenWarnings::default(),
+        };
+        assert_eq!(Health::of(&f).status, Status::Healthy);
+        assert_eq!(
+            levels(&f),
+            [
+                Level::Good,
+                Level::NoData,
+                Level::NoData,
+                Level::NoData,
+                Level::NoData,
+                Level::NoData
+            ]
+        );
+    }
+
+    #[test]
+    fn the_trend_finds_the_last_change_within_the_accounts_life() {
+        let today = day("2026-12-01");
+        let changed = day("2026-11-20");
+        let status = |d: Day| {
+            if d >= changed {
+                Status::Poor
+            } else {
+                Status::Healthy
+            }
+        };
+        assert_eq!(
+            Trend::of(today, day("2026-01-01"), status),
+            Trend {
+                now: Status::Poor,
+                previous: Some((Status::Healthy, changed))
+            }
+        );
+        // Added after the change: nothing before it to compare with.
+        assert_eq!(Trend::of(today, day("2026-11-25"), status).previous, None);
     }
 }

@@ -12,6 +12,7 @@ use crate::ui::account_form::AccountForm;
 use crate::ui::conflicts::Conflicts;
 use crate::ui::contacts::Contacts;
 use crate::ui::early_warnings::EarlyWarnings;
+use crate::ui::health::HealthPanel;
 use crate::ui::orders::Orders;
 use crate::ui::owner::OwnerLine;
 use crate::ui::promises::Promises;
@@ -117,6 +118,7 @@ fn AccountDetails(
             </header>
             <Conflicts record=RecordKey::Account(id) />
             <TrackRecordGlance account=id />
+            <HealthPanel account=id />
             <Show when=move || editing.get()>
                 <AccountForm editing=Some(id) on_close=Callback::new(move |_| editing.set(false)) />
             </Show>

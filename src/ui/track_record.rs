@@ -121,7 +121,7 @@ pub fn TrackRecordGlance(
                             <dt>{t(Key::InTouch)}</dt>
                             <dd>
                                 {words().touch_state(touch.state)}
-                                <span class="needs">{words().cadence(touch.cadence)}</span>
+                                <span class="cadence">{words().cadence(touch.cadence)}</span>
                             </dd>
                         </div>
                     }

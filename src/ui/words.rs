@@ -18,9 +18,10 @@ use chrono::FixedOffset;
 
 use crate::document::DocumentError;
 use crate::domain::{
-    ActionStatus, Cadence, Day, DeliveryState, DomainError, EndReason, Field, Judged, LeadWarning,
-    Need, Outcome, PromiseKind, Qualification, Ratio, Record, RemarkEnd, Role, Sentiment,
-    Seriousness, Severity, Stage, Topic, TouchKind, TouchState, WarningEnd, WarningRole,
+    ActionStatus, Cadence, Day, DeliveryState, DomainError, EndReason, Factor, Field, Judged,
+    LeadWarning, Level, Need, Outcome, PromiseKind, Qualification, Ratio, Record, RemarkEnd, Role,
+    Sentiment, Seriousness, Severity, Stage, Status, Topic, TouchKind, TouchState, WarningEnd,
+    WarningRole,
 };
 use crate::state::messages::SyncState;
 use crate::state::worker::ReportKind;
@@ -461,6 +462,12 @@ pub enum Key {
     CloseWarning,
     /// The complaint was saved but the warning stays open: `{why}`.
     ComplaintSavedWarningOpen,
+
+    // Account health (issue 15).
+    /// The health panel's title.
+    HealthTitle,
+    /// What the health is, in one line (the rules).
+    HealthHint,
 }
 
 /// One language's words.
@@ -560,6 +567,19 @@ pub trait Language: Sync {
 
     /// How often and whose cadence: "every 14 days (exploration's)".
     fn cadence(&self, cadence: Cadence) -> String;
+
+    /// An account's health: "Healthy", "Concerning", "Poor".
+    fn health(&self, status: Status) -> &'static str;
+
+    /// A factor's level: "good", "concerning", "poor", "no data".
+    fn level(&self, level: Level) -> &'static str;
+
+    /// One factor of the health with its reason, in one line.
+    fn factor(&self, factor: &Factor) -> String;
+
+    /// Since when the status holds, and what it was before: "since
+    /// 2026-03-10; healthy before". `None`: unchanged for the whole trend.
+    fn health_since(&self, previous: Option<(Status, Day)>) -> String;
 
     /// The unrealistic-promise warning with the history behind it.
     fn lead_warning(&self, warning: &LeadWarning) -> String;

@@ -2141,6 +2141,64 @@ test('r: remarks and complaints, early warnings', async (b) => {
   await shots('r-account');
 });
 
+test('t: staying in touch and the account health', async (b) => {
+  const { page } = await b.open();
+  await gotoApp(page, '/');
+  await nameRep(page, 'Анна Соколова-Преображенская');
+  const name = 'ООО «Северо-Кавказская агропромышленная компания „Заря Кубани“»';
+  await createAccount(page, { name, city: 'Краснодар', industry: 'Агропромышленность' });
+  await openAccount(page, name);
+  const today = await browserToday(page);
+
+  // New, in awareness: in touch every 30 days, counted from today.
+  await waitText(tid(page, 'glance-in-touch'), 'Due in 30 days', 'in-touch tile of a new account');
+  await waitText(tid(page, 'glance-in-touch'), "every 30 days (awareness's)", 'the stage gives the cadence');
+  await waitText(tid(page, 'health-status'), 'Healthy', 'a new account is healthy');
+
+  // A cadence of 0 or of 10 years is refused inline; 7 is the account's own.
+  await step('click edit-account', () => tid(page, 'edit-account').click());
+  for (const bad of ['0', '3650']) {
+    await tid(page, 'account-cadence').fill(bad);
+    await step('click save-account', () => tid(page, 'save-account').click());
+    await waitText(visibleFormErrors(page), '365', `form-error for a cadence of ${bad}`);
+  }
+  await shot(page, 't-bad-cadence');
+  await tid(page, 'account-cadence').fill('7');
+  await step('click save-account', () => tid(page, 'save-account').click());
+  await step('edit form closes', () => tid(page, 'save-account').waitFor({ state: 'detached' }));
+  await waitText(tid(page, 'glance-in-touch'), "every 7 days (the account's own)", 'the account cadence');
+
+  // A visit 20 days ago: 13 days overdue on a 7-day cadence, poor.
+  await tid(page, 'touch-date').fill(shiftDay(today, -20));
+  await logTouch(page, { kind: 'visit', note: 'Обход полей с агрономом, договорились о пробной партии' });
+  await waitText(tid(page, 'glance-in-touch'), 'Overdue by 13 days', 'in-touch tile overdue');
+  await waitText(tid(page, 'health-status'), 'Poor', 'overdue longer than the cadence is poor');
+  await waitText(tid(page, 'health-factor').first(), 'Touch: overdue by 13 days', 'the touch factor says why');
+  await shotBoth(page, 't-health-poor');
+
+  // The losing-touch list has it, with how long.
+  await toList(page);
+  await step('open losing-touch', () => tid(page, 'losing-touch-toggle').click());
+  await waitText(tid(page, 'losing-touch-row').first(), name, 'losing-touch lists the account');
+  await waitText(tid(page, 'losing-touch-row').first(), 'Overdue by 13 days', 'with how long');
+  await tid(page, 'losing-touch').scrollIntoViewIfNeeded();
+  await shotBoth(page, 't-losing-touch');
+
+  // A thank-you with no deal pending resets the cadence.
+  await openAccount(page, name);
+  await logTouch(page, { kind: 'thank-you', note: 'Позвонила поблагодарить за быструю приёмку' });
+  await waitText(tid(page, 'glance-in-touch'), 'Due in 7 days', 'in-touch tile after the thank-you');
+  await waitText(tid(page, 'health-status'), 'Healthy', 'healthy again');
+  await waitText(tid(page, 'health-since'), `since ${today}; poor before`, 'the trend: what it was and since when');
+  await shotBoth(page, 't-health-healthy');
+  await toList(page);
+  if ((await tid(page, 'losing-touch-toggle').getAttribute('aria-expanded')) !== 'true') {
+    await step('open losing-touch', () => tid(page, 'losing-touch-toggle').click());
+  }
+  await waitText(tid(page, 'losing-touch'), 'Nobody is overdue for a touch.', 'the account left the list');
+  await expectEq(await tid(page, 'losing-touch-row').count(), 0, 'losing-touch rows after the thank-you');
+});
+
 async function main() {
   const filters = process.argv.slice(2);
   const selected = tests.filter((t) => filters.length === 0 || filters.some((f) => t.name.includes(f)));

@@ -6,8 +6,9 @@ use rapport_protocol::ErrorCode;
 use crate::document::DocumentError;
 use crate::domain::{
     ActionStatus, Cadence, CadenceFrom, Criterion, Day, DeliveryState, DomainError, EndReason,
-    Judged, LeadWarning, Need, Outcome, PromiseKind, Qualification, Ratio, RemarkEnd, Role,
-    Sentiment, Seriousness, Severity, Stage, Topic, TouchKind, TouchState, Verdict, WarningEnd,
+    Factor, Finding, Judged, LeadWarning, Level, Need, Outcome, PromiseKind, Qualification,
+    RATE_DAYS, Ratio, RemarkEnd, Role, Sentiment, Seriousness, Severity, Stage, Status, Topic,
+    TouchKind, TouchState, Verdict, WarningEnd,
 };
 use crate::state::messages::SyncState;
 use crate::state::worker::ReportKind;
@@ -276,6 +277,10 @@ impl Language for English {
             Key::CloseWarning => "Close with a note",
             Key::ComplaintSavedWarningOpen => {
                 "The complaint is saved, but the warning stays flagged: {why}"
+            }
+            Key::HealthTitle => "Health",
+            Key::HealthHint => {
+                "Poor if any factor is poor; healthy only if every factor with data is good."
             }
         }
     }
@@ -815,6 +820,83 @@ impl Language for English {
             "every {} ({whose})",
             plural(cadence.days as usize, "day", "days")
         )
+    }
+
+    fn health(&self, status: Status) -> &'static str {
+        match status {
+            Status::Healthy => "Healthy",
+            Status::Concerning => "Concerning",
+            Status::Poor => "Poor",
+        }
+    }
+
+    fn level(&self, level: Level) -> &'static str {
+        match level {
+            Level::Good => "good",
+            Level::Concerning => "concerning",
+            Level::Poor => "poor",
+            Level::NoData => "no data",
+        }
+    }
+
+    fn factor(&self, factor: &Factor) -> String {
+        let days = |n: i64| plural(n.max(0) as usize, "day", "days");
+        match *factor {
+            Factor::Touch(None) => "Touch: no cadence, the relationship ended".into(),
+            Factor::Touch(Some(t)) => format!(
+                "Touch: {} ({})",
+                self.touch_state(t.state).to_lowercase(),
+                self.cadence(t.cadence)
+            ),
+            Factor::Promises(None) => {
+                format!("Promises: none counted in the last {}", days(RATE_DAYS))
+            }
+            Factor::Promises(rate) => format!(
+                "Promises kept on time, last {}: {}",
+                days(RATE_DAYS),
+                self.rate(rate)
+            ),
+            Factor::Deliveries(None) => {
+                format!("Deliveries: none counted in the last {}", days(RATE_DAYS))
+            }
+            Factor::Deliveries(rate) => format!(
+                "Delivered on time, last {}: {}",
+                days(RATE_DAYS),
+                self.rate(rate)
+            ),
+            Factor::Remarks(r) if r.ever == 0 => "Remarks: none recorded".into(),
+            Factor::Remarks(r) if r.open == 0 => "Remarks: none waiting for an answer".into(),
+            Factor::Remarks(r) => format!(
+                "Remarks: {} waiting for an answer, the oldest for {}",
+                self.number(r.open),
+                days(r.oldest_days)
+            ),
+            Factor::Adoption(None) => "Adoption: never checked".into(),
+            Factor::Adoption(Some((finding, day))) => {
+                let uses = match finding {
+                    Finding::Full => "uses it fully",
+                    Finding::Partly => "uses it partly",
+                    Finding::NotAtAll => "does not use it",
+                };
+                format!("Adoption: {uses} (checked {day})")
+            }
+            Factor::EarlyWarnings(w) if w.ever == 0 => "Early warnings: none heard".into(),
+            Factor::EarlyWarnings(w) if w.open == 0 => "Early warnings: all followed up".into(),
+            Factor::EarlyWarnings(w) => format!(
+                "Early warnings: {} not followed up, {} serious",
+                self.number(w.open),
+                self.number(w.serious)
+            ),
+        }
+    }
+
+    fn health_since(&self, previous: Option<(Status, Day)>) -> String {
+        match previous {
+            None => "no earlier status on record".into(),
+            Some((before, day)) => {
+                format!("since {day}; {} before", self.health(before).to_lowercase())
+            }
+        }
     }
 
     fn delivery_state(&self, state: DeliveryState) -> String {
