@@ -55,7 +55,11 @@ mod scorecard;
 mod stage;
 // Caring for the client (issue 15).
 #[cfg(target_arch = "wasm32")]
+mod adoption;
+#[cfg(target_arch = "wasm32")]
 mod choice;
+#[cfg(target_arch = "wasm32")]
+mod details;
 #[cfg(target_arch = "wasm32")]
 mod early_warnings;
 #[cfg(target_arch = "wasm32")]

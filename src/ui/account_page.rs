@@ -9,6 +9,7 @@ use crate::domain::{Account, AccountId, Day};
 use crate::state::Screen;
 use crate::state::{AppState, SaveState};
 use crate::ui::account_form::AccountForm;
+use crate::ui::adoption::Adoption;
 use crate::ui::conflicts::Conflicts;
 use crate::ui::contacts::Contacts;
 use crate::ui::early_warnings::EarlyWarnings;
@@ -141,6 +142,7 @@ fn AccountDetails(
                 </div>
                 <aside class="side-column">
                     <Contacts account=id />
+                    <Adoption account=id />
                     <p class="stamp">
                         {move || {
                             account

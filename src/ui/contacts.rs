@@ -1,4 +1,5 @@
-//! The people at an account: list, add, edit, delete.
+//! The people at an account: list, add, edit, delete; each with their
+//! small details, and the account's dates coming up at the head.
 
 use leptos::prelude::*;
 
@@ -7,6 +8,7 @@ use crate::domain::{AccountId, Contact, ContactDraft, ContactField, ContactId};
 use crate::state::AppState;
 use crate::ui::confirm_delete::ConfirmDelete;
 use crate::ui::conflicts::Conflicts;
+use crate::ui::details::{ComingUp, Details};
 use crate::ui::words::{Key, label, t, words};
 
 /// The contacts of one account, with a form to add or edit one.
@@ -34,6 +36,7 @@ pub fn Contacts(
                     {t(Key::AddPersonButton)}
                 </button>
             </div>
+            <ComingUp account />
             {move || {
                 form.get()
                     .map(|editing| {
@@ -105,6 +108,7 @@ fn ContactRow(
                     })
                 />
             </div>
+            <Details contact=id account=contact.account />
         </li>
     }
 }

@@ -18,10 +18,10 @@ use chrono::FixedOffset;
 
 use crate::document::DocumentError;
 use crate::domain::{
-    ActionStatus, Cadence, Day, DeliveryState, DomainError, EndReason, Factor, Field, Judged,
-    LeadWarning, Level, Need, Outcome, PromiseKind, Qualification, Ratio, Record, RemarkEnd, Role,
-    Sentiment, Seriousness, Severity, Stage, Status, Topic, TouchKind, TouchState, WarningEnd,
-    WarningRole,
+    ActionStatus, Cadence, Day, DeliveryState, DetailCategory, DomainError, EndReason, Factor,
+    Field, Finding, FollowUp, Judged, LeadWarning, Level, Need, Outcome, PromiseKind,
+    Qualification, Ratio, Record, RemarkEnd, Role, Sentiment, Seriousness, Severity, Stage, Status,
+    Topic, TouchKind, TouchState, Upcoming, WarningEnd, WarningRole,
 };
 use crate::state::messages::SyncState;
 use crate::state::worker::ReportKind;
@@ -468,6 +468,40 @@ pub enum Key {
     HealthTitle,
     /// What the health is, in one line (the rules).
     HealthHint,
+
+    // Small details and adoption checks (issue 15).
+    /// Opens the form that adds a small detail to a person.
+    AddDetail,
+    /// The detail form's submit button.
+    SaveDetail,
+    /// Examples in a detail's text field.
+    DetailTextPlaceholder,
+    /// Confirms deleting a small detail.
+    DeleteThisDetail,
+    /// Before the account's dates coming up, at the head of its people.
+    ComingUp,
+    /// The adoption card's title.
+    AdoptionTitle,
+    /// An account never checked: what checks are for.
+    NoChecksYet,
+    /// Opens the adoption check form.
+    RecordCheck,
+    /// The check form's submit button.
+    SaveCheck,
+    /// Above the account's last finding.
+    LastFinding,
+    /// The heading over the earlier checks.
+    EarlierChecks,
+    /// The order picker's choice for a check of a product, not an order.
+    AProduct,
+    /// Examples in the product field.
+    ProductPlaceholder,
+    /// Examples in a check's note field.
+    CheckNotePlaceholder,
+    /// What a check was about when its order was deleted since.
+    DeletedOrder,
+    /// Marks a check whose next check is today.
+    DueToday,
 }
 
 /// One language's words.
@@ -555,6 +589,24 @@ pub trait Language: Sync {
 
     /// How a warning was followed up ("Became a complaint").
     fn warning_end(&self, end: WarningEnd) -> &'static str;
+    /// What a small detail is about ("How to reach them").
+    fn detail_category(&self, category: DetailCategory) -> &'static str;
+
+    /// How much the client uses what was checked ("Uses it partly").
+    fn finding(&self, finding: Finding) -> &'static str;
+
+    /// What follows an adoption check ("Training").
+    fn follow_up(&self, follow_up: FollowUp) -> &'static str;
+
+    /// How far off a day is, `days` from today: "today", "in 3 days".
+    fn in_days(&self, days: i64) -> String;
+
+    /// A detail's date, and whether it comes back: "1980-12-12, every year".
+    fn detail_date(&self, day: Day, yearly: bool) -> String;
+
+    /// A date coming up of the person named `name`: "🎂 Мария — birthday
+    /// in 3 days (12 Dec)".
+    fn date_coming_up(&self, name: &str, upcoming: &Upcoming) -> String;
 
     /// A program action's status ("Done").
     fn action_status(&self, status: ActionStatus) -> &'static str;

@@ -1819,6 +1819,8 @@ async function selectByText(select, text) {
 
 /** Screenshots `page` at 1024×768 and 768×1024 as `<name>-landscape` and `<name>-portrait`. */
 async function shotBoth(page, name) {
+  // From the top, so the sticky top bar is not drawn over the middle of a full-page shot.
+  await page.evaluate(() => window.scrollTo(0, 0));
   await shot(page, `${name}-landscape`);
   await page.setViewportSize({ width: 768, height: 1024 });
   await shot(page, `${name}-portrait`);
@@ -1834,18 +1836,28 @@ async function addPerson(page, person, role) {
   await waitText(tid(page, 'contact-row'), person, 'contact-row');
 }
 
-test('q: the promise ledger, the delivery warning, orders', async (b) => {
-  const { page } = await b.open();
+/** A fresh device: the rep named at the prompt, `account` created and open, `person` (with `role`) added to it. */
+async function startWithPerson(page, { rep, account, person, role }) {
   await gotoApp(page, '/');
-  const rep = 'Анна Соколова-Преображенская';
   await step('fill welcome-name', () => tid(page, 'welcome-name').fill(rep));
   await step('submit the name', () => tid(page, 'welcome-name').press('Enter'));
   await step('name prompt goes away', () => tid(page, 'welcome-name').waitFor({ state: 'detached' }));
+  await createAccount(page, account);
+  await openAccount(page, account.name);
+  await addPerson(page, person, role);
+}
+
+test('q: the promise ledger, the delivery warning, orders', async (b) => {
+  const { page } = await b.open();
+  const rep = 'Анна Соколова-Преображенская';
   const name = 'Торговый дом «Северо-Западная металлоснабженческая компания»';
-  await createAccount(page, { name, city: 'Санкт-Петербург', industry: 'Металлоснабжение' });
-  await openAccount(page, name);
   const person = 'Екатерина Александровна Долгорукова-Оболенская';
-  await addPerson(page, person, 'Главный инженер');
+  await startWithPerson(page, {
+    rep,
+    account: { name, city: 'Санкт-Петербург', industry: 'Металлоснабжение' },
+    person,
+    role: 'Главный инженер',
+  });
 
   const today = await browserToday(page);
   const day = (n) => shiftDay(today, n);
@@ -2197,6 +2209,144 @@ test('t: staying in touch and the account health', async (b) => {
   }
   await waitText(tid(page, 'losing-touch'), 'Nobody is overdue for a touch.', 'the account left the list');
   await expectEq(await tid(page, 'losing-touch-row').count(), 0, 'losing-touch rows after the thank-you');
+});
+
+test('s: small details and adoption checks', async (b) => {
+  const { page } = await b.open();
+  const person = 'Мария Ивановна Голицына-Трубецкая-Оболенская';
+  await startWithPerson(page, {
+    rep: 'Ольга Никифоровна Прохорова-Шереметьева',
+    account: {
+      name: 'Научно-производственное объединение «Уральский завод химического машиностроения имени Пономарёва»',
+      city: 'Екатеринбург',
+      industry: 'Химическое машиностроение',
+    },
+    person,
+    role: 'Главный технолог по внедрению оборудования',
+  });
+  const contact = tid(page, 'contact-row').filter({ hasText: person });
+  const details = contact.getByTestId('detail');
+
+  const today = await browserToday(page);
+  const day = (n) => shiftDay(today, n);
+  // Born 40 years before the day in 3 days (a leap day stays one).
+  const in3 = day(3);
+  const birthday = `${Number(in3.slice(0, 4)) - 40}${in3.slice(4)}`;
+
+  await step('add her birthday, every year', async () => {
+    await contact.getByTestId('add-detail').click();
+    await contact.getByTestId('detail-category').selectOption('important-date');
+    await contact.getByTestId('detail-text').fill('день рождения');
+    await contact.getByTestId('detail-date').fill(birthday);
+    await contact.getByTestId('detail-yearly').check();
+  });
+  await shotBoth(page, 's-detail-form');
+  await step('click save-detail', () => contact.getByTestId('save-detail').click());
+  await waitCount(details, 1, 'detail');
+  await waitText(details, `${birthday}, every year`, 'the birthday with its date');
+  await waitText(contact.getByTestId('detail-coming-up'), 'in 3 days', 'the birthday flagged coming up');
+  await waitText(tid(page, 'coming-up-item'), `${person} — день рождения in 3 days`, 'the account\'s dates coming up');
+
+  await step('add "no calls before 10"', async () => {
+    await contact.getByTestId('add-detail').click();
+    await contact.getByTestId('detail-category').selectOption('how-to-reach');
+    await contact.getByTestId('detail-text').fill('не звонить до 10 утра, лучше писать в мессенджер');
+    await contact.getByTestId('save-detail').click();
+  });
+  await waitCount(details, 2, 'detail');
+  await waitText(details.filter({ hasText: 'не звонить до 10' }), 'How to reach them', 'the category badge');
+  await expectEq(
+    await details.filter({ hasText: 'не звонить' }).getByTestId('detail-coming-up').isVisible(),
+    false,
+    'an undated detail is not flagged coming up',
+  );
+
+  await step('an empty detail is refused inline, nothing saved', async () => {
+    await contact.getByTestId('add-detail').click();
+    await contact.getByTestId('save-detail').click();
+    await waitText(visibleFormErrors(page), 'Please enter the text', 'form-error for an empty detail');
+    await page.waitForTimeout(300);
+    await expectEq(await details.count(), 2, 'details after the empty one');
+  });
+  await shotBoth(page, 's-detail-empty');
+  await step('cancel the detail form', () =>
+    contact.getByTestId('detail-form').getByRole('button', { name: 'Cancel' }).click(),
+  );
+  await shotBoth(page, 's-details');
+
+  await step('a detail is deleted from its edit form, after asking', async () => {
+    await contact.getByTestId('add-detail').click();
+    await contact.getByTestId('detail-category').selectOption('family');
+    await contact.getByTestId('detail-text').fill('дочь Анна поступает в Горный университет');
+    await contact.getByTestId('save-detail').click();
+    await waitCount(details, 3, 'detail');
+    await details.filter({ hasText: 'дочь Анна' }).getByTestId('edit-detail').click();
+    await expectEq(await contact.getByTestId('detail-category').inputValue(), 'family', 'the edit form\'s category');
+    await contact.getByTestId('delete-detail').click();
+  });
+  await shotBoth(page, 's-detail-delete');
+  await step('click confirm-delete-detail', () => contact.getByTestId('confirm-delete-detail').click());
+  await waitCount(details, 2, 'detail after the delete');
+
+  // An order, as test q records one, then a check of it.
+  await step('click new-order', () => tid(page, 'new-order').click());
+  await tid(page, 'order-what').fill('Реактор-смеситель РС-2500 с системой автоматического дозирования');
+  await tid(page, 'order-amount').fill('4 800 000');
+  await tid(page, 'order-currency').fill('RUB');
+  await tid(page, 'order-ordered-on').fill(day(-60));
+  await tid(page, 'order-promised-on').fill(day(-30));
+  await step('click save-order', () => tid(page, 'save-order').click());
+  await waitCount(tid(page, 'order'), 1, 'order');
+
+  const adoption = tid(page, 'adoption');
+  await waitText(adoption, 'Not checked yet', 'the adoption card before a check');
+  await step('record a check of the order: partly, training', async () => {
+    await tid(page, 'new-check').click();
+    await expectEq(await tid(page, 'check-checked-on').inputValue(), today, 'checked on defaults to today');
+    await selectByText(tid(page, 'check-order'), 'Реактор-смеситель');
+    await tid(page, 'check-finding').selectOption('partly');
+    await tid(page, 'check-follow-up').selectOption('training');
+    await tid(page, 'check-next').fill(day(30));
+    await tid(page, 'check-note').fill('Работают только в ручном режиме: автоматическое дозирование не освоили');
+  });
+  await shotBoth(page, 's-check-form');
+  await step('click save-check', () => tid(page, 'save-check').click());
+  const last = tid(page, 'last-finding');
+  await waitText(last.getByTestId('finding'), 'Uses it partly', 'the last finding');
+  await waitText(last, 'Реактор-смеситель РС-2500', 'what was checked');
+  await waitText(last, `Checked on: ${today} · Follow-up: Training · Next check: ${day(30)}`, 'when, the follow-up, the next check');
+  await expectEq(await last.getByTestId('check-overdue').isVisible(), false, 'a next check to come is not flagged');
+  await shotBoth(page, 's-adoption');
+
+  await step('a next check before the check is refused inline, nothing saved', async () => {
+    await tid(page, 'new-check').click();
+    await tid(page, 'check-product').fill('Программа управления дозированием «ДозаМастер»');
+    await tid(page, 'check-checked-on').fill(day(-10));
+    await tid(page, 'check-next').fill(day(-12));
+    await tid(page, 'save-check').click();
+    await waitText(visibleFormErrors(page), 'must be after the check date', 'form-error for a next check before the check');
+    await page.waitForTimeout(300);
+    await expectEq(await adoption.getByTestId('check').count(), 0, 'earlier checks after the refused one');
+  });
+  await shotBoth(page, 's-check-refused');
+  // Corrected: a product not used at all, checked again yesterday at the latest.
+  await step('save the corrected check', async () => {
+    await tid(page, 'check-finding').selectOption('not-at-all');
+    await tid(page, 'check-follow-up').selectOption('support-visit');
+    await tid(page, 'check-next').fill(day(-1));
+    await tid(page, 'save-check').click();
+  });
+  const earlier = adoption.getByTestId('check');
+  await waitCount(earlier, 1, 'earlier check');
+  await waitText(earlier.getByTestId('finding'), 'Does not use it', 'the earlier finding');
+  await waitText(earlier.getByTestId('check-overdue'), 'Overdue', 'the earlier check, due yesterday');
+  await waitText(last.getByTestId('finding'), 'Uses it partly', 'the last finding stays the latest check');
+
+  await waitSaved(page);
+  await reload(page);
+  await waitText(tid(page, 'last-finding').getByTestId('finding'), 'Uses it partly', 'the last finding after reload');
+  await waitText(tid(page, 'coming-up-item'), 'in 3 days', 'the dates coming up after reload');
+  await shotBoth(page, 's-account');
 });
 
 async function main() {

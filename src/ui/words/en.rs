@@ -1,14 +1,14 @@
 //! English: the words the app shipped with.
 
-use chrono::{FixedOffset, Timelike};
+use chrono::{Datelike, FixedOffset, Timelike};
 use rapport_protocol::ErrorCode;
 
 use crate::document::DocumentError;
 use crate::domain::{
-    ActionStatus, Cadence, CadenceFrom, Criterion, Day, DeliveryState, DomainError, EndReason,
-    Factor, Finding, Judged, LeadWarning, Level, Need, Outcome, PromiseKind, Qualification,
-    RATE_DAYS, Ratio, RemarkEnd, Role, Sentiment, Seriousness, Severity, Stage, Status, Topic,
-    TouchKind, TouchState, Verdict, WarningEnd,
+    ActionStatus, Cadence, CadenceFrom, Criterion, Day, DeliveryState, DetailCategory, DomainError,
+    EndReason, Factor, Finding, FollowUp, Judged, LeadWarning, Level, Need, Outcome, PromiseKind,
+    Qualification, RATE_DAYS, Ratio, RemarkEnd, Role, Sentiment, Seriousness, Severity, Stage,
+    Status, Topic, TouchKind, TouchState, Upcoming, Verdict, WarningEnd,
 };
 use crate::state::messages::SyncState;
 use crate::state::worker::ReportKind;
@@ -282,6 +282,25 @@ impl Language for English {
             Key::HealthHint => {
                 "Poor if any factor is poor; healthy only if every factor with data is good."
             }
+            // Small details and adoption checks (issue 15).
+            Key::AddDetail => "+ Add a detail",
+            Key::SaveDetail => "Save the detail",
+            Key::DetailTextPlaceholder => "no calls before 10, tea not coffee, birthday…",
+            Key::DeleteThisDetail => "Delete this detail",
+            Key::ComingUp => "Coming up",
+            Key::AdoptionTitle => "Adoption",
+            Key::NoChecksYet => {
+                "Not checked yet. Value comes from use: check that they use fully what they bought."
+            }
+            Key::RecordCheck => "Record a check",
+            Key::SaveCheck => "Save the check",
+            Key::LastFinding => "Last finding",
+            Key::EarlierChecks => "Earlier checks",
+            Key::AProduct => "A product (type it below)",
+            Key::ProductPlaceholder => "the dosing software, the second oven…",
+            Key::CheckNotePlaceholder => "Who uses it, what they skip, who needs help",
+            Key::DeletedOrder => "a deleted order",
+            Key::DueToday => "Due today",
         }
     }
 
@@ -788,6 +807,67 @@ impl Language for English {
             WarningEnd::BecameComplaint => "Became a complaint",
             WarningEnd::Closed => "Closed",
         }
+    }
+
+    fn detail_category(&self, category: DetailCategory) -> &'static str {
+        match category {
+            DetailCategory::Family => "Family",
+            DetailCategory::Preferences => "Preferences",
+            DetailCategory::ImportantDate => "Important date",
+            DetailCategory::Dislikes => "Dislikes",
+            DetailCategory::HowToReach => "How to reach them",
+            DetailCategory::Other => "Other",
+        }
+    }
+
+    fn finding(&self, finding: Finding) -> &'static str {
+        match finding {
+            Finding::Full => "Uses it fully",
+            Finding::Partly => "Uses it partly",
+            Finding::NotAtAll => "Does not use it",
+        }
+    }
+
+    fn follow_up(&self, follow_up: FollowUp) -> &'static str {
+        match follow_up {
+            FollowUp::Training => "Training",
+            FollowUp::SupportVisit => "A support visit",
+            FollowUp::Nothing => "None needed",
+        }
+    }
+
+    fn in_days(&self, days: i64) -> String {
+        match days {
+            0 => "today".into(),
+            1 => "tomorrow".into(),
+            n => format!("in {}", plural(n.max(0) as usize, "day", "days")),
+        }
+    }
+
+    fn detail_date(&self, day: Day, yearly: bool) -> String {
+        if yearly {
+            format!("{day}, every year")
+        } else {
+            day.to_string()
+        }
+    }
+
+    fn date_coming_up(&self, name: &str, upcoming: &Upcoming) -> String {
+        const MONTHS: [&str; 12] = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ];
+        let symbol = match upcoming.category {
+            DetailCategory::ImportantDate => "🎂",
+            _ => "📅",
+        };
+        let date = upcoming.day.0;
+        format!(
+            "{symbol} {name} — {} {} ({} {})",
+            upcoming.text,
+            self.in_days(upcoming.in_days),
+            date.day(),
+            MONTHS[date.month0() as usize]
+        )
     }
 
     fn action_status(&self, status: ActionStatus) -> &'static str {
@@ -1624,6 +1704,34 @@ mod tests {
         );
         let needs = English.text(Key::NeedsMet);
         assert!(needs.contains("{met}") && needs.contains("{all}"));
+    }
+
+    /// The dates coming up say who, what, how soon and the day; the
+    /// enums of details and checks all have names.
+    #[test]
+    fn dates_coming_up_and_findings_read_whole() {
+        let en = English;
+        let upcoming = Upcoming {
+            day: Day::parse("2026-12-12").unwrap(),
+            in_days: 3,
+            detail: crate::domain::DetailId::random(),
+            contact: crate::domain::ContactId::random(),
+            account: crate::domain::AccountId::random(),
+            category: DetailCategory::ImportantDate,
+            text: "birthday".into(),
+        };
+        assert_eq!(
+            en.date_coming_up("Мария Ивановна", &upcoming),
+            "🎂 Мария Ивановна — birthday in 3 days (12 Dec)"
+        );
+        assert_eq!(en.in_days(0), "today");
+        assert_eq!(en.in_days(1), "tomorrow");
+        assert_eq!(en.in_days(14), "in 14 days");
+        assert_eq!(en.detail_date(upcoming.day, true), "2026-12-12, every year");
+        assert_eq!(en.finding(Finding::Partly), "Uses it partly");
+        let names = DetailCategory::ALL.map(|c| en.detail_category(c));
+        assert_eq!(names[4], "How to reach them");
+        assert_eq!(FollowUp::ALL.map(|f| en.follow_up(f))[0], "Training");
     }
 
     /// The refusals of small details and adoption checks name their
