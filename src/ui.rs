@@ -59,11 +59,19 @@ mod stage;
 #[cfg(target_arch = "wasm32")]
 mod adoption;
 #[cfg(target_arch = "wasm32")]
+mod choice;
+#[cfg(target_arch = "wasm32")]
 mod details;
+#[cfg(target_arch = "wasm32")]
+mod early_warnings;
+#[cfg(target_arch = "wasm32")]
+mod form_panel;
 #[cfg(target_arch = "wasm32")]
 mod health;
 #[cfg(target_arch = "wasm32")]
 mod losing_touch;
+#[cfg(target_arch = "wasm32")]
+mod remarks;
 
 pub mod words;
 

@@ -12,11 +12,13 @@ use crate::ui::account_form::AccountForm;
 use crate::ui::adoption::Adoption;
 use crate::ui::conflicts::Conflicts;
 use crate::ui::contacts::Contacts;
+use crate::ui::early_warnings::EarlyWarnings;
 use crate::ui::health::HealthPanel;
 use crate::ui::orders::Orders;
 use crate::ui::owner::OwnerLine;
 use crate::ui::promises::Promises;
 use crate::ui::reactive::{When, redrawn};
+use crate::ui::remarks::Remarks;
 use crate::ui::scorecard::ScorecardPanel;
 use crate::ui::screen::use_here;
 use crate::ui::stage::StagePanel;
@@ -135,6 +137,8 @@ fn AccountDetails(
                     <TouchForm account=id />
                     <Promises account=id />
                     <Orders account=id />
+                    <Remarks account=id />
+                    <EarlyWarnings account=id />
                     <Timeline account=id />
                 </div>
                 <aside class="side-column">

@@ -18,7 +18,7 @@ use crate::domain::{
 use crate::state::AppState;
 use crate::ui::conflicts::Conflicts;
 use crate::ui::details::{form_end, pick};
-use crate::ui::reactive::{When, dynamic};
+use crate::ui::reactive::{When, dynamic, keyed};
 use crate::ui::words::{Key, label, t, words};
 
 /// A check as the card shows it.
@@ -246,9 +246,7 @@ fn CheckForm(
                 {field(AdoptionCheckField::Order)}
                 <select data-testid="check-order" bind:value=order>
                     <option value="">{t(Key::AProduct)}</option>
-                    <For each=move || orders.get() key=|(id, what)| (*id, what.clone()) let:o>
-                        <option value=o.0.to_string()>{o.1}</option>
-                    </For>
+                    {keyed(move || orders.get(), |(id, what)| (*id, what.clone()), move |o| view! { <option value=o.0.to_string()>{o.1}</option> }.into_any())}
                 </select>
             </label>
             <label>

@@ -9,7 +9,7 @@ use crate::state::AppState;
 use crate::ui::confirm_delete::ConfirmDelete;
 use crate::ui::conflicts::Conflicts;
 use crate::ui::details::{ComingUp, Details};
-use crate::ui::reactive::{When, dynamic, redrawn};
+use crate::ui::reactive::{When, dynamic, keyed, redrawn};
 use crate::ui::words::{Key, label, t, words};
 
 /// The contacts of one account, with a form to add or edit one.
@@ -51,9 +51,7 @@ pub fn Contacts(
                     })
             })}
             <ul class="contact-list" data-testid="contact-list">
-                <For each=move || contacts.get() key=|(id, c)| (*id, c.updated.at) let:item>
-                    <ContactRow id=item.0 contact=item.1 on_edit=Callback::new(move |id| form.set(Some(Some(id)))) />
-                </For>
+                {keyed(move || contacts.get(), |(id, c)| (*id, c.updated.at), move |item| view! { <ContactRow id=item.0 contact=item.1 on_edit=Callback::new(move |id| form.set(Some(Some(id)))) /> }.into_any())}
             </ul>
             <When when=move || contacts.with(Vec::is_empty)>
                 <p class="hint">{t(Key::NoPeopleYet)}</p>

@@ -19,7 +19,7 @@ use crate::domain::{
 use crate::state::AppState;
 use crate::ui::confirm_delete::ConfirmDelete;
 use crate::ui::conflicts::Conflicts;
-use crate::ui::reactive::{dynamic, redrawn};
+use crate::ui::reactive::{dynamic, keyed, redrawn};
 use crate::ui::words::{Key, label, t, words};
 
 /// How many days ahead a date counts as coming up: two weeks, time to
@@ -49,9 +49,7 @@ pub fn Details(
     let on_edit = Callback::new(move |id| form.set(Some(Some(id))));
     view! {
         <ul class="details" data-testid="details">
-            <For each=move || details.get() key=|(id, d)| (*id, d.updated.at) let:item>
-                <DetailItem id=item.0 detail=item.1 today on_edit />
-            </For>
+            {keyed(move || details.get(), |(id, d)| (*id, d.updated.at), move |item| view! { <DetailItem id=item.0 detail=item.1 today on_edit /> }.into_any())}
         </ul>
         {redrawn(move || match form.get() {
             Some(editing) => {

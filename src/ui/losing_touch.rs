@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use crate::document::Scope;
 use crate::domain::Day;
 use crate::state::AppState;
-use crate::ui::reactive::{When, dynamic};
+use crate::ui::reactive::{When, dynamic, keyed};
 use crate::ui::words::{Key, t, words};
 
 /// At most this many are listed.
@@ -83,14 +83,12 @@ pub fn LosingTouch(
             <When when=move || open.get()>
                 <p class="hint">{t(Key::LosingTouchHint)}</p>
                 <ul class="ledger">
-                    <For each=move || lines.get() key=|line| line.clone() let:line>
-                        <li data-testid="losing-touch-row">
+                    {keyed(move || lines.get(), |line| line.clone(), move |line| view! { <li data-testid="losing-touch-row">
                             <a href=line.href>{line.who}</a>
                             " "
                             <span class="badge overdue-flag">{line.overdue}</span>
                             <p class="meta">{line.detail}</p>
-                        </li>
-                    </For>
+                        </li> }.into_any())}
                 </ul>
                 <When when=move || lines.with(Vec::is_empty)>
                     <p class="hint">{t(Key::NobodyLosingTouch)}</p>

@@ -14,7 +14,7 @@ use crate::domain::{
 };
 use crate::state::AppState;
 use crate::ui::conflicts::Conflicts;
-use crate::ui::reactive::{When, dynamic, redrawn};
+use crate::ui::reactive::{When, dynamic, keyed, redrawn};
 use crate::ui::track_record::{LeadWarningBox, overridden_warning, show_refusal};
 use crate::ui::words::{Key, label, t, words};
 
@@ -56,9 +56,7 @@ pub fn Orders(
                 <OrderForm account on_close=Callback::new(move |_| adding.set(false)) />
             </When>
             <ul class="ledger" data-testid="order-list">
-                <For each=move || orders.get() key=|(id, o, p)| (*id, o.updated.at, p.clone()) let:item>
-                    <OrderItem id=item.0 order=item.1 promise=item.2 today />
-                </For>
+                {keyed(move || orders.get(), |(id, o, p)| (*id, o.updated.at, p.clone()), move |item| view! { <OrderItem id=item.0 order=item.1 promise=item.2 today /> }.into_any())}
             </ul>
             <When when=move || orders.with(Vec::is_empty)>
                 <p class="hint">{t(Key::NoOrdersYet)}</p>
@@ -304,9 +302,7 @@ fn OrderForm(
                 {label::<Order>(OrderField::Promise)}
                 <select data-testid="order-promise" bind:value=promise>
                     <option value="">{t(Key::NoPromise)}</option>
-                    <For each=move || open_deliveries.get() key=|(id, what)| (*id, what.clone()) let:p>
-                        <option value=p.0.to_string()>{p.1}</option>
-                    </For>
+                    {keyed(move || open_deliveries.get(), |(id, what)| (*id, what.clone()), move |p| view! { <option value=p.0.to_string()>{p.1}</option> }.into_any())}
                 </select>
             </label>
             <p class="form-error" data-testid="form-error" role="alert" hidden=dynamic(move || error.get().is_none())>

@@ -16,7 +16,7 @@ use crate::domain::{
 };
 use crate::state::AppState;
 use crate::ui::conflicts::Conflicts;
-use crate::ui::reactive::{When, dynamic, redrawn};
+use crate::ui::reactive::{When, dynamic, keyed, redrawn};
 use crate::ui::track_record::{LeadWarningBox, overridden_warning, show_refusal};
 use crate::ui::words::{Key, label, t, words};
 
@@ -77,9 +77,7 @@ pub fn Promises(
                 <PromiseForm account on_close=Callback::new(move |_| adding.set(false)) />
             </When>
             <ul class="ledger" data-testid="open-promises">
-                <For each=open key=key let:item>
-                    <PromiseItem id=item.0 promise=item.1 to=item.2 today />
-                </For>
+                {keyed(open, key, move |item| view! { <PromiseItem id=item.0 promise=item.1 to=item.2 today /> }.into_any())}
             </ul>
             <When when=move || promises.with(Vec::is_empty)>
                 <p class="hint">{t(Key::NoPromisesYet)}</p>
@@ -88,9 +86,7 @@ pub fn Promises(
                 <h3 class="ledger-head">{t(Key::ClosedPromises)}</h3>
             </When>
             <ul class="ledger closed" data-testid="closed-promises">
-                <For each=closed key=key let:item>
-                    <PromiseItem id=item.0 promise=item.1 to=item.2 today />
-                </For>
+                {keyed(closed, key, move |item| view! { <PromiseItem id=item.0 promise=item.1 to=item.2 today /> }.into_any())}
             </ul>
         </section>
     }
@@ -410,9 +406,7 @@ fn PromiseForm(
                         };
                         view! { <option value="">{t(none)}</option> }
                     })}
-                    <For each=move || people.get() key=|(id, name)| (*id, name.clone()) let:person>
-                        <option value=person.0.to_string()>{person.1}</option>
-                    </For>
+                    {keyed(move || people.get(), |(id, name)| (*id, name.clone()), move |person| view! { <option value=person.0.to_string()>{person.1}</option> }.into_any())}
                 </select>
             </label>
             <div class="row">

@@ -16,7 +16,7 @@ use crate::domain::{
     StageMoveField, StageMoveId, StageNow,
 };
 use crate::state::AppState;
-use crate::ui::reactive::{When, dynamic, redrawn};
+use crate::ui::reactive::{When, dynamic, keyed, redrawn};
 use crate::ui::words::{Key, label, t, words};
 
 /// The stage a relationship usually moves to next.
@@ -117,13 +117,7 @@ pub fn StagePanel(
                     <ol>
                         // Newest first, like the timeline: the latest move
                         // is what the rep wants to read.
-                        <For
-                            each=move || history.get().into_iter().rev()
-                            key=|(id, m)| (*id, m.updated.at)
-                            let:item
-                        >
-                            <HistoryItem item />
-                        </For>
+                        {keyed(move || history.get().into_iter().rev(), |(id, m)| (*id, m.updated.at), move |item| view! { <HistoryItem item /> }.into_any())}
                     </ol>
                 </details>
             </When>

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use crate::document::Scope;
 use crate::domain::{Day, Period};
 use crate::state::AppState;
-use crate::ui::reactive::{When, dynamic};
+use crate::ui::reactive::{When, dynamic, keyed};
 use crate::ui::words::{Key, t, words};
 
 /// The periods offered, in days (0: all time), with their words.
@@ -98,15 +98,13 @@ pub fn TeamRecord() -> impl IntoView {
                     </tr>
                 </thead>
                 <tbody>
-                    <For each=move || rows.get() key=|row| row.clone() let:row>
-                        <tr data-testid="team-record-row">
+                    {keyed(move || rows.get(), |row| row.clone(), move |row| view! { <tr data-testid="team-record-row">
                             <th scope="row">{row.who}</th>
                             <td>{row.kept}</td>
                             <td>{row.exceeded}</td>
                             <td>{row.on_time}</td>
                             <td>{row.overdue}</td>
-                        </tr>
-                    </For>
+                        </tr> }.into_any())}
                 </tbody>
             </table>
             <p class="hint">{t(Key::TeamRecordHint)}</p>

@@ -6,7 +6,7 @@ use crate::document::Command;
 use crate::domain::{AccountId, Touch, TouchId};
 use crate::state::AppState;
 use crate::ui::confirm_delete::ConfirmDelete;
-use crate::ui::reactive::When;
+use crate::ui::reactive::{When, keyed};
 use crate::ui::touch_form::TouchForm;
 use crate::ui::words::{Key, t, words};
 
@@ -32,9 +32,7 @@ pub fn Timeline(
         <section class="card timeline">
             <h2>{t(Key::Timeline)}</h2>
             <ol data-testid="timeline">
-                <For each=move || items.get() key=|(id, t, with)| (*id, t.updated.at, with.clone()) let:item>
-                    <TimelineItem id=item.0 touch=item.1 with=item.2 />
-                </For>
+                {keyed(move || items.get(), |(id, t, with)| (*id, t.updated.at, with.clone()), move |item| view! { <TimelineItem id=item.0 touch=item.1 with=item.2 /> }.into_any())}
             </ol>
             <When when=move || items.with(Vec::is_empty)>
                 <p class="hint">{t(Key::NoTouchesHint)}</p>

@@ -8,7 +8,7 @@ use crate::domain::{
     AccountId, ContactId, Day, MAX_NOTE_CHARS, Touch, TouchDraft, TouchField, TouchId, TouchKind,
 };
 use crate::state::AppState;
-use crate::ui::reactive::{dynamic, redrawn};
+use crate::ui::reactive::{dynamic, keyed, redrawn};
 use crate::ui::words::{Key, label, t, words};
 
 /// The touch form: at the top of an account page to log a new touch, or in
@@ -110,9 +110,7 @@ pub fn TouchForm(
                     {label::<Touch>(TouchField::Contact)}
                     <select data-testid="touch-contact" bind:value=contact>
                         <option value="">{t(Key::WithTheAccount)}</option>
-                        <For each=move || people.get() key=|(id, name)| (*id, name.clone()) let:person>
-                            <option value=person.0.to_string()>{person.1}</option>
-                        </For>
+                        {keyed(move || people.get(), |(id, name)| (*id, name.clone()), move |person| view! { <option value=person.0.to_string()>{person.1}</option> }.into_any())}
                     </select>
                 </label>
             </div>

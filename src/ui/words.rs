@@ -20,7 +20,8 @@ use crate::document::DocumentError;
 use crate::domain::{
     ActionStatus, Cadence, Day, DeliveryState, DetailCategory, DomainError, EndReason, Factor,
     Field, Finding, FollowUp, Judged, LeadWarning, Level, Need, Outcome, PromiseKind,
-    Qualification, Ratio, Record, Stage, Status, TouchKind, TouchState, Upcoming,
+    Qualification, Ratio, Record, RemarkEnd, Role, Sentiment, Seriousness, Severity, Stage, Status,
+    Topic, TouchKind, TouchState, Upcoming, WarningEnd, WarningRole,
 };
 use crate::state::messages::SyncState;
 use crate::state::worker::ReportKind;
@@ -414,6 +415,60 @@ pub enum Key {
     /// No touch logged yet.
     NeverTouched,
 
+    // Remarks and early warnings (issue 15).
+    /// The remarks block's title.
+    RemarksTitle,
+    /// Opens the new-remark form.
+    NewRemark,
+    /// The remark form's submit button.
+    SaveRemark,
+    /// Examples in a remark's text field.
+    RemarkTextPlaceholder,
+    /// An account with no remark yet.
+    NoRemarksYet,
+    /// The heading over the ended remarks.
+    EndedRemarks,
+    /// Marks an open remark that may hurt loyalty and has no action yet.
+    NeedsAction,
+    /// Marks a complaint made in exploration.
+    Chance,
+    /// What that chance is.
+    ChanceHint,
+    /// Opens the action panel of a remark.
+    ActOnIt,
+    /// Opens the panel that resolves a remark.
+    Resolve,
+    /// Opens the panel that closes a remark without action.
+    CloseWithoutAction,
+    /// The note's label when resolving: what was done.
+    WhatWasDone,
+    /// The note's label when closing without action: why not.
+    WhyNoAction,
+    /// The early-warnings block's title.
+    WarningsTitle,
+    /// What early warnings are, when none is flagged.
+    WarningsHint,
+    /// Opens the new-warning form.
+    NewWarning,
+    /// The warning form's submit button.
+    SaveWarning,
+    /// Examples in a warning's "what was heard" field.
+    HeardPlaceholder,
+    /// The heading over the followed-up warnings.
+    FollowedUp,
+    /// Turns a warning into a complaint.
+    TurnIntoComplaint,
+    /// Opens the panel that closes a warning with a note.
+    CloseWarning,
+    /// The complaint was saved but the warning stays open: `{why}`.
+    ComplaintSavedWarningOpen,
+
+    // Account health (issue 15).
+    /// The health panel's title.
+    HealthTitle,
+    /// What the health is, in one line (the rules).
+    HealthHint,
+
     // Small details and adoption checks (issue 15).
     /// Opens the form that adds a small detail to a person.
     AddDetail,
@@ -447,12 +502,6 @@ pub enum Key {
     DeletedOrder,
     /// Marks a check whose next check is today.
     DueToday,
-
-    // Account health (issue 15).
-    /// The health panel's title.
-    HealthTitle,
-    /// What the health is, in one line (the rules).
-    HealthHint,
 }
 
 /// One language's words.
@@ -512,6 +561,34 @@ pub trait Language: Sync {
     /// How a promise ended ("Kept late").
     fn outcome(&self, outcome: Outcome) -> &'static str;
 
+    /// A speaker's role at the client ("Technical staff").
+    fn role(&self, role: Role) -> &'static str;
+
+    /// What a remark is about ("Billing").
+    fn topic(&self, topic: Topic) -> &'static str;
+
+    /// How the client felt ("Negative").
+    fn sentiment(&self, sentiment: Sentiment) -> &'static str;
+
+    /// A remark or a complaint.
+    fn severity(&self, severity: Severity) -> &'static str;
+
+    /// How a remark ended ("Closed without action").
+    fn remark_end(&self, end: RemarkEnd) -> &'static str;
+
+    /// How an open remark has waited: "open for 3 days".
+    fn remark_age(&self, days: i64) -> String;
+
+    /// How serious an early warning sounds ("High").
+    fn seriousness(&self, seriousness: Seriousness) -> &'static str;
+
+    /// A warning's role, in the words of the same role of a remark.
+    fn warning_role(&self, role: WarningRole) -> &'static str {
+        self.role(role.into())
+    }
+
+    /// How a warning was followed up ("Became a complaint").
+    fn warning_end(&self, end: WarningEnd) -> &'static str;
     /// What a small detail is about ("How to reach them").
     fn detail_category(&self, category: DetailCategory) -> &'static str;
 

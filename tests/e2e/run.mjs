@@ -1827,6 +1827,15 @@ async function shotBoth(page, name) {
   await page.setViewportSize({ width: 1024, height: 768 });
 }
 
+/** Adds a person with `role` on the open account page. */
+async function addPerson(page, person, role) {
+  await step('click add-contact', () => tid(page, 'add-contact').click());
+  await tid(page, 'contact-name').fill(person);
+  await tid(page, 'contact-role').fill(role);
+  await step('click save-contact', () => tid(page, 'save-contact').click());
+  await waitText(tid(page, 'contact-row'), person, 'contact-row');
+}
+
 /** A fresh device: the rep named at the prompt, `account` created and open, `person` (with `role`) added to it. */
 async function startWithPerson(page, { rep, account, person, role }) {
   await gotoApp(page, '/');
@@ -2142,6 +2151,148 @@ test('s: small details and adoption checks', async (b) => {
   await waitText(tid(page, 'last-finding').getByTestId('finding'), 'Uses it partly', 'the last finding after reload');
   await waitText(tid(page, 'coming-up-item'), 'in 3 days', 'the dates coming up after reload');
   await shotBoth(page, 's-account');
+});
+
+test('r: remarks and complaints, early warnings', async (b) => {
+  const { page } = await b.open();
+  await gotoApp(page, '/');
+  const rep = 'Ольга Владимировна Никифорова-Ростовцева';
+  await nameRep(page, rep);
+  const name = 'Акционерное общество «Уральский завод промышленной автоматики и приборостроения»';
+  await createAccount(page, { name, city: 'Нижний Тагил', industry: 'Приборостроение' });
+  await openAccount(page, name);
+  const person = 'Константин Эдуардович Вишневецкий-Заозёрный';
+  await addPerson(page, person, 'Начальник участка сборки');
+  await moveStage(page, { to: 'exploration', reason: 'Первая партия датчиков в опытной эксплуатации' });
+  await stageNow(page, 'exploration');
+  const today = await browserToday(page);
+  // From the top, so the sticky top bar is not drawn over the middle of a full-page shot.
+  const shots = async (name) => {
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await shotBoth(page, name);
+  };
+  const open = () => tid(page, 'open-remarks').getByTestId('remark');
+  const ended = () => tid(page, 'ended-remarks').getByTestId('remark');
+
+  // A complaint while the account is in exploration: the chance.
+  await step('click new-remark', () => tid(page, 'new-remark').click());
+  const form = tid(page, 'remark-form');
+  await expectEq(await tid(page, 'remark-day').inputValue(), today, 'the remark day defaults to today');
+  await selectByText(tid(page, 'remark-from'), person);
+  await tid(page, 'remark-role').selectOption('user');
+  await tid(page, 'remark-topic').selectOption('delivery');
+  await tid(page, 'remark-sentiment').selectOption('negative');
+  await tid(page, 'remark-severity').selectOption('complaint');
+  await tid(page, 'remark-text').fill('Датчики пришли без паспортов, монтаж встал на два дня');
+  await shots('r-remark-form');
+  await step('click save-remark', () => tid(page, 'save-remark').click());
+  await step('the form closes', () => form.waitFor({ state: 'detached' }));
+  await waitCount(open(), 1, 'open remark');
+  const complaint = open().filter({ hasText: 'без паспортов' });
+  await step('the complaint is the chance', () => complaint.getByTestId('remark-chance').waitFor());
+  await step('the complaint needs an action', () => complaint.getByTestId('remark-needs-action').waitFor());
+  await waitText(complaint, 'handled well, it moves the client towards expansion', 'the chance hint');
+  await waitText(complaint.getByTestId('remark-age'), 'open since today', 'the age');
+  await waitText(complaint, `From: ${person}`, 'who said it');
+  await shots('r-chance');
+
+  // Resolved without an action: refused inline, nothing saved.
+  await step('click resolve-remark', () => complaint.getByTestId('resolve-remark').click());
+  await expectEq(await complaint.getByTestId('end-day').inputValue(), today, 'the end day defaults to today');
+  await complaint.getByTestId('end-note').fill('Отправили паспорта курьером');
+  await step('click save-end', () => complaint.getByTestId('save-end').click());
+  await waitText(complaint.getByTestId('form-error'), 'Please enter the action taken', 'form-error resolving without an action');
+  await waitSaved(page);
+  await expectEq(await ended().count(), 0, 'ended remarks after the refused resolve');
+  await shots('r-resolve-refused');
+  await step('cancel', () => complaint.getByTestId('end-form').getByRole('button', { name: 'Cancel' }).click());
+
+  // Act on it: by the rep, in two days.
+  await step('click act-on-remark', () => complaint.getByTestId('act-on-remark').click());
+  await expectEq(await complaint.getByTestId('action-by').inputValue(), rep, 'the action is the rep\'s to start with');
+  await complaint.getByTestId('action-what').fill('Привезти паспорта на площадку и извиниться перед участком лично');
+  await complaint.getByTestId('action-due').fill(shiftDay(today, 2));
+  await shots('r-act');
+  await step('click save-action', () => complaint.getByTestId('save-action').click());
+  await waitText(complaint.getByTestId('remark-action'), 'Привезти паспорта', 'the action line');
+  await waitText(complaint.getByTestId('remark-action'), rep, 'who acts');
+  await waitCount(complaint.getByTestId('remark-needs-action'), 0, 'needs-action flag once acted on');
+
+  // Resolved, it moves among the ended ones, still the chance it was.
+  await step('click resolve-remark', () => complaint.getByTestId('resolve-remark').click());
+  await complaint.getByTestId('end-note').fill('Паспорта привезли, монтаж возобновлён; начальник участка поблагодарил');
+  await step('click save-end', () => complaint.getByTestId('save-end').click());
+  await waitCount(open(), 0, 'open remark after resolving');
+  const resolved = ended().filter({ hasText: 'без паспортов' });
+  await waitText(resolved.getByTestId('remark-end'), 'Resolved', 'how it ended');
+  await waitText(resolved, 'Паспорта привезли', 'what was done');
+  await step('still the chance', () => resolved.getByTestId('remark-chance').waitFor());
+  await shots('r-resolved');
+
+  // A negative remark from nobody while the account has someone: refused inline.
+  await step('click new-remark', () => tid(page, 'new-remark').click());
+  await tid(page, 'remark-topic').selectOption('billing');
+  await tid(page, 'remark-sentiment').selectOption('negative');
+  await tid(page, 'remark-text').fill('Счета приходят с ошибками в реквизитах');
+  await step('click save-remark', () => tid(page, 'save-remark').click());
+  await waitText(form.getByTestId('form-error'), 'person who said it', 'form-error without a person');
+  await waitSaved(page);
+  await expectEq(await open().count(), 0, 'open remarks after the refused one');
+  await shots('r-remark-refused');
+  await step('cancel', () => form.getByRole('button', { name: 'Cancel' }).click());
+
+  // An early warning heard from a user: flagged.
+  const flagged = () => tid(page, 'open-warnings').getByTestId('warning');
+  const followed = () => tid(page, 'followed-up-warnings').getByTestId('warning');
+  await step('click new-warning', () => tid(page, 'new-warning').click());
+  await selectByText(tid(page, 'warning-from'), person);
+  await tid(page, 'warning-role').selectOption('user');
+  await tid(page, 'warning-seriousness').selectOption('high');
+  await tid(page, 'warning-heard').fill('the operators avoid the new panel');
+  await shots('r-warning-form');
+  await step('click save-warning', () => tid(page, 'save-warning').click());
+  await waitCount(flagged(), 1, 'flagged warning');
+  const panel = flagged().filter({ hasText: 'the operators avoid the new panel' });
+  await waitText(panel.getByTestId('badge-seriousness'), 'A complaint in the making', 'how serious');
+  await waitText(panel, 'Their role: User', 'the role');
+  await shots('r-warning-flagged');
+
+  // Turned into a complaint: the complaint appears, the warning is followed up.
+  await step('click to-complaint', () => panel.getByTestId('to-complaint').click());
+  const fromWarning = open().filter({ hasText: 'the operators avoid the new panel' });
+  await waitText(fromWarning.getByTestId('badge-severity'), 'Complaint', 'the complaint it became');
+  await step('it needs an action', () => fromWarning.getByTestId('remark-needs-action').waitFor());
+  await waitCount(flagged(), 0, 'flagged warnings after the complaint');
+  await waitText(followed().getByTestId('warning-end'), 'Became a complaint', 'how the warning was followed up');
+  await expectEq((await tid(page, 'warning-error').innerText()).trim(), '', 'no error after the two commands');
+  await shots('r-became-complaint');
+
+  // Another, closed with a note.
+  await step('click new-warning', () => tid(page, 'new-warning').click());
+  await selectByText(tid(page, 'warning-from'), person);
+  await tid(page, 'warning-role').selectOption('technical');
+  await tid(page, 'warning-seriousness').selectOption('low');
+  await tid(page, 'warning-heard').fill('Наладчик ворчит: перенастройка линии через меню занимает полчаса');
+  await step('click save-warning', () => tid(page, 'save-warning').click());
+  const grumble = flagged().filter({ hasText: 'Наладчик' });
+  await step('click close-warning', () => grumble.getByTestId('close-warning').click());
+  await step('click save-close without a note', () => grumble.getByTestId('save-close').click());
+  await waitText(grumble.getByTestId('form-error'), 'note on how it ended', 'form-error closing without a note');
+  await grumble.getByTestId('end-note').fill('Показал быстрые профили настройки; наладчик доволен');
+  await shots('r-close-warning');
+  await step('click save-close', () => grumble.getByTestId('save-close').click());
+  await waitCount(flagged(), 0, 'flagged warnings after closing');
+  const closed = followed().filter({ hasText: 'Наладчик' });
+  await waitText(closed.getByTestId('warning-end'), 'Closed', 'how it was followed up');
+  await waitText(closed, 'быстрые профили', 'the note');
+
+  await waitSaved(page);
+  await reload(page);
+  await waitCount(ended(), 1, 'ended remark after reload');
+  await waitCount(open(), 1, 'open remark after reload');
+  await waitCount(followed(), 2, 'followed-up warnings after reload');
+  await tid(page, 'remarks').scrollIntoViewIfNeeded();
+  await shots('r-account');
 });
 
 test('t: staying in touch and the account health', async (b) => {

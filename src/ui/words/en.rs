@@ -7,7 +7,8 @@ use crate::document::DocumentError;
 use crate::domain::{
     ActionStatus, Cadence, CadenceFrom, Criterion, Day, DeliveryState, DetailCategory, DomainError,
     EndReason, Factor, Finding, FollowUp, Judged, LeadWarning, Level, Need, Outcome, PromiseKind,
-    Qualification, RATE_DAYS, Ratio, Stage, Status, TouchKind, TouchState, Upcoming, Verdict,
+    Qualification, RATE_DAYS, Ratio, RemarkEnd, Role, Sentiment, Seriousness, Severity, Stage,
+    Status, Topic, TouchKind, TouchState, Upcoming, Verdict, WarningEnd,
 };
 use crate::state::messages::SyncState;
 use crate::state::worker::ReportKind;
@@ -244,6 +245,43 @@ impl Language for English {
             Key::NobodyLosingTouch => "Nobody is overdue for a touch.",
             Key::LastTouch => "last touch",
             Key::NeverTouched => "never touched",
+
+            // Remarks and early warnings (issue 15).
+            Key::RemarksTitle => "Remarks and complaints",
+            Key::NewRemark => "Record a remark",
+            Key::SaveRemark => "Save the remark",
+            Key::RemarkTextPlaceholder => "What the client said, in their words",
+            Key::NoRemarksYet => {
+                "No remark recorded yet. Log what the client says about delivery, product and service — praise too."
+            }
+            Key::EndedRemarks => "Ended",
+            Key::NeedsAction => "Needs an action",
+            Key::Chance => "A chance",
+            Key::ChanceHint => {
+                "A complaint in exploration: handled well, it moves the client towards expansion."
+            }
+            Key::ActOnIt => "Act on it",
+            Key::Resolve => "Resolve",
+            Key::CloseWithoutAction => "Close without action",
+            Key::WhatWasDone => "What was done",
+            Key::WhyNoAction => "Why nothing was done",
+            Key::WarningsTitle => "Early warnings",
+            Key::WarningsHint => {
+                "No complaint does not mean satisfied. Record what users, technical and support staff let slip, and follow it up before it becomes a complaint."
+            }
+            Key::NewWarning => "Record a warning",
+            Key::SaveWarning => "Save the warning",
+            Key::HeardPlaceholder => "e.g. the operators avoid the new panel",
+            Key::FollowedUp => "Followed up",
+            Key::TurnIntoComplaint => "Turn into a complaint",
+            Key::CloseWarning => "Close with a note",
+            Key::ComplaintSavedWarningOpen => {
+                "The complaint is saved, but the warning stays flagged: {why}"
+            }
+            Key::HealthTitle => "Health",
+            Key::HealthHint => {
+                "Poor if any factor is poor; healthy only if every factor with data is good."
+            }
             // Small details and adoption checks (issue 15).
             Key::AddDetail => "+ Add a detail",
             Key::SaveDetail => "Save the detail",
@@ -263,10 +301,6 @@ impl Language for English {
             Key::CheckNotePlaceholder => "Who uses it, what they skip, who needs help",
             Key::DeletedOrder => "a deleted order",
             Key::DueToday => "Due today",
-            Key::HealthTitle => "Health",
-            Key::HealthHint => {
-                "Poor if any factor is poor; healthy only if every factor with data is good."
-            }
         }
     }
 
@@ -707,6 +741,71 @@ impl Language for English {
             Outcome::KeptLate => "Kept late",
             Outcome::Exceeded => "Exceeded",
             Outcome::Broken => "Broken",
+        }
+    }
+
+    fn role(&self, role: Role) -> &'static str {
+        match role {
+            Role::Buyer => "Buyer",
+            Role::User => "User",
+            Role::Technical => "Technical staff",
+            Role::Support => "Support staff",
+            Role::Management => "Management",
+        }
+    }
+
+    fn topic(&self, topic: Topic) -> &'static str {
+        match topic {
+            Topic::Delivery => "Delivery",
+            Topic::Product => "Product",
+            Topic::Service => "Service",
+            Topic::Billing => "Billing",
+            Topic::Rep => "The rep",
+            Topic::Other => "Other",
+        }
+    }
+
+    fn sentiment(&self, sentiment: Sentiment) -> &'static str {
+        match sentiment {
+            Sentiment::Positive => "Positive",
+            Sentiment::Neutral => "Neutral",
+            Sentiment::Negative => "Negative",
+        }
+    }
+
+    fn severity(&self, severity: Severity) -> &'static str {
+        match severity {
+            Severity::Remark => "Remark",
+            Severity::Complaint => "Complaint",
+        }
+    }
+
+    fn remark_end(&self, end: RemarkEnd) -> &'static str {
+        match end {
+            RemarkEnd::Resolved => "Resolved",
+            RemarkEnd::ClosedWithoutAction => "Closed without action",
+        }
+    }
+
+    fn remark_age(&self, days: i64) -> String {
+        match days {
+            ..=0 => "open since today".into(),
+            n => format!("open for {}", plural(n as usize, "day", "days")),
+        }
+    }
+
+    fn seriousness(&self, seriousness: Seriousness) -> &'static str {
+        match seriousness {
+            Seriousness::Low => "A grumble",
+            Seriousness::Medium => "Worth a call",
+            Seriousness::High => "A complaint in the making",
+        }
+    }
+
+    fn warning_end(&self, end: WarningEnd) -> &'static str {
+        match end {
+            WarningEnd::BecameComplaint => "Became a complaint",
+            WarningEnd::Closed => "Closed",
         }
     }
 
@@ -1470,8 +1569,8 @@ mod tests {
     #[test]
     fn every_field_has_the_label_its_form_shows() {
         use crate::domain::{
-            Account, AccountField, AdoptionCheck, Contact, ContactField, Detail, Field, Touch,
-            TouchField,
+            Account, AccountField, AdoptionCheck, Contact, ContactField, Detail, EarlyWarning,
+            Field, Remark, Touch, TouchField,
         };
         use crate::ui::words::label;
 
@@ -1487,6 +1586,8 @@ mod tests {
             .chain(all::<Touch>())
             .chain(all::<Detail>())
             .chain(all::<AdoptionCheck>())
+            .chain(all::<Remark>())
+            .chain(all::<EarlyWarning>())
         {
             assert_ne!(label, stored, "{stored} has no label");
         }
@@ -1697,6 +1798,34 @@ mod tests {
                 max: 366,
             }),
             "The number of days ahead must be a whole number from 0 to 366."
+        );
+    }
+
+    /// Every choice of the remark and warning forms has words of its own,
+    /// and an open remark's age reads whole.
+    #[test]
+    fn the_feedback_choices_have_words() {
+        use crate::domain::WarningRole;
+        use std::collections::BTreeSet;
+        let en = English;
+        fn distinct<T: Copy>(all: &[T], say: impl Fn(T) -> &'static str) -> usize {
+            all.iter().map(|c| say(*c)).collect::<BTreeSet<_>>().len()
+        }
+        assert_eq!(distinct(Role::ALL, |c| en.role(c)), Role::ALL.len());
+        assert_eq!(distinct(Topic::ALL, |c| en.topic(c)), Topic::ALL.len());
+        assert_eq!(distinct(Sentiment::ALL, |c| en.sentiment(c)), 3);
+        assert_eq!(distinct(Severity::ALL, |c| en.severity(c)), 2);
+        assert_eq!(distinct(RemarkEnd::ALL, |c| en.remark_end(c)), 2);
+        assert_eq!(distinct(Seriousness::ALL, |c| en.seriousness(c)), 3);
+        assert_eq!(distinct(WarningEnd::ALL, |c| en.warning_end(c)), 2);
+        assert_eq!(en.warning_role(WarningRole::Technical), "Technical staff");
+        assert_eq!(en.remark_age(0), "open since today");
+        assert_eq!(en.remark_age(1), "open for 1 day");
+        assert_eq!(en.remark_age(12), "open for 12 days");
+        assert!(en.text(Key::ComplaintSavedWarningOpen).contains("{why}"));
+        assert_eq!(
+            English.rule(&DomainError::Empty { field: "action" }),
+            "Please enter the action taken."
         );
     }
 }
