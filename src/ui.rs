@@ -52,6 +52,8 @@ mod update_banner;
 #[cfg(target_arch = "wasm32")]
 mod owner;
 #[cfg(target_arch = "wasm32")]
+mod programs;
+#[cfg(target_arch = "wasm32")]
 mod scorecard;
 #[cfg(target_arch = "wasm32")]
 mod stage;
@@ -72,6 +74,8 @@ mod health;
 mod losing_touch;
 #[cfg(target_arch = "wasm32")]
 mod remarks;
+#[cfg(target_arch = "wasm32")]
+mod team_settings;
 
 pub mod words;
 

@@ -11,6 +11,7 @@ use crate::ui::losing_touch::LosingTouch;
 use crate::ui::reactive::{When, dynamic, redrawn};
 use crate::ui::team::TeamPanel;
 use crate::ui::team_record::TeamRecord;
+use crate::ui::team_settings::TeamSettingsPanel;
 use crate::ui::words::{Key, t, words};
 
 /// Rows drawn at once; the filter narrows the rest.
@@ -145,6 +146,7 @@ pub fn AccountList() -> impl IntoView {
                 <LosingTouch mine />
             </When>
             <TeamPanel />
+            <TeamSettingsPanel />
             <Backup />
         </section>
     }

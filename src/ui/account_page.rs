@@ -17,9 +17,12 @@ use crate::ui::health::HealthPanel;
 use crate::ui::orders::Orders;
 use crate::ui::owner::OwnerLine;
 use crate::ui::promises::Promises;
-use crate::ui::reactive::{When, redrawn};
+use crate::ui::reactive::{When, dynamic, redrawn};
 use crate::ui::remarks::Remarks;
+use crate::ui::programs::Programs;
 use crate::ui::scorecard::ScorecardPanel;
+use crate::ui::orders::Orders;
+use crate::ui::promises::Promises;
 use crate::ui::screen::use_here;
 use crate::ui::stage::StagePanel;
 use crate::ui::timeline::Timeline;
@@ -124,14 +127,28 @@ fn AccountDetails(
             <When when=move || editing.get()>
                 <AccountForm editing=Some(id) on_close=Callback::new(move |_| editing.set(false)) />
             </When>
-            // The relationship (issue 14): owner, stage, scorecard.
-            <div class="relationship">
-                <OwnerLine account=id />
-                <div class="relationship-grid">
-                    <StagePanel account=id />
-                    <ScorecardPanel account=id />
-                </div>
-            </div>
+            // The relationship (issue 14): owner, stage, scorecard, and the
+            // joint programs, first for a strategic partner.
+            {
+                let partner = Memo::new(move |_| state.model.with(|m| m.stage_of(id).partner));
+                view! {
+                    <div class="relationship" data-partner=dynamic(move || partner.get().to_string())>
+                        <OwnerLine account=id />
+                        <When when=move || partner.get()>
+                            <Programs account=id />
+                        </When>
+                        <div class="relationship-grid">
+                            <StagePanel account=id />
+                            <div>
+                                <ScorecardPanel account=id />
+                                <When when=move || !partner.get()>
+                                    <Programs account=id />
+                                </When>
+                            </div>
+                        </div>
+                    </div>
+                }
+            }
             <div class="columns">
                 <div class="main-column">
                     <TouchForm account=id />

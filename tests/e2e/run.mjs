@@ -1651,7 +1651,7 @@ const stageNow = (page, stage) =>
     page.locator(`[data-testid="stage-now"][data-stage="${stage}"]`).waitFor(),
   );
 
-test('p: stages with reasons, a failing scorecard overridden, an owner handed over', async (b) => {
+test('p: stages with reasons, a failing scorecard overridden, programs', async (b) => {
   const { page } = await b.open();
   await gotoApp(page, '/');
   const irina = 'Ирина Колесникова-Воронцова';
@@ -1717,12 +1717,45 @@ test('p: stages with reasons, a failing scorecard overridden, an owner handed ov
     1,
     'the newest move (first in the history) carries the override',
   );
+  await expectEq(await page.locator('.relationship').getAttribute('data-partner'), 'true', 'relationship data-partner');
+  await b.check('programs lead for a strategic partner', async () => {
+    const first = await page.locator('.relationship > section').first().getAttribute('data-testid');
+    await expectEq(first, 'programs', 'first section of the relationship block');
+  });
   await tabletShots(page, 'p-stage-history');
+
+  await step('add a program', async () => {
+    await tid(page, 'add-program').click();
+    await tid(page, 'program-goal').fill('Сократить время переналадки стана на 20 %');
+    await tid(page, 'program-note').fill('Совместная рабочая группа, отчёт раз в месяц');
+    await tid(page, 'program-follow-up').fill(await browserToday(page));
+    await tid(page, 'save-program').click();
+    await tid(page, 'program-form').waitFor({ state: 'detached' });
+  });
+  await waitCount(tid(page, 'program'), 1, 'program');
+  await step('add an action', async () => {
+    await tid(page, 'add-action').click();
+    await tid(page, 'program-action-what').fill('Провести замеры на стане №2');
+    await tid(page, 'save-program-action').click();
+    await tid(page, 'program-action-form').waitFor({ state: 'detached' });
+  });
+  await waitCount(tid(page, 'action'), 1, 'action');
+  await expectEq(await tid(page, 'action').getAttribute('data-status'), 'open', 'new action status');
+  await waitText(tid(page, 'action'), irina, 'action owner');
+  await tabletShots(page, 'p-programs');
+  await step('mark the action done with a note', async () => {
+    await tid(page, 'action-done').click();
+    await tid(page, 'action-status-note').fill('Замеры сделаны, отчёт отправлен главному инженеру');
+    await tid(page, 'confirm-status').click();
+    await page.locator('[data-testid="action"][data-status="done"]').waitFor();
+  });
+  await tabletShots(page, 'p-programs-done');
 
   await waitText(tid(page, 'account-owner'), irina, 'account-owner');
   await waitSaved(page);
   await reload(page);
   await stageNow(page, 'commitment');
+  await page.locator('[data-testid="action"][data-status="done"]').waitFor();
 
   // A second rep's account, then "mine" and a hand-over.
   await setRepName(page, petr);
@@ -1755,6 +1788,26 @@ test('p: stages with reasons, a failing scorecard overridden, an owner handed ov
   await step('turn on mine-only', () => tid(page, 'mine-only').click());
   await waitCount(rows(page), 2, 'account-row (mine only, after the hand-over)');
 
+  await step('open the team criteria', () => tid(page, 'team-settings').locator('summary').click());
+  await b.check('the team criteria show the defaults', async () => {
+    await expectEq(await tid(page, 'settings-currency').inputValue(), 'EUR', 'settings-currency');
+    await expectEq(await tid(page, 'settings-potential').inputValue(), '250000', 'settings-potential');
+  });
+  await step('lower the threshold', async () => {
+    await tid(page, 'settings-potential').fill('50000');
+    await tid(page, 'save-settings').click();
+  });
+  await waitText(tid(page, 'team-settings-summary'), '€50,000', 'team-settings-summary');
+  await waitText(tid(page, 'team-settings-summary'), '30 / 14 / 21 / 21', 'the stages\' cadences in the summary');
+  // The stages' cadences are team criteria too: 0 days is refused inline, 10 is kept.
+  await tid(page, 'settings-cadence-exploration').fill('0');
+  await step('save a cadence of 0', () => tid(page, 'save-settings').click());
+  await waitText(tid(page, 'team-settings').getByTestId('form-error'), '365', 'form-error for a team cadence of 0');
+  await tid(page, 'settings-cadence-exploration').fill('10');
+  await step('save a cadence of 10', () => tid(page, 'save-settings').click());
+  await waitText(tid(page, 'team-settings-summary'), '30 / 10 / 21 / 21', 'the exploration cadence kept');
+  await tid(page, 'team-settings').scrollIntoViewIfNeeded();
+  await tabletShots(page, 'p-team-settings');
   await waitSaved(page);
 
   // Two reps move the partner apart (a workspace file carried between

@@ -168,9 +168,9 @@ impl Language for English {
             Key::No => "No",
             Key::GivesBack => "What it would give back",
             Key::AssessedBy => "Assessed by",
-            Key::TeamCriteria => "Strategic-partner criteria (whole team)",
+            Key::TeamCriteria => "Team criteria: strategic partners, staying in touch",
             Key::TeamCriteriaHint => {
-                "Every account’s scorecard is judged against these. A change applies to the whole team once synced."
+                "Every account’s scorecard is judged against these, and an account without a cadence of its own is kept in touch as often as its stage says. A change applies to the whole team once synced."
             }
             Key::SaveCriteria => "Save the criteria",
             Key::HandOver => "Hand over",
