@@ -18,7 +18,7 @@ use crate::domain::{
 use crate::state::AppState;
 use crate::ui::conflicts::Conflicts;
 use crate::ui::details::{form_end, pick};
-use crate::ui::reactive::{When, dynamic, keyed};
+use crate::ui::reactive::{When, dynamic, keyed, redrawn};
 use crate::ui::words::{Key, label, t, words};
 
 /// A check as the card shows it.
@@ -41,7 +41,7 @@ pub fn Adoption(
     let adding = RwSignal::new(false);
     let today = Day(Local::now().date_naive());
     // One closure for the whole card (a few checks, redrawn together).
-    let panel = move || {
+    let panel = redrawn(move || {
         let (last, earlier) = state.model.with(|m| {
             let checks = m.adoption_checks_of(account);
             let due: HashSet<AdoptionCheckId> = checks_due(checks.iter().copied(), today)
@@ -101,7 +101,7 @@ pub fn Adoption(
             {head}
             {earlier}
         }
-    };
+    });
     view! {
         <section class="card adoption" data-testid="adoption">
             <div class="section-head">

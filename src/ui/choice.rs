@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use crate::domain::AccountId;
 use crate::state::AppState;
+use crate::ui::reactive::redrawn;
 use crate::ui::words::{Key, t};
 
 /// The choice of `all` whose slug `picked` holds (the first when none
@@ -59,7 +60,7 @@ pub fn PersonChoice(
 ) -> impl IntoView {
     let state = expect_context::<AppState>();
     // One closure for the options (read when the form opens, small).
-    let options = move || {
+    let options = redrawn(move || {
         let people = state.model.with(|m| {
             m.contacts_of(account)
                 .into_iter()
@@ -78,7 +79,7 @@ pub fn PersonChoice(
                 .map(|(id, name)| view! { <option value=id>{name}</option> })
                 .collect_view()}
         }
-    };
+    });
     view! {
         <label class="wide">
             {label}

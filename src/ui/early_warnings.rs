@@ -166,7 +166,7 @@ fn WarningItem(
         draft.end_note = note.get_untracked();
         refused(state.command(Command::edit::<EarlyWarning>(id, draft)))
     });
-    let panels = move || {
+    let panels = redrawn(move || {
         if closing.get() {
             view! {
                 <NotePanel
@@ -193,7 +193,7 @@ fn WarningItem(
             }
             .into_any()
         }
-    };
+    });
     warning.with_value(|w| {
         view! {
             <li class=class data-testid="warning">

@@ -10,6 +10,7 @@ use leptos::prelude::*;
 
 use crate::domain::{AccountId, Day, Level, Status};
 use crate::state::AppState;
+use crate::ui::reactive::redrawn;
 use crate::ui::words::{Key, t, words};
 
 /// A stable lowercase name of a level (CSS classes).
@@ -32,7 +33,7 @@ pub fn HealthPanel(
     let today = Day(Local::now().date_naive());
     // One closure for the whole panel, redrawn together when the account's
     // records change.
-    let panel = move || {
+    let panel = redrawn(move || {
         let (health, trend) = state
             .model
             .with(|m| (m.health(account, today), m.health_trend(account, today)));
@@ -67,6 +68,6 @@ pub fn HealthPanel(
             </ul>
             <p class="hint">{t(Key::HealthHint)}</p>
         })
-    };
+    });
     view! { <section class="card health" data-testid="health">{panel}</section> }
 }

@@ -9,11 +9,11 @@ use chrono::Local;
 use leptos::prelude::*;
 
 use crate::document::{Command, RecordKey};
+use crate::domain::sort::{sort_by, sort_by_key};
 use crate::domain::{
     AccountId, ActionStatus, ContactId, Day, Program, ProgramAction, ProgramActionDraft,
     ProgramActionField, ProgramActionId, ProgramDraft, ProgramField, ProgramId, Record as _,
 };
-use crate::domain::sort::{sort_by, sort_by_key};
 use crate::state::AppState;
 use crate::ui::conflicts::Conflicts;
 use crate::ui::reactive::{When, dynamic, keyed, redrawn};
@@ -82,7 +82,9 @@ fn ProgramItem(
                 .collect()
         });
         // Open ones first, soonest due first.
-        sort_by_key(&mut actions, |(id, a)| (a.status != ActionStatus::Open, a.due, *id));
+        sort_by_key(&mut actions, |(id, a)| {
+            (a.status != ActionStatus::Open, a.due, *id)
+        });
         actions
     });
     let adding = RwSignal::new(false);

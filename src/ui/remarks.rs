@@ -20,7 +20,7 @@ use crate::state::AppState;
 use crate::ui::choice::{Choice, PersonChoice, chosen};
 use crate::ui::conflicts::Conflicts;
 use crate::ui::form_panel::{FormPanel, Input, NewHead, refused};
-use crate::ui::reactive::{When, dynamic, keyed};
+use crate::ui::reactive::{When, dynamic, keyed, redrawn};
 use crate::ui::words::{Key, label, t, words};
 
 /// A remark as the list shows it: with the name of who made it, and
@@ -202,7 +202,7 @@ fn RemarkItem(
         })
         .collect_view()
     };
-    let panels = move || {
+    let panels = redrawn(move || {
         let close = Callback::new(move |_| panel.set(None));
         match panel.get() {
             None => view! { <div class="actions">{buttons()}</div> }.into_any(),
@@ -213,7 +213,7 @@ fn RemarkItem(
                 view! { <EndPanel id remark=remark.get_value() end on_close=close /> }.into_any()
             }
         }
-    };
+    });
     remark.with_value(|r| {
         view! {
             <li class=class data-testid="remark">

@@ -201,7 +201,7 @@ fn MoveForm(
             },
         }
     };
-    let options = move || {
+    let options = redrawn(move || {
         let n = now.get();
         Stage::ALL
             .into_iter()
@@ -214,7 +214,7 @@ fn MoveForm(
                 }
             })
             .collect_view()
-    };
+    });
     view! {
         <form class="form inline-form move-form" data-testid="move-form" on:submit=submit>
             <div class="row">

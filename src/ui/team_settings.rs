@@ -18,7 +18,7 @@ use crate::ui::words::{Key, label, t, words};
 pub fn TeamSettingsPanel() -> impl IntoView {
     let state = expect_context::<AppState>();
     let settings = Memo::new(move |_| state.model.with(|m| TeamSettings::of(m.as_ref())));
-    let summary = move || {
+    let summary = redrawn(move || {
         settings.with(|s| {
             format!(
                 "{} · {} % · {} / 4 · {}",
@@ -28,7 +28,7 @@ pub fn TeamSettingsPanel() -> impl IntoView {
                 s.draft().cadences.join(" / "),
             )
         })
-    };
+    });
     let start = settings.get_untracked().draft();
     let currency = RwSignal::new(start.currency);
     let potential = RwSignal::new(start.min_annual_potential);

@@ -16,6 +16,7 @@ use leptos::prelude::*;
 use crate::document::DocumentError;
 use crate::domain::{AccountId, Day, DomainError, LeadWarning, Ratio, Stage, TouchState};
 use crate::state::AppState;
+use crate::ui::reactive::redrawn;
 use crate::ui::words::{Key, t, words};
 
 /// One figure of the glance panel.
@@ -72,7 +73,7 @@ pub fn TrackRecordGlance(
     let today = Day(Local::now().date_naive());
     // One closure for the whole panel (a few figures, redrawn together):
     // cheaper in the shipped wasm than a reactive node per figure.
-    let panel = move || {
+    let panel = redrawn(move || {
         let (record, stage, touch) = state.model.with(|m| {
             let stage = m.stage_of(account).stage;
             (
@@ -134,7 +135,7 @@ pub fn TrackRecordGlance(
                 </dd>
             </div>
         }
-    };
+    });
     view! {
         <section class="card glance" data-testid="track-record" aria-label=t(Key::TrackRecordTitle)>
             <h2>{t(Key::TrackRecordTitle)}</h2>
