@@ -16,7 +16,8 @@ use crate::domain::{
 };
 use crate::state::AppState;
 use crate::ui::conflicts::Conflicts;
-use crate::ui::reactive::{When, dynamic, keyed, redrawn};
+use crate::ui::form_panel::{FormPanel, Input, refused};
+use crate::ui::reactive::{When, dynamic, keyed};
 use crate::ui::words::{Key, label, t, words};
 
 fn today() -> Day {
@@ -145,23 +146,16 @@ fn ActionRow(
     // The status being set, until confirmed with its note.
     let closing = RwSignal::new(None::<ActionStatus>);
     let note = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
     let draft = StoredValue::new(action.draft());
-    let confirm = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let Some(status) = closing.get_untracked() else {
-            return;
-        };
+    let confirm = Callback::new(move |()| {
+        let status = closing.get_untracked()?;
         let draft = ProgramActionDraft {
             status,
             status_note: note.get_untracked(),
             ..draft.get_value()
         };
-        match state.command(Command::edit::<ProgramAction>(id, draft)) {
-            Ok(()) => closing.set(None),
-            Err(e) => error.set(Some(words().refusal(&e))),
-        }
-    };
+        refused(state.command(Command::edit::<ProgramAction>(id, draft)))
+    });
     view! {
         <li
             class=format!("action status-{}", action.status.slug())
@@ -196,32 +190,26 @@ fn ActionRow(
                 </div>
             </When>
             <When when=move || closing.get().is_some()>
-                <form class="form status-form" on:submit=confirm>
-                    <label>
-                        {redrawn(move || {
+                <FormPanel
+                    class="form status-form"
+                    name="action-status"
+                    inputs=vec![
+                        Input::new(
                             format!(
                                 "{} — {}",
-                                closing.get().map(|s| words().action_status(s)).unwrap_or_default(),
+                                closing.get_untracked().map(|s| words().action_status(s)).unwrap_or_default(),
                                 label::<ProgramAction>(ProgramActionField::StatusNote),
-                            )
-                        })}
-                        <input
-                            data-testid="action-status-note"
-                            type="text"
-                            placeholder=t(Key::StatusNotePlaceholder)
-                            bind:value=note
-                        />
-                    </label>
-                    <p class="form-error" data-testid="form-error" role="alert" hidden=dynamic(move || error.get().is_none())>
-                        {redrawn(move || error.get())}
-                    </p>
-                    <div class="actions">
-                        <button type="submit" class="primary" data-testid="confirm-status">
-                            {t(Key::ConfirmStatus)}
-                        </button>
-                        <button type="button" on:click=move |_| closing.set(None)>{t(Key::Cancel)}</button>
-                    </div>
-                </form>
+                            ),
+                            "action-status-note",
+                            "text",
+                            note,
+                        )
+                        .hint(Key::StatusNotePlaceholder),
+                    ]
+                    save=Key::ConfirmStatus
+                    on_save=confirm
+                    on_close=Callback::new(move |()| closing.set(None))
+                />
             </When>
         </li>
     }
@@ -239,48 +227,40 @@ fn ProgramForm(
     let goal = RwSignal::new(String::new());
     let note = RwSignal::new(String::new());
     let follow_up = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    let on_save = Callback::new(move |()| {
         let draft = ProgramDraft {
             goal: goal.get_untracked(),
             note: note.get_untracked(),
             follow_up: follow_up.get_untracked(),
         };
-        match state.command(Command::create::<Program>(
+        refused(state.command(Command::create::<Program>(
             ProgramId::random(),
             account,
             draft,
-        )) {
-            Ok(()) => on_close.run(()),
-            Err(e) => error.set(Some(words().refusal(&e))),
-        }
-    };
-    view! {
-        <form class="form inline-form" data-testid="program-form" on:submit=submit>
-            <label>
-                {label::<Program>(ProgramField::Goal)}
-                <input data-testid="program-goal" type="text" placeholder=t(Key::GoalPlaceholder) bind:value=goal />
-            </label>
-            <div class="row">
-                <label>
-                    {label::<Program>(ProgramField::Note)}
-                    <input data-testid="program-note" type="text" bind:value=note />
-                </label>
-                <label class="narrow">
-                    {label::<Program>(ProgramField::FollowUp)}
-                    <input data-testid="program-follow-up" type="date" bind:value=follow_up />
-                </label>
-            </div>
-            <p class="form-error" data-testid="form-error" role="alert" hidden=dynamic(move || error.get().is_none())>
-                {redrawn(move || error.get())}
-            </p>
-            <div class="actions">
-                <button type="submit" class="primary" data-testid="save-program">{t(Key::SaveProgram)}</button>
-                <button type="button" on:click=move |_| on_close.run(())>{t(Key::Cancel)}</button>
-            </div>
-        </form>
-    }
+        )))
+    });
+    let inputs = vec![
+        Input::new(
+            label::<Program>(ProgramField::Goal),
+            "program-goal",
+            "text",
+            goal,
+        )
+        .hint(Key::GoalPlaceholder),
+        Input::new(
+            label::<Program>(ProgramField::Note),
+            "program-note",
+            "text",
+            note,
+        ),
+        Input::new(
+            label::<Program>(ProgramField::FollowUp),
+            "program-follow-up",
+            "date",
+            follow_up,
+        ),
+    ];
+    view! { <FormPanel class="form inline-form" name="program" inputs save=Key::SaveProgram on_save on_close /> }
 }
 
 /// Add an action to a program: what, who (a rep, or someone at the
@@ -313,9 +293,7 @@ fn ActionForm(
     let what = RwSignal::new(String::new());
     let owner = RwSignal::new(format!("rep:{me}"));
     let due = RwSignal::new(today().plus(7).to_string());
-    let error = RwSignal::new(None::<String>);
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    let on_save = Callback::new(move |()| {
         let chosen = owner.get_untracked();
         let (owner_rep, owner_contact) = match chosen.split_once(':') {
             Some(("contact", id)) => (String::new(), id.parse::<ContactId>().ok()),
@@ -331,51 +309,45 @@ fn ActionForm(
             status: ActionStatus::Open,
             status_note: String::new(),
         };
-        match state.command(Command::create::<ProgramAction>(
+        refused(state.command(Command::create::<ProgramAction>(
             ProgramActionId::random(),
             account,
             draft,
-        )) {
-            Ok(()) => on_close.run(()),
-            Err(e) => error.set(Some(words().refusal(&e))),
-        }
-    };
+        )))
+    });
+    let inputs = vec![
+        Input::new(
+            label::<ProgramAction>(ProgramActionField::What),
+            "program-action-what",
+            "text",
+            what,
+        ),
+        Input::new(
+            label::<ProgramAction>(ProgramActionField::Due),
+            "program-action-due",
+            "date",
+            due,
+        ),
+    ];
     view! {
-        <form class="form inline-form action-form" data-testid="program-action-form" on:submit=submit>
-            <label>
-                {label::<ProgramAction>(ProgramActionField::What)}
-                <input data-testid="program-action-what" type="text" bind:value=what />
+        <FormPanel class="form inline-form action-form" name="program-action" inputs save=Key::SaveAction on_save on_close>
+            <label class="wide">
+                {words().field("accounts", "owner")}
+                <select data-testid="program-action-owner" bind:value=owner>
+                    <optgroup label=t(Key::OwnerRepGroup)>
+                        {reps
+                            .into_iter()
+                            .map(|r| view! { <option value=format!("rep:{r}")>{words().rep(&r)}</option> })
+                            .collect_view()}
+                    </optgroup>
+                    <optgroup label=t(Key::OwnerContactGroup)>
+                        {people
+                            .into_iter()
+                            .map(|(id, name)| view! { <option value=format!("contact:{id}")>{name}</option> })
+                            .collect_view()}
+                    </optgroup>
+                </select>
             </label>
-            <div class="row">
-                <label>
-                    {words().field("accounts", "owner")}
-                    <select data-testid="program-action-owner" bind:value=owner>
-                        <optgroup label=t(Key::OwnerRepGroup)>
-                            {reps
-                                .into_iter()
-                                .map(|r| view! { <option value=format!("rep:{r}")>{words().rep(&r)}</option> })
-                                .collect_view()}
-                        </optgroup>
-                        <optgroup label=t(Key::OwnerContactGroup)>
-                            {people
-                                .into_iter()
-                                .map(|(id, name)| view! { <option value=format!("contact:{id}")>{name}</option> })
-                                .collect_view()}
-                        </optgroup>
-                    </select>
-                </label>
-                <label class="narrow">
-                    {label::<ProgramAction>(ProgramActionField::Due)}
-                    <input data-testid="program-action-due" type="date" bind:value=due />
-                </label>
-            </div>
-            <p class="form-error" data-testid="form-error" role="alert" hidden=dynamic(move || error.get().is_none())>
-                {redrawn(move || error.get())}
-            </p>
-            <div class="actions">
-                <button type="submit" class="primary" data-testid="save-program-action">{t(Key::SaveAction)}</button>
-                <button type="button" on:click=move |_| on_close.run(())>{t(Key::Cancel)}</button>
-            </div>
-        </form>
+        </FormPanel>
     }
 }

@@ -1746,7 +1746,7 @@ test('p: stages with reasons, a failing scorecard overridden, programs', async (
   await step('mark the action done with a note', async () => {
     await tid(page, 'action-done').click();
     await tid(page, 'action-status-note').fill('Замеры сделаны, отчёт отправлен главному инженеру');
-    await tid(page, 'confirm-status').click();
+    await tid(page, 'save-action-status').click();
     await page.locator('[data-testid="action"][data-status="done"]').waitFor();
   });
   await tabletShots(page, 'p-programs-done');
