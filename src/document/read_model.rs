@@ -28,12 +28,13 @@ use crate::domain::sort::{sort_by, sort_by_cached_key, sort_by_key};
 use chrono::Datelike;
 
 use crate::domain::{
-    Account, AccountId, AdoptionCheck, AdoptionCheckId, AnyRecord, Contact, ContactId, Day,
-    DeliveryTally, Detail, DetailId, DomainError, EarlyWarning, EarlyWarningId, FeedbackTally,
-    KeyVisitor, Kind, KindVisitor, Order, OrderId, Period, Program, ProgramAction, ProgramsDue,
-    Promise, PromiseId, PromiseTally, Record, RecordKey, Records, Remark, RemarkId, Seriousness,
-    Stage, StageMove, StageMoveId, StageNow, Tables, Touch, TouchId, TrackRecord, Upcoming,
-    checks_due, coming_up, for_each_kind, last_check, lowercase, name_key,
+    Account, AccountId, ActionStatus, AdoptionCheck, AdoptionCheckId, AnyRecord, Contact,
+    ContactId, Day, DeliveryTally, Detail, DetailId, DomainError, EarlyWarning, EarlyWarningId,
+    FeedbackTally, KeyVisitor, Kind, KindVisitor, Order, OrderId, Period, Program, ProgramAction,
+    ProgramActionId, ProgramId, ProgramsDue, Promise, PromiseId, PromiseTally, Record, RecordKey,
+    Records, Remark, RemarkId, Seriousness, Stage, StageMove, StageMoveId, StageNow, Tables, Touch,
+    TouchId, TrackRecord, Upcoming, checks_due, coming_up, for_each_kind, last_check, lowercase,
+    name_key,
 };
 
 /// What a change to the document touched.
@@ -576,6 +577,17 @@ impl ReadModel {
         reps.into_iter().collect()
     }
 
+    /// [`ReadModel::reps`] and `me` (who may have signed nothing yet), as
+    /// the pickers of an owner offer them.
+    pub fn reps_and(&self, me: &str) -> Vec<String> {
+        let mut reps = self.reps();
+        if !me.trim().is_empty() && !reps.iter().any(|r| r == me) {
+            reps.push(me.to_owned());
+            sort_by(&mut reps, String::cmp);
+        }
+        reps
+    }
+
     /// The account's stage as its history stands.
     pub fn stage_of(&self, account: AccountId) -> StageNow {
         StageNow::of(StageMove::table(&self.tables).of_account(account))
@@ -601,6 +613,28 @@ impl ReadModel {
             Some(closed) => (1, -closed.0.num_days_from_ce(), *id),
         });
         promises
+    }
+
+    /// The live joint programs of a live account, oldest first.
+    pub fn programs_of(&self, account: AccountId) -> Vec<(ProgramId, &Program)> {
+        let mut programs = self.of_account::<Program>(account);
+        sort_by_key(&mut programs, |(id, p)| (p.created.at, *id));
+        programs
+    }
+
+    /// The live actions of `program` (of the live `account`): open ones
+    /// first, soonest due first.
+    pub fn program_actions_of(
+        &self,
+        account: AccountId,
+        program: ProgramId,
+    ) -> Vec<(ProgramActionId, &ProgramAction)> {
+        let mut actions = self.of_account::<ProgramAction>(account);
+        actions.retain(|(_, a)| a.program == program);
+        sort_by_key(&mut actions, |(id, a)| {
+            (a.status != ActionStatus::Open, a.due, *id)
+        });
+        actions
     }
 
     /// The account's live orders, newest ordered first.

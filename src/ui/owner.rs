@@ -4,7 +4,6 @@
 use leptos::prelude::*;
 
 use crate::document::Command;
-use crate::domain::sort::sort_by;
 use crate::domain::{Account, AccountDraft, AccountId};
 use crate::state::AppState;
 use crate::ui::reactive::{When, dynamic, redrawn};
@@ -31,12 +30,7 @@ pub fn OwnerLine(
     // the picker opens, not at every change of the workspace.
     let reps = move || {
         let me = state.settings.with_untracked(|s| s.rep_name.clone());
-        let mut reps = state.model.with_untracked(|m| m.reps());
-        if !me.is_empty() && !reps.contains(&me) {
-            reps.push(me);
-            sort_by(&mut reps, String::cmp);
-        }
-        reps
+        state.model.with_untracked(|m| m.reps_and(&me))
     };
     let open = move |_| {
         chosen.set(owner.get_untracked());

@@ -9,7 +9,6 @@ use chrono::Local;
 use leptos::prelude::*;
 
 use crate::document::{Command, RecordKey};
-use crate::domain::sort::{sort_by, sort_by_key};
 use crate::domain::{
     AccountId, ActionStatus, ContactId, Day, Program, ProgramAction, ProgramActionDraft,
     ProgramActionField, ProgramActionId, ProgramDraft, ProgramField, ProgramId, Record as _,
@@ -32,14 +31,12 @@ pub fn Programs(
 ) -> impl IntoView {
     let state = expect_context::<AppState>();
     let programs = Memo::new(move |_| {
-        let mut programs: Vec<(ProgramId, Program)> = state.model.with(|m| {
-            m.of_account::<Program>(account)
+        state.model.with(|m| {
+            m.programs_of(account)
                 .into_iter()
                 .map(|(id, p)| (id, p.clone()))
-                .collect()
-        });
-        sort_by_key(&mut programs, |(id, p)| (p.created.at, *id));
-        programs
+                .collect::<Vec<_>>()
+        })
     });
     let adding = RwSignal::new(false);
     view! {
@@ -75,18 +72,12 @@ fn ProgramItem(
 ) -> impl IntoView {
     let state = expect_context::<AppState>();
     let actions = Memo::new(move |_| {
-        let mut actions: Vec<(ProgramActionId, ProgramAction)> = state.model.with(|m| {
-            m.of_account::<ProgramAction>(account)
+        state.model.with(|m| {
+            m.program_actions_of(account, id)
                 .into_iter()
-                .filter(|(_, a)| a.program == id)
                 .map(|(id, a)| (id, a.clone()))
-                .collect()
-        });
-        // Open ones first, soonest due first.
-        sort_by_key(&mut actions, |(id, a)| {
-            (a.status != ActionStatus::Open, a.due, *id)
-        });
-        actions
+                .collect::<Vec<_>>()
+        })
     });
     let adding = RwSignal::new(false);
     let follow_up = program.follow_up.map(|day| {
@@ -278,11 +269,7 @@ fn ActionForm(
     let me = state.settings.with_untracked(|s| s.rep_name.clone());
     // Owners as the picker offers them: `rep:<name>` or `contact:<id>`.
     let (reps, people) = state.model.with_untracked(|m| {
-        let mut reps = m.reps();
-        if !me.is_empty() && !reps.contains(&me) {
-            reps.push(me.clone());
-            sort_by(&mut reps, String::cmp);
-        }
+        let reps = m.reps_and(&me);
         let people: Vec<(ContactId, String)> = m
             .contacts_of(account)
             .into_iter()

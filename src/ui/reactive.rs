@@ -7,9 +7,9 @@
 //! budgeted (P4), so views box them instead: [`dynamic`] for an attribute's
 //! or a property's value, [`redrawn`] for a part of the page, [`When`]
 //! in place of Leptos's `Show` (generic over its condition and its
-//! children) and [`keyed`] in place of its `For`. Each use then costs only its own closure's body; the code
-//! around it is in the wasm once per type of value (measured in the notes
-//! of issue 15).
+//! children) and [`keyed`] in place of its `For`. Each use then costs
+//! only its own closure's body; the code around it is in the wasm once per
+//! type of value (measured in the notes of issue 15).
 
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::{Arc, Mutex};
